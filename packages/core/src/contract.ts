@@ -1,0 +1,114 @@
+import type { Random } from './random.js';
+import type { Statistics } from './statistics/algebra.js';
+
+/** Any JSON value (what `toJSON` of parameters produces). */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** What an E-step returns: sums over the data it was given, so results from chunks add up. */
+export interface EStepResult<S extends Statistics> {
+  /** Expected sufficient statistics under p(z | x; θ_t), summed over the observations. */
+  readonly statistics: S;
+  /** log p(x; θ_t), summed over the observations (natural log, weighted by sample weights if any). */
+  readonly logLikelihood: number;
+}
+
+/** Structured events a fit reports (also collected in the fit result). */
+export type FitEvent =
+  | {
+      readonly type: 'objective-decreased';
+      readonly iteration: number;
+      readonly previous: number;
+      readonly current: number;
+      /** previous − current (> 0). */
+      readonly drop: number;
+      /** The round-off allowance the drop exceeded. */
+      readonly tolerance: number;
+    }
+  | {
+      readonly type: 'degenerate-component';
+      readonly iteration: number;
+      /** Index of the component or state. */
+      readonly component: number;
+      readonly reason: 'vanishing-weight' | 'collapsing-variance' | 'empty-state' | 'singular-covariance';
+      readonly message: string;
+      /** What the model did about it. */
+      readonly action: 'kept-previous' | 'continued' | 'stopped';
+    }
+  | {
+      readonly type: 'restart-failed';
+      readonly run: number;
+      readonly message: string;
+    };
+
+/** Passed to the M-step so a model can report degeneracies (collapsing components…) as events. */
+export interface MStepContext {
+  readonly iteration: number;
+  report(event: FitEvent): void;
+}
+
+/** A context that ignores reports, for direct calls outside a fit loop. */
+export const silentContext: MStepContext = { iteration: 0, report: () => undefined };
+
+/**
+ * JSON-able recipe for rebuilding a model elsewhere (a worker thread, a saved file):
+ * `kind` names the factory, `options` its arguments.
+ */
+export interface ModelConfig {
+  readonly kind: string;
+  readonly options: JsonValue;
+}
+
+/**
+ * The EM contract. Every model in @em implements exactly this; the fit loops, the parallel
+ * executor and the conformance kit use nothing else.
+ *
+ * P — parameters θ (immutable values); D — data (a chunk of observations); S — statistics.
+ */
+export interface EmModel<P, D, S extends Statistics> {
+  readonly config: ModelConfig;
+
+  /** E-step: expected sufficient statistics and log-likelihood at θ, both as sums over `data`. */
+  eStep(params: P, data: D): EStepResult<S>;
+  /** Statistics of zero observations, shaped for θ (the identity of `add`). */
+  zeroStatistics(params: P): S;
+  /**
+   * M-step: argmax_θ Q(θ | θ_t) + log p(θ) given the statistics. Pure: must not mutate its inputs.
+   * `previous` supplies frozen parameters and a fallback for components that received no mass.
+   */
+  mStep(statistics: S, previous: P, context?: MStepContext): P;
+  /**
+   * Q(θ | θ_t) evaluated from the statistics gathered at θ_t, up to a constant that does not
+   * depend on θ. It is what the M-step maximises (together with `logPrior`).
+   */
+  qFunction(params: P, statistics: S): number;
+  /** log p(θ) (natural log; 0 for plain maximum likelihood). */
+  logPrior(params: P): number;
+  /** log p(data; θ), summed over observations. */
+  logLikelihood(params: P, data: D): number;
+  /** Throws InvalidParametersError naming the parameter and the fix. */
+  validateParameters(params: P): void;
+  /** Throws InvalidDataError naming the row/column and the fix (checks against θ when given). */
+  validateData(data: D, params?: P): void;
+  /** Number of free parameters actually fitted (frozen parameters excluded), for BIC/AIC. */
+  freeParameterCount(params: P): number;
+  /** Number of observations in `data` (the n of BIC; time steps for sequence models). */
+  observationCount(data: D): number;
+  /** Splits data into at most `parts` chunks whose statistics add up to the whole. */
+  splitData(data: D, parts: number): D[];
+  /** Initial parameters from the data (the model's configured initialisation), seeded. */
+  initialize(data: D, random: Random): P;
+  parametersToJSON(params: P): JsonValue;
+  parametersFromJSON(json: JsonValue): P;
+  /** Copies data onto SharedArrayBuffers so worker threads read it without copying (optional). */
+  shareData?(data: D): D;
+}
+
+/** Parameter, data and statistics types of a model. */
+export type ParametersOf<M> = M extends EmModel<infer P, unknown, infer _S> ? P : never;
+export type DataOf<M> = M extends EmModel<infer _P, infer D, infer _S> ? D : never;
+export type StatisticsOf<M> = M extends EmModel<infer _P, unknown, infer S> ? S : never;
+
+/** The quantity EM never decreases: log-likelihood + log-prior. */
+export function objectiveOf<P, D, S extends Statistics>(model: EmModel<P, D, S>, params: P, logLikelihood: number): number {
+  return logLikelihood + model.logPrior(params);
+}

@@ -1,0 +1,3 @@
+export * from './dense-matrix.js';
+export * from './csr-matrix.js';
+export * from './sequences.js';

@@ -1,0 +1,99 @@
+/**
+ * Typed errors. Every message names the problem (with the offending index or parameter) and
+ * what to do about it; `details` carries the same facts as data for programs.
+ */
+export type EmErrorCode =
+  | 'INVALID_DATA'
+  | 'INVALID_PARAMETERS'
+  | 'INVALID_OPTIONS'
+  | 'DEGENERATE_MODEL'
+  | 'IMPOSSIBLE_OBSERVATION'
+  | 'FORMAT'
+  | 'ABORTED';
+
+export interface EmErrorDetails {
+  readonly [key: string]: string | number | boolean | readonly number[] | undefined;
+}
+
+export class EmError extends Error {
+  readonly code: EmErrorCode;
+  /** What the caller can do about it, in one sentence. */
+  readonly remedy: string;
+  readonly details: EmErrorDetails;
+
+  constructor(code: EmErrorCode, problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super(remedy ? `${problem} ${remedy}` : problem);
+    this.name = new.target.name;
+    this.code = code;
+    this.remedy = remedy;
+    this.details = details;
+  }
+}
+
+/** The data given to a model is malformed: wrong shape, NaN/Infinity, negative counts, empty… */
+export class InvalidDataError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super('INVALID_DATA', problem, remedy, details);
+  }
+}
+
+/** Model parameters are not valid (not on the simplex, not positive definite, wrong shape…). */
+export class InvalidParametersError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super('INVALID_PARAMETERS', problem, remedy, details);
+  }
+}
+
+/** An option passed to a model or a fit loop is out of range or inconsistent. */
+export class InvalidOptionsError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super('INVALID_OPTIONS', problem, remedy, details);
+  }
+}
+
+/** The fit reached a degenerate point (a collapsed component, a singular covariance…). */
+export class DegenerateModelError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super('DEGENERATE_MODEL', problem, remedy, details);
+  }
+}
+
+/** An observation has probability zero under every latent state: the log-likelihood is −∞. */
+export class ImpossibleObservationError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super('IMPOSSIBLE_OBSERVATION', problem, remedy, details);
+  }
+}
+
+/** A serialised model or an input file does not have the expected format. */
+export class FormatError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super('FORMAT', problem, remedy, details);
+  }
+}
+
+/** The fit was stopped through its AbortSignal (only thrown where no partial result can be returned). */
+export class AbortedError extends EmError {
+  constructor(problem = 'The fit was aborted.', remedy = '') {
+    super('ABORTED', problem, remedy);
+  }
+}
+
+/** Throws InvalidOptionsError unless `value` is an integer in [min, max]. */
+export function assertInteger(value: number, name: string, min: number, max = Number.MAX_SAFE_INTEGER): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in [${min}, ${max}]`;
+    throw new InvalidOptionsError(`${name} must be an integer ${range}; got ${String(value)}.`, `Pass an integer ${range}.`, {
+      option: name,
+    });
+  }
+}
+
+/** Throws InvalidOptionsError unless `value` is a finite number ≥ min. */
+export function assertFiniteAtLeast(value: number, name: string, min: number): void {
+  if (!Number.isFinite(value) || value < min) {
+    throw new InvalidOptionsError(`${name} must be a finite number ≥ ${min}; got ${String(value)}.`, `Pass a finite number ≥ ${min}.`, {
+      option: name,
+    });
+  }
+}

@@ -1,0 +1,70 @@
+import type { JsonValue, MStepContext } from './contract.js';
+import type { Random } from './random.js';
+import type { Statistics } from './statistics/algebra.js';
+
+/**
+ * A component family: the per-component part of a latent-variable model. The finite mixture
+ * (`createMixtureModel`) and the HMM use a family for everything that depends on the kind of
+ * observation, so one Gaussian family serves the Gaussian mixture and the Gaussian HMM.
+ *
+ * C — the parameters of all K components together (so shared parameters such as a tied
+ *     covariance fit naturally); X — a block of observations (rows); FS — statistics;
+ * Prepared — whatever is worth computing once per E-step (Cholesky factors, log-probabilities).
+ *
+ * Hot paths (`logDensities`, `accumulate`) work on row ranges [start, end) and write into
+ * caller-owned buffers: no per-observation allocation.
+ */
+export interface ComponentFamily<C, X, FS extends Statistics, Prepared = unknown> {
+  /** Short name, e.g. "gaussian", "categorical". */
+  readonly name: string;
+  /** JSON-able options this family was built with (to rebuild it in a worker or from a file). */
+  readonly config: JsonValue;
+
+  /** K. */
+  componentCount(components: C): number;
+  /** Rows in X. */
+  observationCount(x: X): number;
+  /** Rows [start, end) as a view. */
+  sliceObservations(x: X, start: number, end: number): X;
+  /** Throws InvalidDataError naming row/column and remedy; checks compatibility with `components` when given. */
+  validateData(x: X, components?: C): void;
+  /** Throws InvalidParametersError naming the component and parameter. */
+  validateComponents(components: C): void;
+
+  /** Per-E-step precomputation. */
+  prepare(components: C): Prepared;
+  /** out[(i − start)·K + k] = log f_k(x_i) for i in [start, end). */
+  logDensities(prepared: Prepared, x: X, start: number, end: number, out: Float64Array): void;
+
+  /** Zero statistics for these components. */
+  zeroStatistics(components: C): FS;
+  /**
+   * stats += Σ_i Σ_k w[(i − start)·K + k] · T_k(x_i): weighted sufficient statistics, in place.
+   * Weights already include responsibilities and sample weights.
+   */
+  accumulate(prepared: Prepared, stats: FS, x: X, start: number, end: number, weights: Float64Array): void;
+  /** argmax_C Σ_k E[log f_k] + log p(C) from the statistics. Pure. */
+  maximize(stats: FS, previous: C, context: MStepContext): C;
+  /** Σ_i Σ_k w_ik log f_k(x_i; C) from the statistics (up to a constant independent of C). */
+  expectedLogDensity(components: C, stats: FS): number;
+  /** log p(C) (0 without a prior). */
+  logPrior(components: C): number;
+  /** Free parameters that are actually fitted. */
+  freeParameterCount(components: C): number;
+
+  /** Initial components from the data, given per-row hard or soft assignments (n×K weights). */
+  initializeFromWeights(x: X, weights: Float64Array, k: number, context: MStepContext): C;
+  /** Draws one observation from component k into `out` (length = sampleDimension). */
+  sample(components: C, k: number, random: Random, out: Float64Array): void;
+  /** Columns of a sampled observation. */
+  sampleDimension(components: C): number;
+
+  componentsToJSON(components: C): JsonValue;
+  componentsFromJSON(json: JsonValue): C;
+  /** SharedArrayBuffer copy of the data for worker threads (optional). */
+  shareData?(x: X): X;
+}
+
+/** Component type of a family. */
+export type ComponentsOf<F> = F extends ComponentFamily<infer C, infer _X, infer _S, infer _P> ? C : never;
+export type ObservationsOf<F> = F extends ComponentFamily<infer _C, infer X, infer _S, infer _P> ? X : never;

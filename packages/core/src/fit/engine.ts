@@ -1,0 +1,344 @@
+import type { EmModel, EStepResult, FitEvent, MStepContext } from '../contract.js';
+import { DegenerateModelError, EmError, InvalidOptionsError } from '../errors.js';
+import { aic, bic } from '../model-selection.js';
+import { Random } from '../random.js';
+import type { Statistics } from '../statistics/algebra.js';
+import { accumulateInto, addScaled, cloneStatistics } from '../statistics/algebra.js';
+import { DefaultConvergenceMonitor, type ConvergenceMonitor, type StopReason } from './monitor.js';
+import { median, now, type FitOptions, type FitResult, type RunSummary } from './types.js';
+
+/**
+ * The fit loops are generators that *ask* for E-steps (parameters + which chunks) and receive
+ * the per-chunk results. One loop thus serves both the synchronous in-process driver and the
+ * asynchronous (worker) driver, with no copy of the algorithm.
+ */
+export interface EStepRequest<P> {
+  readonly parameters: P;
+  /** Indices into the chunk array. */
+  readonly chunks: readonly number[];
+}
+
+export type EmLoop<P, S extends Statistics> = Generator<EStepRequest<P>, SingleRun<P>, EStepResult<S>[]>;
+
+/** Outcome of one run (one initialisation). */
+export interface SingleRun<P> {
+  readonly parameters: P;
+  readonly logLikelihood: number;
+  readonly logPrior: number;
+  readonly history: number[];
+  readonly logLikelihoodHistory: number[];
+  readonly iterations: number;
+  readonly stopReason: StopReason;
+  readonly iterationSeconds: number[];
+  readonly toleranceRule: string;
+}
+
+/** Sum of per-chunk E-step results (statistics added, log-likelihoods summed). */
+export function reduceEStepResults<S extends Statistics>(results: readonly EStepResult<S>[]): EStepResult<S> {
+  if (results.length === 0) throw new InvalidOptionsError('No data chunks to run the E-step on.', 'Pass at least one chunk.');
+  if (results.length === 1) return results[0] as EStepResult<S>;
+  let statistics = cloneStatistics((results[0] as EStepResult<S>).statistics);
+  let logLikelihood = (results[0] as EStepResult<S>).logLikelihood;
+  for (let i = 1; i < results.length; i++) {
+    const r = results[i] as EStepResult<S>;
+    statistics = accumulateInto(statistics, r.statistics);
+    logLikelihood += r.logLikelihood;
+  }
+  return { statistics, logLikelihood };
+}
+
+interface LoopSettings<P> {
+  readonly maxIterations: number;
+  readonly monitor: ConvergenceMonitor;
+  readonly signal: AbortSignal | undefined;
+  readonly onIteration: FitOptions<P>['onIteration'];
+  readonly emit: (event: FitEvent) => void;
+  readonly run: number;
+}
+
+function settingsFrom<P>(options: FitOptions<P>, observations: number, emit: (event: FitEvent) => void, run: number): LoopSettings<P> {
+  const maxIterations = options.maxIterations ?? 100;
+  if (!Number.isInteger(maxIterations) || maxIterations < 0) {
+    throw new InvalidOptionsError(`maxIterations must be an integer ≥ 0; got ${String(maxIterations)}.`, 'Pass e.g. { maxIterations: 100 }.', {
+      option: 'maxIterations',
+    });
+  }
+  const tolerance = options.tolerance ?? 1e-3;
+  if (!(tolerance >= 0) || !Number.isFinite(tolerance)) {
+    throw new InvalidOptionsError(`tolerance must be a finite number ≥ 0; got ${String(tolerance)}.`, 'Pass e.g. { tolerance: 1e-3 }, or 0 to run exactly maxIterations.', {
+      option: 'tolerance',
+    });
+  }
+  const monitor =
+    options.monitor?.() ??
+    new DefaultConvergenceMonitor({
+      tolerance,
+      rule: options.toleranceRule ?? 'per-observation',
+      observations,
+      onDecrease: options.stopOnDecrease === true ? 'stop' : 'report',
+    });
+  monitor.reset();
+  return { maxIterations, monitor, signal: options.signal, onIteration: options.onIteration, emit, run };
+}
+
+function checkFinite(logLikelihood: number, iteration: number): void {
+  if (Number.isNaN(logLikelihood)) {
+    throw new DegenerateModelError(
+      `The log-likelihood became NaN at iteration ${iteration}.`,
+      'This is a bug in the model: please report it with the data and seed.',
+      { iteration },
+    );
+  }
+}
+
+/** Batch EM over all chunks: θ_{t+1} = M(Σ_chunks E(θ_t)). */
+export function* batchLoop<P, D, S extends Statistics>(
+  model: EmModel<P, D, S>,
+  chunkCount: number,
+  initial: P,
+  settings: LoopSettings<P>,
+): EmLoop<P, S> {
+  const all = Array.from({ length: chunkCount }, (_, i) => i);
+  const { monitor, emit } = settings;
+  const logLikelihoodHistory: number[] = [];
+  const iterationSeconds: number[] = [];
+  let parameters = initial;
+  let started = now();
+  let current = reduceEStepResults(yield { parameters, chunks: all });
+  let stopReason: StopReason = 'maxIterations';
+  for (let iteration = 0; ; iteration++) {
+    checkFinite(current.logLikelihood, iteration);
+    const objective = current.logLikelihood + model.logPrior(parameters);
+    logLikelihoodHistory.push(current.logLikelihood);
+    const decision = monitor.record(objective);
+    if (iteration > 0) iterationSeconds.push(now() - started);
+    if (decision.event !== undefined) emit(decision.event);
+    const history = monitor.history;
+    settings.onIteration?.({
+      iteration,
+      parameters,
+      logLikelihood: current.logLikelihood,
+      objective,
+      change: iteration === 0 ? Number.NaN : objective - (history[history.length - 2] as number),
+      run: settings.run,
+    });
+    if (iteration > 0 && decision.stop) {
+      stopReason = decision.reason ?? 'converged';
+      break;
+    }
+    if (iteration >= settings.maxIterations) {
+      stopReason = 'maxIterations';
+      break;
+    }
+    if (settings.signal?.aborted === true) {
+      stopReason = 'aborted';
+      break;
+    }
+    started = now();
+    const context: MStepContext = { iteration: iteration + 1, report: emit };
+    parameters = model.mStep(current.statistics, parameters, context);
+    current = reduceEStepResults(yield { parameters, chunks: all });
+  }
+  return finish(model, parameters, current.logLikelihood, monitor, logLikelihoodHistory, iterationSeconds, stopReason);
+}
+
+/**
+ * Incremental EM (Neal & Hinton 1998): keep each chunk's statistics; each step revisits one
+ * chunk, swaps its old statistics for new ones, and re-maximises. One iteration = one pass
+ * over all chunks. The objective recorded per pass is evaluated exactly at the pass's final
+ * parameters (one extra full E-step per pass, which also refreshes every chunk's statistics).
+ */
+export function* incrementalLoop<P, D, S extends Statistics>(
+  model: EmModel<P, D, S>,
+  chunkCount: number,
+  initial: P,
+  settings: LoopSettings<P>,
+): EmLoop<P, S> {
+  const all = Array.from({ length: chunkCount }, (_, i) => i);
+  const { monitor, emit } = settings;
+  const logLikelihoodHistory: number[] = [];
+  const iterationSeconds: number[] = [];
+  let parameters = initial;
+  let perChunk = yield { parameters, chunks: all };
+  let total = reduceEStepResults(perChunk);
+  let stopReason: StopReason = 'maxIterations';
+  let started = now();
+  for (let iteration = 0; ; iteration++) {
+    checkFinite(total.logLikelihood, iteration);
+    const objective = total.logLikelihood + model.logPrior(parameters);
+    logLikelihoodHistory.push(total.logLikelihood);
+    const decision = monitor.record(objective);
+    if (iteration > 0) iterationSeconds.push(now() - started);
+    if (decision.event !== undefined) emit(decision.event);
+    const history = monitor.history;
+    settings.onIteration?.({
+      iteration,
+      parameters,
+      logLikelihood: total.logLikelihood,
+      objective,
+      change: iteration === 0 ? Number.NaN : objective - (history[history.length - 2] as number),
+      run: settings.run,
+    });
+    if (iteration > 0 && decision.stop) {
+      stopReason = decision.reason ?? 'converged';
+      break;
+    }
+    if (iteration >= settings.maxIterations) break;
+    if (settings.signal?.aborted === true) {
+      stopReason = 'aborted';
+      break;
+    }
+    started = now();
+    let statistics = cloneStatistics(total.statistics);
+    const context: MStepContext = { iteration: iteration + 1, report: emit };
+    for (let c = 0; c < chunkCount; c++) {
+      parameters = model.mStep(statistics, parameters, context);
+      if (chunkCount === 1) break; // one chunk: exactly batch EM
+      const [fresh] = yield { parameters, chunks: [c] };
+      const old = perChunk[c] as EStepResult<S>;
+      statistics = addScaled(addScaled(statistics, old.statistics, -1), (fresh as EStepResult<S>).statistics, 1);
+      perChunk = perChunk.map((r, i) => (i === c ? (fresh as EStepResult<S>) : r));
+    }
+    if (chunkCount > 1) parameters = model.mStep(statistics, parameters, context);
+    perChunk = yield { parameters, chunks: all };
+    total = reduceEStepResults(perChunk);
+  }
+  return finish(model, parameters, total.logLikelihood, monitor, logLikelihoodHistory, iterationSeconds, stopReason);
+}
+
+function finish<P, D, S extends Statistics>(
+  model: EmModel<P, D, S>,
+  parameters: P,
+  logLikelihood: number,
+  monitor: ConvergenceMonitor,
+  logLikelihoodHistory: number[],
+  iterationSeconds: number[],
+  stopReason: StopReason,
+): SingleRun<P> {
+  return {
+    parameters,
+    logLikelihood,
+    logPrior: model.logPrior(parameters),
+    history: [...monitor.history],
+    logLikelihoodHistory,
+    iterations: monitor.history.length - 1,
+    stopReason,
+    iterationSeconds,
+    toleranceRule: monitor.describe(),
+  };
+}
+
+export type LoopKind = 'batch' | 'incremental';
+
+/** Everything a driver needs: chunks, and a way to make the loop for each restart. */
+export interface FitPlan<P, D, S extends Statistics> {
+  readonly model: EmModel<P, D, S>;
+  readonly chunks: readonly D[];
+  readonly observations: number;
+  readonly nInit: number;
+  readonly events: FitEvent[];
+  readonly randoms: readonly Random[];
+  makeLoop(run: number, initial: P): EmLoop<P, S>;
+  initial(run: number): P;
+}
+
+export function planFit<P, D, S extends Statistics>(
+  model: EmModel<P, D, S>,
+  data: D,
+  options: FitOptions<P>,
+  kind: LoopKind,
+  defaultChunks: number,
+): FitPlan<P, D, S> {
+  const nInit = options.nInit ?? 1;
+  if (!Number.isInteger(nInit) || nInit < 1) {
+    throw new InvalidOptionsError(`nInit must be an integer ≥ 1; got ${String(nInit)}.`, 'Pass the number of restarts, e.g. { nInit: 5 }.', { option: 'nInit' });
+  }
+  const chunkCount = options.chunks ?? defaultChunks;
+  if (!Number.isInteger(chunkCount) || chunkCount < 1) {
+    throw new InvalidOptionsError(`chunks must be an integer ≥ 1; got ${String(chunkCount)}.`, 'Pass e.g. { chunks: 4 }.', { option: 'chunks' });
+  }
+  model.validateData(data, options.initialParameters);
+  if (options.initialParameters !== undefined) model.validateParameters(options.initialParameters);
+  const chunks = model.splitData(data, chunkCount);
+  const observations = model.observationCount(data);
+  const events: FitEvent[] = [];
+  const emit = (event: FitEvent): void => {
+    events.push(event);
+    if (options.onEvent !== undefined) options.onEvent(event);
+    else if (event.type === 'objective-decreased') {
+      console.warn(
+        `[@em/core] objective decreased at iteration ${event.iteration}: ${event.previous} → ${event.current} (drop ${event.drop.toExponential(3)} > round-off ${event.tolerance.toExponential(3)}).`,
+      );
+    }
+  };
+  const root = options.random ?? new Random(options.seed ?? 0);
+  const randoms = Array.from({ length: nInit }, () => root.fork());
+  return {
+    model,
+    chunks,
+    observations,
+    nInit,
+    events,
+    randoms,
+    initial(run) {
+      if (run === 0 && options.initialParameters !== undefined) return options.initialParameters;
+      const parameters = model.initialize(data, randoms[run] as Random);
+      model.validateParameters(parameters);
+      return parameters;
+    },
+    makeLoop(run, initial) {
+      const settings = settingsFrom(options, observations, emit, run);
+      return kind === 'batch' ? batchLoop(model, chunks.length, initial, settings) : incrementalLoop(model, chunks.length, initial, settings);
+    },
+  };
+}
+
+/** Picks the best run and assembles the FitResult. */
+export function assembleResult<P, D, S extends Statistics>(plan: FitPlan<P, D, S>, results: ReadonlyArray<SingleRun<P> | Error>): FitResult<P> {
+  let best = -1;
+  const runs: RunSummary[] = results.map((r, run) => {
+    if (r instanceof Error) {
+      plan.events.push({ type: 'restart-failed', run, message: r.message });
+      return { run, objective: -Infinity, logLikelihood: -Infinity, iterations: 0, converged: false, stopReason: 'failed', error: r.message };
+    }
+    const objective = r.logLikelihood + r.logPrior;
+    const bestRun = best >= 0 ? (results[best] as SingleRun<P>) : undefined;
+    if (bestRun === undefined || objective > bestRun.logLikelihood + bestRun.logPrior) best = run;
+    return { run, objective, logLikelihood: r.logLikelihood, iterations: r.iterations, converged: r.stopReason === 'converged', stopReason: r.stopReason };
+  });
+  if (best < 0) {
+    const first = results[0];
+    throw first instanceof Error ? first : new DegenerateModelError('Every restart failed.', 'Try fewer components or more regularisation.');
+  }
+  const r = results[best] as SingleRun<P>;
+  const p = plan.model.freeParameterCount(r.parameters);
+  return {
+    parameters: r.parameters,
+    logLikelihood: r.logLikelihood,
+    logPrior: r.logPrior,
+    objective: r.logLikelihood + r.logPrior,
+    history: r.history,
+    logLikelihoodHistory: r.logLikelihoodHistory,
+    iterations: r.iterations,
+    converged: r.stopReason === 'converged',
+    stopReason: r.stopReason,
+    toleranceRule: r.toleranceRule,
+    events: plan.events,
+    iterationSeconds: r.iterationSeconds,
+    secondsPerIteration: median(r.iterationSeconds),
+    observations: plan.observations,
+    freeParameters: p,
+    bic: bic(r.logLikelihood, p, plan.observations),
+    aic: aic(r.logLikelihood, p),
+    runs,
+    bestRun: best,
+  };
+}
+
+/**
+ * A restart that hits a model error (degenerate start, impossible observation…) is recorded as
+ * failed and the others go on; with a single run, the error is thrown.
+ */
+export function isRecoverable(error: unknown, nInit: number): error is EmError {
+  return nInit > 1 && error instanceof EmError && (error.code === 'DEGENERATE_MODEL' || error.code === 'IMPOSSIBLE_OBSERVATION');
+}

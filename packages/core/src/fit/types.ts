@@ -1,0 +1,100 @@
+import type { FitEvent } from '../contract.js';
+import type { Random } from '../random.js';
+import type { ConvergenceMonitor, StopReason, ToleranceRule } from './monitor.js';
+
+/** What `onIteration` receives after each E-step (iteration 0 is the evaluation of θ_0). */
+export interface IterationInfo<P> {
+  readonly iteration: number;
+  readonly parameters: P;
+  readonly logLikelihood: number;
+  readonly objective: number;
+  /** objective − previous objective (NaN at iteration 0). */
+  readonly change: number;
+  /** Restart index (0-based). */
+  readonly run: number;
+}
+
+/** Options shared by every fit loop. */
+export interface FitOptions<P> {
+  /** Maximum number of M-steps (default 100). 0 only evaluates the initial parameters. */
+  readonly maxIterations?: number;
+  /** Convergence tolerance (default 1e-3), applied by `toleranceRule`. 0 runs exactly maxIterations. */
+  readonly tolerance?: number;
+  /** Default 'per-observation' (scikit-learn's convention); see ToleranceRule. */
+  readonly toleranceRule?: ToleranceRule;
+  /** Replace the default convergence monitor (tolerance options are then ignored). */
+  readonly monitor?: () => ConvergenceMonitor;
+  /** Warm start: begin from these parameters instead of the model's initialisation. */
+  readonly initialParameters?: P;
+  /** Restarts from independent initialisations (default 1); the best final objective wins. */
+  readonly nInit?: number;
+  /** Seed of the portable random generator used for every random choice (default 0). */
+  readonly seed?: number;
+  /** Or pass a generator directly (takes precedence over seed). */
+  readonly random?: Random;
+  /** Split the data into this many chunks (default 1 in process, the executor's concurrency otherwise). */
+  readonly chunks?: number;
+  readonly onIteration?: (info: IterationInfo<P>) => void;
+  /** Structured events (objective decreased, degenerate component…). Without a handler, decreases are console.warn-ed. */
+  readonly onEvent?: (event: FitEvent) => void;
+  readonly signal?: AbortSignal;
+  /** Stop with `objectiveDecreased` instead of reporting and continuing (default false). */
+  readonly stopOnDecrease?: boolean;
+}
+
+/** Summary of one restart. */
+export interface RunSummary {
+  readonly run: number;
+  readonly objective: number;
+  readonly logLikelihood: number;
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly stopReason: StopReason | 'failed';
+  readonly error?: string;
+}
+
+/** Result of a fit. */
+export interface FitResult<P> {
+  readonly parameters: P;
+  /** log p(data; θ_n), total, natural log, at the returned parameters. */
+  readonly logLikelihood: number;
+  readonly logPrior: number;
+  /** logLikelihood + logPrior (what EM never decreases). */
+  readonly objective: number;
+  /** Objective at θ_0 … θ_n: n iterations give n + 1 entries. */
+  readonly history: readonly number[];
+  /** Log-likelihood at θ_0 … θ_n. */
+  readonly logLikelihoodHistory: readonly number[];
+  /** Number of M-steps performed. */
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly stopReason: StopReason;
+  readonly toleranceRule: string;
+  readonly events: readonly FitEvent[];
+  /** Wall-clock seconds of each iteration (E-step + M-step). */
+  readonly iterationSeconds: readonly number[];
+  /** Median of iterationSeconds (NaN when no iteration ran). */
+  readonly secondsPerIteration: number;
+  /** Observations n (sum of sample weights where weighted). */
+  readonly observations: number;
+  readonly freeParameters: number;
+  /** −2·logL + p·ln n (lower is better, as scikit-learn and hmmlearn). */
+  readonly bic: number;
+  /** −2·logL + 2p (lower is better). */
+  readonly aic: number;
+  /** Every restart, in order (length nInit). */
+  readonly runs: readonly RunSummary[];
+  /** Which restart produced these parameters. */
+  readonly bestRun: number;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() / 1000 : Date.now() / 1000;
+}

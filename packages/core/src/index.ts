@@ -1,0 +1,17 @@
+// @em/core — the EM contract, its algebra, fit loops and numerics. Browser-safe: no Node APIs here
+// (worker threads live in the "@em/core/parallel" and "@em/core/worker" entries).
+export * from './errors.js';
+export * from './random.js';
+export * from './contract.js';
+export * from './family.js';
+export * from './statistics/index.js';
+export * from './numerics/index.js';
+export * from './data/index.js';
+export * from './mixture/mixture-model.js';
+export * from './fit/monitor.js';
+export * from './fit/types.js';
+export * from './fit/engine.js';
+export * from './fit/fit.js';
+export * from './executor/executor.js';
+export * from './model-selection.js';
+export * from './persistence.js';

@@ -1,0 +1,421 @@
+import type { EmModel, EStepResult, JsonValue, MStepContext, ModelConfig } from '../contract.js';
+import { silentContext } from '../contract.js';
+import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError } from '../errors.js';
+import type { ComponentFamily } from '../family.js';
+import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
+import type { Random } from '../random.js';
+import { splitRange } from '../data/sequences.js';
+import type { Statistics } from '../statistics/algebra.js';
+
+/** Parameters of a finite mixture: weights on the simplex and the family's components. */
+export interface MixtureParameters<C> {
+  readonly weights: Float64Array;
+  readonly components: C;
+}
+
+/** Statistics of a finite mixture: Σ_i w_i r_ik per component, and the family's statistics. */
+export interface MixtureStatistics<FS> {
+  readonly weightSums: Float64Array;
+  readonly components: FS;
+  readonly [key: string]: Float64Array | FS;
+}
+
+/** Observations with optional per-sample weights (scikit-learn #15647). */
+export interface MixtureData<X> {
+  readonly observations: X;
+  /** Non-negative weight per row; absent means 1 for every row. */
+  readonly sampleWeights?: Float64Array;
+}
+
+/** How initial responsibilities are chosen (the family turns them into components). */
+export type MixtureInitializer<X> = (observations: X, k: number, random: Random, sampleWeights?: Float64Array) => Float64Array;
+
+export interface MixtureOptions<X> {
+  /** Number of components K ≥ 1. */
+  readonly components: number;
+  /**
+   * Symmetric Dirichlet concentration α ≥ 1 on the weights, as a proper prior; the M-step is the
+   * MAP estimate π_k = (N_k + α − 1) / (N + K(α − 1)). 1 (the default) is plain maximum likelihood.
+   */
+  readonly weightConcentration?: number;
+  /** Fit the weights (default true); false keeps the initial weights fixed. */
+  readonly updateWeights?: boolean;
+  /** Initial responsibilities (n×K); default: random responsibilities (rows drawn from Dirichlet(1)). */
+  readonly initializer?: MixtureInitializer<X>;
+  /** Model kind recorded in the config (e.g. "gaussian-mixture"). */
+  readonly kind?: string;
+  /** Extra JSON options recorded in the config (for rebuilding the model in a worker). */
+  readonly extraConfig?: { readonly [key: string]: JsonValue };
+}
+
+/** Rows processed per block in the fused E-step: the n×K responsibilities never exist at once. */
+const BLOCK_ROWS = 512;
+
+/** A weight below this fraction of the total mass is reported as vanishing. */
+const VANISHING_WEIGHT = 1e-12;
+
+/** Random responsibilities: each row an independent Dirichlet(1, …, 1) draw. */
+export function randomResponsibilities(n: number, k: number, random: Random): Float64Array {
+  const out = new Float64Array(n * k);
+  const ones = new Float64Array(k).fill(1);
+  for (let i = 0; i < n; i++) random.dirichlet(ones, out.subarray(i * k, (i + 1) * k));
+  return out;
+}
+
+/** Hard assignments (labels) as n×K one-hot weights. */
+export function labelsToWeights(labels: ArrayLike<number>, k: number): Float64Array {
+  const out = new Float64Array(labels.length * k);
+  for (let i = 0; i < labels.length; i++) out[i * k + (labels[i] as number)] = 1;
+  return out;
+}
+
+/**
+ * A finite mixture written once over any component family: weights, log-sum-exp over
+ * components, responsibilities and weight statistics live here; everything about the
+ * observations lives in the family.
+ */
+export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
+  implements EmModel<MixtureParameters<C>, MixtureData<X>, MixtureStatistics<FS>>
+{
+  readonly family: ComponentFamily<C, X, FS, Prepared>;
+  readonly k: number;
+  readonly weightConcentration: number;
+  readonly updateWeights: boolean;
+  readonly config: ModelConfig;
+  private readonly initializer: MixtureInitializer<X> | undefined;
+
+  constructor(family: ComponentFamily<C, X, FS, Prepared>, options: MixtureOptions<X>) {
+    const k = options.components;
+    if (!Number.isInteger(k) || k < 1) {
+      throw new InvalidOptionsError(`components must be an integer ≥ 1; got ${String(k)}.`, 'Pass the number of mixture components, e.g. { components: 3 }.', {
+        option: 'components',
+      });
+    }
+    const alpha = options.weightConcentration ?? 1;
+    if (!Number.isFinite(alpha) || alpha < 1) {
+      throw new InvalidOptionsError(
+        `weightConcentration must be ≥ 1 (a Dirichlet prior whose mode exists); got ${String(alpha)}.`,
+        'Use 1 for plain maximum likelihood or a value > 1 to pull weights towards equality.',
+        { option: 'weightConcentration' },
+      );
+    }
+    this.family = family;
+    this.k = k;
+    this.weightConcentration = alpha;
+    this.updateWeights = options.updateWeights ?? true;
+    this.initializer = options.initializer;
+    this.config = {
+      kind: options.kind ?? `${family.name}-mixture`,
+      options: {
+        components: k,
+        weightConcentration: alpha,
+        updateWeights: this.updateWeights,
+        family: family.config,
+        ...(options.extraConfig ?? {}),
+      },
+    };
+  }
+
+  eStep(params: MixtureParameters<C>, data: MixtureData<X>): EStepResult<MixtureStatistics<FS>> {
+    const statistics = this.zeroStatistics(params);
+    const logLikelihood = this.run(params, data, statistics, undefined);
+    return { statistics, logLikelihood };
+  }
+
+  zeroStatistics(params: MixtureParameters<C>): MixtureStatistics<FS> {
+    return { weightSums: new Float64Array(this.k), components: this.family.zeroStatistics(params.components) };
+  }
+
+  mStep(statistics: MixtureStatistics<FS>, previous: MixtureParameters<C>, context: MStepContext = silentContext): MixtureParameters<C> {
+    const components = this.family.maximize(statistics.components, previous.components, context);
+    const weights = this.updateWeights ? this.maximizeWeights(statistics.weightSums, previous.weights, context) : previous.weights;
+    return { weights, components };
+  }
+
+  private maximizeWeights(sums: Float64Array, previous: Float64Array, context: MStepContext): Float64Array {
+    const k = this.k;
+    const a = this.weightConcentration - 1;
+    let total = 0;
+    for (let j = 0; j < k; j++) total += sums[j] as number;
+    const denominator = total + k * a;
+    if (!(denominator > 0)) return previous; // no mass at all (empty chunk): nothing to learn
+    const weights = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      weights[j] = ((sums[j] as number) + a) / denominator;
+      if ((sums[j] as number) <= VANISHING_WEIGHT * total && a === 0) {
+        context.report({
+          type: 'degenerate-component',
+          iteration: context.iteration,
+          component: j,
+          reason: 'vanishing-weight',
+          message: `Component ${j} received ${(sums[j] as number).toExponential(3)} of ${total.toExponential(3)} total responsibility; its weight is ${(weights[j] as number).toExponential(3)}.`,
+          action: 'continued',
+        });
+      }
+    }
+    return weights;
+  }
+
+  qFunction(params: MixtureParameters<C>, statistics: MixtureStatistics<FS>): number {
+    let q = 0;
+    for (let j = 0; j < this.k; j++) q += xLogY(statistics.weightSums[j] as number, params.weights[j] as number);
+    return q + this.family.expectedLogDensity(params.components, statistics.components);
+  }
+
+  logPrior(params: MixtureParameters<C>): number {
+    let value = this.family.logPrior(params.components);
+    if (this.weightConcentration !== 1 && this.updateWeights) {
+      value += logDirichletDensity(params.weights, new Float64Array(this.k).fill(this.weightConcentration));
+    }
+    return value;
+  }
+
+  logLikelihood(params: MixtureParameters<C>, data: MixtureData<X>): number {
+    return this.run(params, data, undefined, undefined, false);
+  }
+
+  /** log p(x_i; θ) per row (scikit-learn's score_samples). −∞ marks an impossible row. */
+  scoreSamples(params: MixtureParameters<C>, data: MixtureData<X>): Float64Array {
+    const out = new Float64Array(this.family.observationCount(data.observations));
+    this.run(params, data, undefined, { perRow: out }, false);
+    return out;
+  }
+
+  /** Posterior responsibilities p(z_i = k | x_i; θ), n×K row-major. */
+  responsibilities(params: MixtureParameters<C>, data: MixtureData<X>): Float64Array {
+    const n = this.family.observationCount(data.observations);
+    const out = new Float64Array(n * this.k);
+    this.run({ weights: params.weights, components: params.components }, { observations: data.observations }, undefined, { responsibilities: out }, false);
+    return out;
+  }
+
+  /** Most probable component per row. */
+  predict(params: MixtureParameters<C>, data: MixtureData<X>): Int32Array {
+    const r = this.responsibilities(params, data);
+    const n = r.length / this.k;
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let j = 1; j < this.k; j++) if ((r[i * this.k + j] as number) > (r[i * this.k + best] as number)) best = j;
+      labels[i] = best;
+    }
+    return labels;
+  }
+
+  /** n draws: observations (n×dimension, row-major) and the component of each. */
+  sample(params: MixtureParameters<C>, n: number, random: Random): { observations: Float64Array; labels: Int32Array; dimension: number } {
+    const dimension = this.family.sampleDimension(params.components);
+    const observations = new Float64Array(n * dimension);
+    const labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const k = random.categorical(params.weights);
+      labels[i] = k;
+      this.family.sample(params.components, k, random, observations.subarray(i * dimension, (i + 1) * dimension));
+    }
+    return { observations, labels, dimension };
+  }
+
+  validateParameters(params: MixtureParameters<C>): void {
+    validateWeights(params.weights, this.k, 'weights');
+    if (this.family.componentCount(params.components) !== this.k) {
+      throw new InvalidParametersError(
+        `The model has ${this.k} components but the parameters describe ${this.family.componentCount(params.components)}.`,
+        'Give one set of component parameters per mixture component.',
+      );
+    }
+    this.family.validateComponents(params.components);
+  }
+
+  validateData(data: MixtureData<X>, params?: MixtureParameters<C>): void {
+    const n = this.family.observationCount(data.observations);
+    if (n === 0) throw new InvalidDataError('The data has no rows.', 'Pass at least one observation.');
+    this.family.validateData(data.observations, params?.components);
+    const w = data.sampleWeights;
+    if (w !== undefined) {
+      if (w.length !== n) {
+        throw new InvalidDataError(`sampleWeights has ${w.length} entries but the data has ${n} rows.`, 'Give one weight per row.', {
+          length: w.length,
+          rows: n,
+        });
+      }
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const v = w[i] as number;
+        if (!Number.isFinite(v) || v < 0) {
+          throw new InvalidDataError(`sampleWeights[${i}] = ${v} is not a finite non-negative number.`, 'Use weights ≥ 0 (0 drops the row).', { row: i });
+        }
+        total += v;
+      }
+      if (!(total > 0)) throw new InvalidDataError('All sample weights are zero.', 'Give at least one row a positive weight.');
+    }
+  }
+
+  freeParameterCount(params: MixtureParameters<C>): number {
+    return (this.updateWeights ? this.k - 1 : 0) + this.family.freeParameterCount(params.components);
+  }
+
+  observationCount(data: MixtureData<X>): number {
+    const w = data.sampleWeights;
+    if (w === undefined) return this.family.observationCount(data.observations);
+    let total = 0;
+    for (let i = 0; i < w.length; i++) total += w[i] as number;
+    return total;
+  }
+
+  splitData(data: MixtureData<X>, parts: number): MixtureData<X>[] {
+    const n = this.family.observationCount(data.observations);
+    return splitRange(n, parts).map(([start, end]) => {
+      const observations = this.family.sliceObservations(data.observations, start, end);
+      return data.sampleWeights === undefined ? { observations } : { observations, sampleWeights: data.sampleWeights.subarray(start, end) };
+    });
+  }
+
+  shareData(data: MixtureData<X>): MixtureData<X> {
+    const share = this.family.shareData;
+    if (share === undefined) return data;
+    const observations = share.call(this.family, data.observations);
+    return data.sampleWeights === undefined ? { observations } : { observations, sampleWeights: data.sampleWeights };
+  }
+
+  initialize(data: MixtureData<X>, random: Random): MixtureParameters<C> {
+    const n = this.family.observationCount(data.observations);
+    if (this.k > n) {
+      throw new InvalidDataError(
+        `Cannot fit ${this.k} components to ${n} observations.`,
+        `Use at most ${n} components, or provide more data.`,
+        { components: this.k, rows: n },
+      );
+    }
+    const resp = this.initializer === undefined ? randomResponsibilities(n, this.k, random) : this.initializer(data.observations, this.k, random, data.sampleWeights);
+    const weighted = data.sampleWeights === undefined ? resp : applySampleWeights(resp, data.sampleWeights, this.k);
+    const components = this.family.initializeFromWeights(data.observations, weighted, this.k, silentContext);
+    const sums = new Float64Array(this.k);
+    for (let i = 0; i < n; i++) for (let j = 0; j < this.k; j++) sums[j] = (sums[j] as number) + (weighted[i * this.k + j] as number);
+    let total = 0;
+    for (let j = 0; j < this.k; j++) total += sums[j] as number;
+    const weights = new Float64Array(this.k);
+    for (let j = 0; j < this.k; j++) weights[j] = total > 0 ? (sums[j] as number) / total : 1 / this.k;
+    return { weights, components };
+  }
+
+  parametersToJSON(params: MixtureParameters<C>): JsonValue {
+    return { weights: Array.from(params.weights), components: this.family.componentsToJSON(params.components) };
+  }
+
+  parametersFromJSON(json: JsonValue): MixtureParameters<C> {
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new InvalidParametersError('Mixture parameters must be an object with "weights" and "components".', 'Pass the output of parametersToJSON.');
+    }
+    const record = json as { readonly [key: string]: JsonValue };
+    const weights = record['weights'];
+    if (!Array.isArray(weights) || weights.some((w) => typeof w !== 'number')) {
+      throw new InvalidParametersError('"weights" must be an array of numbers.', 'Give one weight per component.');
+    }
+    return { weights: Float64Array.from(weights as number[]), components: this.family.componentsFromJSON(record['components'] ?? null) };
+  }
+
+  /**
+   * The fused pass over the data: per block of rows, component log-densities, log-sum-exp,
+   * responsibilities and (when `statistics` is given) the weighted statistics. Returns Σ_i w_i log p(x_i).
+   */
+  private run(
+    params: MixtureParameters<C>,
+    data: MixtureData<X>,
+    statistics: MixtureStatistics<FS> | undefined,
+    outputs: { perRow?: Float64Array; responsibilities?: Float64Array } | undefined,
+    throwOnImpossible = true,
+  ): number {
+    const k = this.k;
+    const x = data.observations;
+    const n = this.family.observationCount(x);
+    const sampleWeights = data.sampleWeights;
+    const prepared = this.family.prepare(params.components);
+    const logWeights = new Float64Array(k);
+    for (let j = 0; j < k; j++) logWeights[j] = Math.log(params.weights[j] as number);
+    const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(n, 1)) * k);
+    const weightSums = statistics?.weightSums;
+    let total = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS) {
+      const end = Math.min(n, start + BLOCK_ROWS);
+      this.family.logDensities(prepared, x, start, end, block);
+      for (let i = start; i < end; i++) {
+        const base = (i - start) * k;
+        let max = -Infinity;
+        for (let j = 0; j < k; j++) {
+          const v = (block[base + j] as number) + (logWeights[j] as number);
+          block[base + j] = v;
+          if (v > max) max = v;
+        }
+        const w = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
+        if (max === -Infinity || Number.isNaN(max)) {
+          if (throwOnImpossible && w > 0) {
+            throw new ImpossibleObservationError(
+              `Observation ${i} has zero probability under every component (log-likelihood −∞).`,
+              'Check that row for values outside the support (e.g. a count for a feature with zero probability), or use a prior/pseudo-count so no probability is exactly zero.',
+              { row: i },
+            );
+          }
+          if (outputs?.perRow !== undefined) outputs.perRow[i] = -Infinity;
+          if (w > 0) total = -Infinity;
+          for (let j = 0; j < k; j++) block[base + j] = 0;
+          if (outputs?.responsibilities !== undefined) outputs.responsibilities.fill(Number.NaN, i * k, (i + 1) * k);
+          continue;
+        }
+        let sum = 0;
+        for (let j = 0; j < k; j++) {
+          const e = Math.exp((block[base + j] as number) - max);
+          block[base + j] = e;
+          sum += e;
+        }
+        const lse = max + Math.log(sum);
+        if (w !== 0) total += w * lse;
+        if (outputs?.perRow !== undefined) outputs.perRow[i] = lse;
+        const scale = w / sum;
+        const respScale = 1 / sum;
+        for (let j = 0; j < k; j++) {
+          const r = block[base + j] as number;
+          if (outputs?.responsibilities !== undefined) outputs.responsibilities[i * k + j] = r * respScale;
+          block[base + j] = r * scale;
+          if (weightSums !== undefined) weightSums[j] = (weightSums[j] as number) + r * scale;
+        }
+      }
+      if (statistics !== undefined) this.family.accumulate(prepared, statistics.components, x, start, end, block);
+    }
+    return total;
+  }
+}
+
+/** Convenience factory. */
+export function createMixtureModel<C, X, FS extends Statistics, Prepared>(
+  family: ComponentFamily<C, X, FS, Prepared>,
+  options: MixtureOptions<X>,
+): MixtureModel<C, X, FS, Prepared> {
+  return new MixtureModel(family, options);
+}
+
+/** Checks that `weights` has length k, entries in [0, 1] and sums to 1 (±1e-8). */
+export function validateWeights(weights: ArrayLike<number>, k: number, name: string): void {
+  if (weights.length !== k) {
+    throw new InvalidParametersError(`${name} has ${weights.length} entries; expected ${k}.`, `Give exactly ${k} weights.`, { parameter: name });
+  }
+  let sum = 0;
+  for (let j = 0; j < k; j++) {
+    const w = weights[j] as number;
+    if (!Number.isFinite(w) || w < 0) {
+      throw new InvalidParametersError(`${name}[${j}] = ${w} is not a finite non-negative number.`, 'Weights must be probabilities.', {
+        parameter: name,
+        index: j,
+      });
+    }
+    sum += w;
+  }
+  if (Math.abs(sum - 1) > 1e-8) {
+    throw new InvalidParametersError(`${name} sum to ${sum}, not 1.`, `Normalise ${name} (divide each by their sum).`, { parameter: name, sum });
+  }
+}
+
+function applySampleWeights(resp: Float64Array, w: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(resp.length);
+  for (let i = 0; i < w.length; i++) for (let j = 0; j < k; j++) out[i * k + j] = (resp[i * k + j] as number) * (w[i] as number);
+  return out;
+}

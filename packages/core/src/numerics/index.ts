@@ -1,0 +1,2 @@
+export * from './log-sum-exp.js';
+export * from './cholesky.js';

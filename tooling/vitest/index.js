@@ -1,0 +1,21 @@
+// Shared Vitest preset: resolve workspace packages through their "@em/source" export condition, so
+// tests run against src/ (no stale dist/), and keep property-test seeds visible in the output.
+import { defineConfig } from 'vitest/config';
+
+/** @param {import('vitest/config').UserConfig['test']} [overrides] */
+export function emVitestConfig(overrides = {}) {
+  return defineConfig({
+    resolve: { conditions: ['@em/source'] },
+    ssr: { resolve: { conditions: ['@em/source'] } },
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      reporters: process.env.CI ? ['default'] : ['default'],
+      testTimeout: 120_000,
+      hookTimeout: 120_000,
+      typecheck: { enabled: true, include: ['**/*.test-d.ts'] },
+      ...overrides,
+    },
+  });
+}
+
+export default emVitestConfig();
