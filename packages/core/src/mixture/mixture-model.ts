@@ -274,7 +274,13 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
     const share = this.family.shareData;
     if (share === undefined) return data;
     const observations = share.call(this.family, data.observations);
-    return data.sampleWeights === undefined ? { observations } : { observations, sampleWeights: data.sampleWeights };
+    const w = data.sampleWeights;
+    if (w === undefined) return { observations };
+    if (typeof SharedArrayBuffer === 'undefined' || w.buffer instanceof SharedArrayBuffer) return { observations, sampleWeights: w };
+    // A typed-array view is cloned with its whole buffer: share the weights too.
+    const sampleWeights = new Float64Array(new SharedArrayBuffer(w.byteLength));
+    sampleWeights.set(w);
+    return { observations, sampleWeights };
   }
 
   initialize(data: MixtureData<X>, random: Random): MixtureParameters<C> {
