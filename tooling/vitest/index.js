@@ -9,7 +9,9 @@ export function emVitestConfig(overrides = {}) {
     ssr: { resolve: { conditions: ['@em/source'] } },
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-      reporters: process.env.CI ? ['default'] : ['default'],
+      // The JSON report feeds the repository-wide "N passed, N failed" line (tooling/test-summary.mjs).
+      reporters: ['default', 'json'],
+      outputFile: { json: './test-results/vitest.json' },
       testTimeout: 120_000,
       hookTimeout: 120_000,
       typecheck: { enabled: true, include: ['**/*.test-d.ts'] },
