@@ -16,6 +16,8 @@ export function logSumExp(values: ArrayLike<number>, start = 0, end = values.len
 export function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
   if (b === -Infinity) return a;
+  // Without this, log(e^∞ + e^∞) would be ∞ + log1p(e^(∞ − ∞)) = NaN.
+  if (a === Infinity && b === Infinity) return Infinity;
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
