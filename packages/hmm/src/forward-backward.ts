@@ -1,0 +1,195 @@
+/**
+ * Scaled forward–backward over one sequence (Rabiner 1989, §V.A), on flat row-major buffers.
+ *
+ * Emission log-densities are shifted per time step by their maximum m_t before exponentiation,
+ * so b_t(k) = exp(log f_k(x_t) − m_t) ∈ [0, 1] with max 1. Forward variables are normalised at
+ * every step by c_t = Σ_k α̃_t(k); then
+ *   log p(x_1..T) = Σ_t (log c_t + m_t),
+ * summed with Neumaier compensation, and γ_t = α̂_t ⊙ β̂_t needs no further normalisation.
+ * Memory: the emission and forward buffers (T·K each) plus T scales and T shifts.
+ */
+
+/** Buffers reused across sequences and E-steps (grown on demand, never shrunk). */
+export class ForwardBackwardWorkspace {
+  /** T×K: log-densities, then shifted densities b_t(k). */
+  emission = new Float64Array(0);
+  /** T×K: scaled forward variables α̂, then posteriors γ. */
+  forward = new Float64Array(0);
+  /** T: per-step normalisers c_t. */
+  scales = new Float64Array(0);
+  /** T: per-step shifts m_t. */
+  shifts = new Float64Array(0);
+  /** K: scaled backward variables at t + 1. */
+  backward = new Float64Array(0);
+  /** K: b_{t+1} ⊙ β̂_{t+1} / c_{t+1}. */
+  carried = new Float64Array(0);
+  /** K×K: Σ_t α̂_t(i) · carried_{t+1}(j), before multiplying by A_ij. */
+  outer = new Float64Array(0);
+
+  ensure(length: number, states: number): void {
+    const size = length * states;
+    if (this.emission.length < size) {
+      const capacity = Math.max(size, Math.min(2 * this.emission.length, 1 << 26));
+      this.emission = new Float64Array(capacity);
+      this.forward = new Float64Array(capacity);
+    }
+    if (this.scales.length < length) {
+      this.scales = new Float64Array(Math.max(length, 2 * this.scales.length));
+      this.shifts = new Float64Array(this.scales.length);
+    }
+    if (this.backward.length !== states) {
+      this.backward = new Float64Array(states);
+      this.carried = new Float64Array(states);
+      this.outer = new Float64Array(states * states);
+    }
+  }
+}
+
+/** Where a sequence became impossible (−1 when it did not). */
+export interface ForwardOutcome {
+  logLikelihood: number;
+  /** First time step (0-based, within the sequence) with probability zero, or −1. */
+  impossibleAt: number;
+}
+
+/**
+ * Forward pass. `emission` holds log-densities for T×K on entry and the shifted densities b on
+ * exit; `forward` receives α̂. Returns log p(x) or −∞ with the first impossible step.
+ */
+export function forwardScaled(
+  states: number,
+  length: number,
+  start: Float64Array,
+  transition: Float64Array,
+  workspace: ForwardBackwardWorkspace,
+  outcome: ForwardOutcome,
+): void {
+  const k = states;
+  const emission = workspace.emission;
+  const forward = workspace.forward;
+  const scales = workspace.scales;
+  const shifts = workspace.shifts;
+  let sum = 0;
+  let compensation = 0;
+  for (let t = 0; t < length; t++) {
+    const base = t * k;
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) {
+      const v = emission[base + j] as number;
+      if (v > max) max = v;
+    }
+    if (!(max > -Infinity) || max === Infinity) {
+      outcome.logLikelihood = max === Infinity ? Number.NaN : -Infinity;
+      outcome.impossibleAt = t;
+      return;
+    }
+    for (let j = 0; j < k; j++) emission[base + j] = Math.exp((emission[base + j] as number) - max);
+    let scale = 0;
+    if (t === 0) {
+      for (let j = 0; j < k; j++) {
+        const v = (start[j] as number) * (emission[j] as number);
+        forward[j] = v;
+        scale += v;
+      }
+    } else {
+      const previous = base - k;
+      for (let j = 0; j < k; j++) forward[base + j] = 0;
+      for (let i = 0; i < k; i++) {
+        const a = forward[previous + i] as number;
+        if (a === 0) continue;
+        const row = i * k;
+        for (let j = 0; j < k; j++) forward[base + j] = (forward[base + j] as number) + a * (transition[row + j] as number);
+      }
+      for (let j = 0; j < k; j++) {
+        const v = (forward[base + j] as number) * (emission[base + j] as number);
+        forward[base + j] = v;
+        scale += v;
+      }
+    }
+    if (!(scale > 0)) {
+      outcome.logLikelihood = -Infinity;
+      outcome.impossibleAt = t;
+      return;
+    }
+    const inverse = 1 / scale;
+    for (let j = 0; j < k; j++) forward[base + j] = (forward[base + j] as number) * inverse;
+    scales[t] = scale;
+    shifts[t] = max;
+    // Neumaier summation of log c_t + m_t.
+    const term = Math.log(scale) + max;
+    const next = sum + term;
+    compensation += Math.abs(sum) >= Math.abs(term) ? sum - next + term : term - next + sum;
+    sum = next;
+  }
+  outcome.logLikelihood = sum + compensation;
+  outcome.impossibleAt = -1;
+}
+
+/**
+ * Backward pass after `forwardScaled`: turns `forward` into the posteriors γ (T×K) and adds
+ * Σ_t ξ_t(i, j) into `transitionSums` (K×K), γ_0 into `startSums` and Σ_t γ_t into `occupancy`.
+ */
+export function backwardScaled(
+  states: number,
+  length: number,
+  transition: Float64Array,
+  workspace: ForwardBackwardWorkspace,
+  startSums: Float64Array | undefined,
+  transitionSums: Float64Array | undefined,
+  occupancy: Float64Array | undefined,
+): void {
+  const k = states;
+  const emission = workspace.emission;
+  const gamma = workspace.forward;
+  const scales = workspace.scales;
+  const backward = workspace.backward;
+  const carried = workspace.carried;
+  const outer = workspace.outer;
+  const withTransitions = transitionSums !== undefined;
+  if (withTransitions) outer.fill(0);
+  backward.fill(1);
+  // γ_{T−1} = α̂_{T−1} (β̂_{T−1} = 1).
+  for (let t = length - 2; t >= 0; t--) {
+    const next = (t + 1) * k;
+    const inverse = 1 / (scales[t + 1] as number);
+    for (let j = 0; j < k; j++) carried[j] = (emission[next + j] as number) * (backward[j] as number) * inverse;
+    const base = t * k;
+    for (let i = 0; i < k; i++) {
+      const row = i * k;
+      const alpha = gamma[base + i] as number;
+      let beta = 0;
+      if (withTransitions && alpha !== 0) {
+        for (let j = 0; j < k; j++) {
+          const c = carried[j] as number;
+          beta += (transition[row + j] as number) * c;
+          outer[row + j] = (outer[row + j] as number) + alpha * c;
+        }
+      } else {
+        for (let j = 0; j < k; j++) beta += (transition[row + j] as number) * (carried[j] as number);
+      }
+      backward[i] = beta;
+    }
+    for (let i = 0; i < k; i++) gamma[base + i] = (gamma[base + i] as number) * (backward[i] as number);
+  }
+  // Round-off: renormalise each γ_t to sum to 1 exactly (the scaled recursion makes it 1 ± ε).
+  for (let t = 0; t < length; t++) {
+    const base = t * k;
+    let total = 0;
+    for (let j = 0; j < k; j++) total += gamma[base + j] as number;
+    const inverse = 1 / total;
+    for (let j = 0; j < k; j++) gamma[base + j] = (gamma[base + j] as number) * inverse;
+  }
+  if (occupancy !== undefined) {
+    for (let t = 0; t < length; t++) {
+      const base = t * k;
+      for (let j = 0; j < k; j++) occupancy[j] = (occupancy[j] as number) + (gamma[base + j] as number);
+    }
+  }
+  if (startSums !== undefined) for (let j = 0; j < k; j++) startSums[j] = (startSums[j] as number) + (gamma[j] as number);
+  if (withTransitions) {
+    // ξ_t(i, j) = α̂_t(i) A_ij b_{t+1}(j) β̂_{t+1}(j) / c_{t+1}; A_ij factors out of the sum over t.
+    for (let index = 0; index < k * k; index++) {
+      transitionSums[index] = (transitionSums[index] as number) + (outer[index] as number) * (transition[index] as number);
+    }
+  }
+}

@@ -1,0 +1,536 @@
+import {
+  type ComponentFamily,
+  type EmModel,
+  type EStepResult,
+  type JsonValue,
+  type MStepContext,
+  type ModelConfig,
+  type Random,
+  type RowSliceable,
+  type Statistics,
+  ImpossibleObservationError,
+  InvalidDataError,
+  InvalidOptionsError,
+  InvalidParametersError,
+  Sequences,
+  logDirichletDensity,
+  randomResponsibilities,
+  silentContext,
+  xLogY,
+} from '@em/core';
+import { backwardScaled, forwardScaled, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
+import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
+import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
+
+/** Expected sufficient statistics of an HMM: all sums, so they merge across sequences and chunks. */
+export interface HmmStatistics<FS> {
+  /** Σ_sequences γ_1(k). */
+  readonly start: Float64Array;
+  /** Σ_sequences Σ_t ξ_t(i, j), K×K row-major. */
+  readonly transitions: Float64Array;
+  /** Σ_t γ_t(k): expected time steps spent in each state. */
+  readonly occupancy: Float64Array;
+  /** The family's statistics, weighted by γ. */
+  readonly emissions: FS;
+  readonly [key: string]: Float64Array | FS;
+}
+
+/** Dirichlet priors as pseudo-counts (0 = plain maximum likelihood). */
+export interface HmmPriors {
+  /**
+   * Pseudo-count c ≥ 0 added to each start count: a Dirichlet(1 + c) prior over the allowed
+   * (non-zero) start probabilities (hmmlearn's startprob_prior = 1 + c).
+   */
+  readonly start?: number;
+  /** Pseudo-count c ≥ 0 added to each allowed transition: Dirichlet(1 + c) per row (hmmlearn's transmat_prior = 1 + c). */
+  readonly transitions?: number;
+}
+
+/** Which parameter groups the M-step updates (all true by default). */
+export interface HmmUpdate {
+  readonly start?: boolean;
+  readonly transitions?: boolean;
+  readonly emissions?: boolean;
+}
+
+/** Initial-value strategies for the chain. */
+export type ChainInitialization = 'uniform' | 'random';
+
+/** Initial emission responsibilities (n×K) for the family's `initializeFromWeights`. */
+export type EmissionInitializer<X> = (observations: X, states: number, random: Random) => Float64Array;
+
+export interface HmmModelOptions<C, X> {
+  /** Number of hidden states K ≥ 1. */
+  readonly states: number;
+  readonly priors?: HmmPriors;
+  readonly update?: HmmUpdate;
+  /** Start probabilities when not given (default 'uniform'; 'random' draws Dirichlet(1)). */
+  readonly startInitialization?: ChainInitialization;
+  /** Transition rows when not given (default 'uniform'; 'random' draws each row from Dirichlet(1)). */
+  readonly transitionInitialization?: ChainInitialization;
+  /**
+   * Initial emission responsibilities; default `seededResponsibilities` (random rows plus one
+   * random seed observation per state). `initializerName` records it in the config.
+   */
+  readonly emissionInitializer?: EmissionInitializer<X>;
+  readonly initializerName?: string;
+  /**
+   * Fixed initial values: any of them given is used as is by `initialize` (zeros in the
+   * transition matrix are structural and stay zero), the others are initialised from data.
+   */
+  readonly initialValues?: {
+    readonly startProbabilities?: Float64Array;
+    readonly transitionMatrix?: Float64Array;
+    readonly emissions?: C;
+  };
+  /** Model kind recorded in the config (default "hmm"). */
+  readonly kind?: string;
+  /** Extra JSON options recorded in the config. */
+  readonly extraConfig?: { readonly [key: string]: JsonValue };
+}
+
+/**
+ * Random initial responsibilities that do not average out: each row is a Dirichlet(1) draw,
+ * and each state also gets one randomly chosen "seed" row with as much weight as all its
+ * random shares together, so the K initial emissions differ by a data point each.
+ */
+export function seededResponsibilities(rows: number, states: number, random: Random): Float64Array {
+  const weights = randomResponsibilities(rows, states, random);
+  const boost = rows / states;
+  for (let k = 0; k < states; k++) {
+    const row = random.integer(rows);
+    weights[row * states + k] = (weights[row * states + k] as number) + boost;
+  }
+  return weights;
+}
+
+/**
+ * A hidden Markov model over any component family, as a core EmModel on Sequences. The HMM
+ * owns the chain (π, A) and the forward–backward; everything about observations is the
+ * family's (log-densities, weighted statistics, M-step, sampling).
+ */
+export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepared = unknown>
+  implements EmModel<HmmParameters<C>, Sequences<X>, HmmStatistics<FS>>
+{
+  readonly family: ComponentFamily<C, X, FS, Prepared>;
+  readonly k: number;
+  readonly startPseudocount: number;
+  readonly transitionPseudocount: number;
+  readonly updateStart: boolean;
+  readonly updateTransitions: boolean;
+  readonly updateEmissions: boolean;
+  readonly config: ModelConfig;
+  private readonly options: HmmModelOptions<C, X>;
+  private readonly workspace = new ForwardBackwardWorkspace();
+  private readonly viterbiWorkspace = new ViterbiWorkspace();
+  private readonly outcome: ForwardOutcome = { logLikelihood: 0, impossibleAt: -1 };
+
+  constructor(family: ComponentFamily<C, X, FS, Prepared>, options: HmmModelOptions<C, X>) {
+    const k = options.states;
+    if (!Number.isInteger(k) || k < 1) {
+      throw new InvalidOptionsError(`states must be an integer ≥ 1; got ${String(k)}.`, 'Pass the number of hidden states, e.g. { states: 3 }.', {
+        option: 'states',
+      });
+    }
+    const startPseudocount = options.priors?.start ?? 0;
+    const transitionPseudocount = options.priors?.transitions ?? 0;
+    for (const [name, value] of [
+      ['priors.start', startPseudocount],
+      ['priors.transitions', transitionPseudocount],
+    ] as const) {
+      if (!Number.isFinite(value) || value < 0) {
+        throw new InvalidOptionsError(`${name} must be a finite pseudo-count ≥ 0; got ${String(value)}.`, 'Use 0 for plain maximum likelihood, or e.g. 1 to smooth.', {
+          option: name,
+        });
+      }
+    }
+    this.family = family;
+    this.k = k;
+    this.startPseudocount = startPseudocount;
+    this.transitionPseudocount = transitionPseudocount;
+    this.updateStart = options.update?.start ?? true;
+    this.updateTransitions = options.update?.transitions ?? true;
+    this.updateEmissions = options.update?.emissions ?? true;
+    this.options = options;
+    const initial = options.initialValues;
+    const initialJson: { [key: string]: JsonValue } = {};
+    if (initial?.startProbabilities !== undefined) initialJson['startProbabilities'] = Array.from(initial.startProbabilities);
+    if (initial?.transitionMatrix !== undefined) initialJson['transitionMatrix'] = matrixToArrays(initial.transitionMatrix, k);
+    if (initial?.emissions !== undefined) initialJson['emissions'] = family.componentsToJSON(initial.emissions);
+    this.config = {
+      kind: options.kind ?? 'hmm',
+      options: {
+        states: k,
+        emission: { name: family.name, config: family.config },
+        priors: { start: startPseudocount, transitions: transitionPseudocount },
+        update: { start: this.updateStart, transitions: this.updateTransitions, emissions: this.updateEmissions },
+        startInitialization: options.startInitialization ?? 'uniform',
+        transitionInitialization: options.transitionInitialization ?? 'uniform',
+        emissionInitializer: options.initializerName ?? (options.emissionInitializer === undefined ? 'seeded-random' : 'custom'),
+        initialValues: initialJson,
+        ...(options.extraConfig ?? {}),
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- E-step
+
+  eStep(params: HmmParameters<C>, data: Sequences<X>): EStepResult<HmmStatistics<FS>> {
+    const statistics = this.zeroStatistics(params);
+    const k = this.k;
+    const x = data.observations;
+    const prepared = this.family.prepare(params.emissions);
+    const workspace = this.workspace;
+    const outcome = this.outcome;
+    let total = 0;
+    let compensation = 0;
+    for (let s = 0; s < data.count; s++) {
+      const offset = data.offsets[s] as number;
+      const length = data.lengths[s] as number;
+      workspace.ensure(length, k);
+      this.family.logDensities(prepared, x, offset, offset + length, workspace.emission);
+      forwardScaled(k, length, params.startProbabilities, params.transitionMatrix, workspace, outcome);
+      if (outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, outcome.impossibleAt);
+      backwardScaled(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy);
+      this.family.accumulate(prepared, statistics.emissions, x, offset, offset + length, workspace.forward);
+      const term = outcome.logLikelihood;
+      const next = total + term;
+      compensation += Math.abs(total) >= Math.abs(term) ? total - next + term : term - next + total;
+      total = next;
+    }
+    return { statistics, logLikelihood: total + compensation };
+  }
+
+  private impossibleError(sequence: number, offset: number, position: number): ImpossibleObservationError {
+    const emissionOnly = this.workspace.emission;
+    const k = this.k;
+    let anyState = false;
+    // After a failed forward step the emission row still holds log-densities.
+    for (let j = 0; j < k; j++) if ((emissionOnly[position * k + j] as number) > -Infinity) anyState = true;
+    const why = anyState
+      ? 'is reachable only through transitions or start probabilities that are zero'
+      : 'has zero density under every state';
+    return new ImpossibleObservationError(
+      `Sequence ${sequence}, position ${position} (row ${offset + position}) ${why}: the sequence has probability 0.`,
+      anyState
+        ? 'Check the structural zeros of the start/transition probabilities, or add a prior pseudo-count.'
+        : 'Check that observation (a symbol out of the training range, an outlier), or use a prior / pseudo-count so no emission probability is exactly zero.',
+      { sequence, position, row: offset + position },
+    );
+  }
+
+  zeroStatistics(params: HmmParameters<C>): HmmStatistics<FS> {
+    const k = this.k;
+    return {
+      start: new Float64Array(k),
+      transitions: new Float64Array(k * k),
+      occupancy: new Float64Array(k),
+      emissions: this.family.zeroStatistics(params.emissions),
+    };
+  }
+
+  // ---------------------------------------------------------------- M-step
+
+  mStep(statistics: HmmStatistics<FS>, previous: HmmParameters<C>, context: MStepContext = silentContext): HmmParameters<C> {
+    const k = this.k;
+    let totalOccupancy = 0;
+    for (let j = 0; j < k; j++) totalOccupancy += statistics.occupancy[j] as number;
+    const empty: boolean[] = [];
+    for (let j = 0; j < k; j++) empty.push(!((statistics.occupancy[j] as number) > 1e-12 * totalOccupancy));
+    const startProbabilities = this.updateStart
+      ? maximizeRow(statistics.start, 0, previous.startProbabilities, 0, k, this.startPseudocount) ?? previous.startProbabilities
+      : previous.startProbabilities;
+    let transitionMatrix = previous.transitionMatrix;
+    const keptRows = new Set<number>();
+    if (this.updateTransitions) {
+      const next = new Float64Array(k * k);
+      for (let i = 0; i < k; i++) {
+        const row = maximizeRow(statistics.transitions, i * k, previous.transitionMatrix, i * k, k, this.transitionPseudocount);
+        if (row === undefined) {
+          next.set(previous.transitionMatrix.subarray(i * k, (i + 1) * k), i * k);
+          keptRows.add(i);
+        } else next.set(row, i * k);
+      }
+      transitionMatrix = next;
+    }
+    for (let j = 0; j < k; j++) {
+      if (!empty[j] && !keptRows.has(j)) continue;
+      context.report({
+        type: 'degenerate-component',
+        iteration: context.iteration,
+        component: j,
+        reason: 'empty-state',
+        message: `State ${j} received ${(statistics.occupancy[j] as number).toExponential(3)} expected time steps of ${totalOccupancy.toExponential(3)}${keptRows.has(j) ? ' and no expected transitions out of it' : ''}.`,
+        action: keptRows.has(j) ? 'kept-previous' : 'continued',
+      });
+    }
+    const emissions = this.updateEmissions ? this.family.maximize(statistics.emissions, previous.emissions, context) : previous.emissions;
+    return { startProbabilities, transitionMatrix, emissions };
+  }
+
+  qFunction(params: HmmParameters<C>, statistics: HmmStatistics<FS>): number {
+    const k = this.k;
+    let q = 0;
+    for (let j = 0; j < k; j++) q += xLogY(statistics.start[j] as number, params.startProbabilities[j] as number);
+    for (let index = 0; index < k * k; index++) q += xLogY(statistics.transitions[index] as number, params.transitionMatrix[index] as number);
+    return q + this.family.expectedLogDensity(params.emissions, statistics.emissions);
+  }
+
+  logPrior(params: HmmParameters<C>): number {
+    const k = this.k;
+    let value = this.updateEmissions ? this.family.logPrior(params.emissions) : 0;
+    if (this.updateStart && this.startPseudocount > 0) value += supportDirichlet(params.startProbabilities, 0, k, this.startPseudocount);
+    if (this.updateTransitions && this.transitionPseudocount > 0) {
+      for (let i = 0; i < k; i++) value += supportDirichlet(params.transitionMatrix, i * k, k, this.transitionPseudocount);
+    }
+    return value;
+  }
+
+  // ---------------------------------------------------------------- evaluation
+
+  logLikelihood(params: HmmParameters<C>, data: Sequences<X>): number {
+    const perSequence = this.sequenceLogLikelihoods(params, data);
+    let total = 0;
+    let compensation = 0;
+    for (let s = 0; s < perSequence.length; s++) {
+      const term = perSequence[s] as number;
+      if (term === -Infinity) return -Infinity;
+      const next = total + term;
+      compensation += Math.abs(total) >= Math.abs(term) ? total - next + term : term - next + total;
+      total = next;
+    }
+    return total + compensation;
+  }
+
+  /** log p(sequence s; θ) for each sequence (−∞ for an impossible one). */
+  sequenceLogLikelihoods(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
+    const k = this.k;
+    const prepared = this.family.prepare(params.emissions);
+    const out = new Float64Array(data.count);
+    for (let s = 0; s < data.count; s++) {
+      const offset = data.offsets[s] as number;
+      const length = data.lengths[s] as number;
+      this.workspace.ensure(length, k);
+      this.family.logDensities(prepared, data.observations, offset, offset + length, this.workspace.emission);
+      forwardScaled(k, length, params.startProbabilities, params.transitionMatrix, this.workspace, this.outcome);
+      out[s] = this.outcome.logLikelihood;
+    }
+    return out;
+  }
+
+  /**
+   * Posterior state probabilities γ_t(k) = p(z_t = k | x; θ), totalLength×K row-major.
+   * Throws ImpossibleObservationError (with sequence and position) for an impossible sequence.
+   */
+  posteriors(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
+    const k = this.k;
+    const prepared = this.family.prepare(params.emissions);
+    const out = new Float64Array(data.totalLength * k);
+    for (let s = 0; s < data.count; s++) {
+      const offset = data.offsets[s] as number;
+      const length = data.lengths[s] as number;
+      this.workspace.ensure(length, k);
+      this.family.logDensities(prepared, data.observations, offset, offset + length, this.workspace.emission);
+      forwardScaled(k, length, params.startProbabilities, params.transitionMatrix, this.workspace, this.outcome);
+      if (this.outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, this.outcome.impossibleAt);
+      backwardScaled(k, length, params.transitionMatrix, this.workspace, undefined, undefined, undefined);
+      out.set(this.workspace.forward.subarray(0, length * k), offset * k);
+    }
+    return out;
+  }
+
+  /** Most probable state path per sequence (Viterbi) and its joint log-probability log p(x, z*). */
+  viterbi(params: HmmParameters<C>, data: Sequences<X>): { readonly states: Int32Array; readonly logProbabilities: Float64Array } {
+    const k = this.k;
+    const prepared = this.family.prepare(params.emissions);
+    const logStart = logOf(params.startProbabilities);
+    const logTransition = logOf(params.transitionMatrix);
+    const states = new Int32Array(data.totalLength);
+    const logProbabilities = new Float64Array(data.count);
+    const impossible = { at: -1 };
+    for (let s = 0; s < data.count; s++) {
+      const offset = data.offsets[s] as number;
+      const length = data.lengths[s] as number;
+      this.workspace.ensure(length, k);
+      this.viterbiWorkspace.ensure(length, k);
+      this.family.logDensities(prepared, data.observations, offset, offset + length, this.workspace.emission);
+      const value = viterbiPath(k, length, logStart, logTransition, this.workspace.emission, this.viterbiWorkspace, states, offset, impossible);
+      if (impossible.at >= 0) throw this.impossibleError(s, offset, impossible.at);
+      logProbabilities[s] = value;
+    }
+    return { states, logProbabilities };
+  }
+
+  /**
+   * Draws a sequence of `length` steps: states and observations (length × sampleDimension).
+   * `startState` fixes z_1 instead of drawing it from π.
+   */
+  sample(
+    params: HmmParameters<C>,
+    length: number,
+    random: Random,
+    startState?: number,
+  ): { readonly observations: Float64Array; readonly states: Int32Array; readonly dimension: number } {
+    const k = this.k;
+    if (!Number.isInteger(length) || length < 1) {
+      throw new InvalidOptionsError(`The sample length must be an integer ≥ 1; got ${String(length)}.`, 'Pass the number of time steps to draw.', { option: 'length' });
+    }
+    if (startState !== undefined && (!Number.isInteger(startState) || startState < 0 || startState >= k)) {
+      throw new InvalidOptionsError(`startState must be an integer in [0, ${k - 1}]; got ${String(startState)}.`, 'Pass a state index, or omit it to draw from the start probabilities.', {
+        option: 'startState',
+      });
+    }
+    const dimension = this.family.sampleDimension(params.emissions);
+    const observations = new Float64Array(length * dimension);
+    const states = new Int32Array(length);
+    let state = startState ?? random.categorical(params.startProbabilities);
+    for (let t = 0; t < length; t++) {
+      if (t > 0) state = random.categorical(params.transitionMatrix, state * k, (state + 1) * k);
+      states[t] = state;
+      this.family.sample(params.emissions, state, random, observations.subarray(t * dimension, (t + 1) * dimension));
+    }
+    return { observations, states, dimension };
+  }
+
+  // ---------------------------------------------------------------- checks and bookkeeping
+
+  validateParameters(params: HmmParameters<C>): void {
+    validateChain(params.startProbabilities, params.transitionMatrix, this.k);
+    const count = this.family.componentCount(params.emissions);
+    if (count !== this.k) {
+      throw new InvalidParametersError(`The model has ${this.k} states but the emission parameters describe ${count}.`, 'Give one emission component per state.', {
+        parameter: 'emissions',
+      });
+    }
+    this.family.validateComponents(params.emissions);
+  }
+
+  validateData(data: Sequences<X>, params?: HmmParameters<C>): void {
+    if (!(data instanceof Sequences)) {
+      throw new InvalidDataError('HMM data must be a Sequences container (observations + lengths).', 'Wrap the rows with new Sequences(observations, lengths).');
+    }
+    this.family.validateData(data.observations, params?.emissions);
+  }
+
+  freeParameterCount(params: HmmParameters<C>): number {
+    const k = this.k;
+    let count = 0;
+    if (this.updateStart) count += Math.max(0, nonZero(params.startProbabilities, 0, k) - 1);
+    if (this.updateTransitions) for (let i = 0; i < k; i++) count += Math.max(0, nonZero(params.transitionMatrix, i * k, k) - 1);
+    if (this.updateEmissions) count += this.family.freeParameterCount(params.emissions);
+    return count;
+  }
+
+  observationCount(data: Sequences<X>): number {
+    return data.totalLength;
+  }
+
+  splitData(data: Sequences<X>, parts: number): Sequences<X>[] {
+    return data.split(parts);
+  }
+
+  shareData(data: Sequences<X>): Sequences<X> {
+    const share = this.family.shareData;
+    if (share === undefined) return data;
+    return new Sequences(share.call(this.family, data.observations), data.lengths);
+  }
+
+  initialize(data: Sequences<X>, random: Random): HmmParameters<C> {
+    const k = this.k;
+    const initial = this.options.initialValues;
+    const rows = data.totalLength;
+    const startProbabilities = initial?.startProbabilities ?? chainRow(k, this.options.startInitialization ?? 'uniform', random);
+    let transitionMatrix = initial?.transitionMatrix;
+    if (transitionMatrix === undefined) {
+      transitionMatrix = new Float64Array(k * k);
+      for (let i = 0; i < k; i++) transitionMatrix.set(chainRow(k, this.options.transitionInitialization ?? 'uniform', random), i * k);
+    }
+    let emissions = initial?.emissions;
+    if (emissions === undefined) {
+      if (k > rows) {
+        throw new InvalidDataError(`Cannot initialise ${k} states from ${rows} observations.`, `Use at most ${rows} states, provide more data, or give initial emissions.`, {
+          states: k,
+          rows,
+        });
+      }
+      const initializer = this.options.emissionInitializer ?? ((x: X, states: number, r: Random) => seededResponsibilities(this.family.observationCount(x), states, r));
+      const weights = initializer(data.observations, k, random);
+      emissions = this.family.initializeFromWeights(data.observations, weights, k, silentContext);
+    }
+    return { startProbabilities, transitionMatrix, emissions };
+  }
+
+  parametersToJSON(params: HmmParameters<C>): JsonValue {
+    return {
+      startProbabilities: Array.from(params.startProbabilities),
+      transitionMatrix: matrixToArrays(params.transitionMatrix, this.k),
+      emissions: this.family.componentsToJSON(params.emissions),
+    };
+  }
+
+  parametersFromJSON(json: JsonValue): HmmParameters<C> {
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new InvalidParametersError(
+        'HMM parameters must be an object with "startProbabilities", "transitionMatrix" and "emissions".',
+        'Pass the output of parametersToJSON (or the `parameters` of a fitted model).',
+      );
+    }
+    const record = json as { readonly [key: string]: JsonValue };
+    return {
+      startProbabilities: vectorFromJson(record['startProbabilities'], 'startProbabilities', this.k),
+      transitionMatrix: squareMatrixFromJson(record['transitionMatrix'], 'transitionMatrix', this.k),
+      emissions: this.family.componentsFromJSON(record['emissions'] ?? null),
+    };
+  }
+}
+
+/** Convenience factory. */
+export function createHmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepared>(
+  family: ComponentFamily<C, X, FS, Prepared>,
+  options: HmmModelOptions<C, X>,
+): HmmModel<C, X, FS, Prepared> {
+  return new HmmModel(family, options);
+}
+
+/**
+ * MAP row of a Dirichlet(1 + c)-prior categorical over the support of `previous` (entries that
+ * are zero stay zero): p_j = (n_j + c) / Σ (n + c). Undefined when the row got no mass at all.
+ */
+function maximizeRow(counts: Float64Array, countOffset: number, previous: Float64Array, previousOffset: number, k: number, pseudocount: number): Float64Array | undefined {
+  const out = new Float64Array(k);
+  let total = 0;
+  for (let j = 0; j < k; j++) {
+    if ((previous[previousOffset + j] as number) === 0) continue;
+    const v = Math.max(0, counts[countOffset + j] as number) + pseudocount;
+    out[j] = v;
+    total += v;
+  }
+  if (!(total > 0) || !Number.isFinite(total)) return undefined;
+  const inverse = 1 / total;
+  for (let j = 0; j < k; j++) out[j] = (out[j] as number) * inverse;
+  return out;
+}
+
+/** log Dirichlet(1 + c) density of a probability row restricted to its non-zero entries. */
+function supportDirichlet(values: Float64Array, offset: number, k: number, pseudocount: number): number {
+  const support: number[] = [];
+  for (let j = 0; j < k; j++) if ((values[offset + j] as number) > 0) support.push(values[offset + j] as number);
+  if (support.length < 2) return 0;
+  return logDirichletDensity(support, new Float64Array(support.length).fill(1 + pseudocount));
+}
+
+function nonZero(values: Float64Array, offset: number, k: number): number {
+  let count = 0;
+  for (let j = 0; j < k; j++) if ((values[offset + j] as number) > 0) count++;
+  return count;
+}
+
+function chainRow(k: number, how: ChainInitialization, random: Random): Float64Array {
+  return how === 'random' ? random.dirichlet(new Float64Array(k).fill(1)) : new Float64Array(k).fill(1 / k);
+}
+
+function logOf(values: Float64Array): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = Math.log(values[i] as number);
+  return out;
+}
