@@ -4,6 +4,8 @@
  */
 export interface RandomState {
   readonly s: readonly [number, number, number, number];
+  /** The second normal of the last polar-method pair, not yet returned (absent when none). */
+  readonly spareNormal?: number;
 }
 
 function splitMix32(seed: number): () => number {
@@ -152,12 +154,14 @@ export class Random {
 
   /** Snapshot of the internal state, for reproducible checkpoints. */
   getState(): RandomState {
-    return { s: [this.s0, this.s1, this.s2, this.s3] };
+    const s: RandomState['s'] = [this.s0, this.s1, this.s2, this.s3];
+    return Number.isNaN(this.spareNormal) ? { s } : { s, spareNormal: this.spareNormal };
   }
 
   static fromState(state: RandomState): Random {
     const random = new Random(0);
     [random.s0, random.s1, random.s2, random.s3] = state.s;
+    random.spareNormal = state.spareNormal ?? Number.NaN;
     return random;
   }
 }
