@@ -8,6 +8,7 @@ export * from './statistics/index.js';
 export * from './numerics/index.js';
 export * from './data/index.js';
 export * from './mixture/mixture-model.js';
+export * from './mixture/mixture-family.js';
 export * from './fit/monitor.js';
 export * from './fit/types.js';
 export * from './fit/engine.js';
