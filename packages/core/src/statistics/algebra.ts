@@ -44,26 +44,28 @@ export function cloneStatistics<S extends Statistics>(s: S): S {
  * Returns the updated value (a new number for number leaves).
  */
 export function accumulateInto<S extends Statistics>(target: S, source: S, factor = 1): S {
-  if (typeof target === 'number') return (target + factor * (source as number)) as S;
+  if (typeof target === 'number') {
+    if (typeof source !== 'number') throw new TypeError(`accumulateInto: statistics shapes differ (number vs ${describe(source)}).`);
+    return (target + factor * source) as S;
+  }
   if (target instanceof Float64Array) {
-    const src = source as Float64Array;
-    checkLength(target.length, src.length, 'accumulateInto');
-    for (let i = 0; i < target.length; i++) target[i] = (target[i] as number) + factor * (src[i] as number);
+    if (!(source instanceof Float64Array)) throw new TypeError(`accumulateInto: statistics shapes differ (Float64Array vs ${describe(source)}).`);
+    checkLength(target.length, source.length, 'accumulateInto');
+    for (let i = 0; i < target.length; i++) target[i] = (target[i] as number) + factor * (source[i] as number);
     return target;
   }
   if (Array.isArray(target)) {
+    if (!Array.isArray(source)) throw new TypeError(`accumulateInto: statistics shapes differ (array vs ${describe(source)}).`);
     const src = source as readonly Statistics[];
     checkLength(target.length, src.length, 'accumulateInto');
     const t = target as Statistics[];
     for (let i = 0; i < t.length; i++) t[i] = accumulateInto(t[i] as Statistics, src[i] as Statistics, factor);
     return target;
   }
+  if (!isRecord(source)) throw new TypeError(`accumulateInto: statistics shapes differ (record vs ${describe(source)}).`);
   const t = target as Record<string, Statistics>;
-  const src = source as StatisticsRecord;
-  for (const key of Object.keys(t)) {
-    if (!(key in src)) throw new TypeError(`Statistics shapes differ: key "${key}" is missing.`);
-    t[key] = accumulateInto(t[key] as Statistics, src[key] as Statistics, factor);
-  }
+  checkKeys(t, source, 'accumulateInto');
+  for (const key of Object.keys(t)) t[key] = accumulateInto(t[key] as Statistics, source[key] as Statistics, factor);
   return target;
 }
 
@@ -155,14 +157,13 @@ function combine(a: Statistics, b: Statistics, factor: number, op: string): Stat
   if (!isRecord(b)) throw new TypeError(`${op}: statistics shapes differ (record vs ${describe(b)}).`);
   const out: Record<string, Statistics> = {};
   const ra = a as StatisticsRecord;
-  for (const key of Object.keys(ra)) {
-    if (!(key in b)) throw new TypeError(`${op}: statistics shapes differ: key "${key}" is missing.`);
-    out[key] = combine(ra[key] as Statistics, b[key] as Statistics, factor, op);
-  }
+  checkKeys(ra, b, op);
+  for (const key of Object.keys(ra)) out[key] = combine(ra[key] as Statistics, b[key] as Statistics, factor, op);
   return out;
 }
 
 function visitPairs(a: Statistics, b: Statistics, f: (x: number, y: number) => void): void {
+  if (describe(a) !== describe(b)) throw new TypeError(`compare: statistics shapes differ (${describe(a)} vs ${describe(b)}).`);
   if (typeof a === 'number') return f(a, b as number);
   if (a instanceof Float64Array) {
     const bb = b as Float64Array;
@@ -171,12 +172,25 @@ function visitPairs(a: Statistics, b: Statistics, f: (x: number, y: number) => v
     return;
   }
   if (Array.isArray(a)) {
-    (a as readonly Statistics[]).forEach((x, i) => visitPairs(x, (b as readonly Statistics[])[i] as Statistics, f));
+    const bb = b as readonly Statistics[];
+    checkLength(a.length, bb.length, 'compare');
+    (a as readonly Statistics[]).forEach((x, i) => visitPairs(x, bb[i] as Statistics, f));
     return;
   }
   const ra = a as StatisticsRecord;
   const rb = b as StatisticsRecord;
+  checkKeys(ra, rb, 'compare');
   for (const key of Object.keys(ra)) visitPairs(ra[key] as Statistics, rb[key] as Statistics, f);
+}
+
+/** Both records must have exactly the same keys (a key present on one side only is a shape error). */
+function checkKeys(a: StatisticsRecord, b: StatisticsRecord, op: string): void {
+  for (const key of Object.keys(a)) {
+    if (!Object.hasOwn(b, key)) throw new TypeError(`${op}: statistics shapes differ: key "${key}" is missing.`);
+  }
+  for (const key of Object.keys(b)) {
+    if (!Object.hasOwn(a, key)) throw new TypeError(`${op}: statistics shapes differ: unexpected key "${key}".`);
+  }
 }
 
 function checkLength(a: number, b: number, op: string): void {
