@@ -1,0 +1,52 @@
+import { parseSerializedModel } from '@em/core';
+import type { Command } from '../framework/command.js';
+import { dataOptions } from '../framework/fit-report.js';
+import { toJsonText } from '../framework/format.js';
+import { UsageError } from '../framework/usage-error.js';
+import { readJsonFile } from '../io/json-file.js';
+
+/**
+ * `em predict`: applies a saved model to data. The model file's `kind` selects the handler from
+ * the registry, so every model package's saved models work here.
+ */
+export const predictCommand: Command = {
+  path: ['predict'],
+  summary: 'Assign each row of a data file to its most probable component with a saved model.',
+  description:
+    'Prints one label per line (0-based), or with --proba the label followed by the probability of each component.\n' +
+    'With --json: { "kind", "labels": [n], "probabilities": [n][K] (with --proba) }.',
+  options: {
+    model: { type: 'value', valueName: 'MODEL.json', description: 'Model saved by `em fit … --out`.', required: true },
+    ...dataOptions,
+    lengths: { type: 'value', valueName: 'FILE', description: 'Sequence lengths (sequence models only).' },
+    proba: { type: 'flag', description: 'Also print the posterior probability of each component.' },
+    json: { type: 'flag', description: 'Print one JSON object on stdout.' },
+  },
+  examples: ['predict --model faithful-model.json --data data/faithful.csv --proba'],
+  async run({ options, io, registry }) {
+    const modelPath = options.requiredString('model');
+    const model = parseSerializedModel(await readJsonFile(io, modelPath, '--model'));
+    const handler = registry.modelHandlers.find((candidate) => candidate.kind === model.kind);
+    if (handler === undefined) {
+      const known = registry.modelHandlers.map((candidate) => candidate.kind).join(', ');
+      throw new UsageError(`em predict: ${modelPath} holds a "${model.kind}" model, which em predict cannot apply (it knows: ${known || 'none'}).`);
+    }
+    const probabilities = options.flag('proba');
+    const outcome = await handler.predict({ model, options, io, probabilities });
+    if (options.flag('json')) {
+      const result = probabilities && outcome.probabilities !== undefined ? { kind: model.kind, labels: outcome.labels, probabilities: outcome.probabilities } : { kind: model.kind, labels: outcome.labels };
+      io.stdout(`${toJsonText(result)}\n`);
+      return 0;
+    }
+    const lines: string[] = [];
+    if (probabilities && outcome.probabilities !== undefined) {
+      const width = outcome.probabilities[0]?.length ?? 0;
+      lines.push(['label', ...Array.from({ length: width }, (_, k) => `p${k}`)].join(','));
+      outcome.labels.forEach((label, row) => lines.push([label, ...(outcome.probabilities?.[row] ?? [])].join(',')));
+    } else {
+      for (const label of outcome.labels) lines.push(String(label));
+    }
+    io.stdout(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,94 @@
+import type { JsonValue, SerializedModel } from '@em/core';
+import { formatNumber, toJsonText } from './format.js';
+import { type CliIo, writeOutputFile } from './io.js';
+import type { OptionDefinitions, OptionValues } from './options.js';
+
+/**
+ * Flags every `em fit <model>` shares, with the same meaning everywhere. A fit command spreads
+ * these into its own option definitions: `options: { data: dataOption, ..., ...fitOptions }`.
+ */
+export const fitOptions = {
+  init: { type: 'value', valueName: 'PARAMS.json', description: 'Start from these parameters (JSON) instead of the initialisation.' },
+  'max-iter': { type: 'value', valueName: 'N', description: 'Maximum number of EM iterations; 0 only evaluates the start.', defaultText: '100' },
+  tol: { type: 'value', valueName: 'T', description: 'Stop when the objective gains less than T per observation; 0 runs exactly --max-iter iterations.', defaultText: '0.001' },
+  'n-init': { type: 'value', valueName: 'M', description: 'Restarts from independent initialisations; the best is kept.', defaultText: '1' },
+  seed: { type: 'value', valueName: 'S', description: 'Seed of the random generator (results are reproducible).', defaultText: '0' },
+  prior: { type: 'value', valueName: 'none|default', description: 'none: plain maximum likelihood (no regularising prior).', defaultText: 'default' },
+  out: { type: 'value', valueName: 'MODEL.json', description: 'Save the fitted model (for em predict).' },
+  json: { type: 'flag', description: 'Print one JSON object on stdout instead of the summary.' },
+  quiet: { type: 'flag', description: 'No progress line on stderr.' },
+} as const satisfies OptionDefinitions;
+
+export const dataOptions = {
+  data: { type: 'value', valueName: 'FILE', description: 'Data file: .csv/.tsv/.txt, .npy or .mtx.', required: true },
+  columns: { type: 'value', valueName: 'LIST', description: 'Columns to use: names or 0-based indices, comma-separated (default: every numeric column).' },
+} as const satisfies OptionDefinitions;
+
+export interface CommonFitSettings {
+  readonly maxIterations: number;
+  readonly tolerance: number;
+  readonly nInit: number;
+  readonly seed: number;
+  /** `--prior none`: plain maximum likelihood. */
+  readonly plainMaximumLikelihood: boolean;
+  readonly out: string | undefined;
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly init: string | undefined;
+}
+
+export function readCommonFitSettings(options: OptionValues): CommonFitSettings {
+  return {
+    maxIterations: options.integer('max-iter', { min: 0, max: 1_000_000 }, 100),
+    tolerance: options.number('tol', { min: 0 }, 1e-3),
+    nInit: options.integer('n-init', { min: 1, max: 10_000 }, 1),
+    seed: options.integer('seed', { min: 0, max: 2 ** 32 - 1 }, 0),
+    plainMaximumLikelihood: options.choice('prior', ['none', 'default'] as const, 'default') === 'none',
+    out: options.string('out'),
+    json: options.flag('json'),
+    quiet: options.flag('quiet'),
+    init: options.string('init'),
+  };
+}
+
+/**
+ * The JSON object `em fit <model> --json` prints (the shared part; models add their own fields,
+ * e.g. logMultinomialCoefficient).
+ */
+export interface FitReport {
+  readonly kind: string;
+  readonly params: JsonValue;
+  /** Total log-likelihood (natural log) at the returned parameters. */
+  readonly logLikelihood: number;
+  /** Objective at θ_0 … θ_n (n iterations → n + 1 entries). */
+  readonly history: readonly number[];
+  readonly iterations: number;
+  readonly converged: boolean;
+  readonly stopReason: string;
+  /** Median wall-clock seconds per iteration (null in JSON when no iteration ran). */
+  readonly secondsPerIteration: number;
+  readonly bic: number;
+  readonly aic: number;
+  readonly [extra: string]: unknown;
+}
+
+/** Writes the result of a fit: one JSON object with --json, else the summary lines. */
+export function writeFitReport(io: CliIo, report: FitReport, json: boolean, summary: readonly string[]): void {
+  if (json) io.stdout(`${toJsonText(report)}\n`);
+  else io.stdout(`${summary.join('\n')}\n`);
+}
+
+/** The lines every fit summary shares (log-likelihood, criteria, iterations, stop reason). */
+export function fitSummaryLines(report: FitReport, observations: number): string[] {
+  const seconds = Number.isFinite(report.secondsPerIteration) ? `, ${formatNumber(report.secondsPerIteration * 1000, 3)} ms per iteration` : '';
+  return [
+    `log-likelihood  ${formatNumber(report.logLikelihood, 10)}  (${formatNumber(report.logLikelihood / observations, 6)} per observation, n = ${observations})`,
+    `BIC             ${formatNumber(report.bic, 10)}`,
+    `AIC             ${formatNumber(report.aic, 10)}`,
+    `iterations      ${report.iterations} (${report.converged ? 'converged' : 'not converged'}: ${report.stopReason}${seconds})`,
+  ];
+}
+
+export async function saveModel(io: CliIo, path: string, model: SerializedModel): Promise<void> {
+  await writeOutputFile(io, path, `${toJsonText(model, 2)}\n`, '--out');
+}

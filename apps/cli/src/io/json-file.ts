@@ -1,0 +1,14 @@
+import { basename } from 'node:path';
+import { FormatError } from '@em/core';
+import { type CliIo, readInputFile } from '../framework/io.js';
+
+/** Reads and parses a JSON file named by a flag; invalid JSON is a FormatError naming the file and position. */
+export async function readJsonFile(io: CliIo, path: string, flag: string): Promise<unknown> {
+  const text = (await readInputFile(io, path, flag)).toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new FormatError(`${flag} file ${basename(path)} is not valid JSON (${detail}).`, 'Check the file with a JSON validator.');
+  }
+}

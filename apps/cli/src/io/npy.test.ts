@@ -1,0 +1,76 @@
+import { FormatError } from '@em/core';
+import { describe, expect, it } from 'vitest';
+import { parseNpy } from './npy.js';
+
+type Dtype = '<f8' | '<f4' | '<i4' | '<i8' | '>f8' | '<i2';
+
+/** Writes .npy bytes (format 1.0) the way numpy.save does: magic, padded header, raw body. */
+export function npyBytes(descr: Dtype, shape: readonly number[], values: readonly number[], options: { fortran?: boolean; version?: 1 | 2 } = {}): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': ${options.fortran === true ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
+  const version = options.version ?? 1;
+  const prefix = version === 1 ? 10 : 12;
+  const total = Math.ceil((prefix + header.length + 1) / 64) * 64;
+  header = header.padEnd(total - prefix - 1, ' ') + '\n';
+  const itemSize = descr.endsWith('8') ? 8 : descr.endsWith('4') ? 4 : 2;
+  const bytes = new Uint8Array(total + values.length * itemSize);
+  bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, version, 0]);
+  const view = new DataView(bytes.buffer);
+  if (version === 1) view.setUint16(8, header.length, true);
+  else view.setUint32(8, header.length, true);
+  for (let i = 0; i < header.length; i++) bytes[prefix + i] = header.charCodeAt(i);
+  values.forEach((value, i) => {
+    const offset = total + i * itemSize;
+    if (descr === '<f8') view.setFloat64(offset, value, true);
+    else if (descr === '>f8') view.setFloat64(offset, value, false);
+    else if (descr === '<f4') view.setFloat32(offset, value, true);
+    else if (descr === '<i4') view.setInt32(offset, value, true);
+    else if (descr === '<i8') view.setBigInt64(offset, BigInt(value), true);
+    else view.setInt16(offset, value, true);
+  });
+  return bytes;
+}
+
+describe('parseNpy', () => {
+  it('reads float64 matrices in C order', () => {
+    const table = parseNpy(npyBytes('<f8', [2, 3], [1, 2, 3, 4, 5, 6.5]), 'x.npy');
+    expect(table.matrix.rows).toBe(2);
+    expect(table.matrix.cols).toBe(3);
+    expect(table.matrix.toArrays()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6.5],
+    ]);
+  });
+
+  it('reads float32, int32 and int64, and 1-D arrays as one column', () => {
+    expect(Array.from(parseNpy(npyBytes('<f4', [2], [0.5, -2])).matrix.data)).toEqual([0.5, -2]);
+    expect(parseNpy(npyBytes('<f4', [2], [0.5, -2])).matrix.cols).toBe(1);
+    expect(Array.from(parseNpy(npyBytes('<i4', [1, 2], [-7, 9])).matrix.data)).toEqual([-7, 9]);
+    expect(Array.from(parseNpy(npyBytes('<i8', [3, 1], [1, 2 ** 40, -3])).matrix.data)).toEqual([1, 2 ** 40, -3]);
+  });
+
+  it('reads format version 2 headers', () => {
+    expect(Array.from(parseNpy(npyBytes('<f8', [1, 1], [3], { version: 2 })).matrix.data)).toEqual([3]);
+  });
+
+  it('reads a body that is not 8-byte aligned in memory', () => {
+    const bytes = npyBytes('<f8', [2], [1.25, 2.5]);
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    expect(Array.from(parseNpy(shifted.subarray(1)).matrix.data)).toEqual([1.25, 2.5]);
+  });
+
+  it('rejects Fortran order, big-endian and unsupported dtypes with what was expected', () => {
+    expect(() => parseNpy(npyBytes('<f8', [2, 2], [1, 2, 3, 4], { fortran: true }), 'f.npy')).toThrowError(/f\.npy, header at byte 10: .*Fortran .*expected C \(row-major\) order/);
+    expect(() => parseNpy(npyBytes('>f8', [1], [1]), 'b.npy')).toThrowError(/dtype ">f8" \(big-endian\) is not supported; expected little-endian float64/);
+    expect(() => parseNpy(npyBytes('<i2', [1], [1]), 'i.npy')).toThrowError(FormatError);
+  });
+
+  it('rejects files that are not .npy, truncated bodies and 3-D shapes', () => {
+    expect(() => parseNpy(new TextEncoder().encode('1,2,3\n'), 'text.npy')).toThrowError(/text\.npy, byte 0: not a NumPy \.npy file/);
+    const full = npyBytes('<f8', [4], [1, 2, 3, 4]);
+    expect(() => parseNpy(full.subarray(0, full.length - 3), 't.npy')).toThrowError(/t\.npy: file is truncated at byte \d+; expected \d+ bytes to hold 4×1 float64 values/);
+    expect(() => parseNpy(full.subarray(0, 9), 't.npy')).toThrowError(/truncated/);
+    expect(() => parseNpy(npyBytes('<f8', [1, 1, 1], [1]), 'r.npy')).toThrowError(/shape \(1, 1, 1\) is not supported; expected a 1-D or 2-D array/);
+  });
+});

@@ -1,0 +1,68 @@
+import { basename, extname } from 'node:path';
+import { type CsrMatrix, type DenseMatrix, FormatError } from '@em/core';
+import { type CliIo, readInputFile } from '../framework/io.js';
+import { parseCsv } from './csv.js';
+import { parseMatrixMarket } from './matrix-market.js';
+import { parseNpy } from './npy.js';
+import { type NumericTable, resolveColumns, selectMatrixColumns } from './table.js';
+
+export type DataFormat = 'csv' | 'npy' | 'mtx';
+
+export interface ReadDataOptions {
+  /** The flag that named the file, for messages (default "--data"). */
+  readonly flag?: string;
+  /** `--columns`: names or 0-based indices, comma-separated (dense inputs only). */
+  readonly columns?: string;
+}
+
+/** A data file's content: dense rows, or a sparse matrix from a .mtx file. */
+export type LoadedData =
+  | { readonly format: 'csv' | 'npy'; readonly table: NumericTable }
+  | { readonly format: 'mtx'; readonly matrix: CsrMatrix; readonly source: string };
+
+/** The format implied by a file name: .npy, .mtx, otherwise delimited text. */
+export function dataFormatOf(path: string): DataFormat {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.npy') return 'npy';
+  if (extension === '.mtx') return 'mtx';
+  return 'csv';
+}
+
+/** Reads a data file in whichever format its extension names. */
+export async function readData(io: CliIo, path: string, options: ReadDataOptions = {}): Promise<LoadedData> {
+  const flag = options.flag ?? '--data';
+  const bytes = await readInputFile(io, path, flag);
+  const source = basename(path);
+  const format = dataFormatOf(path);
+  if (format === 'npy') {
+    const table = parseNpy(bytes, source);
+    if (options.columns === undefined) return { format, table };
+    const columns = resolveColumns(options.columns, table.matrix.cols, undefined, source);
+    return { format, table: { matrix: selectMatrixColumns(table.matrix, columns), source } };
+  }
+  const text = bytes.toString('utf8');
+  if (format === 'mtx') {
+    if (options.columns !== undefined) {
+      throw new FormatError(`--columns cannot be applied to the Matrix Market file ${source}.`, 'Drop --columns, or pass a dense .csv/.npy file.');
+    }
+    return { format, matrix: parseMatrixMarket(text, source), source };
+  }
+  const table = parseCsv(text, {
+    source,
+    ...(options.columns === undefined ? {} : { columns: options.columns }),
+    onSkippedColumn: (name) => io.stderr(`em: note: ${source}: skipping non-numeric column ${JSON.stringify(name)} (choose columns with --columns).\n`),
+  });
+  return { format, table };
+}
+
+/** Reads a data file as dense rows (a .mtx file is densified). */
+export async function readDenseData(io: CliIo, path: string, options: ReadDataOptions = {}): Promise<NumericTable> {
+  const loaded = await readData(io, path, options);
+  if (loaded.format === 'mtx') return { matrix: loaded.matrix.toDense(), source: loaded.source };
+  return loaded.table;
+}
+
+/** Nested number arrays of a dense matrix (what the model packages' array APIs take). */
+export function rowsOf(matrix: DenseMatrix): number[][] {
+  return matrix.toArrays();
+}

@@ -1,0 +1,42 @@
+import { DenseMatrix, InvalidDataError } from '@em/core';
+
+/** A numeric table read from a file: rows × columns of float64, with column names when the file has them. */
+export interface NumericTable {
+  readonly matrix: DenseMatrix;
+  /** Column names from a CSV header; undefined when the file has none. */
+  readonly columnNames?: readonly string[];
+  /** File the table came from (for messages). */
+  readonly source: string;
+}
+
+/**
+ * Resolves a `--columns` specification ("a,b", "0,2", "Sepal.Length,3") against the available
+ * columns: each item is a header name or a 0-based column index.
+ */
+export function resolveColumns(specification: string, columnCount: number, names: readonly string[] | undefined, source: string): number[] {
+  const out: number[] = [];
+  for (const rawItem of specification.split(',')) {
+    const item = rawItem.trim();
+    if (item === '') {
+      throw new InvalidDataError(`--columns "${specification}" has an empty item.`, 'Separate column names or 0-based indices with single commas.');
+    }
+    let index = names === undefined ? -1 : names.indexOf(item);
+    if (index < 0 && /^\d+$/.test(item)) index = Number(item);
+    if (index < 0 || index >= columnCount) {
+      const available = names === undefined ? `indices 0..${columnCount - 1}` : `${names.map((name) => JSON.stringify(name)).join(', ')} or indices 0..${columnCount - 1}`;
+      throw new InvalidDataError(`--columns: ${source} has no column "${item}".`, `Choose from ${available}.`, { column: item });
+    }
+    if (out.includes(index)) throw new InvalidDataError(`--columns lists column "${item}" twice.`, 'Name each column once.');
+    out.push(index);
+  }
+  return out;
+}
+
+/** Keeps the given columns of a matrix, in the given order. */
+export function selectMatrixColumns(matrix: DenseMatrix, columns: readonly number[]): DenseMatrix {
+  const out = new Float64Array(matrix.rows * columns.length);
+  for (let row = 0; row < matrix.rows; row++) {
+    for (let j = 0; j < columns.length; j++) out[row * columns.length + j] = matrix.data[row * matrix.cols + (columns[j] as number)] as number;
+  }
+  return new DenseMatrix(out, matrix.rows, columns.length);
+}
