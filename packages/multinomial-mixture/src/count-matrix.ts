@@ -1,0 +1,53 @@
+import { CsrMatrix, DenseMatrix, InvalidDataError } from '@em/core';
+
+/** Rows of counts or binary values: dense (row-major) or compressed sparse rows. */
+export type CountMatrix = DenseMatrix | CsrMatrix;
+
+/** What the domain classes accept: core matrices or nested arrays (one inner array per row). */
+export type CountInput = DenseMatrix | CsrMatrix | ReadonlyArray<ArrayLike<number>>;
+
+/** True for CSR input (also for a CSR revived by shape in a worker thread). */
+export function isSparse(x: CountMatrix): x is CsrMatrix {
+  return x instanceof CsrMatrix || (x as { indptr?: unknown }).indptr instanceof Int32Array;
+}
+
+/** Core matrix from user input (nested arrays become a DenseMatrix; matrices pass through). */
+export function toCountMatrix(input: CountInput): CountMatrix {
+  if (input instanceof DenseMatrix || input instanceof CsrMatrix) return input;
+  if (!Array.isArray(input)) {
+    throw new InvalidDataError('Data must be a DenseMatrix, a CsrMatrix or an array of rows.', 'Pass e.g. [[1, 0, 3], [0, 2, 1]] or CsrMatrix.fromTriplets(...).');
+  }
+  return DenseMatrix.from(input);
+}
+
+/** Row totals Σ_v x_iv (document lengths). */
+export function rowTotals(x: CountMatrix): Float64Array {
+  const totals = new Float64Array(x.rows);
+  if (isSparse(x)) {
+    const { indptr, values } = x;
+    for (let i = 0; i < x.rows; i++) {
+      let s = 0;
+      for (let p = indptr[i] as number, e = indptr[i + 1] as number; p < e; p++) s += values[p] as number;
+      totals[i] = s;
+    }
+    return totals;
+  }
+  const { data, cols } = x;
+  for (let i = 0; i < x.rows; i++) {
+    let s = 0;
+    for (let v = i * cols, e = v + cols; v < e; v++) s += data[v] as number;
+    totals[i] = s;
+  }
+  return totals;
+}
+
+/** Throws InvalidDataError when the data's column count differs from the model's feature count. */
+export function checkFeatureCount(x: CountMatrix, features: number, what: string): void {
+  if (x.cols !== features) {
+    throw new InvalidDataError(
+      `The data has ${x.cols} columns but the model's ${what} has ${features} (vocabulary mismatch).`,
+      `Use the same vocabulary (column order and size) as the parameters, or refit on this data.`,
+      { columns: x.cols, features },
+    );
+  }
+}

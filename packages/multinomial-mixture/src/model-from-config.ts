@@ -1,0 +1,102 @@
+import { type EmModel, FormatError, type JsonValue, type ModelConfig, type Statistics } from '@em/core';
+import {
+  BERNOULLI_MIXTURE,
+  CATEGORICAL_MIXTURE,
+  createBernoulliMixtureModel,
+  createCategoricalMixtureModel,
+  createMultinomialMixtureModel,
+  MULTINOMIAL_MIXTURE,
+  type BernoulliModelOptions,
+  type CategoricalModelOptions,
+  type InitMethod,
+  type MultinomialModelOptions,
+} from './mixture-models.js';
+
+type Record_ = { readonly [key: string]: JsonValue };
+
+function record(value: JsonValue | undefined, what: string): Record_ {
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
+    throw new FormatError(`The model config has no valid ${what}.`, 'Pass a config produced by this package (model.config or a saved file).');
+  }
+  return value as Record_;
+}
+
+function numberField(source: Record_, key: string): number {
+  const value = source[key];
+  if (typeof value !== 'number') throw new FormatError(`The model config field "${key}" must be a number.`, 'Pass a config produced by this package.');
+  return value;
+}
+
+function booleanField(source: Record_, key: string, fallback: boolean): boolean {
+  const value = source[key];
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+/** Options of the domain classes, read back from a config (the inverse of `config`). */
+export function multinomialOptionsFromConfig(config: ModelConfig): MultinomialModelOptions {
+  const options = record(config.options, 'options');
+  const family = record(options['family'], 'family options');
+  return {
+    components: numberField(options, 'components'),
+    weightConcentration: numberField(options, 'weightConcentration'),
+    init: (options['init'] ?? 'kmeans++') as InitMethod,
+    pseudocount: numberField(family, 'pseudocount'),
+    allowNonInteger: booleanField(family, 'allowNonInteger', false),
+    documentLength: numberField(family, 'documentLength'),
+    update: { weights: booleanField(options, 'updateWeights', true), probabilities: booleanField(family, 'updateProbabilities', true) },
+  };
+}
+
+export function categoricalOptionsFromConfig(config: ModelConfig): CategoricalModelOptions {
+  const options = record(config.options, 'options');
+  const family = record(options['family'], 'family options');
+  const categories = family['categories'];
+  if (!Array.isArray(categories) || categories.some((m) => typeof m !== 'number')) {
+    throw new FormatError('The model config has no valid "categories".', 'Pass a config produced by this package.');
+  }
+  return {
+    components: numberField(options, 'components'),
+    weightConcentration: numberField(options, 'weightConcentration'),
+    init: (options['init'] ?? 'kmeans++') as InitMethod,
+    categories: categories as number[],
+    pseudocount: numberField(family, 'pseudocount'),
+    update: { weights: booleanField(options, 'updateWeights', true), probabilities: booleanField(family, 'updateProbabilities', true) },
+  };
+}
+
+export function bernoulliOptionsFromConfig(config: ModelConfig): BernoulliModelOptions {
+  const options = record(config.options, 'options');
+  const family = record(options['family'], 'family options');
+  return {
+    components: numberField(options, 'components'),
+    weightConcentration: numberField(options, 'weightConcentration'),
+    init: (options['init'] ?? 'kmeans++') as InitMethod,
+    pseudocount: numberField(family, 'pseudocount'),
+    update: { weights: booleanField(options, 'updateWeights', true), probabilities: booleanField(family, 'updateProbabilities', true) },
+  };
+}
+
+/**
+ * Rebuilds the EmModel described by `config` (for worker threads and saved files): kinds
+ * "multinomial-mixture", "categorical-mixture" and "bernoulli-mixture".
+ */
+export function modelFromConfig(config: ModelConfig): EmModel<unknown, unknown, Statistics> {
+  let model: unknown;
+  switch (config.kind) {
+    case MULTINOMIAL_MIXTURE:
+      model = createMultinomialMixtureModel(multinomialOptionsFromConfig(config));
+      break;
+    case CATEGORICAL_MIXTURE:
+      model = createCategoricalMixtureModel(categoricalOptionsFromConfig(config));
+      break;
+    case BERNOULLI_MIXTURE:
+      model = createBernoulliMixtureModel(bernoulliOptionsFromConfig(config));
+      break;
+    default:
+      throw new FormatError(
+        `@em/multinomial-mixture cannot build a "${config.kind}" model.`,
+        `Use one of "${MULTINOMIAL_MIXTURE}", "${CATEGORICAL_MIXTURE}", "${BERNOULLI_MIXTURE}", or the package that owns "${config.kind}".`,
+      );
+  }
+  return model as EmModel<unknown, unknown, Statistics>;
+}
