@@ -1,4 +1,5 @@
 import type { FitEvent } from '../contract.js';
+import { InvalidOptionsError } from '../errors.js';
 
 /** Why a fit stopped. */
 export type StopReason = 'converged' | 'maxIterations' | 'aborted' | 'objectiveDecreased' | 'degenerate';
@@ -64,7 +65,14 @@ export class DefaultConvergenceMonitor implements ConvergenceMonitor {
     this.observations = Math.max(1, options.observations ?? 1);
     this.roundOff = options.roundOff ?? 1e-9;
     this.onDecrease = options.onDecrease ?? 'report';
-    if (!(this.tolerance >= 0)) throw new RangeError(`tolerance must be ≥ 0; got ${this.tolerance}.`);
+    if (!(this.tolerance >= 0) || !Number.isFinite(this.tolerance)) {
+      throw new InvalidOptionsError(`tolerance must be a finite number ≥ 0; got ${String(this.tolerance)}.`, 'Pass e.g. { tolerance: 1e-3 }, or 0 to disable convergence.', {
+        option: 'tolerance',
+      });
+    }
+    if (!(this.roundOff >= 0) || !Number.isFinite(this.roundOff)) {
+      throw new InvalidOptionsError(`roundOff must be a finite number ≥ 0; got ${String(this.roundOff)}.`, 'Pass e.g. { roundOff: 1e-9 }.', { option: 'roundOff' });
+    }
   }
 
   get history(): readonly number[] {
