@@ -1,4 +1,11 @@
+// @em/hmm — hidden Markov models by Baum–Welch over any @em component family.
 export * from './parameters.js';
 export * from './forward-backward.js';
 export * from './viterbi.js';
 export * from './hmm-model.js';
+export * from './kmeans.js';
+export * from './stationary.js';
+export * from './emission-registry.js';
+export * from './emission-spec.js';
+export * from './model-from-config.js';
+export * from './hidden-markov-model.js';

@@ -1,0 +1,70 @@
+import { InvalidOptionsError, mixtureFamily } from '@em/core';
+import { categoricalFamily } from '@em/multinomial-mixture';
+import { type DenseFamily, registerEmissionFamily } from './emission-registry.js';
+
+/** Covariance structure of Gaussian emissions (as in @em/gaussian-mixture). */
+export type EmissionCovariance = 'full' | 'tied' | 'diagonal' | 'spherical';
+
+/**
+ * Convenience emission specs (the domain class turns them into families from the sibling
+ * packages). Any ComponentFamily over dense rows can be passed instead.
+ */
+export type EmissionSpec =
+  | {
+      readonly type: 'categorical';
+      /** M: symbols are integer codes 0 … M − 1 in one column. */
+      readonly symbols: number;
+      /** Dirichlet pseudo-count on each state's symbol probabilities (default 0: maximum likelihood, as hmmlearn). */
+      readonly pseudocount?: number;
+    }
+  | {
+      readonly type: 'gaussian';
+      readonly covariance?: EmissionCovariance;
+      /** Added to covariance diagonals (default 0: maximum likelihood, as hmmlearn with covars_prior = 0). */
+      readonly regCovar?: number;
+    }
+  | {
+      readonly type: 'gmm';
+      readonly covariance?: EmissionCovariance;
+      /** M ≥ 1 Gaussian components per state. */
+      readonly mixtureComponents: number;
+      readonly regCovar?: number;
+    };
+
+export interface ResolvedEmission {
+  readonly family: DenseFamily;
+  /** The emission initialisation used when none is chosen. */
+  readonly defaultInitialization: 'kmeans' | 'random';
+}
+
+function isFamily(value: DenseFamily | EmissionSpec): value is DenseFamily {
+  return typeof (value as DenseFamily).logDensities === 'function';
+}
+
+/** Family + default initialisation for a family or a spec. */
+export function resolveEmission(emission: DenseFamily | EmissionSpec): ResolvedEmission {
+  if (isFamily(emission)) return { family: emission, defaultInitialization: emission.name === 'gaussian' || emission.name === 'mixture' ? 'kmeans' : 'random' };
+  switch (emission.type) {
+    case 'categorical':
+      return { family: categoricalFamily({ categories: [emission.symbols], pseudocount: emission.pseudocount ?? 0 }) as unknown as DenseFamily, defaultInitialization: 'random' };
+    case 'gaussian':
+      return { family: gaussianEmission(emission.covariance ?? 'full', emission.regCovar ?? 0), defaultInitialization: 'kmeans' };
+    case 'gmm':
+      return {
+        family: mixtureFamily(gaussianEmission(emission.covariance ?? 'full', emission.regCovar ?? 0), { components: emission.mixtureComponents }) as unknown as DenseFamily,
+        defaultInitialization: 'kmeans',
+      };
+    default:
+      throw new InvalidOptionsError(
+        `Unknown emission type ${JSON.stringify((emission as { type?: unknown }).type)}.`,
+        "Use { type: 'categorical', symbols }, { type: 'gaussian', covariance }, { type: 'gmm', covariance, mixtureComponents }, or pass a ComponentFamily.",
+        { option: 'emission' },
+      );
+  }
+}
+
+function gaussianEmission(_covariance: EmissionCovariance, _regCovar: number): DenseFamily {
+  throw new InvalidOptionsError('Gaussian emissions need @em/gaussian-mixture.', 'Install @em/gaussian-mixture.');
+}
+
+registerEmissionFamily('categorical', (config) => categoricalFamily(config as never) as unknown as DenseFamily);
