@@ -44,8 +44,11 @@ export const DEFAULT_TOLERANCES: ConformanceTolerances = {
  * parameters when the data must fit them, e.g. drawn from the model with a generated seed).
  */
 export interface EmConformanceOptions<P, D, S extends Statistics> {
-  /** Builds the model under test (called afresh for every generated case). */
-  readonly model: () => EmModel<P, D, S>;
+  /**
+   * Builds the model under test, afresh for every generated case; it receives the case so that
+   * structural options can follow it (e.g. the number of components). `() => model` works too.
+   */
+  readonly model: (testCase: ConformanceCase<P, D>) => EmModel<P, D, S>;
   readonly arbitraryCase?: fc.Arbitrary<ConformanceCase<P, D>>;
   readonly arbitraryParameters?: fc.Arbitrary<P>;
   readonly arbitraryData?: fc.Arbitrary<D> | ((parameters: P) => fc.Arbitrary<D>);
@@ -74,7 +77,7 @@ export interface EmConformanceOptions<P, D, S extends Statistics> {
 
 /** Everything a law needs, resolved once. */
 export interface ResolvedSettings<P, D, S extends Statistics> {
-  readonly model: () => EmModel<P, D, S>;
+  readonly model: (testCase: ConformanceCase<P, D>) => EmModel<P, D, S>;
   readonly arbitraryCase: fc.Arbitrary<ConformanceCase<P, D>>;
   readonly perturb: ((parameters: P, random: Random) => P) | undefined;
   readonly iterations: number;

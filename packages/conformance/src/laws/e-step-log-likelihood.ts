@@ -8,7 +8,7 @@ export function checkEStepLogLikelihood<P, D, S extends Statistics>(
   testCase: ConformanceCase<P, D>,
   auxiliary: LawAuxiliary,
 ): void {
-  const model = settings.model();
+  const model = settings.model(testCase);
   validateCase(model, testCase);
   const { data } = testCase;
   const first = call('eStep at θ_0', () => model.eStep(testCase.parameters, data));

@@ -14,7 +14,7 @@ export function checkIncrementalEm<P, D, S extends Statistics>(
   testCase: ConformanceCase<P, D>,
   auxiliary: LawAuxiliary,
 ): void {
-  const model = settings.model();
+  const model = settings.model(testCase);
   validateCase(model, testCase);
   const { data } = testCase;
   const events: FitEvent[] = [];

@@ -11,7 +11,7 @@ export function checkMStepMaximizesQ<P, D, S extends Statistics>(
   testCase: ConformanceCase<P, D>,
   auxiliary: LawAuxiliary,
 ): void {
-  const model = settings.model();
+  const model = settings.model(testCase);
   validateCase(model, testCase);
   const { data } = testCase;
   const random = new Random(auxiliary.seed);

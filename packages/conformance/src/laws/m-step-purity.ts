@@ -13,7 +13,7 @@ export function checkMStepPurity<P, D, S extends Statistics>(
   testCase: ConformanceCase<P, D>,
   _auxiliary: LawAuxiliary,
 ): void {
-  const model = settings.model();
+  const model = settings.model(testCase);
   validateCase(model, testCase);
   const { data } = testCase;
   const dataCopy = deepClone(data);

@@ -12,7 +12,7 @@ export function checkMonotoneObjective<P, D, S extends Statistics>(
   testCase: ConformanceCase<P, D>,
   _auxiliary: LawAuxiliary,
 ): void {
-  const model = settings.model();
+  const model = settings.model(testCase);
   validateCase(model, testCase);
   const { data } = testCase;
   const tolerance = settings.tolerance.monotone;

@@ -13,7 +13,7 @@ export function checkSerializationRoundTrip<P, D, S extends Statistics>(
   testCase: ConformanceCase<P, D>,
   _auxiliary: LawAuxiliary,
 ): void {
-  const model = settings.model();
+  const model = settings.model(testCase);
   validateCase(model, testCase);
   const first = call('eStep at θ_0', () => model.eStep(testCase.parameters, testCase.data));
   const next = call('mStep', () => model.mStep(first.statistics, testCase.parameters));

@@ -56,7 +56,7 @@ export function checkStatisticsAlgebra<P, D, S extends Statistics>(
   testCase: ConformanceCase<P, D>,
   auxiliary: LawAuxiliary,
 ): void {
-  const model = settings.model();
+  const model = settings.model(testCase);
   validateCase(model, testCase);
   const { data, parameters } = testCase;
   const chunks = splitChecked(model, data, Math.max(2, auxiliary.parts));
