@@ -1,0 +1,128 @@
+import {
+  bic,
+  DefaultConvergenceMonitor,
+  type DenseMatrix,
+  fitEm,
+  type EmModel,
+  type EStepResult,
+  type FitEvent,
+  type MStepContext,
+  type Statistics,
+  type StopReason,
+} from '@em/core';
+import type { DemoData, DemoMixture, MixtureView } from './demo-mixture.js';
+
+/** What the page shows about one parameter value θ_t. */
+export interface Frame {
+  readonly iteration: number;
+  readonly view: MixtureView;
+  /** p(z_i = k | x_i; θ_t), n×K. */
+  readonly responsibilities: Float64Array;
+  readonly logLikelihood: number;
+  /** log-likelihood + log-prior: what EM never decreases. */
+  readonly objective: number;
+}
+
+/** Where a session stands. */
+export interface SessionStatus {
+  readonly iteration: number;
+  /** Objective at θ_0 … θ_t. */
+  readonly history: readonly number[];
+  readonly logLikelihood: number;
+  readonly objective: number;
+  readonly freeParameters: number;
+  readonly bic: number;
+  /** Why the last fit or step sequence stopped; undefined while it may go on. */
+  readonly stopReason: StopReason | undefined;
+  readonly events: readonly FitEvent[];
+}
+
+export interface SessionSettings {
+  readonly seed: number;
+  readonly maxIterations: number;
+  /** Per-observation tolerance on the objective change (scikit-learn's rule). */
+  readonly tolerance: number;
+}
+
+/** The page's handle on EM: step one iteration at a time, or fit to the end. Types erased for the UI. */
+export interface EmSession {
+  readonly status: SessionStatus;
+  /** The current parameters as a frame. */
+  frame(): Frame;
+  /** One EM iteration from the current parameters: M-step on the current statistics, then an E-step. */
+  step(): Frame;
+  /** A full fit from the seeded initialisation with core's fitEm; every iteration's frame, θ_0 first. */
+  fit(): Frame[];
+}
+
+/**
+ * Drives a model through the EM contract directly (eStep / mStep), recording the objective with
+ * core's convergence monitor, so stepping by hand and `fitEm` take the very same path: θ_0 comes
+ * from `fitEm(…, { maxIterations: 0 })` with the same seed.
+ */
+export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S>, observations: DenseMatrix, settings: SessionSettings): EmSession {
+  const model: EmModel<P, DemoData, S> = mixture.model;
+  const data: DemoData = { observations };
+  const n = model.observationCount(data);
+  const events: FitEvent[] = [];
+  const fitOptions = { seed: settings.seed, tolerance: settings.tolerance, onEvent: (event: FitEvent) => events.push(event) };
+
+  let parameters: P = fitEm(model, data, { ...fitOptions, maxIterations: 0 }).parameters;
+  let current: EStepResult<S> = model.eStep(parameters, data);
+  let monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, rule: 'per-observation', observations: n });
+  let stopReason: StopReason | undefined;
+  monitor.record(current.logLikelihood + model.logPrior(parameters));
+
+  const frameOf = (theta: P, logLikelihood: number, iteration: number): Frame => ({
+    iteration,
+    view: mixture.view(theta),
+    responsibilities: mixture.responsibilities(theta, data),
+    logLikelihood,
+    objective: logLikelihood + model.logPrior(theta),
+  });
+
+  const session: EmSession = {
+    get status(): SessionStatus {
+      const freeParameters = model.freeParameterCount(parameters);
+      return {
+        iteration: monitor.history.length - 1,
+        history: [...monitor.history],
+        logLikelihood: current.logLikelihood,
+        objective: current.logLikelihood + model.logPrior(parameters),
+        freeParameters,
+        bic: bic(current.logLikelihood, freeParameters, n),
+        stopReason,
+        events: [...events],
+      };
+    },
+    frame: () => frameOf(parameters, current.logLikelihood, monitor.history.length - 1),
+    step() {
+      const iteration = monitor.history.length;
+      const context: MStepContext = { iteration, report: (event) => events.push(event) };
+      parameters = model.mStep(current.statistics, parameters, context);
+      current = model.eStep(parameters, data);
+      const decision = monitor.record(current.logLikelihood + model.logPrior(parameters));
+      if (decision.event !== undefined) events.push(decision.event);
+      if (decision.stop) stopReason = decision.reason ?? 'converged';
+      else if (iteration >= settings.maxIterations) stopReason = 'maxIterations';
+      else stopReason = undefined;
+      return session.frame();
+    },
+    fit() {
+      events.length = 0;
+      const frames: Frame[] = [];
+      const result = fitEm(model, data, {
+        ...fitOptions,
+        maxIterations: settings.maxIterations,
+        onIteration: (info) => frames.push(frameOf(info.parameters, info.logLikelihood, info.iteration)),
+      });
+      parameters = result.parameters;
+      current = model.eStep(parameters, data);
+      monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, rule: 'per-observation', observations: n });
+      for (const value of result.history) monitor.record(value);
+      stopReason = result.stopReason;
+      return frames;
+    },
+  };
+  return session;
+}
