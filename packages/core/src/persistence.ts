@@ -57,7 +57,7 @@ export function parseSerializedModel(input: string | unknown, expectedKind?: str
     throw new FormatError(`Not an @em model file (format is ${JSON.stringify(doc['format'])}, expected "${MODEL_FORMAT}").`, 'Pass a file written by toJSON or `em fit --out`.');
   }
   const version = doc['formatVersion'];
-  if (typeof version !== 'number' || version > FORMAT_VERSION || version < 1) {
+  if (typeof version !== 'number' || !Number.isInteger(version) || version > FORMAT_VERSION || version < 1) {
     throw new FormatError(`Unsupported model format version ${String(version)} (this library reads 1..${FORMAT_VERSION}).`, 'Upgrade @em packages to read newer files.');
   }
   const kind = doc['kind'];
