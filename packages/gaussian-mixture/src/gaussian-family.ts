@@ -1,0 +1,313 @@
+import {
+  choleskyInPlace,
+  DenseMatrix,
+  InvalidDataError,
+  InvalidOptionsError,
+  type ComponentFamily,
+  type JsonValue,
+  type MStepContext,
+  type Random,
+} from '@em/core';
+import { covarianceLogPrior } from './covariance-prior.js';
+import {
+  componentCountOf,
+  covarianceLength,
+  covarianceParameterCount,
+  gaussianComponentsFromJSON,
+  gaussianComponentsToJSON,
+  isCovarianceType,
+  validateGaussianComponents,
+  type CovarianceType,
+  type GaussianComponents,
+} from './gaussian-components.js';
+import { gaussianExpectedLogDensity, maximizeGaussian, type MaximizationSettings } from './gaussian-maximization.js';
+import { scatterLayout, zeroGaussianStatistics, type GaussianStatistics, type ScatterLayout } from './gaussian-statistics.js';
+import { diagonalAccumulate, diagonalLogDensities } from './kernels/diagonal-kernel.js';
+import { fullAccumulate, fullLogDensities } from './kernels/full-kernel.js';
+import { missingValuesAccumulate, missingValuesLogDensities } from './kernels/missing-values-kernel.js';
+import { sphericalAccumulate, sphericalLogDensities } from './kernels/spherical-kernel.js';
+import { tiedAccumulate, tiedLogDensities } from './kernels/tied-kernel.js';
+import { prepareGaussian, type PreparedGaussian } from './prepared-gaussian.js';
+
+/** Options of the Gaussian component family. */
+export interface GaussianFamilyOptions {
+  /** Covariance structure (default 'full'). */
+  readonly covariance?: CovarianceType;
+  /**
+   * Strength λ ≥ 0 of the covariance prior (default 1e-6, like scikit-learn's reg_covar); 0 is plain
+   * maximum likelihood. See covariance-prior.ts / the README for the exact prior.
+   */
+  readonly regCovar?: number;
+  /** Which parameters the M-step updates (default: both). Frozen parameters keep their initial values. */
+  readonly update?: { readonly means?: boolean; readonly covariances?: boolean };
+  /** Marginalise NaN entries as missing values (default false: NaN is an InvalidDataError). */
+  readonly missingValues?: boolean;
+  /**
+   * What the M-step does with a component that collapses (zero mass, singular covariance): keep its
+   * previous parameters and report a `degenerate-component` event (default), or throw
+   * DegenerateModelError.
+   */
+  readonly onDegenerate?: 'keep-previous' | 'error';
+}
+
+/** Options with every default filled in. */
+export interface ResolvedGaussianFamilyOptions {
+  readonly covariance: CovarianceType;
+  readonly regCovar: number;
+  readonly update: { readonly means: boolean; readonly covariances: boolean };
+  readonly missingValues: boolean;
+  readonly onDegenerate: 'keep-previous' | 'error';
+}
+
+/** The Gaussian family as a core ComponentFamily over dense row-major data. */
+export interface GaussianFamily extends ComponentFamily<GaussianComponents, DenseMatrix, GaussianStatistics, PreparedGaussian> {
+  readonly options: ResolvedGaussianFamilyOptions;
+  readonly layout: ScatterLayout;
+}
+
+export const DEFAULT_REG_COVAR = 1e-6;
+
+type LogDensityKernel = (p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array) => void;
+type AccumulateKernel = (p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array) => void;
+
+function kernelsFor(type: CovarianceType, missingValues: boolean): { logDensities: LogDensityKernel; accumulate: AccumulateKernel } {
+  if (missingValues) return { logDensities: missingValuesLogDensities, accumulate: missingValuesAccumulate };
+  switch (type) {
+    case 'full':
+      return { logDensities: fullLogDensities, accumulate: fullAccumulate };
+    case 'tied':
+      return { logDensities: tiedLogDensities, accumulate: tiedAccumulate };
+    case 'diagonal':
+      return { logDensities: diagonalLogDensities, accumulate: diagonalAccumulate };
+    case 'spherical':
+      return { logDensities: sphericalLogDensities, accumulate: sphericalAccumulate };
+  }
+}
+
+export function resolveGaussianFamilyOptions(options: GaussianFamilyOptions = {}): ResolvedGaussianFamilyOptions {
+  const covariance = options.covariance ?? 'full';
+  if (!isCovarianceType(covariance)) {
+    throw new InvalidOptionsError(`covariance must be one of full, tied, diagonal, spherical; got ${JSON.stringify(covariance)}.`, "Pass e.g. { covariance: 'full' }.", {
+      option: 'covariance',
+    });
+  }
+  const regCovar = options.regCovar ?? DEFAULT_REG_COVAR;
+  if (typeof regCovar !== 'number' || !Number.isFinite(regCovar) || regCovar < 0) {
+    throw new InvalidOptionsError(`regCovar must be a finite number ≥ 0; got ${String(regCovar)}.`, 'Use 0 for plain maximum likelihood or a small positive value such as 1e-6.', {
+      option: 'regCovar',
+    });
+  }
+  const onDegenerate = options.onDegenerate ?? 'keep-previous';
+  if (onDegenerate !== 'keep-previous' && onDegenerate !== 'error') {
+    throw new InvalidOptionsError(`onDegenerate must be 'keep-previous' or 'error'; got ${JSON.stringify(onDegenerate)}.`, "Pass 'keep-previous' or 'error'.", { option: 'onDegenerate' });
+  }
+  return {
+    covariance,
+    regCovar,
+    update: { means: options.update?.means ?? true, covariances: options.update?.covariances ?? true },
+    missingValues: options.missingValues ?? false,
+    onDegenerate,
+  };
+}
+
+/**
+ * The Gaussian component family: K Gaussians with full, tied, diagonal or spherical covariances,
+ * each with its own fused kernels (Cholesky per component in `prepare`, triangular solves in
+ * `logDensities`, statistics about a reference near the data in `accumulate`). Serves the
+ * Gaussian mixture and, as an emission family, the Gaussian HMM.
+ */
+export function gaussianFamily(options: GaussianFamilyOptions = {}): GaussianFamily {
+  const resolved = resolveGaussianFamilyOptions(options);
+  const { covariance: type, regCovar: strength, missingValues } = resolved;
+  const layout = scatterLayout(type, missingValues);
+  const kernels = kernelsFor(type, missingValues);
+  const settings: MaximizationSettings = {
+    type,
+    layout,
+    strength,
+    updateMeans: resolved.update.means,
+    updateCovariances: resolved.update.covariances,
+    onDegenerate: resolved.onDegenerate,
+  };
+  const sampleFactors = new WeakMap<Float64Array, Float64Array>();
+  const config: JsonValue = {
+    covariance: type,
+    regCovar: strength,
+    update: { means: resolved.update.means, covariances: resolved.update.covariances },
+    missingValues,
+    onDegenerate: resolved.onDegenerate,
+  };
+
+  return {
+    name: 'gaussian',
+    config,
+    options: resolved,
+    layout,
+    componentCount: componentCountOf,
+    observationCount: (x) => x.rows,
+    sliceObservations: (x, start, end) => x.sliceRows(start, end),
+    validateData(x, components) {
+      if (!(x instanceof DenseMatrix)) throw new InvalidDataError('Gaussian data must be a DenseMatrix.', 'Wrap rows with DenseMatrix.from(rows).');
+      if (x.rows > 0 && x.cols === 0) throw new InvalidDataError('The data has no columns.', 'Pass at least one numeric column.');
+      if (components !== undefined && x.cols !== components.dimension) {
+        throw new InvalidDataError(
+          `The data has ${x.cols} columns but the Gaussian components have dimension ${components.dimension}.`,
+          `Give data with ${components.dimension} columns, or parameters (means, covariances) of dimension ${x.cols}.`,
+          { columns: x.cols, dimension: components.dimension },
+        );
+      }
+      x.validate({ name: 'data', allowNaN: missingValues });
+    },
+    validateComponents: (components) => validateGaussianComponents(components, type),
+    prepare: (components) => prepareGaussian(components, layout, missingValues),
+    logDensities: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out),
+    zeroStatistics: (components) => zeroGaussianStatistics(layout, componentCountOf(components), components.dimension),
+    accumulate: (prepared, stats, x, start, end, weights) => kernels.accumulate(prepared, stats, x.data, start, end, weights),
+    maximize: (stats, previous, context: MStepContext) => maximizeGaussian(stats, previous, settings, context),
+    expectedLogDensity: (components, stats) => gaussianExpectedLogDensity(components, stats, layout),
+    logPrior: (components) => (resolved.update.covariances ? covarianceLogPrior(components, strength) : 0),
+    freeParameterCount(components) {
+      const k = componentCountOf(components);
+      const d = components.dimension;
+      return (resolved.update.means ? k * d : 0) + (resolved.update.covariances ? covarianceParameterCount(type, k, d) : 0);
+    },
+    initializeFromWeights: (x, weights, k, context) => initializeGaussianComponents(x, weights, k, resolved, context),
+    sample(components, k, random: Random, out) {
+      const d = components.dimension;
+      const mean = k * d;
+      const c = components.covariances;
+      switch (components.covarianceType) {
+        case 'diagonal':
+          for (let a = 0; a < d; a++) out[a] = (components.means[mean + a] as number) + Math.sqrt(c[k * d + a] as number) * random.normal();
+          return;
+        case 'spherical': {
+          const s = Math.sqrt(c[k] as number);
+          for (let a = 0; a < d; a++) out[a] = (components.means[mean + a] as number) + s * random.normal();
+          return;
+        }
+        case 'full':
+        case 'tied': {
+          let factors = sampleFactors.get(c);
+          if (factors === undefined) {
+            const matrices = components.covarianceType === 'tied' ? 1 : c.length / (d * d);
+            factors = new Float64Array(matrices * d * d);
+            for (let m = 0; m < matrices; m++) choleskyInPlace(c, d, factors, m * d * d, m * d * d);
+            sampleFactors.set(c, factors);
+          }
+          const offset = components.covarianceType === 'tied' ? 0 : k * d * d;
+          // x = μ + L·z, z standard normal (drawn first so the stream does not depend on D's loop order).
+          const z = new Float64Array(d);
+          for (let a = 0; a < d; a++) z[a] = random.normal();
+          for (let a = 0; a < d; a++) {
+            let v = components.means[mean + a] as number;
+            for (let b = 0; b <= a; b++) v += (factors[offset + a * d + b] as number) * (z[b] as number);
+            out[a] = v;
+          }
+          return;
+        }
+      }
+    },
+    sampleDimension: (components) => components.dimension,
+    componentsToJSON: gaussianComponentsToJSON,
+    componentsFromJSON: gaussianComponentsFromJSON,
+    shareData: (x) => x.toShared(),
+  };
+}
+
+/** Rebuilds a family from its `config` (worker threads, saved models). */
+export function gaussianFamilyFromConfig(json: JsonValue): GaussianFamily {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new InvalidOptionsError('A Gaussian family config must be an object.', 'Pass family.config.');
+  }
+  const record = json as { readonly [key: string]: JsonValue };
+  const update = record['update'];
+  const updateRecord = update !== null && typeof update === 'object' && !Array.isArray(update) ? (update as { readonly [key: string]: JsonValue }) : {};
+  const options: {
+    covariance?: CovarianceType;
+    regCovar?: number;
+    update?: { means?: boolean; covariances?: boolean };
+    missingValues?: boolean;
+    onDegenerate?: 'keep-previous' | 'error';
+  } = {};
+  const covariance = record['covariance'];
+  if (covariance !== undefined) options.covariance = covariance as CovarianceType;
+  if (typeof record['regCovar'] === 'number') options.regCovar = record['regCovar'];
+  const means = updateRecord['means'];
+  const covariances = updateRecord['covariances'];
+  options.update = {
+    ...(typeof means === 'boolean' ? { means } : {}),
+    ...(typeof covariances === 'boolean' ? { covariances } : {}),
+  };
+  if (typeof record['missingValues'] === 'boolean') options.missingValues = record['missingValues'];
+  const onDegenerate = record['onDegenerate'];
+  if (onDegenerate === 'keep-previous' || onDegenerate === 'error') options.onDegenerate = onDegenerate;
+  return gaussianFamily(options);
+}
+
+/**
+ * Components from per-row weights (n×K responsibilities, sample weights already applied):
+ * weighted means, then the MAP covariance of the scatter about them (two passes, so the
+ * scatter is centred). Missing entries are replaced by their column's weighted mean here only.
+ * A component with no mass or a singular covariance throws DegenerateModelError.
+ */
+export function initializeGaussianComponents(x: DenseMatrix, weights: Float64Array, k: number, options: ResolvedGaussianFamilyOptions, context: MStepContext): GaussianComponents {
+  const n = x.rows;
+  const d = x.cols;
+  const data = options.missingValues ? imputeColumnMeans(x) : x.data;
+  const counts = new Float64Array(k);
+  const means = new Float64Array(k * d);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      const w = weights[i * k + c] as number;
+      if (w === 0) continue;
+      counts[c] = (counts[c] as number) + w;
+      for (let a = 0; a < d; a++) means[c * d + a] = (means[c * d + a] as number) + w * (data[i * d + a] as number);
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    const nc = counts[c] as number;
+    for (let a = 0; a < d; a++) means[c * d + a] = nc > 0 ? (means[c * d + a] as number) / nc : 0;
+  }
+  const type = options.covariance;
+  const placeholder: GaussianComponents = { covarianceType: type, dimension: d, means, covariances: identityCovariances(type, k, d) };
+  const stats = zeroGaussianStatistics('full', k, d);
+  const prepared = { k, d, means, scratch: new Float64Array(d) } as unknown as PreparedGaussian;
+  fullAccumulate(prepared, stats, data, 0, n, weights);
+  return maximizeGaussian(
+    stats,
+    placeholder,
+    { type, layout: 'full', strength: options.regCovar, updateMeans: true, updateCovariances: true, onDegenerate: 'error' },
+    context,
+  );
+}
+
+function identityCovariances(type: CovarianceType, k: number, d: number): Float64Array {
+  const out = new Float64Array(covarianceLength(type, k, d));
+  if (type === 'diagonal' || type === 'spherical') return out.fill(1);
+  const matrices = type === 'tied' ? 1 : k;
+  for (let m = 0; m < matrices; m++) for (let a = 0; a < d; a++) out[m * d * d + a * d + a] = 1;
+  return out;
+}
+
+/** A copy of the data with NaN entries replaced by their column's mean (columns with no value: 0). */
+export function imputeColumnMeans(x: DenseMatrix): Float64Array {
+  const { rows: n, cols: d } = x;
+  const sums = new Float64Array(d);
+  const counts = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < d; a++) {
+      const v = x.data[i * d + a] as number;
+      if (Number.isNaN(v)) continue;
+      sums[a] = (sums[a] as number) + v;
+      counts[a] = (counts[a] as number) + 1;
+    }
+  }
+  const out = new Float64Array(x.data);
+  for (let i = 0; i < n * d; i++) {
+    if (Number.isNaN(out[i] as number)) {
+      const a = i % d;
+      out[i] = (counts[a] as number) > 0 ? (sums[a] as number) / (counts[a] as number) : 0;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// @em/gaussian-mixture — Gaussian mixture models on @em/core.
+export {
+  COVARIANCE_TYPES,
+  covarianceLength,
+  covarianceParameterCount,
+  denseCovariance,
+  validateGaussianComponents,
+  type CovarianceType,
+  type GaussianComponents,
+} from './gaussian-components.js';
+export { covarianceLogPrior } from './covariance-prior.js';
+export type { GaussianStatistics, ScatterLayout } from './gaussian-statistics.js';
+export type { PreparedGaussian } from './prepared-gaussian.js';
+export {
+  DEFAULT_REG_COVAR,
+  gaussianFamily,
+  gaussianFamilyFromConfig,
+  resolveGaussianFamilyOptions,
+  type GaussianFamily,
+  type GaussianFamilyOptions,
+  type ResolvedGaussianFamilyOptions,
+} from './gaussian-family.js';
+export { INITIALIZATION_METHODS, kmeansPlusPlus, type InitializationMethod } from './initialization.js';
+export {
+  GAUSSIAN_MIXTURE_KIND,
+  gaussianMixtureModel,
+  modelFromConfig,
+  type GaussianMixtureEmModel,
+  type GaussianMixtureModelOptions,
+} from './gaussian-mixture-model.js';
+export {
+  fromNestedParameters,
+  toNestedParameters,
+  type GaussianMixtureInitialParameters,
+  type GaussianMixtureParameters,
+  type GaussianMixtureState,
+  type NestedNumbers,
+} from './parameters.js';
+export {
+  GaussianMixture,
+  type GaussianMixtureAsyncFitOptions,
+  type GaussianMixtureData,
+  type GaussianMixtureFitOptions,
+  type GaussianMixtureFitSummary,
+  type GaussianMixtureOptions,
+} from './gaussian-mixture.js';
+export { selectGaussianMixture, type SelectGaussianMixtureOptions, type SelectionResult, type SelectionTableRow } from './select.js';

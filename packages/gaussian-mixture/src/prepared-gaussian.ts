@@ -1,0 +1,177 @@
+import { choleskyInPlace, DegenerateModelError } from '@em/core';
+import { componentCountOf, denseCovariance, type CovarianceType, type GaussianComponents } from './gaussian-components.js';
+import type { ScatterLayout } from './gaussian-statistics.js';
+
+export const LOG_TWO_PI = Math.log(2 * Math.PI);
+
+/** Per-pattern factorisations for rows with missing coordinates (see missing-values-kernel.ts). */
+export interface MissingValuesCache {
+  /** Dense covariance of every component, K·D·D. */
+  readonly dense: Float64Array;
+  /** Dense Cholesky factor of every component (complete rows), K·D·D. */
+  readonly denseFactors: Float64Array;
+  /** 1 where the coordinate is observed, for the pattern currently factorised. */
+  readonly pattern: Uint8Array;
+  /** Whether `pattern` holds a factorised pattern. */
+  valid: boolean;
+  readonly observed: Int32Array;
+  observedCount: number;
+  readonly missing: Int32Array;
+  missingCount: number;
+  /** Cholesky of Σ_oo per component (p×p at k·D·D). */
+  readonly factors: Float64Array;
+  /** −p/2·log 2π − ½·log det Σ_oo per component. */
+  readonly logNormalizers: Float64Array;
+  /** Y = L_oo⁻¹·Σ_om per component (q×p at k·D·D, row j for missing coordinate j). */
+  readonly regression: Float64Array;
+  /** Conditional covariance Σ_mm − YᵀY per component (q×q at k·D·D). */
+  readonly conditional: Float64Array;
+  /** Scratch: Σ_oo before factorisation (D·D) and rows. */
+  readonly submatrix: Float64Array;
+  readonly whitened: Float64Array;
+  readonly filled: Float64Array;
+}
+
+/** Everything worth computing once per E-step; rows are then processed without allocation. */
+export interface PreparedGaussian {
+  readonly type: CovarianceType;
+  readonly layout: ScatterLayout;
+  readonly k: number;
+  readonly d: number;
+  /** The means of the parameters (also the references r_k the statistics are centred on). */
+  readonly means: Float64Array;
+  /** Common reference c for the `total` layout (the average of the means). */
+  readonly center: Float64Array;
+  /** Cholesky factors: full K·D·D, tied D·D (lower triangles, row-major). */
+  readonly factors: Float64Array;
+  /** 1 / L_jj for the factors (full K·D, tied D). */
+  readonly inverseDiagonals: Float64Array;
+  /** Tied: L⁻¹(μ_k − c), K·D. */
+  readonly whitenedMeans: Float64Array;
+  /** Diagonal: 1/σ²_kj (K·D); spherical: 1/σ²_k (K). */
+  readonly precisions: Float64Array;
+  /** log N normaliser per component: −D/2·log 2π − ½·log det Σ_k. */
+  readonly logNormalizers: Float64Array;
+  /** Scratch of length D (and K·D) for the kernels. */
+  readonly scratch: Float64Array;
+  readonly scratchComponents: Float64Array;
+  readonly missing: MissingValuesCache | undefined;
+}
+
+function degenerate(component: number, what: string): DegenerateModelError {
+  return new DegenerateModelError(
+    `Component ${component}: ${what}.`,
+    'Use fewer components, a larger regCovar (e.g. 1e-4), or rescale the data (standardise each column).',
+    { component },
+  );
+}
+
+/** Cholesky per component (no explicit inverse), log normalisers and the references. */
+export function prepareGaussian(components: GaussianComponents, layout: ScatterLayout, missingValues: boolean): PreparedGaussian {
+  const { covarianceType: type, dimension: d, means, covariances } = components;
+  const k = componentCountOf(components);
+  const logNormalizers = new Float64Array(k);
+  let factors = new Float64Array(0);
+  let inverseDiagonals = new Float64Array(0);
+  let precisions = new Float64Array(0);
+  const center = new Float64Array(d);
+  const whitenedMeans = new Float64Array(type === 'tied' ? k * d : 0);
+  const base = -0.5 * d * LOG_TWO_PI;
+  switch (type) {
+    case 'full':
+    case 'tied': {
+      const matrices = type === 'tied' ? 1 : k;
+      factors = new Float64Array(matrices * d * d);
+      inverseDiagonals = new Float64Array(matrices * d);
+      for (let m = 0; m < matrices; m++) {
+        const failed = choleskyInPlace(covariances, d, factors, m * d * d, m * d * d);
+        if (failed >= 0) throw degenerate(m, `its covariance matrix is not positive definite (pivot ${failed} failed)`);
+        let logDet = 0;
+        for (let j = 0; j < d; j++) {
+          const pivot = factors[m * d * d + j * d + j] as number;
+          inverseDiagonals[m * d + j] = 1 / pivot;
+          logDet += 2 * Math.log(pivot);
+        }
+        if (type === 'full') logNormalizers[m] = base - 0.5 * logDet;
+        else logNormalizers.fill(base - 0.5 * logDet);
+      }
+      if (type === 'tied') {
+        for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) center[j] = (center[j] as number) + (means[c * d + j] as number) / k;
+        for (let c = 0; c < k; c++) {
+          for (let a = 0; a < d; a++) {
+            let s = (means[c * d + a] as number) - (center[a] as number);
+            for (let b = 0; b < a; b++) s -= (factors[a * d + b] as number) * (whitenedMeans[c * d + b] as number);
+            whitenedMeans[c * d + a] = s * (inverseDiagonals[a] as number);
+          }
+        }
+      }
+      break;
+    }
+    case 'diagonal': {
+      precisions = new Float64Array(k * d);
+      for (let c = 0; c < k; c++) {
+        let logDet = 0;
+        for (let j = 0; j < d; j++) {
+          const v = covariances[c * d + j] as number;
+          if (!(v > 0) || !Number.isFinite(v)) throw degenerate(c, `variance ${j} is ${v}`);
+          precisions[c * d + j] = 1 / v;
+          logDet += Math.log(v);
+        }
+        logNormalizers[c] = base - 0.5 * logDet;
+      }
+      break;
+    }
+    case 'spherical': {
+      precisions = new Float64Array(k);
+      for (let c = 0; c < k; c++) {
+        const v = covariances[c] as number;
+        if (!(v > 0) || !Number.isFinite(v)) throw degenerate(c, `its variance is ${v}`);
+        precisions[c] = 1 / v;
+        logNormalizers[c] = base - 0.5 * d * Math.log(v);
+      }
+      break;
+    }
+  }
+  return {
+    type,
+    layout,
+    k,
+    d,
+    means,
+    center,
+    factors,
+    inverseDiagonals,
+    whitenedMeans,
+    precisions,
+    logNormalizers,
+    scratch: new Float64Array(d),
+    scratchComponents: new Float64Array(k * d),
+    missing: missingValues ? createMissingValuesCache(components, k, d) : undefined,
+  };
+}
+
+function createMissingValuesCache(components: GaussianComponents, k: number, d: number): MissingValuesCache {
+  const dense = new Float64Array(k * d * d);
+  const denseFactors = new Float64Array(k * d * d);
+  for (let c = 0; c < k; c++) {
+    denseCovariance(components, c, dense, c * d * d);
+    if (choleskyInPlace(dense, d, denseFactors, c * d * d, c * d * d) >= 0) throw degenerate(c, 'its covariance matrix is not positive definite');
+  }
+  return {
+    dense,
+    denseFactors,
+    pattern: new Uint8Array(d),
+    valid: false,
+    observed: new Int32Array(d),
+    observedCount: 0,
+    missing: new Int32Array(d),
+    missingCount: 0,
+    factors: new Float64Array(k * d * d),
+    logNormalizers: new Float64Array(k),
+    regression: new Float64Array(k * d * d),
+    conditional: new Float64Array(k * d * d),
+    submatrix: new Float64Array(d * d),
+    whitened: new Float64Array(d),
+    filled: new Float64Array(d),
+  };
+}

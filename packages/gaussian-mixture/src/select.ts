@@ -1,0 +1,110 @@
+import { bestByCriterion, EmError, InvalidOptionsError, type DenseInput } from '@em/core';
+import { COVARIANCE_TYPES, isCovarianceType, type CovarianceType } from './gaussian-components.js';
+import { GaussianMixture, type GaussianMixtureOptions } from './gaussian-mixture.js';
+
+export interface SelectGaussianMixtureOptions {
+  readonly data: DenseInput;
+  /** Component counts to try, e.g. [1, 2, 3, 4, 5, 6]. */
+  readonly components: readonly number[];
+  /** Covariance types to try (default 'all'). */
+  readonly covarianceTypes?: readonly CovarianceType[] | 'all';
+  /** Restarts per cell (default 1). */
+  readonly nInit?: number;
+  readonly seed?: number;
+  /** Which criterion picks the winner (default 'bic'; lower is better). */
+  readonly criterion?: 'bic' | 'aic';
+  readonly sampleWeights?: ArrayLike<number>;
+  /** Other options passed to every GaussianMixture (regCovar, maxIterations, tolerance, init…). */
+  readonly modelOptions?: Omit<GaussianMixtureOptions, 'components' | 'covariance' | 'nInit' | 'seed'>;
+}
+
+/** One cell of the model-selection table. A cell whose fit failed has infinite criteria and `error`. */
+export interface SelectionTableRow {
+  readonly components: number;
+  readonly covarianceType: CovarianceType;
+  readonly logLikelihood: number;
+  readonly freeParameters: number;
+  readonly bic: number;
+  readonly aic: number;
+  readonly converged: boolean;
+  readonly iterations: number;
+  readonly error?: string;
+}
+
+export interface SelectionResult {
+  readonly criterion: 'bic' | 'aic';
+  /** Every cell, in order covariance type × component count. */
+  readonly table: readonly SelectionTableRow[];
+  /** The row with the lowest criterion. */
+  readonly best: SelectionTableRow;
+  /** The fitted winner. */
+  readonly model: GaussianMixture;
+}
+
+/**
+ * Fits every component count × covariance type (with restarts) and returns the whole BIC/AIC
+ * table and the best model, in the spirit of mclust's Mclust (whose BIC has the opposite sign:
+ * here lower is better, as in scikit-learn).
+ */
+export function selectGaussianMixture(options: SelectGaussianMixtureOptions): SelectionResult {
+  const criterion = options.criterion ?? 'bic';
+  if (criterion !== 'bic' && criterion !== 'aic') {
+    throw new InvalidOptionsError(`criterion must be 'bic' or 'aic'; got ${JSON.stringify(criterion)}.`, "Pass 'bic' or 'aic'.", { option: 'criterion' });
+  }
+  const types = options.covarianceTypes === undefined || options.covarianceTypes === 'all' ? COVARIANCE_TYPES : options.covarianceTypes;
+  if (types.length === 0 || !types.every(isCovarianceType)) {
+    throw new InvalidOptionsError(`covarianceTypes must be 'all' or a non-empty list of full, tied, diagonal, spherical.`, "Pass e.g. ['full', 'diagonal'].", {
+      option: 'covarianceTypes',
+    });
+  }
+  if (options.components.length === 0 || !options.components.every((k) => Number.isInteger(k) && k >= 1)) {
+    throw new InvalidOptionsError('components must be a non-empty list of integers ≥ 1.', 'Pass e.g. [1, 2, 3, 4, 5, 6].', { option: 'components' });
+  }
+  const table: SelectionTableRow[] = [];
+  const models: Array<GaussianMixture | undefined> = [];
+  let firstError: unknown;
+  for (const covarianceType of types) {
+    for (const components of options.components) {
+      const model = new GaussianMixture({
+        ...(options.modelOptions ?? {}),
+        components,
+        covariance: covarianceType,
+        ...(options.nInit !== undefined ? { nInit: options.nInit } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      });
+      try {
+        const fit = model.fit(options.data, options.sampleWeights !== undefined ? { sampleWeights: options.sampleWeights } : {});
+        table.push({
+          components,
+          covarianceType,
+          logLikelihood: fit.logLikelihood,
+          freeParameters: fit.freeParameters,
+          bic: fit.bic,
+          aic: fit.aic,
+          converged: fit.converged,
+          iterations: fit.iterations,
+        });
+        models.push(model);
+      } catch (error) {
+        // Bad input fails every cell alike: report it rather than an empty table.
+        if (!(error instanceof EmError) || error.code === 'INVALID_DATA' || error.code === 'INVALID_OPTIONS') throw error;
+        firstError ??= error;
+        table.push({
+          components,
+          covarianceType,
+          logLikelihood: Number.NaN,
+          freeParameters: Number.NaN,
+          bic: Infinity,
+          aic: Infinity,
+          converged: false,
+          iterations: 0,
+          error: error.message,
+        });
+        models.push(undefined);
+      }
+    }
+  }
+  const bestIndex = bestByCriterion(table, criterion);
+  if (bestIndex < 0) throw firstError;
+  return { criterion, table, best: table[bestIndex] as SelectionTableRow, model: models[bestIndex] as GaussianMixture };
+}
