@@ -72,7 +72,8 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
     const v = previous.features;
     const probabilities = new Float64Array(k * v);
     for (let j = 0; j < k; j++) {
-      const total = stats.totals[j] as number;
+      // max(0, ·): incremental EM subtracts old statistics, so an exact zero can come back as −1e-17.
+      const total = Math.max(0, stats.totals[j] as number);
       const denominator = total + 2 * pseudocount;
       const out = j * v;
       if (!(denominator > 0)) {
@@ -89,7 +90,7 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
       }
       for (let f = 0; f < v; f++) {
         // min(1, ·): round-off may put Σ w·x a hair above Σ w.
-        probabilities[out + f] = Math.min(1, ((stats.ones[f * k + j] as number) + pseudocount) / denominator);
+        probabilities[out + f] = Math.min(1, (Math.max(0, stats.ones[f * k + j] as number) + pseudocount) / denominator);
       }
     }
     return { probabilities, components: k, features: v };
@@ -254,10 +255,10 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
       for (let f = 0; f < v; f++) {
         for (let j = 0; j < k; j++) {
           const p = c.probabilities[j * v + f] as number;
-          const ones = stats.ones[f * k + j] as number;
+          const ones = Math.max(0, stats.ones[f * k + j] as number);
           const zeros = Math.max(0, (stats.totals[j] as number) - ones);
-          if (ones !== 0) q += ones * Math.log(p);
-          if (zeros !== 0) q += zeros * Math.log1p(-p);
+          if (ones > 0) q += ones * Math.log(p);
+          if (zeros > 0) q += zeros * Math.log1p(-p);
         }
       }
       return q;

@@ -97,7 +97,8 @@ export function categoricalFamily(options: CategoricalFamilyOptions): Categorica
         const start = offsets[j] as number;
         const m = categories[j] as number;
         let total = 0;
-        for (let q = 0; q < m; q++) total += counts[(start + q) * k + c] as number;
+        // max(0, ·): incremental EM subtracts old statistics, so an exact zero can come back as −1e-17.
+        for (let q = 0; q < m; q++) total += Math.max(0, counts[(start + q) * k + c] as number);
         const denominator = total + m * pseudocount;
         const out = c * blockSize + start;
         if (!(denominator > 0)) {
@@ -114,7 +115,7 @@ export function categoricalFamily(options: CategoricalFamilyOptions): Categorica
           }
           continue;
         }
-        for (let q = 0; q < m; q++) probabilities[out + q] = ((counts[(start + q) * k + c] as number) + pseudocount) / denominator;
+        for (let q = 0; q < m; q++) probabilities[out + q] = (Math.max(0, counts[(start + q) * k + c] as number) + pseudocount) / denominator;
       }
     }
     return { probabilities, categories, components: k };
@@ -229,7 +230,7 @@ export function categoricalFamily(options: CategoricalFamilyOptions): Categorica
       for (let s = 0; s < blockSize; s++) {
         for (let comp = 0; comp < k; comp++) {
           const n = stats.counts[s * k + comp] as number;
-          if (n !== 0) q += n * Math.log(c.probabilities[comp * blockSize + s] as number);
+          if (n > 0) q += n * Math.log(c.probabilities[comp * blockSize + s] as number);
         }
       }
       return q;

@@ -104,7 +104,8 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
     const totals = new Float64Array(k);
     for (let f = 0; f < v; f++) {
       const row = f * k;
-      for (let j = 0; j < k; j++) totals[j] = (totals[j] as number) + (counts[row + j] as number);
+      // max(0, ·): incremental EM subtracts old statistics, so an exact zero can come back as −1e-17.
+      for (let j = 0; j < k; j++) totals[j] = (totals[j] as number) + Math.max(0, counts[row + j] as number);
     }
     const probabilities = new Float64Array(k * v);
     for (let j = 0; j < k; j++) {
@@ -124,7 +125,7 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
         continue;
       }
       const inverse = 1 / denominator;
-      for (let f = 0; f < v; f++) probabilities[out + f] = ((counts[f * k + j] as number) + pseudocount) * inverse;
+      for (let f = 0; f < v; f++) probabilities[out + f] = (Math.max(0, counts[f * k + j] as number) + pseudocount) * inverse;
     }
     return { probabilities, components: k, features: v };
   }
@@ -237,7 +238,7 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
       for (let f = 0; f < v; f++) {
         for (let j = 0; j < k; j++) {
           const n = counts[f * k + j] as number;
-          if (n !== 0) q += n * Math.log(c.probabilities[j * v + f] as number);
+          if (n > 0) q += n * Math.log(c.probabilities[j * v + f] as number);
         }
       }
       return q;
