@@ -1,7 +1,7 @@
 import { EmError } from '@em/core';
 import { datasetById, datasets, observationsOf, type Dataset } from './datasets.js';
 import { marginalComponents } from './marginal.js';
-import { createDemoMixture, type CovarianceType, type Initialization } from './model/demo-mixture.js';
+import { createDemoMixture, type CovarianceType, type InitializationMethod } from './model/demo-mixture.js';
 import { createSession, type EmSession, type Frame } from './model/session.js';
 import { componentColor } from './plot/colors.js';
 import { objectiveChartMarkup } from './plot/objective-chart.js';
@@ -104,7 +104,7 @@ function ensureSession(): EmSession {
   const options = {
     components: integerInput(ui.components, 1, 8, 2),
     covariance: ui.covariance.value as CovarianceType,
-    initialization: ui.initialization.value as Initialization,
+    initialization: ui.initialization.value as InitializationMethod,
   };
   const settings = {
     seed: integerInput(ui.seed, -2147483648, 2147483647, 0),

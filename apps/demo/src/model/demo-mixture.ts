@@ -1,30 +1,26 @@
+import { type DenseMatrix, type EmModel, type MixtureData, type MixtureParameters, type Statistics } from '@em/core';
 import {
-  createMixtureModel,
-  type DenseMatrix,
-  type EmModel,
-  type MixtureData,
-  type MixtureInitializer,
-  type MixtureParameters,
-  type MixtureStatistics,
-  type Random,
-  type Statistics,
-} from '@em/core';
-import { gaussianFamily, type CovarianceType, type GaussianComponents, type GaussianStatistics } from './gaussian-family.js';
+  COVARIANCE_TYPES,
+  denseCovariance,
+  gaussianMixtureModel,
+  INITIALIZATION_METHODS,
+  type CovarianceType,
+  type GaussianComponents,
+  type GaussianMixtureEmModel,
+  type InitializationMethod,
+} from '@em/gaussian-mixture';
 
-export type { CovarianceType } from './gaussian-family.js';
-export const covarianceTypes: readonly CovarianceType[] = ['full', 'tied', 'diagonal', 'spherical'];
-
-/** How the first parameters are chosen. */
-export type Initialization = 'random-points' | 'random-responsibilities';
-export const initializations: readonly Initialization[] = ['random-points', 'random-responsibilities'];
+export type { CovarianceType, InitializationMethod } from '@em/gaussian-mixture';
+export const covarianceTypes: readonly CovarianceType[] = COVARIANCE_TYPES;
+export const initializationMethods: readonly InitializationMethod[] = INITIALIZATION_METHODS;
 
 export interface DemoMixtureOptions {
   readonly components: number;
   readonly covariance: CovarianceType;
-  readonly initialization: Initialization;
+  readonly initialization: InitializationMethod;
 }
 
-/** What the plots need from any Gaussian mixture parameters: everything expanded to full matrices. */
+/** What the plots need from Gaussian mixture parameters: every covariance type expanded to full matrices. */
 export interface MixtureView {
   readonly dimension: number;
   readonly weights: Float64Array;
@@ -44,48 +40,21 @@ export interface DemoMixture<P, S extends Statistics> {
   responsibilities(parameters: P, data: DemoData): Float64Array;
 }
 
-/**
- * K distinct data rows drawn at random become centres; each row starts fully assigned to its nearest
- * centre (one k-means assignment step). Spreads the starting ellipses over the data.
- */
-export const randomPointsInitializer: MixtureInitializer<DenseMatrix> = (x: DenseMatrix, k: number, random: Random) => {
-  const order = Array.from({ length: x.rows }, (_, i) => i);
-  random.shuffle(order);
-  const centres = order.slice(0, k);
-  const d = x.cols;
-  const responsibilities = new Float64Array(x.rows * k);
-  for (let i = 0; i < x.rows; i++) {
-    let best = 0;
-    let bestDistance = Infinity;
-    for (let j = 0; j < k; j++) {
-      const centre = (centres[j] as number) * d;
-      let distance = 0;
-      for (let a = 0; a < d; a++) distance += ((x.data[i * d + a] as number) - (x.data[centre + a] as number)) ** 2;
-      if (distance < bestDistance) {
-        bestDistance = distance;
-        best = j;
-      }
-    }
-    responsibilities[i * k + best] = 1;
-  }
-  return responsibilities;
-};
+/** Expands the components to K full d×d covariance matrices (tied, diagonal and spherical included). */
+export function viewOf(parameters: MixtureParameters<GaussianComponents>): MixtureView {
+  const { dimension, means } = parameters.components;
+  const k = parameters.weights.length;
+  const covariances = new Float64Array(k * dimension * dimension);
+  for (let j = 0; j < k; j++) denseCovariance(parameters.components, j, covariances, j * dimension * dimension);
+  return { dimension, weights: parameters.weights, means, covariances };
+}
 
-export function createDemoMixture(options: DemoMixtureOptions): DemoMixture<MixtureParameters<GaussianComponents>, MixtureStatistics<GaussianStatistics>> {
-  const model = createMixtureModel(gaussianFamily({ covariance: options.covariance }), {
-    components: options.components,
-    kind: 'demo-gaussian-mixture',
-    ...(options.initialization === 'random-points' ? { initializer: randomPointsInitializer } : {}),
-    extraConfig: { initialization: options.initialization },
-  });
+/** The Gaussian mixture of @em/gaussian-mixture as a plain core EmModel (the page calls eStep / mStep itself). */
+export function createDemoMixture(options: DemoMixtureOptions): DemoMixture<MixtureParameters<GaussianComponents>, ReturnType<GaussianMixtureEmModel['zeroStatistics']>> {
+  const model = gaussianMixtureModel({ components: options.components, covariance: options.covariance, init: options.initialization });
   return {
     model,
-    view: (parameters) => ({
-      dimension: parameters.components.dimension,
-      weights: parameters.weights,
-      means: parameters.components.means,
-      covariances: parameters.components.covariances,
-    }),
+    view: viewOf,
     responsibilities: (parameters, data) => model.responsibilities(parameters, data),
   };
 }
