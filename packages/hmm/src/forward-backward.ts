@@ -25,6 +25,8 @@ export class ForwardBackwardWorkspace {
   carried = new Float64Array(0);
   /** K×K: Σ_t α̂_t(i) · carried_{t+1}(j), before multiplying by A_ij. */
   outer = new Float64Array(0);
+  /** K×K: Aᵀ, so the forward sum over i runs along a contiguous row. */
+  transposed = new Float64Array(0);
 
   ensure(length: number, states: number): void {
     const size = length * states;
@@ -41,6 +43,7 @@ export class ForwardBackwardWorkspace {
       this.backward = new Float64Array(states);
       this.carried = new Float64Array(states);
       this.outer = new Float64Array(states * states);
+      this.transposed = new Float64Array(states * states);
     }
   }
 }
@@ -69,6 +72,8 @@ export function forwardScaled(
   const forward = workspace.forward;
   const scales = workspace.scales;
   const shifts = workspace.shifts;
+  const transposed = workspace.transposed;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) transposed[j * k + i] = transition[i * k + j] as number;
   let sum = 0;
   let compensation = 0;
   for (let t = 0; t < length; t++) {
@@ -93,15 +98,16 @@ export function forwardScaled(
       }
     } else {
       const previous = base - k;
-      for (let j = 0; j < k; j++) forward[base + j] = 0;
-      for (let i = 0; i < k; i++) {
-        const a = forward[previous + i] as number;
-        if (a === 0) continue;
-        const row = i * k;
-        for (let j = 0; j < k; j++) forward[base + j] = (forward[base + j] as number) + a * (transition[row + j] as number);
-      }
       for (let j = 0; j < k; j++) {
-        const v = (forward[base + j] as number) * (emission[base + j] as number);
+        const b = emission[base + j] as number;
+        if (b === 0) {
+          forward[base + j] = 0;
+          continue;
+        }
+        const column = j * k;
+        let v = 0;
+        for (let i = 0; i < k; i++) v += (forward[previous + i] as number) * (transposed[column + i] as number);
+        v *= b;
         forward[base + j] = v;
         scale += v;
       }
@@ -149,11 +155,16 @@ export function backwardScaled(
   if (withTransitions) outer.fill(0);
   backward.fill(1);
   // γ_{T−1} = α̂_{T−1} (β̂_{T−1} = 1).
+  if (occupancy !== undefined) {
+    const last = (length - 1) * k;
+    for (let j = 0; j < k; j++) occupancy[j] = (occupancy[j] as number) + (gamma[last + j] as number);
+  }
   for (let t = length - 2; t >= 0; t--) {
     const next = (t + 1) * k;
     const inverse = 1 / (scales[t + 1] as number);
     for (let j = 0; j < k; j++) carried[j] = (emission[next + j] as number) * (backward[j] as number) * inverse;
     const base = t * k;
+    let total = 0;
     for (let i = 0; i < k; i++) {
       const row = i * k;
       const alpha = gamma[base + i] as number;
@@ -168,21 +179,20 @@ export function backwardScaled(
         for (let j = 0; j < k; j++) beta += (transition[row + j] as number) * (carried[j] as number);
       }
       backward[i] = beta;
+      const g = alpha * beta;
+      gamma[base + i] = g;
+      total += g;
     }
-    for (let i = 0; i < k; i++) gamma[base + i] = (gamma[base + i] as number) * (backward[i] as number);
-  }
-  // Round-off: renormalise each γ_t to sum to 1 exactly (the scaled recursion makes it 1 ± ε).
-  for (let t = 0; t < length; t++) {
-    const base = t * k;
-    let total = 0;
-    for (let j = 0; j < k; j++) total += gamma[base + j] as number;
-    const inverse = 1 / total;
-    for (let j = 0; j < k; j++) gamma[base + j] = (gamma[base + j] as number) * inverse;
-  }
-  if (occupancy !== undefined) {
-    for (let t = 0; t < length; t++) {
-      const base = t * k;
-      for (let j = 0; j < k; j++) occupancy[j] = (occupancy[j] as number) + (gamma[base + j] as number);
+    // γ_t = α̂_t ⊙ β̂_t sums to 1 up to round-off; renormalise so it does exactly.
+    const normalizer = 1 / total;
+    if (occupancy === undefined) {
+      for (let i = 0; i < k; i++) gamma[base + i] = (gamma[base + i] as number) * normalizer;
+    } else {
+      for (let i = 0; i < k; i++) {
+        const g = (gamma[base + i] as number) * normalizer;
+        gamma[base + i] = g;
+        occupancy[i] = (occupancy[i] as number) + g;
+      }
     }
   }
   if (startSums !== undefined) for (let j = 0; j < k; j++) startSums[j] = (startSums[j] as number) + (gamma[j] as number);
