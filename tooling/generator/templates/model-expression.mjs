@@ -1,0 +1,28 @@
+// How generated tests and benchmarks build "the model": the package's factory, or — for a
+// family-only package — core's generic mixture over the family.
+
+/**
+ * @param {import('../src/names.mjs').ModelNames} names
+ * @param {{ familyOnly: boolean }} options
+ * @returns {{ coreImports: string[], packageImports: string[], build: (components: number) => string }}
+ */
+export function modelExpression(names, options) {
+  if (options.familyOnly) {
+    return {
+      coreImports: ['createMixtureModel'],
+      packageImports: [names.familyClass],
+      build: (components) => `createMixtureModel(new ${names.familyClass}(), { components: ${components} })`,
+    };
+  }
+  return {
+    coreImports: [],
+    packageImports: [names.createModel],
+    build: (components) => `${names.createModel}({ components: ${components} })`,
+  };
+}
+
+/** `import { a, b } from 'x';` with the names sorted and de-duplicated. @param {string[]} imported @param {string} from */
+export function importLine(imported, from) {
+  const unique = [...new Set(imported)].sort((a, b) => a.replace(/^type /, '').localeCompare(b.replace(/^type /, '')));
+  return `import { ${unique.join(', ')} } from '${from}';`;
+}

@@ -1,0 +1,82 @@
+// Templates: the package's configuration files, following packages/core (source-first "@em/source"
+// export condition, ESM only, sideEffects false, dist-only "files", shared presets).
+
+/**
+ * @param {import('../src/names.mjs').ModelNames} names
+ * @param {{ familyOnly: boolean }} options
+ */
+export function packageJson(names, options) {
+  /** @param {string} entry */
+  const entry = (entry) => ({ '@em/source': `./src/${entry}.ts`, types: `./dist/${entry}.d.ts`, default: `./dist/${entry}.js` });
+  const description = options.familyOnly
+    ? `TODO(new-model): one sentence — the ${names.familyName} component family for @em mixtures and HMMs.`
+    : `TODO(new-model): one sentence — ${names.title} models fitted by EM, on the @em core.`;
+  const json = {
+    name: names.packageName,
+    version: '0.0.0',
+    description,
+    license: 'MIT',
+    type: 'module',
+    sideEffects: false,
+    engines: { node: '>=20' },
+    keywords: ['expectation-maximization', 'em', 'mixture-model', names.familyName],
+    exports: {
+      '.': entry('index'),
+      ...(options.familyOnly ? {} : { './worker': entry('worker') }),
+      './package.json': './package.json',
+    },
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
+    files: ['dist', 'README.md'],
+    scripts: {
+      build: 'tsup',
+      typecheck: 'tsc -p tsconfig.json',
+      lint: 'eslint .',
+      test: 'vitest run',
+      bench: 'vitest bench --run',
+      'package-check': 'publint --strict && attw --pack . --profile esm-only --quiet',
+    },
+    dependencies: { '@em/core': 'workspace:^' },
+    devDependencies: {
+      '@em/conformance': 'workspace:*',
+      '@em/eslint-config': 'workspace:*',
+      '@em/tsconfig': 'workspace:*',
+      '@em/vitest-config': 'workspace:*',
+      'fast-check': '^4.3.0',
+      vitest: '^4.0.0',
+    },
+    publishConfig: { access: 'public' },
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+export function tsconfigJson() {
+  return `${JSON.stringify({ extends: '@em/tsconfig/library.json' }, null, 2)}\n`;
+}
+
+/** @param {{ familyOnly: boolean }} options */
+export function tsupConfig(options) {
+  const entries = options.familyOnly ? `['src/index.ts']` : `['src/index.ts', 'src/worker.ts']`;
+  return `import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ${entries},
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  // Neutral: the main entry must run in Node and in browsers (no Node built-ins).
+  platform: 'neutral',
+  external: [/^@em\\//],
+});
+`;
+}
+
+export function eslintConfig() {
+  return `export { default } from '@em/eslint-config';\n`;
+}
+
+export function vitestConfig() {
+  return `export { default } from '@em/vitest-config';\n`;
+}

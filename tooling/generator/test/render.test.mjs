@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { deriveNames, renderPackage } from '../src/generate.mjs';
+
+/** @param {ReturnType<typeof renderPackage>} files @param {string} path */
+function contentOf(files, path) {
+  const file = files.find((entry) => entry.path === path);
+  if (file === undefined) throw new Error(`${path} was not generated; got ${files.map((entry) => entry.path).join(', ')}`);
+  return file.content;
+}
+
+describe('deriveNames', () => {
+  it('strips a trailing "-mixture" for the family and keeps the full name for the model', () => {
+    const names = deriveNames('von-mises-mixture');
+    expect(names.packageName).toBe('@em/von-mises-mixture');
+    expect(names.familyName).toBe('von-mises');
+    expect(names.familyClass).toBe('VonMisesFamily');
+    expect(names.familyFile).toBe('von-mises-family');
+    expect(names.createModel).toBe('createVonMisesMixtureModel');
+    expect(names.modelKind).toBe('von-mises-mixture');
+  });
+
+  it('uses the whole name as the family when there is no "-mixture" suffix', () => {
+    const names = deriveNames('student-t');
+    expect(names.familyName).toBe('student-t');
+    expect(names.familyClass).toBe('StudentTFamily');
+    expect(names.modelType).toBe('StudentTModel');
+  });
+});
+
+describe('renderPackage (full model)', () => {
+  const files = renderPackage('poisson-mixture');
+
+  it('renders the package layout of the repository', () => {
+    expect(files.map((file) => file.path)).toEqual([
+      'package.json',
+      'tsconfig.json',
+      'tsup.config.ts',
+      'eslint.config.js',
+      'vitest.config.ts',
+      'README.md',
+      'src/index.ts',
+      'src/poisson-family.ts',
+      'src/poisson-mixture-model.ts',
+      'src/worker.ts',
+      'test/conformance.test.ts',
+      'test/poisson-family.test.ts',
+      'test/types.test-d.ts',
+      'bench/fit.bench.ts',
+    ]);
+  });
+
+  it('writes a package.json that follows the publishing conventions', () => {
+    const manifest = JSON.parse(contentOf(files, 'package.json'));
+    expect(manifest.name).toBe('@em/poisson-mixture');
+    expect(manifest.type).toBe('module');
+    expect(manifest.sideEffects).toBe(false);
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.files).toEqual(['dist', 'README.md']);
+    expect(manifest.publishConfig).toEqual({ access: 'public' });
+    expect(manifest.engines).toEqual({ node: '>=20' });
+    expect(manifest.exports['.']).toEqual({ '@em/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' });
+    expect(manifest.exports['./worker']).toEqual({ '@em/source': './src/worker.ts', types: './dist/worker.d.ts', default: './dist/worker.js' });
+    expect(Object.keys(manifest.exports['.'])[0]).toBe('@em/source');
+    expect(Object.keys(manifest.scripts).sort()).toEqual(['bench', 'build', 'lint', 'package-check', 'test', 'typecheck']);
+    expect(manifest.scripts['package-check']).toContain('publint --strict');
+    expect(manifest.dependencies).toEqual({ '@em/core': 'workspace:^' });
+    expect(manifest.devDependencies['@em/conformance']).toBe('workspace:*');
+  });
+
+  it('builds both entries with tsup and extends the shared presets', () => {
+    expect(contentOf(files, 'tsup.config.ts')).toContain(`entry: ['src/index.ts', 'src/worker.ts']`);
+    expect(JSON.parse(contentOf(files, 'tsconfig.json'))).toEqual({ extends: '@em/tsconfig/library.json' });
+    expect(contentOf(files, 'eslint.config.js')).toContain(`from '@em/eslint-config'`);
+    expect(contentOf(files, 'vitest.config.ts')).toContain(`from '@em/vitest-config'`);
+  });
+
+  it('wires the family into createMixtureModel and exposes modelFromConfig to the worker entry', () => {
+    const model = contentOf(files, 'src/poisson-mixture-model.ts');
+    expect(model).toContain('createMixtureModel(family');
+    expect(model).toContain(`export const MODEL_KIND = 'poisson-mixture'`);
+    expect(model).toContain('export function modelFromConfig(config: ModelConfig)');
+    const worker = contentOf(files, 'src/worker.ts');
+    expect(worker).toContain(`import { serveModels } from '@em/core/worker'`);
+    expect(worker).toContain('serveModels(modelFromConfig)');
+    expect(contentOf(files, 'src/index.ts')).toContain(`export * from './poisson-mixture-model.js'`);
+  });
+
+  it('implements the ComponentFamily contract and marks every place to fill in', () => {
+    const family = contentOf(files, 'src/poisson-family.ts');
+    expect(family).toContain('export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMatrix, PoissonStatistics, PoissonPrepared>');
+    expect(family.match(/TODO\(new-model\)/g)?.length ?? 0).toBeGreaterThanOrEqual(8);
+    expect(family).not.toMatch(/\bany\b/);
+    expect(family).not.toContain('Math.random');
+  });
+
+  it('wires the conformance test to describeEmConformance', () => {
+    const test = contentOf(files, 'test/conformance.test.ts');
+    expect(test).toContain(`import { describeEmConformance, seedArbitrary, simplexArbitrary } from '@em/conformance'`);
+    expect(test).toMatch(/describeEmConformance\('@em\/poisson-mixture', \{\n\s+model: \(\) => createPoissonMixtureModel\(\{ components: COMPONENTS \}\)/);
+    expect(test).toContain('arbitraryParameters,');
+    expect(test).toContain('arbitraryData,');
+    expect(test).toContain('perturb,');
+  });
+
+  it('names the package in the README and leaves TODO markers where prose is needed', () => {
+    const readme = contentOf(files, 'README.md');
+    expect(readme.startsWith('# @em/poisson-mixture\n')).toBe(true);
+    expect(readme).toContain('npm install @em/poisson-mixture @em/core');
+    expect(readme).toContain('createPoissonMixtureModel({ components: 2 })');
+    expect(readme).toContain('TODO(new-model)');
+  });
+});
+
+describe('renderPackage (--family-only)', () => {
+  const files = renderPackage('poisson-mixture', { familyOnly: true });
+
+  it('leaves out the model factory and the worker entry', () => {
+    const paths = files.map((file) => file.path);
+    expect(paths).not.toContain('src/worker.ts');
+    expect(paths).not.toContain('src/poisson-mixture-model.ts');
+    expect(paths).toContain('src/poisson-family.ts');
+    const manifest = JSON.parse(contentOf(files, 'package.json'));
+    expect(Object.keys(manifest.exports)).toEqual(['.', './package.json']);
+    expect(contentOf(files, 'tsup.config.ts')).toContain(`entry: ['src/index.ts']`);
+    expect(contentOf(files, 'src/index.ts')).not.toContain('model.js');
+  });
+
+  it('tests the family through core\'s generic mixture', () => {
+    expect(contentOf(files, 'test/conformance.test.ts')).toContain('model: () => createMixtureModel(new PoissonFamily(), { components: COMPONENTS })');
+    expect(contentOf(files, 'test/poisson-family.test.ts')).toContain('createMixtureModel(new PoissonFamily(), { components: 2 })');
+  });
+});

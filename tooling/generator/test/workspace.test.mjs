@@ -1,0 +1,62 @@
+// The generated package against the real workspace: it typechecks under the strict base config,
+// lints clean with the shared preset, and its own tests (unit and conformance; types by the
+// typecheck) pass as generated. It is written under tooling/generator/.generated/ — never into
+// packages/ — and removed afterwards.
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { afterAll, describe, expect, it } from 'vitest';
+import sharedLintConfig from '@em/eslint-config';
+import { REPOSITORY_ROOT } from '../src/generate.mjs';
+import { GENERATED_ROOT, typeErrors, writeScratchPackage, writeScratchVitestConfig } from './workspace-check.mjs';
+
+const VITEST = join(REPOSITORY_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
+const NAME = 'scratch-exponential-mixture';
+
+const variants = [
+  { label: 'full model', familyOnly: false, directory: writeScratchPackage(NAME, { familyOnly: false }, 'full') },
+  { label: 'family only', familyOnly: true, directory: writeScratchPackage(NAME, { familyOnly: true }, 'family') },
+];
+
+afterAll(() => {
+  rmSync(GENERATED_ROOT, { recursive: true, force: true });
+});
+
+describe('generated packages in the workspace', () => {
+  it('find the packages they import', () => {
+    for (const pkg of ['core', 'conformance']) {
+      const entry = join(REPOSITORY_ROOT, 'packages', pkg, 'src', 'index.ts');
+      expect(existsSync(entry), `${entry} is missing: generated packages import @em/${pkg}`).toBe(true);
+    }
+  });
+
+  it('typecheck under the strict base tsconfig (sources, tests, type tests and benchmarks)', () => {
+    const { files, errors } = typeErrors(variants.map((variant) => variant.directory));
+    expect(errors).toEqual([]);
+    for (const variant of variants) {
+      expect(files.filter((file) => file.startsWith(`${variant.directory}/`)).length, variant.label).toBeGreaterThanOrEqual(variant.familyOnly ? 6 : 8);
+    }
+  });
+
+  it.each(variants)('lint clean with the shared ESLint preset ($label)', async ({ directory }) => {
+    const eslint = new ESLint({ cwd: directory, overrideConfigFile: true, overrideConfig: sharedLintConfig });
+    const results = await eslint.lintFiles(['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts']);
+    const messages = results.flatMap((result) => result.messages.map((message) => `${result.filePath}:${message.line} ${message.ruleId ?? ''} ${message.message}`));
+    expect(results.length).toBeGreaterThan(4);
+    expect(messages).toEqual([]);
+  });
+
+  it.each(variants)('pass their own unit and conformance tests as generated ($label)', ({ directory }) => {
+    const config = writeScratchVitestConfig(directory);
+    const result = spawnSync(process.execPath, [VITEST, 'run', '--config', config], {
+      cwd: directory,
+      encoding: 'utf8',
+      env: { ...process.env, EM_CONFORMANCE_RUNS: process.env.EM_CONFORMANCE_RUNS ?? '5', FORCE_COLOR: '0', NO_COLOR: '1' },
+    });
+    const output = `${result.stdout}\n${result.stderr}`;
+    expect(result.status, output).toBe(0);
+    expect(output).toMatch(/Tests\s+\d+ passed/);
+    expect(output).toContain('EM conformance');
+  });
+});
