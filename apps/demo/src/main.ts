@@ -36,6 +36,7 @@ const ui = {
   phase: element<HTMLElement>('phase'),
   iterations: element<HTMLElement>('iterations'),
   logLikelihood: element<HTMLElement>('log-likelihood'),
+  logPrior: element<HTMLElement>('log-prior'),
   change: element<HTMLElement>('change'),
   bic: element<HTMLElement>('bic'),
   stopReason: element<HTMLElement>('stop-reason'),
@@ -162,6 +163,7 @@ function render(frame: Frame, responsibilitiesFrom: Frame = frame, history?: rea
   ui.iterations.textContent = String(frame.iteration);
   ui.logLikelihood.textContent = frame.logLikelihood.toFixed(6);
   ui.logLikelihood.dataset['value'] = String(frame.logLikelihood);
+  ui.logPrior.textContent = (frame.objective - frame.logLikelihood).toFixed(6);
   const previous = shownHistory[frame.iteration - 1];
   ui.change.textContent = previous === undefined ? '–' : (frame.objective - previous).toExponential(3);
   ui.table.innerHTML =
