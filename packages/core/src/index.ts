@@ -13,6 +13,7 @@ export * from './fit/monitor.js';
 export * from './fit/types.js';
 export * from './fit/engine.js';
 export * from './fit/fit.js';
+export * from './fit/stepwise.js';
 export * from './executor/executor.js';
 export * from './model-selection.js';
 export * from './persistence.js';

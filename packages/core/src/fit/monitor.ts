@@ -1,8 +1,8 @@
 import type { FitEvent } from '../contract.js';
 import { InvalidOptionsError } from '../errors.js';
 
-/** Why a fit stopped. */
-export type StopReason = 'converged' | 'maxIterations' | 'aborted' | 'objectiveDecreased' | 'degenerate';
+/** Why a fit stopped (`streamEnded`: a stepwise fit consumed its whole stream of batches). */
+export type StopReason = 'converged' | 'maxIterations' | 'aborted' | 'objectiveDecreased' | 'degenerate' | 'streamEnded';
 
 /**
  * How the change in objective is compared with the tolerance:
