@@ -1,4 +1,5 @@
-import { InvalidOptionsError, mixtureFamily } from '@em/core';
+import { FormatError, InvalidOptionsError, type JsonValue, mixtureFamily } from '@em/core';
+import { gaussianFamily, gaussianFamilyFromConfig } from '@em/gaussian-mixture';
 import { categoricalFamily } from '@em/multinomial-mixture';
 import { type DenseFamily, registerEmissionFamily } from './emission-registry.js';
 
@@ -63,8 +64,25 @@ export function resolveEmission(emission: DenseFamily | EmissionSpec): ResolvedE
   }
 }
 
-function gaussianEmission(_covariance: EmissionCovariance, _regCovar: number): DenseFamily {
-  throw new InvalidOptionsError('Gaussian emissions need @em/gaussian-mixture.', 'Install @em/gaussian-mixture.');
+function gaussianEmission(covariance: EmissionCovariance, regCovar: number): DenseFamily {
+  return gaussianFamily({ covariance, regCovar }) as unknown as DenseFamily;
 }
 
-registerEmissionFamily('categorical', (config) => categoricalFamily(config as never) as unknown as DenseFamily);
+/** Inverse of the categorical family's `config` ({ categories, pseudocount, updateProbabilities }). */
+function categoricalFromConfig(config: JsonValue): DenseFamily {
+  const record = config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as { readonly [key: string]: JsonValue }) : {};
+  const categories = record['categories'];
+  if (!Array.isArray(categories) || categories.some((m) => typeof m !== 'number')) {
+    throw new FormatError('The categorical emission config has no valid "categories".', 'Pass a config produced by @em/hmm.');
+  }
+  const pseudocount = record['pseudocount'];
+  const update = record['updateProbabilities'];
+  return categoricalFamily({
+    categories: categories as number[],
+    ...(typeof pseudocount === 'number' ? { pseudocount } : {}),
+    ...(typeof update === 'boolean' ? { update: { probabilities: update } } : {}),
+  }) as unknown as DenseFamily;
+}
+
+registerEmissionFamily('categorical', categoricalFromConfig);
+registerEmissionFamily('gaussian', (config) => gaussianFamilyFromConfig(config) as unknown as DenseFamily);

@@ -1,5 +1,7 @@
 import {
   type AsyncFitOptions,
+  type ComponentFamily,
+  type FitOptions,
   DenseMatrix,
   type DenseInput,
   type EStepExecutor,
@@ -20,9 +22,9 @@ import {
   parseSerializedModel,
   serializeModel,
 } from '@em/core';
-import { type DenseFamily } from './emission-registry.js';
+import type { DenseFamily } from './emission-registry.js';
 import { resolveEmission, type EmissionSpec } from './emission-spec.js';
-import { HmmModel, type ChainInitialization, type HmmPriors, type HmmUpdate } from './hmm-model.js';
+import { type HmmModel, type ChainInitialization, type HmmPriors, type HmmUpdate } from './hmm-model.js';
 import { HMM_KIND, modelFromConfig } from './model-from-config.js';
 import { type HmmParameters, type HmmParametersJson, squareMatrixFromJson, vectorFromJson } from './parameters.js';
 import { stationaryDistribution } from './stationary.js';
@@ -69,15 +71,15 @@ export interface HiddenMarkovModelOptions<C = unknown> {
 }
 
 /** A family whose parameters are C (Prepared and statistics types are the family's business). */
-export type DenseFamilyOf<C> = import('@em/core').ComponentFamily<C, DenseMatrix, Statistics, unknown>;
+export type DenseFamilyOf<C> = ComponentFamily<C, DenseMatrix, Statistics, unknown>;
 
-export interface HmmFitOptions {
-  readonly onIteration?: (info: IterationInfo<HmmParameters<unknown>>) => void;
+export interface HmmFitOptions<C = unknown> {
+  readonly onIteration?: (info: IterationInfo<HmmParameters<C>>) => void;
   readonly onEvent?: (event: FitEvent) => void;
   readonly signal?: AbortSignal;
 }
 
-export interface HmmAsyncFitOptions extends HmmFitOptions {
+export interface HmmAsyncFitOptions<C = unknown> extends HmmFitOptions<C> {
   /** Where E-steps run, e.g. createWorkerExecutor({ workerUrl: '@em/hmm/worker', workers: 2 }). */
   readonly executor?: EStepExecutor;
 }
@@ -154,7 +156,7 @@ export class HiddenMarkovModel<C = unknown> {
   }
 
   /** Fits by Baum–Welch; restarts, tolerance and seed come from the options. */
-  fit(data: HmmData, lengths?: ArrayLike<number>, options: HmmFitOptions = {}): FitResult<HmmParameters<C>> {
+  fit(data: HmmData, lengths?: ArrayLike<number>, options: HmmFitOptions<C> = {}): FitResult<HmmParameters<C>> {
     const sequences = toSequences(data, lengths);
     const result = fitEm(this.model, sequences, this.fitOptions(options));
     this.fitted = result.parameters;
@@ -163,7 +165,7 @@ export class HiddenMarkovModel<C = unknown> {
   }
 
   /** As `fit`, with E-steps on an executor (worker threads split the work by whole sequences). */
-  async fitAsync(data: HmmData, lengths?: ArrayLike<number>, options: HmmAsyncFitOptions = {}): Promise<FitResult<HmmParameters<C>>> {
+  async fitAsync(data: HmmData, lengths?: ArrayLike<number>, options: HmmAsyncFitOptions<C> = {}): Promise<FitResult<HmmParameters<C>>> {
     const sequences = toSequences(data, lengths);
     const fitOptions: AsyncFitOptions<HmmParameters<C>> = { ...this.fitOptions(options), ...(options.executor === undefined ? {} : { executor: options.executor }) };
     const result = await fitEmAsync(this.model, sequences, fitOptions);
@@ -172,7 +174,7 @@ export class HiddenMarkovModel<C = unknown> {
     return result;
   }
 
-  private fitOptions(options: HmmFitOptions): import('@em/core').FitOptions<HmmParameters<C>> {
+  private fitOptions(options: HmmFitOptions<C>): FitOptions<HmmParameters<C>> {
     const o = this.options;
     return {
       toleranceRule: 'absolute',
@@ -180,7 +182,7 @@ export class HiddenMarkovModel<C = unknown> {
       maxIterations: o.maxIterations ?? 100,
       nInit: o.nInit ?? 1,
       seed: o.seed ?? 0,
-      ...(options.onIteration === undefined ? {} : { onIteration: options.onIteration as (info: IterationInfo<HmmParameters<C>>) => void }),
+      ...(options.onIteration === undefined ? {} : { onIteration: options.onIteration }),
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(o.maxIterations === 0 || this.hasCompleteInit() ? { initialParameters: this.initialParameters() } : {}),

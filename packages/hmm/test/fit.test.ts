@@ -1,4 +1,4 @@
-import { DenseMatrix, type FitEvent, Random, Sequences, fitEm, maxAbsDifference, maxAbsValue } from '@em/core';
+import { type DenseMatrix, type FitEvent, Random, Sequences, maxAbsDifference, maxAbsValue } from '@em/core';
 import { categoricalFamily } from '@em/multinomial-mixture';
 import { describe, expect, it } from 'vitest';
 import { createHmmModel, HiddenMarkovModel } from '../src/index.js';
@@ -13,7 +13,7 @@ const casino = {
   emissions: { probabilities: [[[1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6]], [[0.1, 0.1, 0.1, 0.1, 0.1, 0.5]]] },
 };
 
-function casinoModel(): HiddenMarkovModel {
+function casinoModel() {
   return new HiddenMarkovModel(
     { states: 2, emission: { type: 'categorical', symbols: 6 } },
     {
