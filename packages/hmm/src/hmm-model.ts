@@ -446,6 +446,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       for (let i = 0; i < k; i++) transitionMatrix.set(chainRow(k, this.options.transitionInitialization ?? 'uniform', random), i * k);
     }
     let emissions = initial?.emissions;
+    if (emissions !== undefined) this.family.validateData(data.observations, emissions);
     if (emissions === undefined) {
       if (k > rows) {
         throw new InvalidDataError(`Cannot initialise ${k} states from ${rows} observations.`, `Use at most ${rows} states, provide more data, or give initial emissions.`, {

@@ -93,3 +93,21 @@ describe('golden: Stamp (A Revealing Introduction to HMMs)', () => {
     close(Math.exp(viterbi.logProbability), g.viterbi.probability, 1e-12);
   });
 });
+
+describe('golden: one-dimensional Gaussian HMM', () => {
+  const g = golden.hmm_gaussian_1d;
+  it('likelihood and Viterbi path/log-probability', () => {
+    const hmm = new HiddenMarkovModel(
+      { states: 2, emission: { type: 'gaussian', covariance: 'diagonal' } },
+      {
+        startProbabilities: Float64Array.from(g.startProbabilities),
+        transitionMatrix: Float64Array.from(g.transitionMatrix.flat()),
+        emissions: { covarianceType: 'diagonal', dimension: 1, means: Float64Array.from(g.means), covariances: Float64Array.from(g.variances) },
+      },
+    );
+    close(hmm.score(g.observations), g.logLikelihood, 1e-13);
+    const viterbi = hmm.decode(g.observations);
+    expect(Array.from(viterbi.states)).toEqual(g.viterbi.path);
+    close(viterbi.logProbability, g.viterbi.logProbability, 1e-13);
+  });
+});
