@@ -1,0 +1,18 @@
+// The smoke page: an import map that resolves "@em/*" (and vendored third-party packages) to the
+// served files, and the entry module that runs the scenarios.
+
+/** @param {{ imports: Record<string, string> }} importMap */
+export function pageHtml(importMap) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>@em browser smoke test</title>
+<link rel="icon" href="data:,">
+<script type="importmap">${JSON.stringify(importMap)}</script>
+<script type="module" src="/entry.mjs"></script>
+</head>
+<body><p>@em browser smoke test: results are in globalThis.emSmokeResults.</p></body>
+</html>
+`;
+}
