@@ -1,5 +1,5 @@
 import { type ComponentFamily, InvalidDataError, InvalidParametersError, type JsonValue, type MStepContext, logGamma } from '@em/core';
-import { checkFeatureCount, isSparse, type CountMatrix } from './count-matrix.js';
+import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { multinomialComponentsFromRows, probabilityRows } from './multinomial-family.js';
 import { checkPseudocount, readMatrixJson } from './probability-table.js';
 
@@ -299,7 +299,7 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
       return multinomialComponentsFromRows(readMatrixJson(record['probabilities'], 'probabilities'));
     },
 
-    shareData: (x) => x.toShared(),
+    shareData: shareCountMatrix,
   };
 }
 

@@ -51,3 +51,28 @@ export function checkFeatureCount(x: CountMatrix, features: number, what: string
     );
   }
 }
+
+/** Shared copies of CSR non-zeros, keyed by the original arrays (row slices of one matrix share them). */
+const sharedNonZeros = new WeakMap<Float64Array, { readonly indices: Int32Array; readonly values: Float64Array }>();
+
+/**
+ * A copy of `x` on SharedArrayBuffers for worker threads. CSR row slices of one matrix share one
+ * shared copy of the non-zeros (the fit loop shares each chunk separately), so memory stays
+ * O(nnz) however many chunks there are.
+ */
+export function shareCountMatrix(x: CountMatrix): CountMatrix {
+  if (!isSparse(x) || typeof SharedArrayBuffer === 'undefined') return x.toShared();
+  if (x.values.buffer instanceof SharedArrayBuffer) return x;
+  let shared = sharedNonZeros.get(x.values);
+  if (shared === undefined) {
+    const indices = new Int32Array(new SharedArrayBuffer(x.indices.byteLength));
+    indices.set(x.indices);
+    const values = new Float64Array(new SharedArrayBuffer(x.values.byteLength));
+    values.set(x.values);
+    shared = { indices, values };
+    sharedNonZeros.set(x.values, shared);
+  }
+  const indptr = new Int32Array(new SharedArrayBuffer(x.indptr.byteLength));
+  indptr.set(x.indptr);
+  return new CsrMatrix(indptr, shared.indices, shared.values, x.cols);
+}
