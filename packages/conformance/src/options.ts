@@ -23,8 +23,13 @@ export interface ConformanceTolerances {
   readonly logLikelihood: number;
   /** Statistics algebra identities (default 1e-12). */
   readonly algebra: number;
-  /** Whole data against the sum over chunks, and fit histories across chunk counts (default 1e-9). */
+  /** Whole data against the sum over chunks (default 1e-9). */
   readonly chunking: number;
+  /**
+   * fitEm's first two objectives with different chunk counts (default 1e-6): summation order
+   * changes round-off, and an EM step can amplify it (most near a collapsing component).
+   */
+  readonly trajectory: number;
   /** Incremental EM on one chunk against batch EM (default 1e-9). */
   readonly incremental: number;
 }
@@ -35,6 +40,7 @@ export const DEFAULT_TOLERANCES: ConformanceTolerances = {
   logLikelihood: 1e-9,
   algebra: 1e-12,
   chunking: 1e-9,
+  trajectory: 1e-6,
   incremental: 1e-9,
 };
 

@@ -40,15 +40,19 @@ export function checkChunkingInvariance<P, D, S extends Statistics>(
     }
   }
 
+  // fitEm's chunked path: summation order changes round-off, and EM steps amplify it without
+  // bound near a collapsing component, so only the first two steps are compared (enough to
+  // catch a chunked fit that differs from the unchunked one).
+  const steps = Math.min(2, settings.iterations);
   const chunkCount = Math.max(2, auxiliary.parts);
   const events: FitEvent[] = [];
-  const single = call('fitEm with chunks: 1', () => fitEm(model, data, fixedFitOptions(testCase.parameters, settings.iterations, 1, events)));
-  const chunked = call(`fitEm with chunks: ${chunkCount}`, () => fitEm(model, data, fixedFitOptions(testCase.parameters, settings.iterations, chunkCount, events)));
+  const single = call('fitEm with chunks: 1', () => fitEm(model, data, fixedFitOptions(testCase.parameters, steps, 1, events)));
+  const chunked = call(`fitEm with chunks: ${chunkCount}`, () => fitEm(model, data, fixedFitOptions(testCase.parameters, steps, chunkCount, events)));
   const same =
     single.history.length === chunked.history.length &&
     single.history.every((value, t) => {
       const other = chunked.history[t] as number;
-      return value === other || Math.abs(value - other) <= allowance(tolerance, value);
+      return value === other || Math.abs(value - other) <= allowance(settings.tolerance.trajectory, value);
     });
   if (!same) {
     violation(`fitEm's objective history depends on the chunk count: chunks 1 gives ${showSequence(single.history)}, chunks ${chunkCount} gives ${showSequence(chunked.history)}.`);

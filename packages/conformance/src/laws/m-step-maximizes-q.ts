@@ -1,6 +1,21 @@
-import { Random, type FitEvent, type Statistics } from '@em/core';
+import { EmError, Random, type EmModel, type FitEvent, type Statistics } from '@em/core';
 import type { ConformanceCase, ResolvedSettings } from '../options.js';
 import { allowance, call, recordingContext, show, validateCase, violation, type LawAuxiliary } from './support.js';
+
+/**
+ * A fresh initialisation as a competitor, or undefined when the model declines this data with a
+ * degenerate-start error (a legitimate outcome of a random start; fitEm's restarts skip it too).
+ */
+function freshInitialization<P, D, S extends Statistics>(model: EmModel<P, D, S>, data: D, random: Random): P | undefined {
+  try {
+    return model.initialize(data, random);
+  } catch (error) {
+    if (error instanceof EmError && (error.code === 'DEGENERATE_MODEL' || error.code === 'IMPOSSIBLE_OBSERVATION')) return undefined;
+    return call('initialize (a fresh initialisation as a competitor)', () => {
+      throw error;
+    });
+  }
+}
 
 /**
  * Law 2. The M-step maximises Q(θ | θ_t) + log p(θ): at θ_t and the next step, no competitor —
@@ -28,8 +43,11 @@ export function checkMStepMaximizesQ<P, D, S extends Statistics>(
     if (Number.isNaN(best)) violation(`Q + logPrior is NaN at the M-step output (iteration ${t + 1}).`);
 
     const competitors: Array<{ readonly name: string; readonly parameters: P }> = [{ name: 'the previous parameters θ_t', parameters: previous }];
-    const initial = call('initialize (a fresh initialisation as a competitor)', () => model.initialize(data, random.fork()));
-    competitors.push({ name: 'a fresh initialisation', parameters: initial });
+    const initial = freshInitialization(model, data, random.fork());
+    if (initial !== undefined) {
+      call('validateParameters on a fresh initialisation (initialize must return valid parameters)', () => model.validateParameters(initial));
+      competitors.push({ name: 'a fresh initialisation', parameters: initial });
+    }
     const perturb = settings.perturb;
     if (perturb !== undefined) {
       for (let j = 0; j < settings.perturbations; j++) {
