@@ -82,13 +82,11 @@ async function runCase(c: Case, reference: boolean): Promise<void> {
   console.log(`  CPU time in process: ${((cpu.user + cpu.system) / 1e6 / (result.iterations + 1)).toFixed(4)} s/iter (E-step + M-step, this thread)`);
   console.log(`  memory during the fit: typed arrays ${megabytes(peakArrayBuffers - afterData.arrayBuffers)} above the data (K·V = ${c.components * c.features} entries = ${megabytes(c.components * c.features * 8)} per table)`);
   if (workerCount < 1) return;
-  let parallel: typeof import('@em/core/parallel');
-  try {
-    parallel = await import('@em/core/parallel');
-  } catch (error) {
+  const parallel = await import('@em/core/parallel').catch((error: unknown) => {
     console.log(`  workers: skipped (@em/core/parallel unavailable: ${(error as Error).message})`);
-    return;
-  }
+    return undefined;
+  });
+  if (parallel === undefined) return;
   const executor = parallel.createWorkerExecutor({ workerUrl: new URL('./worker-entry.mjs', import.meta.url), workers: workerCount });
   try {
     const viaWorkers = await fitEmAsync(model, { observations: data }, { initialParameters, maxIterations: iterations, tolerance: 0, executor });
