@@ -31,14 +31,21 @@ export interface SerializedModel {
   readonly fit?: FitMetadata;
 }
 
+/**
+ * Builds the document. Throws FormatError when `config` or `parameters` hold a non-finite number:
+ * JSON would silently write it as null and the model would not round-trip.
+ */
 export function serializeModel(kind: string, config: ModelConfig, parameters: JsonValue, fit?: FitMetadata): SerializedModel {
+  assertFiniteJson(config.options, 'config.options');
+  assertFiniteJson(parameters, 'parameters');
   const out: SerializedModel = { format: MODEL_FORMAT, formatVersion: FORMAT_VERSION, kind, config, parameters };
   return fit === undefined ? out : { ...out, fit: dropUndefined(fit) };
 }
 
 /**
  * Parses and checks a serialised model (object or JSON text). Numbers survive exactly: JSON
- * prints float64 with enough digits to round-trip, and non-finite values are rejected.
+ * prints float64 with enough digits to round-trip, and `serializeModel` rejects non-finite values
+ * (−0 is written as 0, which compares equal).
  */
 export function parseSerializedModel(input: string | unknown, expectedKind?: string): SerializedModel {
   let value: unknown = input;
@@ -71,6 +78,25 @@ export function parseSerializedModel(input: string | unknown, expectedKind?: str
   }
   if (!('parameters' in doc)) throw new FormatError('The model file has no "parameters".', 'Pass a file written by toJSON.');
   return doc as unknown as SerializedModel;
+}
+
+function assertFiniteJson(value: JsonValue, path: string): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) {
+      throw new FormatError(
+        `${path} = ${value} cannot be written as JSON (it would be saved as null).`,
+        'Store finite values only (e.g. probabilities instead of log-probabilities of zero).',
+        { path },
+      );
+    }
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    (value as readonly JsonValue[]).forEach((item, i) => assertFiniteJson(item, `${path}[${i}]`));
+    return;
+  }
+  for (const [key, item] of Object.entries(value as { readonly [key: string]: JsonValue })) assertFiniteJson(item, `${path}.${key}`);
 }
 
 function dropUndefined(fit: FitMetadata): FitMetadata {

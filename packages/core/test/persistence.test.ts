@@ -61,6 +61,18 @@ describe('model persistence', () => {
     expect(serializeModel('k', { kind: 'k', options: null }, 1)).not.toHaveProperty('fit');
   });
 
+  it('refuses to write non-finite numbers (JSON would turn them into null), naming the path', () => {
+    let error: unknown;
+    try {
+      serializeModel('k', { kind: 'k', options: {} }, { weights: [0.5, 0.5], components: { logRates: [0, -Infinity] } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(FormatError);
+    expect((error as FormatError).message).toMatch(/parameters\.components\.logRates\[1\] = -Infinity cannot be written as JSON/);
+    expect(() => serializeModel('k', { kind: 'k', options: { tolerance: Number.NaN } }, 1)).toThrow(/config\.options\.tolerance = NaN/);
+  });
+
   it('rejects bad input with FormatError naming the problem', () => {
     const good = serializeModel('gmm', { kind: 'gmm', options: {} }, { weights: [1] });
     expect(formatError('{not json').message).toMatch(/not valid JSON/);
