@@ -8,6 +8,7 @@ import {
   fitEmIncremental,
   InProcessExecutor,
   InvalidOptionsError,
+  InvalidParametersError,
   type EmModel,
   type FitEvent,
   type FitResult,
@@ -183,6 +184,12 @@ describe('fitEm (batch)', () => {
     expect(result.toleranceRule).toBe('|Δ objective| < 0.01');
     expect(result.stopReason).toBe('converged');
     expect(Math.abs((result.history.at(-1) as number) - (result.history.at(-2) as number))).toBeLessThan(1e-2);
+  });
+
+  it('validates a warm start before using it', () => {
+    const model = gaussianMixture(2);
+    const bad = { weights: Float64Array.of(0.2, 0.2), components: { means: Float64Array.of(0, 1) } };
+    expect(() => fitEm(model, data, { initialParameters: bad })).toThrow(InvalidParametersError);
   });
 
   it('rejects bad options with InvalidOptionsError', () => {

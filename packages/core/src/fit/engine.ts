@@ -257,8 +257,9 @@ export function planFit<P, D, S extends Statistics>(
   if (!Number.isInteger(chunkCount) || chunkCount < 1) {
     throw new InvalidOptionsError(`chunks must be an integer ≥ 1; got ${String(chunkCount)}.`, 'Pass e.g. { chunks: 4 }.', { option: 'chunks' });
   }
-  model.validateData(data, options.initialParameters);
+  // Parameters first: validateData may read them (e.g. to check the dimension).
   if (options.initialParameters !== undefined) model.validateParameters(options.initialParameters);
+  model.validateData(data, options.initialParameters);
   const chunks = model.splitData(data, chunkCount);
   const observations = model.observationCount(data);
   const events: FitEvent[] = [];
