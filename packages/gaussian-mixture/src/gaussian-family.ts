@@ -269,9 +269,10 @@ export function initializeGaussianComponents(x: DenseMatrix, weights: Float64Arr
     for (let a = 0; a < d; a++) means[c * d + a] = nc > 0 ? (means[c * d + a] as number) / nc : 0;
   }
   const type = options.covariance;
-  const placeholder: GaussianComponents = { covarianceType: type, dimension: d, means, covariances: identityCovariances(type, k, d) };
+  // The placeholder's variances (the data's, per column) are the yardstick of collapse detection.
+  const placeholder: GaussianComponents = { covarianceType: type, dimension: d, means, covariances: diagonalCovariances(type, k, columnVariances(data, n, d)) };
   const stats = zeroGaussianStatistics('full', k, d);
-  const prepared = { k, d, means, scratch: new Float64Array(d) } as unknown as PreparedGaussian;
+  const prepared = { k, d, means, scratch: new Float64Array(d), blockSums: new Float64Array(k * d) } as unknown as PreparedGaussian;
   fullAccumulate(prepared, stats, data, 0, n, weights);
   return maximizeGaussian(
     stats,
@@ -281,12 +282,37 @@ export function initializeGaussianComponents(x: DenseMatrix, weights: Float64Arr
   );
 }
 
-function identityCovariances(type: CovarianceType, k: number, d: number): Float64Array {
+function columnVariances(data: Float64Array, n: number, d: number): Float64Array {
+  const mean = new Float64Array(d);
+  const variance = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) mean[a] = (mean[a] as number) + (data[i * d + a] as number) / n;
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < d; a++) {
+      const v = (data[i * d + a] as number) - (mean[a] as number);
+      variance[a] = (variance[a] as number) + (v * v) / n;
+    }
+  }
+  return variance;
+}
+
+function diagonalCovariances(type: CovarianceType, k: number, variances: Float64Array): Float64Array {
+  const d = variances.length;
   const out = new Float64Array(covarianceLength(type, k, d));
-  if (type === 'diagonal' || type === 'spherical') return out.fill(1);
-  const matrices = type === 'tied' ? 1 : k;
-  for (let m = 0; m < matrices; m++) for (let a = 0; a < d; a++) out[m * d * d + a * d + a] = 1;
-  return out;
+  let average = 0;
+  for (let a = 0; a < d; a++) average += (variances[a] as number) / d;
+  switch (type) {
+    case 'spherical':
+      return out.fill(average);
+    case 'diagonal':
+      for (let c = 0; c < k; c++) out.set(variances, c * d);
+      return out;
+    case 'full':
+    case 'tied': {
+      const matrices = type === 'tied' ? 1 : k;
+      for (let m = 0; m < matrices; m++) for (let a = 0; a < d; a++) out[m * d * d + a * d + a] = variances[a] as number;
+      return out;
+    }
+  }
 }
 
 /** A copy of the data with NaN entries replaced by their column's mean (columns with no value: 0). */

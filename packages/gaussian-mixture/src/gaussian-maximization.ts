@@ -24,25 +24,131 @@ const REFERENCE_MATCH = 1e-11;
 
 const REMEDY = 'Use fewer components, a larger regCovar (e.g. 1e-4), or rescale the data (standardise each column).';
 
+/** Statistics re-expressed about one reference per component (`references` holds r_k itself). */
+interface CenteredStatistics {
+  readonly counts: Float64Array;
+  readonly references: Float64Array;
+  readonly sums: Float64Array;
+  readonly scatter: Float64Array;
+}
+
+/** Relative size below which n·var(references) counts as round-off: every block used one reference. */
+const SINGLE_REFERENCE = 1e-13;
+
 /**
- * Reference points r_k (K·D) the statistics were centred on: references_k / n_k, snapped to
- * `previous` means when they agree to round-off (the batch-EM case, where they are exactly those).
+ * Brings statistics to one reference per component (`total` layout: one common reference).
+ * r̄ = Σ n_b r_b / n. When every block used the same reference (batch EM) the statistics are
+ * already about it and are returned unchanged (r̄ snapped to `candidates` when it agrees to
+ * round-off, as it does when candidates are the parameters the E-step ran at). Otherwise
+ * (chunks gathered at different parameters, as in incremental EM) the scatter is re-centred:
+ * Σ w (x − r̄)(x − r̄)ᵀ = Q + Σ_b (s_b r_bᵀ + r_b s_bᵀ) − (S r̄ᵀ + r̄ Sᵀ) + Σ_b n_b r_b r_bᵀ − n r̄ r̄ᵀ.
  */
-export function recoverReferences(stats: GaussianStatistics, d: number, previousMeans: Float64Array | undefined, common: Float64Array | undefined): Float64Array {
+export function centerStatistics(stats: GaussianStatistics, layout: ScatterLayout, d: number, candidates: Float64Array | undefined): CenteredStatistics {
   const k = stats.counts.length;
-  const out = new Float64Array(k * d);
+  const references = new Float64Array(k * d);
+  const scatter = new Float64Array(stats.scatter);
+  let sums = stats.sums;
+  if (layout === 'total') {
+    let n = 0;
+    for (let c = 0; c < k; c++) n += stats.counts[c] as number;
+    const center = new Float64Array(d);
+    const totalSums = new Float64Array(d);
+    for (let a = 0; a < d; a++) {
+      let r = 0;
+      let s = 0;
+      for (let c = 0; c < k; c++) {
+        r += stats.references[c * d + a] as number;
+        s += stats.sums[c * d + a] as number;
+      }
+      center[a] = n > 0 ? r / n : 0;
+      totalSums[a] = s;
+    }
+    if (n > 0 && !singleReference(stats.referenceOuter, center, n, d, 0, 'matrix')) {
+      recenter(scatter, stats, 0, center, totalSums, n, d, 'matrix');
+      // Per-component sums about the common r̄: S_k + R_k − n_k r̄.
+      const shifted = new Float64Array(k * d);
+      for (let c = 0; c < k; c++) {
+        for (let a = 0; a < d; a++) {
+          shifted[c * d + a] = (stats.sums[c * d + a] as number) + (stats.references[c * d + a] as number) - (stats.counts[c] as number) * (center[a] as number);
+        }
+      }
+      sums = shifted;
+    } else if (candidates !== undefined) {
+      snap(center, 0, candidates, 0, d);
+    }
+    for (let c = 0; c < k; c++) references.set(center, c * d);
+    return { counts: stats.counts, references, sums, scatter };
+  }
+  const form = layout === 'full' ? 'matrix' : layout === 'diagonal' ? 'diagonal' : 'trace';
   for (let c = 0; c < k; c++) {
     const n = stats.counts[c] as number;
-    let matches = previousMeans !== undefined || common !== undefined;
-    for (let a = 0; a < d; a++) {
-      const recovered = n > 0 ? (stats.references[c * d + a] as number) / n : Number.NaN;
-      const candidate = common !== undefined ? (common[a] as number) : previousMeans !== undefined ? (previousMeans[c * d + a] as number) : Number.NaN;
-      out[c * d + a] = recovered;
-      if (!(Math.abs(recovered - candidate) <= REFERENCE_MATCH * Math.abs(candidate))) matches = false;
+    if (!(n > 0)) continue;
+    for (let a = 0; a < d; a++) references[c * d + a] = (stats.references[c * d + a] as number) / n;
+    const offset = layout === 'full' ? c * d * d : layout === 'diagonal' ? c * d : c;
+    const r = references.subarray(c * d, (c + 1) * d);
+    if (!singleReference(stats.referenceOuter, r, n, d, offset, form)) {
+      recenter(scatter, stats, offset, r, stats.sums.subarray(c * d, (c + 1) * d), n, d, form);
+    } else if (candidates !== undefined) {
+      snap(references, c * d, candidates, c * d, d);
     }
-    if (matches) for (let a = 0; a < d; a++) out[c * d + a] = common !== undefined ? (common[a] as number) : ((previousMeans as Float64Array)[c * d + a] as number);
   }
-  return out;
+  return { counts: stats.counts, references, sums, scatter };
+}
+
+type Form = 'matrix' | 'diagonal' | 'trace';
+
+/** Whether Σ_b n_b r_b r_bᵀ equals n r̄ r̄ᵀ to round-off on the diagonal (every block used r̄). */
+function singleReference(outer: Float64Array, r: Float64Array, n: number, d: number, offset: number, form: Form): boolean {
+  if (form === 'trace') {
+    let squared = 0;
+    for (let a = 0; a < d; a++) squared += (r[a] as number) * (r[a] as number);
+    const g = outer[offset] as number;
+    return Math.abs(g - n * squared) <= SINGLE_REFERENCE * g;
+  }
+  for (let a = 0; a < d; a++) {
+    const g = outer[offset + (form === 'matrix' ? a * d + a : a)] as number;
+    if (Math.abs(g - n * (r[a] as number) * (r[a] as number)) > SINGLE_REFERENCE * g) return false;
+  }
+  return true;
+}
+
+function recenter(scatter: Float64Array, stats: GaussianStatistics, offset: number, r: Float64Array, s: Float64Array, n: number, d: number, form: Form): void {
+  const { referenceOuter: outer, referenceCross: cross } = stats;
+  if (form === 'trace') {
+    let dot = 0;
+    let squared = 0;
+    for (let a = 0; a < d; a++) {
+      dot += (s[a] as number) * (r[a] as number);
+      squared += (r[a] as number) * (r[a] as number);
+    }
+    scatter[offset] = (scatter[offset] as number) + (cross[offset] as number) - 2 * dot + (outer[offset] as number) - n * squared;
+    return;
+  }
+  if (form === 'diagonal') {
+    for (let a = 0; a < d; a++) {
+      const ra = r[a] as number;
+      scatter[offset + a] = (scatter[offset + a] as number) + (cross[offset + a] as number) - 2 * (s[a] as number) * ra + (outer[offset + a] as number) - n * ra * ra;
+    }
+    return;
+  }
+  for (let a = 0; a < d; a++) {
+    const ra = r[a] as number;
+    const sa = s[a] as number;
+    for (let b = 0; b <= a; b++) {
+      const i = offset + a * d + b;
+      const rb = r[b] as number;
+      scatter[i] = (scatter[i] as number) + (cross[i] as number) - sa * rb - ra * (s[b] as number) + (outer[i] as number) - n * ra * rb;
+    }
+  }
+}
+
+/** Replaces r by the candidate when they agree to round-off (so batch EM uses the exact means). */
+function snap(r: Float64Array, offset: number, candidates: Float64Array, candidateOffset: number, d: number): void {
+  for (let a = 0; a < d; a++) {
+    const candidate = candidates[candidateOffset + a] as number;
+    if (!(Math.abs((r[offset + a] as number) - candidate) <= REFERENCE_MATCH * Math.abs(candidate))) return;
+  }
+  for (let a = 0; a < d; a++) r[offset + a] = candidates[candidateOffset + a] as number;
 }
 
 /** Average of the means: the common reference of the tied layout. */
@@ -57,7 +163,7 @@ export function averageOfMeans(means: Float64Array, k: number, d: number): Float
  * `out`, D·D): M = Q − S·δᵀ − δ·Sᵀ + n·δ·δᵀ with δ = μ − r. With μ the new mean, δ = S/n and
  * M = Q − S·Sᵀ/n: the subtraction is between small numbers, since r is near the data.
  */
-function scatterAbout(stats: GaussianStatistics, c: number, d: number, delta: Float64Array, out: Float64Array): void {
+function scatterAbout(stats: CenteredStatistics, c: number, d: number, delta: Float64Array, out: Float64Array): void {
   const n = stats.counts[c] as number;
   const offset = c * d * d;
   for (let a = 0; a < d; a++) {
@@ -82,15 +188,15 @@ interface Degeneracy {
  * argmax over means and covariances of Σ_k E[log N(x | μ_k, Σ_k)] + log p(Σ) from the
  * statistics (see covariance-prior.ts for the MAP formula). Pure; degeneracies are reported.
  */
-export function maximizeGaussian(stats: GaussianStatistics, previous: GaussianComponents, settings: MaximizationSettings, context: MStepContext): GaussianComponents {
+export function maximizeGaussian(raw: GaussianStatistics, previous: GaussianComponents, settings: MaximizationSettings, context: MStepContext): GaussianComponents {
   const { type, layout } = settings;
   const d = previous.dimension;
   const k = componentCountOf(previous);
+  const stats = centerStatistics(raw, layout, d, layout === 'total' ? averageOfMeans(previous.means, k, d) : previous.means);
   const counts = stats.counts;
   let total = 0;
   for (let c = 0; c < k; c++) total += counts[c] as number;
-  const common = layout === 'total' ? averageOfMeans(previous.means, k, d) : undefined;
-  const references = recoverReferences(stats, d, previous.means, common);
+  const references = stats.references;
   const means = new Float64Array(previous.means);
   const alive = new Uint8Array(k);
   const issues: Degeneracy[] = [];
@@ -110,7 +216,7 @@ export function maximizeGaussian(stats: GaussianStatistics, previous: GaussianCo
   }
   const covariances = settings.updateCovariances ? maximizeCovariances(stats, previous, means, references, alive, settings, issues) : previous.covariances;
   for (const issue of issues) {
-    if (settings.onDegenerate === 'error' && issue.reason !== 'collapsing-variance') {
+    if (settings.onDegenerate === 'error') {
       throw new DegenerateModelError(issue.message, REMEDY, { component: issue.component, reason: issue.reason });
     }
     context.report({
@@ -126,7 +232,7 @@ export function maximizeGaussian(stats: GaussianStatistics, previous: GaussianCo
 }
 
 function maximizeCovariances(
-  stats: GaussianStatistics,
+  stats: CenteredStatistics,
   previous: GaussianComponents,
   means: Float64Array,
   references: Float64Array,
@@ -143,6 +249,7 @@ function maximizeCovariances(
   const delta = new Float64Array(d);
   const scatter = new Float64Array(dd);
   const factor = new Float64Array(dd);
+  const scale = coordinateScales(previous);
 
   if (layout === 'total' || type === 'tied') {
     // One shared matrix: Σ = (Σ_k M_k + λI) / Σ_k n_k.
@@ -167,15 +274,8 @@ function maximizeCovariances(
     }
     if (layout === 'total') for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) sum[a * d + b] = (sum[a * d + b] as number) + (stats.scatter[a * d + b] as number);
     if (!(n > 0)) return out;
-    const candidate = new Float64Array(dd);
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b <= a; b++) {
-        const v = ((sum[a * d + b] as number) + (a === b ? strength : 0)) / n;
-        candidate[a * d + b] = v;
-        candidate[b * d + a] = v;
-      }
-    }
-    if (checkMatrix(candidate, 0, d, factor, -1, issues)) out.set(candidate);
+    const candidate = symmetricFromLower(sum, d, strength, n);
+    if (acceptMatrix(candidate, d, factor, scale, -1, issues)) out.set(candidate);
     return out;
   }
 
@@ -183,80 +283,111 @@ function maximizeCovariances(
     if (alive[c] !== 1) continue;
     const n = counts[c] as number;
     for (let a = 0; a < d; a++) delta[a] = (means[c * d + a] as number) - (references[c * d + a] as number);
-    if (layout === 'diagonal' || layout === 'spherical') {
-      let traceSum = 0;
-      const varianceOffset = c * d;
-      let ok = true;
-      const candidate = new Float64Array(d);
+    // Diagonal of the scatter about the new mean (all of it for the full layout).
+    if (layout === 'full') {
+      scatterAbout(stats, c, d, delta, scatter);
+    } else if (layout === 'diagonal') {
       for (let a = 0; a < d; a++) {
-        const s = stats.sums[c * d + a] as number;
         const da = delta[a] as number;
-        if (layout === 'diagonal') {
-          const m = (stats.scatter[varianceOffset + a] as number) - 2 * s * da + n * da * da;
-          const v = (m + strength) / n;
-          candidate[a] = v;
-          if (!(v > 0) || !Number.isFinite(v)) ok = false;
-        } else {
-          traceSum += -2 * s * da + n * da * da;
-        }
+        scatter[a * d + a] = (stats.scatter[c * d + a] as number) - 2 * (stats.sums[c * d + a] as number) * da + n * da * da;
       }
-      if (layout === 'spherical') {
-        const v = ((stats.scatter[c] as number) + traceSum + strength * d) / (n * d);
-        if (!(v > 0) || !Number.isFinite(v)) ok = false;
-        else out[c] = v;
-      } else if (ok) {
-        out.set(candidate, varianceOffset);
+    } else {
+      let trace = stats.scatter[c] as number;
+      for (let a = 0; a < d; a++) {
+        const da = delta[a] as number;
+        trace += -2 * (stats.sums[c * d + a] as number) * da + n * da * da;
       }
-      if (!ok) {
-        issues.push({
-          component: c,
-          reason: 'singular-covariance',
-          message: `Component ${c}: its variance collapsed to zero (every point it explains is identical in some coordinate); its previous covariance was kept.`,
-          kept: true,
-        });
-      }
-      continue;
+      scatter.fill(0);
+      scatter[0] = trace;
     }
-    // Full layout: per-component scatter about the new mean.
-    scatterAbout(stats, c, d, delta, scatter);
     if (type === 'full') {
-      const offset = c * dd;
-      const candidate = new Float64Array(dd);
-      for (let a = 0; a < d; a++) {
-        for (let b = 0; b <= a; b++) {
-          const v = ((scatter[a * d + b] as number) + (a === b ? strength : 0)) / n;
-          candidate[a * d + b] = v;
-          candidate[b * d + a] = v;
-        }
-      }
-      if (checkMatrix(candidate, 0, d, factor, c, issues)) out.set(candidate, offset);
+      const candidate = symmetricFromLower(scatter, d, strength, n);
+      if (acceptMatrix(candidate, d, factor, scale, c, issues)) out.set(candidate, c * dd);
     } else if (type === 'diagonal') {
-      let ok = true;
       const candidate = new Float64Array(d);
-      for (let a = 0; a < d; a++) {
+      let accepted = true;
+      for (let a = 0; a < d && accepted; a++) {
         const v = ((scatter[a * d + a] as number) + strength) / n;
         candidate[a] = v;
-        if (!(v > 0) || !Number.isFinite(v)) ok = false;
+        accepted = acceptVariance(v, scale[a] as number, c, a, issues);
       }
-      if (ok) out.set(candidate, c * d);
-      else issues.push({ component: c, reason: 'singular-covariance', message: `Component ${c}: a variance collapsed to zero; its previous covariance was kept.`, kept: true });
+      if (accepted) out.set(candidate, c * d);
     } else {
       let trace = 0;
-      for (let a = 0; a < d; a++) trace += scatter[a * d + a] as number;
+      if (layout === 'spherical') trace = scatter[0] as number;
+      else for (let a = 0; a < d; a++) trace += scatter[a * d + a] as number;
       const v = (trace + strength * d) / (n * d);
-      if (v > 0 && Number.isFinite(v)) out[c] = v;
-      else issues.push({ component: c, reason: 'singular-covariance', message: `Component ${c}: its variance collapsed to zero; its previous covariance was kept.`, kept: true });
+      let largest = 0;
+      for (let a = 0; a < d; a++) largest = Math.max(largest, scale[a] as number);
+      if (acceptVariance(v, largest, c, -1, issues)) out[c] = v;
     }
   }
-  if (type === 'diagonal' || type === 'spherical') reportCollapsingVariances(out, type === 'diagonal' ? d : 1, issues);
   return out;
 }
 
-/** Cholesky check of a candidate covariance; records singular or collapsing matrices. Returns whether to accept it. */
-function checkMatrix(candidate: Float64Array, offset: number, d: number, factor: Float64Array, component: number, issues: Degeneracy[]): boolean {
+/** (M + λI) / n as a full symmetric matrix from the lower triangle of M. */
+function symmetricFromLower(lower: Float64Array, d: number, strength: number, n: number): Float64Array {
+  const out = new Float64Array(d * d);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b <= a; b++) {
+      const v = ((lower[a * d + b] as number) + (a === b ? strength : 0)) / n;
+      out[a * d + b] = v;
+      out[b * d + a] = v;
+    }
+  }
+  return out;
+}
+
+/** Largest variance of each coordinate over the previous components: the yardstick of a collapse. */
+function coordinateScales(previous: GaussianComponents): Float64Array {
+  const d = previous.dimension;
+  const k = componentCountOf(previous);
+  const c = previous.covariances;
+  const scale = new Float64Array(d);
+  for (let m = 0; m < k; m++) {
+    for (let a = 0; a < d; a++) {
+      const v =
+        previous.covarianceType === 'full'
+          ? (c[m * d * d + a * d + a] as number)
+          : previous.covarianceType === 'tied'
+            ? (c[a * d + a] as number)
+            : previous.covarianceType === 'diagonal'
+              ? (c[m * d + a] as number)
+              : (c[m] as number);
+      scale[a] = Math.max(scale[a] as number, v);
+    }
+  }
+  return scale;
+}
+
+/**
+ * A variance is accepted when positive, finite and not below COLLAPSE_RATIO of the coordinate's
+ * scale; otherwise the previous covariance is kept (a generalised EM step: Q still does not
+ * decrease) and the collapse is reported.
+ */
+function acceptVariance(v: number, scale: number, component: number, coordinate: number, issues: Degeneracy[]): boolean {
+  const where = coordinate < 0 ? 'its variance' : `its variance in coordinate ${coordinate}`;
+  if (!(v > 0) || !Number.isFinite(v)) {
+    issues.push({ component, reason: 'singular-covariance', message: `Component ${component}: ${where} collapsed to ${v}; its previous covariance was kept.`, kept: true });
+    return false;
+  }
+  if (v < COLLAPSE_RATIO * scale) {
+    issues.push({
+      component,
+      reason: 'collapsing-variance',
+      message: `Component ${component}: ${where} is collapsing (${v.toExponential(3)} against ${scale.toExponential(3)}); its previous covariance was kept.`,
+      kept: true,
+    });
+    return false;
+  }
+  return true;
+}
+
+/** Cholesky check of a candidate matrix: singular or collapsing (a conditional variance ≪ scale) keeps the previous one. */
+function acceptMatrix(candidate: Float64Array, d: number, factor: Float64Array, scale: Float64Array, component: number, issues: Degeneracy[]): boolean {
   const label = component < 0 ? 'The tied covariance' : `Component ${component}`;
   const reported = component < 0 ? 0 : component;
-  if (choleskyInPlace(candidate, d, factor, offset, 0) >= 0) {
+  if (choleskyInPlace(candidate, d, factor, 0, 0) >= 0) {
     issues.push({
       component: reported,
       reason: 'singular-covariance',
@@ -265,52 +396,31 @@ function checkMatrix(candidate: Float64Array, offset: number, d: number, factor:
     });
     return false;
   }
-  let largest = 0;
-  let smallestPivot = Infinity;
   for (let a = 0; a < d; a++) {
-    largest = Math.max(largest, candidate[offset + a * d + a] as number);
     const pivot = factor[a * d + a] as number;
-    smallestPivot = Math.min(smallestPivot, pivot * pivot);
-  }
-  if (smallestPivot < COLLAPSE_RATIO * largest) {
-    issues.push({
-      component: reported,
-      reason: 'collapsing-variance',
-      message: `${label}: its covariance is collapsing (conditional variance ${smallestPivot.toExponential(3)} against ${largest.toExponential(3)}).`,
-      kept: false,
-    });
-  }
-  return true;
-}
-
-function reportCollapsingVariances(variances: Float64Array, perComponent: number, issues: Degeneracy[]): void {
-  let largest = 0;
-  for (let i = 0; i < variances.length; i++) largest = Math.max(largest, variances[i] as number);
-  for (let i = 0; i < variances.length; i++) {
-    const v = variances[i] as number;
-    if (v < COLLAPSE_RATIO * largest) {
-      const component = Math.floor(i / perComponent);
-      if (issues.some((issue) => issue.component === component)) continue;
+    if (pivot * pivot < COLLAPSE_RATIO * (scale[a] as number)) {
       issues.push({
-        component,
+        component: reported,
         reason: 'collapsing-variance',
-        message: `Component ${component}: variance ${v.toExponential(3)} is collapsing (largest variance ${largest.toExponential(3)}).`,
-        kept: false,
+        message: `${label}: its covariance is collapsing (conditional variance ${(pivot * pivot).toExponential(3)} in coordinate ${a} against ${(scale[a] as number).toExponential(3)}); the previous covariance was kept.`,
+        kept: true,
       });
+      return false;
     }
   }
+  return true;
 }
 
 /**
  * Σ_i Σ_k w_ik E[log N(x_i | μ_k, Σ_k)] from the statistics, for any parameters: the weighted
  * scatter about μ_k is rebuilt from the statistics' references (exact, no data needed).
  */
-export function gaussianExpectedLogDensity(components: GaussianComponents, stats: GaussianStatistics, layout: ScatterLayout): number {
+export function gaussianExpectedLogDensity(components: GaussianComponents, raw: GaussianStatistics, layout: ScatterLayout): number {
   const { covarianceType: type, dimension: d, means, covariances } = components;
   const k = componentCountOf(components);
   const dd = d * d;
-  const common = layout === 'total' ? commonReference(stats, d) : undefined;
-  const references = recoverReferences(stats, d, undefined, common);
+  const stats = centerStatistics(raw, layout, d, undefined);
+  const references = stats.references;
   const delta = new Float64Array(d);
   const scatter = new Float64Array(dd);
   const factor = new Float64Array(dd);
@@ -400,19 +510,4 @@ function gaussianTerm(components: GaussianComponents, c: number, n: number, scat
       return -0.5 * n * d * Math.log(v) - (0.5 * trace) / v;
     }
   }
-}
-
-/** The common reference of tied statistics: Σ references / Σ counts. */
-function commonReference(stats: GaussianStatistics, d: number): Float64Array {
-  const k = stats.counts.length;
-  const out = new Float64Array(d);
-  let n = 0;
-  for (let c = 0; c < k; c++) n += stats.counts[c] as number;
-  if (!(n > 0)) return out;
-  for (let a = 0; a < d; a++) {
-    let s = 0;
-    for (let c = 0; c < k; c++) s += stats.references[c * d + a] as number;
-    out[a] = s / n;
-  }
-  return out;
 }

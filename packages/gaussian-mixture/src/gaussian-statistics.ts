@@ -57,6 +57,14 @@ export type GaussianStatistics = {
   readonly sums: Float64Array;
   /** Weighted scatter about the references, shaped by ScatterLayout. */
   readonly scatter: Float64Array;
+  /**
+   * Σ_blocks n_b·r·rᵀ, shaped like the scatter. With `referenceCross` it lets statistics gathered
+   * about different references (chunks of incremental EM taken at different parameters) be
+   * re-centred exactly; when every block used the same reference it is never needed.
+   */
+  readonly referenceOuter: Float64Array;
+  /** Σ_blocks (s_b·rᵀ + r·s_bᵀ), s_b the block's Σ w (x − r); shaped like the scatter. */
+  readonly referenceCross: Float64Array;
 };
 
 export function zeroGaussianStatistics(layout: ScatterLayout, k: number, d: number): GaussianStatistics {
@@ -65,5 +73,64 @@ export function zeroGaussianStatistics(layout: ScatterLayout, k: number, d: numb
     references: new Float64Array(k * d),
     sums: new Float64Array(k * d),
     scatter: new Float64Array(scatterLength(layout, k, d)),
+    referenceOuter: new Float64Array(scatterLength(layout, k, d)),
+    referenceCross: new Float64Array(scatterLength(layout, k, d)),
   };
+}
+
+/**
+ * Adds one block's reference terms n_b·r·rᵀ and s_b·rᵀ + r·s_bᵀ for component c (for the
+ * `total` layout: the whole block, c = 0, with n_b and s_b summed over components).
+ * `blockSums` holds s_b at `sumOffset`, `reference` holds r at `referenceOffset`.
+ */
+export function addBlockTerms(
+  stats: GaussianStatistics,
+  layout: ScatterLayout,
+  d: number,
+  c: number,
+  blockCount: number,
+  blockSums: Float64Array,
+  sumOffset: number,
+  reference: Float64Array,
+  referenceOffset: number,
+): void {
+  if (blockCount === 0) return;
+  const { referenceOuter: outer, referenceCross: cross } = stats;
+  switch (layout) {
+    case 'full':
+    case 'total': {
+      const offset = layout === 'full' ? c * d * d : 0;
+      for (let a = 0; a < d; a++) {
+        const ra = reference[referenceOffset + a] as number;
+        const sa = blockSums[sumOffset + a] as number;
+        const row = offset + a * d;
+        for (let b = 0; b <= a; b++) {
+          const rb = reference[referenceOffset + b] as number;
+          outer[row + b] = (outer[row + b] as number) + blockCount * ra * rb;
+          cross[row + b] = (cross[row + b] as number) + sa * rb + ra * (blockSums[sumOffset + b] as number);
+        }
+      }
+      return;
+    }
+    case 'diagonal': {
+      for (let a = 0; a < d; a++) {
+        const ra = reference[referenceOffset + a] as number;
+        outer[c * d + a] = (outer[c * d + a] as number) + blockCount * ra * ra;
+        cross[c * d + a] = (cross[c * d + a] as number) + 2 * (blockSums[sumOffset + a] as number) * ra;
+      }
+      return;
+    }
+    case 'spherical': {
+      let squared = 0;
+      let dot = 0;
+      for (let a = 0; a < d; a++) {
+        const ra = reference[referenceOffset + a] as number;
+        squared += ra * ra;
+        dot += (blockSums[sumOffset + a] as number) * ra;
+      }
+      outer[c] = (outer[c] as number) + blockCount * squared;
+      cross[c] = (cross[c] as number) + 2 * dot;
+      return;
+    }
+  }
 }

@@ -54,7 +54,9 @@ export interface PreparedGaussian {
   readonly logNormalizers: Float64Array;
   /** Scratch of length D (and K·D) for the kernels. */
   readonly scratch: Float64Array;
-  readonly scratchComponents: Float64Array;
+  /** Per-block sums s_b (K·D) and counts n_b (K) of the accumulate kernels. */
+  readonly blockSums: Float64Array;
+  readonly blockCounts: Float64Array;
   readonly missing: MissingValuesCache | undefined;
 }
 
@@ -145,7 +147,8 @@ export function prepareGaussian(components: GaussianComponents, layout: ScatterL
     precisions,
     logNormalizers,
     scratch: new Float64Array(d),
-    scratchComponents: new Float64Array(k * d),
+    blockSums: new Float64Array(k * d),
+    blockCounts: new Float64Array(k),
     missing: missingValues ? createMissingValuesCache(components, k, d) : undefined,
   };
 }

@@ -1,4 +1,4 @@
-import type { GaussianStatistics } from '../gaussian-statistics.js';
+import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import type { PreparedGaussian } from '../prepared-gaussian.js';
 
 /** Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj. */
@@ -23,9 +23,11 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
 export function diagonalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
   const { k, d, means } = p;
   const { counts, references, sums, scatter } = stats;
+  const blockSums = p.blockSums;
   for (let c = 0; c < k; c++) {
     const meanOffset = c * d;
     let blockCount = 0;
+    blockSums.fill(0, meanOffset, meanOffset + d);
     for (let i = start; i < end; i++) {
       const w = weights[(i - start) * k + c] as number;
       if (w === 0) continue;
@@ -34,11 +36,16 @@ export function diagonalAccumulate(p: PreparedGaussian, stats: GaussianStatistic
       for (let a = 0; a < d; a++) {
         const v = (x[row + a] as number) - (means[meanOffset + a] as number);
         const wv = w * v;
-        sums[meanOffset + a] = (sums[meanOffset + a] as number) + wv;
+        blockSums[meanOffset + a] = (blockSums[meanOffset + a] as number) + wv;
         scatter[meanOffset + a] = (scatter[meanOffset + a] as number) + wv * v;
       }
     }
+    if (blockCount === 0) continue;
     counts[c] = (counts[c] as number) + blockCount;
-    for (let a = 0; a < d; a++) references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
+    for (let a = 0; a < d; a++) {
+      references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
+      sums[meanOffset + a] = (sums[meanOffset + a] as number) + (blockSums[meanOffset + a] as number);
+    }
+    addBlockTerms(stats, 'diagonal', d, c, blockCount, blockSums, meanOffset, means, meanOffset);
   }
 }

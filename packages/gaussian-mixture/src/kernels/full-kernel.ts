@@ -1,4 +1,4 @@
-import type { GaussianStatistics } from '../gaussian-statistics.js';
+import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import type { PreparedGaussian } from '../prepared-gaussian.js';
 
 /**
@@ -31,17 +31,20 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
 
 /**
  * n_k += Σ w, sums_k += Σ w (x − μ_k), scatter_k += Σ w (x − μ_k)(x − μ_k)ᵀ (lower triangle),
- * component by component so each D×D accumulator stays in cache.
+ * component by component so each D×D accumulator stays in cache; block sums are kept apart
+ * first (shorter summation chains, and the reference terms need them).
  */
 export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
   const { k, d, means } = p;
   const { counts, references, sums, scatter } = stats;
   const diff = p.scratch;
+  const blockSums = p.blockSums;
   const dd = d * d;
   for (let c = 0; c < k; c++) {
     const meanOffset = c * d;
     const scatterOffset = c * dd;
     let blockCount = 0;
+    blockSums.fill(0, meanOffset, meanOffset + d);
     for (let i = start; i < end; i++) {
       const w = weights[(i - start) * k + c] as number;
       if (w === 0) continue;
@@ -50,7 +53,7 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       for (let a = 0; a < d; a++) {
         const v = (x[row + a] as number) - (means[meanOffset + a] as number);
         diff[a] = v;
-        sums[meanOffset + a] = (sums[meanOffset + a] as number) + w * v;
+        blockSums[meanOffset + a] = (blockSums[meanOffset + a] as number) + w * v;
       }
       for (let a = 0; a < d; a++) {
         const wa = w * (diff[a] as number);
@@ -58,7 +61,12 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
         for (let b = 0; b <= a; b++) scatter[scatterRow + b] = (scatter[scatterRow + b] as number) + wa * (diff[b] as number);
       }
     }
+    if (blockCount === 0) continue;
     counts[c] = (counts[c] as number) + blockCount;
-    for (let a = 0; a < d; a++) references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
+    for (let a = 0; a < d; a++) {
+      references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
+      sums[meanOffset + a] = (sums[meanOffset + a] as number) + (blockSums[meanOffset + a] as number);
+    }
+    addBlockTerms(stats, 'full', d, c, blockCount, blockSums, meanOffset, means, meanOffset);
   }
 }

@@ -1,5 +1,5 @@
 import { choleskyInPlace, DegenerateModelError } from '@em/core';
-import type { GaussianStatistics } from '../gaussian-statistics.js';
+import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { LOG_TWO_PI, type MissingValuesCache, type PreparedGaussian } from '../prepared-gaussian.js';
 
 /**
@@ -111,8 +111,9 @@ export function missingValuesAccumulate(p: PreparedGaussian, stats: GaussianStat
   const { k, d, means } = p;
   const { counts, references, sums, scatter } = stats;
   const { observed, missing, regression, conditional, whitened, filled } = cache;
-  const blockCounts = p.scratchComponents;
-  blockCounts.fill(0, 0, k);
+  const { blockCounts, blockSums } = p;
+  blockCounts.fill(0);
+  blockSums.fill(0);
   const dd = d * d;
   for (let i = start; i < end; i++) {
     const row = i * d;
@@ -138,7 +139,7 @@ export function missingValuesAccumulate(p: PreparedGaussian, stats: GaussianStat
       const scatterOffset = c * dd;
       for (let a = 0; a < d; a++) {
         const fa = filled[a] as number;
-        sums[meanOffset + a] = (sums[meanOffset + a] as number) + w * fa;
+        blockSums[meanOffset + a] = (blockSums[meanOffset + a] as number) + w * fa;
         const wa = w * fa;
         const scatterRow = scatterOffset + a * d;
         for (let b = 0; b <= a; b++) scatter[scatterRow + b] = (scatter[scatterRow + b] as number) + wa * (filled[b] as number);
@@ -154,7 +155,12 @@ export function missingValuesAccumulate(p: PreparedGaussian, stats: GaussianStat
   }
   for (let c = 0; c < k; c++) {
     const n = blockCounts[c] as number;
+    if (n === 0) continue;
     counts[c] = (counts[c] as number) + n;
-    for (let a = 0; a < d; a++) references[c * d + a] = (references[c * d + a] as number) + n * (means[c * d + a] as number);
+    for (let a = 0; a < d; a++) {
+      references[c * d + a] = (references[c * d + a] as number) + n * (means[c * d + a] as number);
+      sums[c * d + a] = (sums[c * d + a] as number) + (blockSums[c * d + a] as number);
+    }
+    addBlockTerms(stats, 'full', d, c, n, blockSums, c * d, means, c * d);
   }
 }

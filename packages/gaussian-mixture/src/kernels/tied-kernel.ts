@@ -1,4 +1,4 @@
-import type { GaussianStatistics } from '../gaussian-statistics.js';
+import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import type { PreparedGaussian } from '../prepared-gaussian.js';
 
 /**
@@ -38,8 +38,9 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
   const { k, d, center } = p;
   const { counts, references, sums, scatter } = stats;
   const diff = p.scratch;
-  const blockCounts = p.scratchComponents;
-  blockCounts.fill(0, 0, k);
+  const { blockCounts, blockSums } = p;
+  blockCounts.fill(0);
+  blockSums.fill(0);
   for (let i = start; i < end; i++) {
     const row = i * d;
     const weightRow = (i - start) * k;
@@ -51,7 +52,7 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       total += w;
       blockCounts[c] = (blockCounts[c] as number) + w;
       const meanOffset = c * d;
-      for (let a = 0; a < d; a++) sums[meanOffset + a] = (sums[meanOffset + a] as number) + w * (diff[a] as number);
+      for (let a = 0; a < d; a++) blockSums[meanOffset + a] = (blockSums[meanOffset + a] as number) + w * (diff[a] as number);
     }
     if (total === 0) continue;
     for (let a = 0; a < d; a++) {
@@ -60,9 +61,18 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       for (let b = 0; b <= a; b++) scatter[scatterRow + b] = (scatter[scatterRow + b] as number) + wa * (diff[b] as number);
     }
   }
+  let blockTotal = 0;
+  diff.fill(0);
   for (let c = 0; c < k; c++) {
     const n = blockCounts[c] as number;
+    if (n === 0) continue;
+    blockTotal += n;
     counts[c] = (counts[c] as number) + n;
-    for (let a = 0; a < d; a++) references[c * d + a] = (references[c * d + a] as number) + n * (center[a] as number);
+    for (let a = 0; a < d; a++) {
+      references[c * d + a] = (references[c * d + a] as number) + n * (center[a] as number);
+      sums[c * d + a] = (sums[c * d + a] as number) + (blockSums[c * d + a] as number);
+      diff[a] = (diff[a] as number) + (blockSums[c * d + a] as number);
+    }
   }
+  addBlockTerms(stats, 'total', d, 0, blockTotal, diff, 0, center, 0);
 }
