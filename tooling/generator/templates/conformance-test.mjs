@@ -9,7 +9,7 @@ import { importLine, modelExpression } from './model-expression.mjs';
 export function conformanceTest(names, options) {
   const model = modelExpression(names, options);
   return `${importLine(['DenseMatrix', 'Random', 'type MixtureData', 'type MixtureParameters', ...model.coreImports], '@em/core')}
-import { describeEmConformance, seedArbitrary, simplexArbitrary } from '@em/conformance';
+import { describeEmConformance, seedArbitrary, simplexArbitrary, type ConformanceCase } from '@em/conformance';
 import fc from 'fast-check';
 ${importLine([`type ${names.componentsType}`, ...model.packageImports], '../src/index.js')}
 
@@ -21,26 +21,38 @@ ${importLine([`type ${names.componentsType}`, ...model.packageImports], '../src/
 
 type Parameters = MixtureParameters<${names.componentsType}>;
 
-/** Number of mixture components in the generated cases (the model is built for a fixed K). */
-const COMPONENTS = 2;
-
-/** Valid θ: weights on the simplex (none tiny), rates in a range where the data stays well scaled. */
-const arbitraryParameters: fc.Arbitrary<Parameters> = fc.integer({ min: 1, max: 3 }).chain((dimension) =>
-  fc
-    .record({
-      weights: simplexArbitrary(COMPONENTS, { minimum: 0.05 }),
-      rates: fc.array(fc.double({ min: 0.2, max: 5, noNaN: true }), { minLength: COMPONENTS * dimension, maxLength: COMPONENTS * dimension }),
-    })
-    .map(({ weights, rates }) => ({ weights, components: { dimension, rates: Float64Array.from(rates) } })),
-);
-
-/** Data drawn from the model at θ, with a generated seed (so every case is reproducible). */
-function arbitraryData(parameters: Parameters): fc.Arbitrary<MixtureData<DenseMatrix>> {
-  return fc.record({ rows: fc.integer({ min: COMPONENTS + 2, max: 40 }), seed: seedArbitrary() }).map(({ rows, seed }) => {
-    const draws = ${model.build('COMPONENTS')}.sample(parameters, rows, new Random(seed));
-    return { observations: DenseMatrix.fromArray(draws.observations, rows, draws.dimension) };
-  });
+function modelFor(components: number) {
+  return ${model.build('components')};
 }
+
+/** Valid θ of a given shape: weights on the simplex (none tiny), rates where the data stays well scaled. */
+function parametersOfShape(components: number, dimension: number): fc.Arbitrary<Parameters> {
+  return fc
+    .record({
+      weights: simplexArbitrary(components, { minimum: 0.05 }),
+      rates: fc.array(fc.double({ min: 0.2, max: 5, noNaN: true }), { minLength: components * dimension, maxLength: components * dimension }),
+    })
+    .map(({ weights, rates }) => ({ weights, components: { dimension, rates: Float64Array.from(rates) } }));
+}
+
+/**
+ * A case: θ₀, and data drawn (seeded) from OTHER parameters of the same shape, so EM has somewhere
+ * to go. 1–3 components and 1–3 columns; the model follows the case's number of components.
+ */
+const arbitraryCase: fc.Arbitrary<ConformanceCase<Parameters, MixtureData<DenseMatrix>>> = fc
+  .record({ components: fc.integer({ min: 1, max: 3 }), dimension: fc.integer({ min: 1, max: 3 }) })
+  .chain(({ components, dimension }) =>
+    fc.record({
+      parameters: parametersOfShape(components, dimension),
+      truth: parametersOfShape(components, dimension),
+      rows: fc.integer({ min: components + 1, max: 40 }),
+      seed: seedArbitrary(),
+    }),
+  )
+  .map(({ parameters, truth, rows, seed }) => {
+    const draws = modelFor(truth.weights.length).sample(truth, rows, new Random(seed));
+    return { parameters, data: { observations: DenseMatrix.fromArray(draws.observations, rows, draws.dimension) } };
+  });
 
 /** A valid θ near the given one: every free parameter moved a little, constraints kept. */
 function perturb(parameters: Parameters, random: Random): Parameters {
@@ -52,9 +64,8 @@ function perturb(parameters: Parameters, random: Random): Parameters {
 }
 
 describeEmConformance('${names.packageName}', {
-  model: () => ${model.build('COMPONENTS')},
-  arbitraryParameters,
-  arbitraryData,
+  model: (testCase) => modelFor(testCase.parameters.weights.length),
+  arbitraryCase,
   perturb,
 });
 `;

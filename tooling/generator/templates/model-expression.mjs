@@ -4,20 +4,22 @@
 /**
  * @param {import('../src/names.mjs').ModelNames} names
  * @param {{ familyOnly: boolean }} options
- * @returns {{ coreImports: string[], packageImports: string[], build: (components: number) => string }}
+ * @returns {{ coreImports: string[], packageImports: string[], build: (components: number | string) => string }}
  */
 export function modelExpression(names, options) {
+  /** `{ components: 3 }`, or the shorthand `{ components }` when passed the variable of that name. */
+  const optionsOf = (components) => (components === 'components' ? '{ components }' : `{ components: ${components} }`);
   if (options.familyOnly) {
     return {
       coreImports: ['createMixtureModel'],
       packageImports: [names.familyClass],
-      build: (components) => `createMixtureModel(new ${names.familyClass}(), { components: ${components} })`,
+      build: (components) => `createMixtureModel(new ${names.familyClass}(), ${optionsOf(components)})`,
     };
   }
   return {
     coreImports: [],
     packageImports: [names.createModel],
-    build: (components) => `${names.createModel}({ components: ${components} })`,
+    build: (components) => `${names.createModel}(${optionsOf(components)})`,
   };
 }
 

@@ -95,11 +95,9 @@ describe('renderPackage (full model)', () => {
 
   it('wires the conformance test to describeEmConformance', () => {
     const test = contentOf(files, 'test/conformance.test.ts');
-    expect(test).toContain(`import { describeEmConformance, seedArbitrary, simplexArbitrary } from '@em/conformance'`);
-    expect(test).toMatch(/describeEmConformance\('@em\/poisson-mixture', \{\n\s+model: \(\) => createPoissonMixtureModel\(\{ components: COMPONENTS \}\)/);
-    expect(test).toContain('arbitraryParameters,');
-    expect(test).toContain('arbitraryData,');
-    expect(test).toContain('perturb,');
+    expect(test).toContain(`import { describeEmConformance, seedArbitrary, simplexArbitrary, type ConformanceCase } from '@em/conformance'`);
+    expect(test).toMatch(/describeEmConformance\('@em\/poisson-mixture', \{\n\s+model: \(testCase\) => modelFor\(testCase\.parameters\.weights\.length\),\n\s+arbitraryCase,\n\s+perturb,\n\}\);/);
+    expect(test).toContain('return createPoissonMixtureModel({ components });');
   });
 
   it('names the package in the README and leaves TODO markers where prose is needed', () => {
@@ -126,7 +124,7 @@ describe('renderPackage (--family-only)', () => {
   });
 
   it('tests the family through core\'s generic mixture', () => {
-    expect(contentOf(files, 'test/conformance.test.ts')).toContain('model: () => createMixtureModel(new PoissonFamily(), { components: COMPONENTS })');
+    expect(contentOf(files, 'test/conformance.test.ts')).toContain('return createMixtureModel(new PoissonFamily(), { components });');
     expect(contentOf(files, 'test/poisson-family.test.ts')).toContain('createMixtureModel(new PoissonFamily(), { components: 2 })');
   });
 });
