@@ -21,9 +21,8 @@ describe('parseCsv', () => {
   });
 
   it('skips a non-numeric label column and reports it', () => {
-    const skipped: string[] = [];
-    const table = parseCsv('"a","b","Species"\n1,2,"setosa"\n3,4,"virginica"\n', { source: 'iris.csv', onSkippedColumn: (name) => skipped.push(name) });
-    expect(skipped).toEqual(['Species']);
+    const table = parseCsv('"a","b","Species"\n1,2,"setosa"\n3,4,"virginica"\n', { source: 'iris.csv' });
+    expect(table.skippedColumns).toEqual(['Species']);
     expect(table.columnNames).toEqual(['a', 'b']);
     expect(table.matrix.toArrays()).toEqual([
       [1, 2],

@@ -8,8 +8,6 @@ export interface CsvOptions {
   readonly delimiter?: string;
   /** `--columns`: names or 0-based indices, comma-separated. */
   readonly columns?: string;
-  /** Called once for each column skipped because it is not numeric (only when `columns` is absent). */
-  readonly onSkippedColumn?: (name: string, index: number) => void;
 }
 
 /** Tokens read as a missing value (NaN): models with missing-value support marginalise them, others reject them. */
@@ -21,7 +19,7 @@ const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'NAN', 'N/A', 'null']);
  * - The header is optional: the first row is a header when any of its fields is not a number.
  * - Fields may be double-quoted (R's write.csv quotes the header); `""` inside quotes is a quote.
  * - Without `columns`, columns whose first data value is not a number (labels such as iris's
- *   Species) are skipped and reported through `onSkippedColumn`; every other field must be numeric.
+ *   Species) are skipped and listed in `skippedColumns`; every other field must be numeric.
  * - Empty lines are ignored. A line with a different number of fields is an error naming the line.
  */
 export function parseCsv(text: string, options: CsvOptions = {}): NumericTable {
@@ -46,15 +44,17 @@ export function parseCsv(text: string, options: CsvOptions = {}): NumericTable {
   if (dataLines.length === 0) throw new InvalidDataError(`${source} has a header but no data rows.`, 'Add rows of numbers below the header.');
 
   let selected: number[];
+  let skipped: string[] = [];
   if (options.columns !== undefined) {
     selected = resolveColumns(options.columns, columnCount, names, source);
   } else {
     const firstData = splitLine(lines[dataLines[0] as number] as string, delimiter, source, (dataLines[0] as number) + 1);
     selected = [];
+    skipped = [];
     for (let j = 0; j < columnCount; j++) {
       const token = (firstData[j] ?? '').trim();
       if (parseNumber(token) !== undefined) selected.push(j);
-      else options.onSkippedColumn?.(names?.[j] ?? `column ${j}`, j);
+      else skipped.push(names?.[j] ?? `column ${j}`);
     }
     if (selected.length === 0) {
       throw new InvalidDataError(`${source}: no column holds numbers (first data row, line ${(dataLines[0] as number) + 1}).`, 'Pass a file with numeric columns, or choose them with --columns.');
@@ -89,7 +89,12 @@ export function parseCsv(text: string, options: CsvOptions = {}): NumericTable {
     }
   }
   const matrix = new DenseMatrix(values, dataLines.length, width);
-  return names === undefined ? { matrix, source } : { matrix, source, columnNames: selected.map((j) => names[j] as string) };
+  return {
+    matrix,
+    source,
+    ...(names === undefined ? {} : { columnNames: selected.map((j) => names[j] as string) }),
+    ...(skipped.length === 0 ? {} : { skippedColumns: skipped }),
+  };
 }
 
 /** A number, NaN for a missing-value token, ±Infinity for inf/Inf/Infinity; undefined if not numeric. */

@@ -47,11 +47,7 @@ export async function readData(io: CliIo, path: string, options: ReadDataOptions
     }
     return { format, matrix: parseMatrixMarket(text, source), source };
   }
-  const table = parseCsv(text, {
-    source,
-    ...(options.columns === undefined ? {} : { columns: options.columns }),
-    onSkippedColumn: (name) => io.stderr(`em: note: ${source}: skipping non-numeric column ${JSON.stringify(name)} (choose columns with --columns).\n`),
-  });
+  const table = parseCsv(text, { source, ...(options.columns === undefined ? {} : { columns: options.columns }) });
   return { format, table };
 }
 

@@ -5,6 +5,8 @@ export interface NumericTable {
   readonly matrix: DenseMatrix;
   /** Column names from a CSV header; undefined when the file has none. */
   readonly columnNames?: readonly string[];
+  /** Columns left out because they are not numeric (labels such as iris's Species). */
+  readonly skippedColumns?: readonly string[];
   /** File the table came from (for messages). */
   readonly source: string;
 }

@@ -1,0 +1,97 @@
+import { InvalidDataError } from '@em/core';
+import { selectGaussianMixture } from '@em/gaussian-mixture';
+import type { Command } from '../framework/command.js';
+import { dataOptions } from '../framework/fit-report.js';
+import { formatNumber, formatTable, toJsonText } from '../framework/format.js';
+import { readDenseData } from '../io/read-data.js';
+import { COVARIANCE_TYPE_NAMES, type CovarianceTypeName } from '../models/gaussian-mixture-init.js';
+import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
+
+/** `em select gmm`: fits a grid of K × covariance types and reports the BIC/AIC table and the winner. */
+export const selectGaussianMixtureCommand: Command = {
+  path: ['select', 'gmm'],
+  summary: 'Choose the number of components and covariance type of a Gaussian mixture by BIC.',
+  description:
+    'Fits every combination of --components and --covariance and ranks them by BIC (lower is better).\n' +
+    'With --json: { "table": [{ components, covarianceType, logLikelihood, bic, aic }, …], "best": { …the same, params } }.',
+  options: {
+    ...dataOptions,
+    components: { type: 'value', valueName: 'LIST', description: 'Component counts: "K", "A..B" or "A,B,C".', defaultText: '1..6' },
+    covariance: { type: 'value', valueName: 'TYPES', description: 'all, or a comma-separated list of full, tied, diagonal, spherical.', defaultText: 'all' },
+    'n-init': { type: 'value', valueName: 'M', description: 'Restarts per model; the best is kept.', defaultText: '1' },
+    seed: { type: 'value', valueName: 'S', description: 'Seed of the random generator.', defaultText: '0' },
+    'max-iter': { type: 'value', valueName: 'N', description: 'Maximum EM iterations per fit.', defaultText: '100' },
+    tol: { type: 'value', valueName: 'T', description: 'Convergence tolerance per observation.', defaultText: '0.001' },
+    'reg-covar': { type: 'value', valueName: 'R', description: 'Covariance floor (as scikit-learn reg_covar).', defaultText: '1e-6' },
+    json: { type: 'flag', description: 'Print one JSON object on stdout.' },
+    quiet: { type: 'flag', description: 'No progress on stderr.' },
+  },
+  examples: ['select gmm --data data/iris.csv --components 1..6 --covariance all --n-init 3 --seed 1', 'select gmm --data data/faithful.csv --components 1..4 --covariance full,diagonal --json'],
+  async run({ options, io }) {
+    const components = options.integerList('components', { min: 1, maxCount: 100 }) ?? [1, 2, 3, 4, 5, 6];
+    const covarianceTypes = parseCovarianceTypes(options.string('covariance') ?? 'all', (problem) => options.error('covariance', problem));
+    const nInit = options.integer('n-init', { min: 1, max: 10_000 }, 1);
+    const seed = options.integer('seed', { min: 0, max: 2 ** 32 - 1 }, 0);
+    const maxIterations = options.integer('max-iter', { min: 0, max: 1_000_000 }, 100);
+    const tolerance = options.number('tol', { min: 0 }, 1e-3);
+    const regCovar = options.number('reg-covar', { min: 0 }, 1e-6);
+    const json = options.flag('json');
+    const columns = options.string('columns');
+    const table = await readDenseData(io, options.requiredString('data'), columns === undefined ? {} : { columns });
+    const { rows, cols } = table.matrix;
+    if (rows === 0 || cols === 0) throw new InvalidDataError(`${table.source} holds no data (${rows}×${cols}).`, 'Pass a file with at least one row of numbers.');
+    const largest = Math.max(...components);
+    if (largest > rows) {
+      throw new InvalidDataError(`--components reaches ${largest}, more than the ${rows} rows of ${table.source}.`, 'Use component counts of at most the number of observations.', { components: largest, rows });
+    }
+
+    if (!json && !options.flag('quiet')) {
+      io.stderr(`em select gmm: fitting ${components.length * covarianceTypes.length} models (${components.length} component counts × ${covarianceTypes.length} covariance types, ${nInit} restart${nInit === 1 ? '' : 's'} each)…\n`);
+    }
+    const selection = selectGaussianMixture({
+      data: table.matrix,
+      components,
+      covarianceTypes,
+      nInit,
+      seed,
+      modelOptions: { maxIterations, tolerance, regCovar },
+    });
+    const tableRows = selection.table.map((row) => ({
+      components: row.components,
+      covarianceType: row.covarianceType,
+      logLikelihood: row.logLikelihood,
+      bic: row.bic,
+      aic: row.aic,
+      ...(row.error === undefined ? {} : { error: row.error }),
+    }));
+    const best = selection.best;
+    const bestParams: GaussianMixtureParams = selection.model.parameters;
+    if (json) {
+      io.stdout(`${toJsonText({ table: tableRows, best: { components: best.components, covarianceType: best.covarianceType, logLikelihood: best.logLikelihood, bic: best.bic, aic: best.aic, params: bestParams } })}\n`);
+      return 0;
+    }
+    const lines = [
+      `Gaussian mixture selection on ${table.source}: ${rows} observations × ${cols} columns (lower BIC/AIC is better)`,
+      '',
+      ...formatTable(
+        ['K', 'covariance', 'log-likelihood', 'BIC', 'AIC'],
+        tableRows.map((row) => [String(row.components), row.covarianceType, formatNumber(row.logLikelihood, 8), formatNumber(row.bic, 8), formatNumber(row.aic, 8)]),
+      ),
+      '',
+      `best by BIC: K = ${best.components}, ${best.covarianceType} covariance (BIC ${formatNumber(best.bic, 8)}, log-likelihood ${formatNumber(best.logLikelihood, 8)})`,
+      ...describeGaussianMixture(bestParams, table),
+    ];
+    io.stdout(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};
+
+function parseCovarianceTypes(text: string, error: (problem: string) => Error): CovarianceTypeName[] {
+  if (text === 'all') return [...COVARIANCE_TYPE_NAMES];
+  const out: CovarianceTypeName[] = [];
+  for (const item of text.split(',').map((part) => part.trim())) {
+    if (!(COVARIANCE_TYPE_NAMES as readonly string[]).includes(item)) throw error(`expects "all" or a list of ${COVARIANCE_TYPE_NAMES.join(', ')}; got "${text}"`);
+    if (!out.includes(item as CovarianceTypeName)) out.push(item as CovarianceTypeName);
+  }
+  return out;
+}

@@ -1,0 +1,26 @@
+import { InvalidDataError } from '@em/core';
+import { GaussianMixture } from '@em/gaussian-mixture';
+import type { ModelHandler } from '../framework/command.js';
+import { readDenseData } from '../io/read-data.js';
+
+/** Lets `em predict` apply models saved by `em fit gmm --out`. */
+export const gaussianMixtureHandler: ModelHandler = {
+  kind: 'gaussian-mixture',
+  description: 'Gaussian mixture (em fit gmm): labels are component indices.',
+  async predict({ model, options, io, probabilities }) {
+    const mixture = GaussianMixture.fromJSON(model);
+    const columns = options.string('columns');
+    const table = await readDenseData(io, options.requiredString('data'), columns === undefined ? {} : { columns });
+    const dimension = (mixture.parameters.means[0] ?? []).length;
+    if (table.matrix.cols !== dimension) {
+      throw new InvalidDataError(
+        `${table.source} has ${table.matrix.cols} columns but the model was fitted on D = ${dimension}.`,
+        'Pass data with the same columns as when fitting (choose them with --columns).',
+        { columns: table.matrix.cols, dimension },
+      );
+    }
+    const labels = Array.from(mixture.predict(table.matrix));
+    if (!probabilities) return { labels };
+    return { labels, probabilities: mixture.predictProba(table.matrix).map((row) => Array.from(row)) };
+  },
+};

@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectOneLineFailure, faithfulCsv, packageRoot, spawnEm } from './helpers.js';
+
+// End-to-end: the published entry point (bin/em.mjs → dist/) as a child process.
+// turbo builds before testing; run `pnpm --filter @em/cli build` first when invoking vitest directly.
+const built = existsSync(join(packageRoot, 'dist', 'index.js'));
+
+describe.runIf(built)('bin/em.mjs', () => {
+  it('fits with --json: stdout is exactly one JSON object, exit code 0', async () => {
+    const result = await spawnEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--max-iter', '3', '--tol', '0', '--json']);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as { kind: string; history: number[]; iterations: number };
+    expect(output.kind).toBe('gaussian-mixture');
+    expect(output.history).toHaveLength(4);
+    expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
+  });
+
+  it('prints help on stdout', async () => {
+    const result = await spawnEm(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('fit gmm');
+    expect(result.stdout).toContain('select gmm');
+    expect(result.stdout).toContain('predict');
+  });
+
+  it('reports a missing file on one stderr line with exit code 1, and a bad flag with exit code 2', async () => {
+    expectOneLineFailure(await spawnEm(['fit', 'gmm', '--data', 'nope.csv', '--components', '2']), /^em: error: Cannot read --data file "nope\.csv"/, 1);
+    expectOneLineFailure(await spawnEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--colour', 'red']), /unknown option --colour/, 2);
+  });
+});

@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createCapturedIo, main } from '../src/index.js';
+
+export const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const faithfulCsv = join(packageRoot, 'data', 'faithful.csv');
+export const irisCsv = join(packageRoot, 'data', 'iris.csv');
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `em` in-process with captured output; relative paths resolve against `cwd`. */
+export async function runEm(argv: readonly string[], cwd: string = packageRoot): Promise<CliResult> {
+  const io = createCapturedIo(cwd);
+  const code = await main(argv, io);
+  return { code, stdout: io.captured.stdout, stderr: io.captured.stderr };
+}
+
+/** Runs the built bin/em.mjs as a child process (needs `pnpm build` first; turbo runs it before test). */
+export function spawnEm(argv: readonly string[], cwd: string = packageRoot): Promise<CliResult> {
+  return new Promise((resolvePromise) => {
+    execFile(process.execPath, [join(packageRoot, 'bin', 'em.mjs'), ...argv], { cwd, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      resolvePromise({ code, stdout, stderr });
+    });
+  });
+}
+
+/** A fresh temporary directory holding the given files. */
+export function fixtureDirectory(files: Readonly<Record<string, string | Uint8Array>> = {}): string {
+  const directory = mkdtempSync(join(tmpdir(), 'em-cli-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(directory, name), content);
+  return directory;
+}
+
+/** Expects a failed run: non-zero exit, nothing on stdout, exactly one line on stderr. */
+export function expectOneLineFailure(result: CliResult, pattern: RegExp, code?: number): void {
+  const lines = result.stderr.trimEnd().split('\n');
+  if (result.code === 0 || result.stdout !== '' || lines.length !== 1 || !pattern.test(result.stderr) || (code !== undefined && result.code !== code)) {
+    throw new Error(`Expected one-line failure matching ${pattern}${code === undefined ? '' : ` with exit ${code}`}; got exit ${result.code}, stdout ${JSON.stringify(result.stdout)}, stderr ${JSON.stringify(result.stderr)}`);
+  }
+}

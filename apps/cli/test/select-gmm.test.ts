@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { expectOneLineFailure, faithfulCsv, fixtureDirectory, irisCsv, runEm } from './helpers.js';
+
+interface Row {
+  components: number;
+  covarianceType: string;
+  logLikelihood: number;
+  bic: number;
+  aic: number;
+}
+
+describe('em select gmm', () => {
+  it('--json gives the whole table and the row with the lowest BIC as best, with its parameters', async () => {
+    const result = await runEm(['select', 'gmm', '--data', faithfulCsv, '--components', '1..3', '--covariance', 'all', '--seed', '1', '--json']);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as { table: Row[]; best: Row & { params: { weights: number[]; means: number[][]; covarianceType: string } } };
+    expect(output.table).toHaveLength(12);
+    const combos = new Set(output.table.map((row) => `${row.components}/${row.covarianceType}`));
+    expect(combos.size).toBe(12);
+    for (const row of output.table) expect(Object.keys(row).sort()).toEqual(['aic', 'bic', 'components', 'covarianceType', 'logLikelihood']);
+    const lowest = Math.min(...output.table.map((row) => row.bic));
+    expect(output.best.bic).toBe(lowest);
+    expect(output.best.params.weights).toHaveLength(output.best.components);
+    expect(output.best.params.covarianceType).toBe(output.best.covarianceType);
+    // Old Faithful is bimodal: one component is clearly worse than the best.
+    const single = output.table.find((row) => row.components === 1 && row.covarianceType === 'full') as Row;
+    expect(output.best.bic).toBeLessThan(single.bic);
+  });
+
+  it('prints a readable table and the winner, skipping the label column of iris', async () => {
+    const result = await runEm(['select', 'gmm', '--data', irisCsv, '--components', '2,3', '--covariance', 'full,diagonal', '--seed', '1']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/K\s+covariance\s+log-likelihood\s+BIC\s+AIC/);
+    expect(result.stdout).toMatch(/best by BIC: K = [23], (full|diagonal) covariance/);
+    expect(result.stdout).toContain('(skipped non-numeric: Species)');
+  });
+
+  it('rejects bad grids', async () => {
+    expectOneLineFailure(await runEm(['select', 'gmm', '--data', faithfulCsv, '--components', '3..1']), /--components expects integers ≥ 1/, 2);
+    expectOneLineFailure(await runEm(['select', 'gmm', '--data', faithfulCsv, '--covariance', 'full,round']), /--covariance expects "all" or a list/, 2);
+    const directory = fixtureDirectory({ 'two.csv': '1,2\n3,4\n' });
+    expectOneLineFailure(await runEm(['select', 'gmm', '--data', 'two.csv', '--components', '1..3'], directory), /--components reaches 3, more than the 2 rows of two\.csv/, 1);
+  });
+});
