@@ -135,13 +135,15 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
   private maximizeWeights(sums: Float64Array, previous: Float64Array, context: MStepContext): Float64Array {
     const k = this.k;
     const a = this.weightConcentration - 1;
+    // Incremental EM subtracts old chunk statistics, so a vanishing sum can come out as −1e-98:
+    // clamp that round-off at 0 (a negative weight would make the log-likelihood NaN).
     let total = 0;
-    for (let j = 0; j < k; j++) total += sums[j] as number;
+    for (let j = 0; j < k; j++) total += Math.max(0, sums[j] as number);
     const denominator = total + k * a;
     if (!(denominator > 0)) return previous; // no mass at all (empty chunk): nothing to learn
     const weights = new Float64Array(k);
     for (let j = 0; j < k; j++) {
-      weights[j] = ((sums[j] as number) + a) / denominator;
+      weights[j] = (Math.max(0, sums[j] as number) + a) / denominator;
       if ((sums[j] as number) <= VANISHING_WEIGHT * total && a === 0) {
         context.report({
           type: 'degenerate-component',
