@@ -6,10 +6,10 @@ import { categoricalOptionsFromConfig } from './model-from-config.js';
 import { splitSettings, weightsFromPlain } from './plain-parameters.js';
 
 /** Latent-class parameters as plain arrays: weights [K], probabilities [K][J][M_j]. */
-export interface LatentClassParameters {
+export type LatentClassParameters = {
   readonly weights: number[];
   readonly probabilities: number[][][];
-}
+};
 
 export type CategoricalMixtureOptions = CategoricalModelOptions & FitSettings;
 

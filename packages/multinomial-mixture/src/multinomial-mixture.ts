@@ -15,10 +15,10 @@ import {
 import { splitSettings, weightsFromPlain } from './plain-parameters.js';
 
 /** Mixture parameters as plain arrays: weights [K] and probabilities [K][V] (rows sum to 1). */
-export interface ProbabilityTableParameters {
+export type ProbabilityTableParameters = {
   readonly weights: number[];
   readonly probabilities: number[][];
-}
+};
 
 /** Input shape of user-given parameters (any array-likes). */
 export interface ProbabilityTableInput {
