@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetById, observationsOf } from '../src/datasets.js';
 import { createDemoMixture, type CovarianceType, type InitializationMethod } from '../src/model/demo-mixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium; EM_CHROMIUM points elsewhere (e.g. another distribution's binary). */
+const CHROMIUM = process.env['EM_CHROMIUM'] ?? '/usr/bin/chromium';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const distDirectory = resolve(here, '../dist');
 const resultsDirectory = resolve(here, '../test-results');
@@ -58,7 +59,7 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), or set EM_SKIP_BROWSER=1 to skip this test.`);
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) or set EM_CHROMIUM to a Chromium binary, or set EM_SKIP_BROWSER=1 to skip this test.`);
     }
     if (!existsSync(join(distDirectory, 'index.html'))) {
       throw new Error(`${distDirectory}/index.html is missing: run \`pnpm --filter @em/demo build\` (the test script does it first).`);
