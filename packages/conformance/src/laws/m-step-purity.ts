@@ -19,6 +19,7 @@ export function checkMStepPurity<P, D, S extends Statistics>(
   const dataCopy = deepClone(data);
   const events: FitEvent[] = [];
   let parameters = testCase.parameters;
+  const earlier: Array<{ readonly what: string; readonly value: unknown; readonly copy: unknown }> = [];
   for (let t = 1; t <= Math.min(3, settings.iterations); t++) {
     const previous = parameters;
     const previousCopy = deepClone(previous);
@@ -29,9 +30,11 @@ export function checkMStepPurity<P, D, S extends Statistics>(
     };
     unchanged(`eStep at iteration ${t - 1}`, previous, previousCopy, 'parameters');
     unchanged(`eStep at iteration ${t - 1}`, data, dataCopy, 'data');
+    const resultCopy = deepClone(result);
     const again = call(`eStep at iteration ${t - 1} (repeated)`, () => model.eStep(previous, data));
-    const eDifference = firstDifference(again, result, 'eStep result');
+    const eDifference = firstDifference(again, resultCopy, 'eStep result');
     if (eDifference !== undefined) violation(`eStep is not deterministic: the same call twice differs at ${eDifference}.`);
+    earlier.push({ what: `the E-step result of iteration ${t - 1}`, value: result, copy: resultCopy });
 
     const statisticsCopy = deepClone(result.statistics);
     const output = call(`mStep at iteration ${t}`, () => model.mStep(result.statistics, previous, recordingContext(t, events)));
@@ -48,8 +51,13 @@ export function checkMStepPurity<P, D, S extends Statistics>(
     );
     const copyDifference = firstDifference(fromCopies, output, 'M-step output');
     if (copyDifference !== undefined) violation(`mStep gives a different output for an equal copy of its input (hidden state or identity-dependent logic): ${copyDifference}.`);
-    const outputChanged = firstDifference(output, outputCopy, 'M-step output');
-    if (outputChanged !== undefined) violation(`A later mStep call changed an earlier M-step output (shared mutable buffers): ${outputChanged}.`);
+    earlier.push({ what: `the M-step output of iteration ${t}`, value: output, copy: outputCopy });
     parameters = output;
+  }
+  // Later calls (other parameters, other statistics) must not change what earlier calls returned.
+  call('eStep at the last parameters', () => model.eStep(parameters, data));
+  for (const { what, value, copy } of earlier) {
+    const changed = firstDifference(value, copy, 'value');
+    if (changed !== undefined) violation(`Later eStep/mStep calls changed ${what} (results must be fresh values, not reused buffers): ${changed}.`);
   }
 }
