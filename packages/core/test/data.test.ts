@@ -204,18 +204,35 @@ describe('Sequences', () => {
     expect(total.message).toMatch(/sum to 2 but there are 3 observations/);
   });
 
-  it('split gives whole sequences, in order, covering everything, at most `parts` groups', () => {
+  it('split gives min(parts, count) groups of whole sequences, in order, covering everything', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 10 }), (lengths, parts) => {
         const total = lengths.reduce((s, v) => s + v, 0);
         const s = new Sequences(rowsOf(total), lengths);
         const groups = s.split(parts);
-        expect(groups.length).toBeGreaterThanOrEqual(1);
-        expect(groups.length).toBeLessThanOrEqual(Math.min(parts, lengths.length));
+        expect(groups.length).toBe(Math.min(parts, lengths.length));
+        // Balance: no group is longer than an equal share plus one sequence.
+        const longest = Math.max(...lengths);
+        for (const g of groups) expect(g.totalLength).toBeLessThanOrEqual(total / groups.length + longest);
         expect(groups.flatMap((g) => Array.from(g.lengths))).toEqual(lengths);
         expect(groups.flatMap((g) => Array.from(g.observations.data))).toEqual(Array.from(s.observations.data));
       }),
     );
+  });
+});
+
+describe('Sequences.split balance (regression: groups were lost when one sequence was long)', () => {
+  const rowsOf = (n: number) => DenseMatrix.fromArray(new Float64Array(n), n, 1);
+  it('keeps a long sequence in its own group', () => {
+    const lengths = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 100];
+    const groups = new Sequences(rowsOf(110), lengths).split(2);
+    expect(groups.map((g) => g.totalLength)).toEqual([10, 100]);
+  });
+  it('spreads equal sequences evenly', () => {
+    const groups = new Sequences(rowsOf(10), new Array<number>(10).fill(1)).split(3);
+    const sizes = groups.map((g) => g.count);
+    expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(10);
   });
 });
 

@@ -70,18 +70,33 @@ export class Sequences<X extends RowSliceable<X>> {
   }
 
   /**
-   * Splits into at most `parts` groups of whole sequences with roughly equal total length.
+   * Splits into min(parts, count) groups of whole sequences, in order, with roughly equal total
+   * length: each group aims at (rows left) / (groups left), and a sequence that would overshoot
+   * that target by more than stopping short undershoots it starts the next group.
    */
   split(parts: number): Sequences<X>[] {
     const n = this.count;
     const p = Math.max(1, Math.min(parts, n));
-    const target = this.totalLength / p;
+    const total = this.totalLength;
     const out: Sequences<X>[] = [];
     let start = 0;
-    for (let s = 0; s < n && out.length < p - 1; s++) {
-      if ((this.offsets[s + 1] as number) - (this.offsets[start] as number) >= target) {
-        out.push(this.slice(start, s + 1));
-        start = s + 1;
+    let s = 0;
+    // Each pass either moves s forward or closes a group, so this ends within 2n passes.
+    while (s < n && out.length < p - 1) {
+      const first = this.offsets[start] as number;
+      const target = (total - first) / (p - out.length);
+      const before = (this.offsets[s] as number) - first;
+      const after = (this.offsets[s + 1] as number) - first;
+      if (s > start && after - target > target - before) {
+        out.push(this.slice(start, s));
+        start = s;
+        continue;
+      }
+      s++;
+      // Close when the target is reached, or when the sequences left are just enough for one per group left.
+      if (after >= target || n - s <= p - out.length - 1) {
+        out.push(this.slice(start, s));
+        start = s;
       }
     }
     if (start < n) out.push(this.slice(start, n));
