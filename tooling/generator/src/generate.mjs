@@ -50,7 +50,7 @@ export function renderPackage(name, options = {}) {
     { path: 'test/conformance.test.ts', content: conformanceTest(names, settings) },
     { path: `test/${names.familyFile}.test.ts`, content: familyTest(names, settings) },
     { path: 'test/types.test-d.ts', content: typeTest(names, settings) },
-    { path: 'bench/fit.bench.ts', content: benchmark(names, settings) },
+    { path: 'bench/bench.ts', content: benchmark(names, settings) },
   );
   return files;
 }

@@ -93,13 +93,17 @@ test('parameters and statistics keep their types through fitEm', () => {
  */
 export function benchmark(names, options) {
   const model = modelExpression(names, options);
-  return `${importLine(['DenseMatrix', 'fitEm', 'Random', ...model.coreImports], '@em/core')}
-import { bench, describe } from 'vitest';
+  return `// Speed of ${names.packageName} on seeded synthetic data: prints figures, asserts nothing (speed is
+// measured here, never in unit tests).
+//   pnpm --filter ${names.packageName} bench
+//   BENCH_ROWS=100000 BENCH_REPEATS=9 pnpm --filter ${names.packageName} bench
+// TODO(new-model): sizes typical of your users, and reference figures from other libraries.
+${importLine(['DenseMatrix', 'fitEm', 'Random', ...model.coreImports], '@em/core')}
 ${importLine(model.packageImports, '../src/index.js')}
 
-// Speed is measured here (\`pnpm --filter ${names.packageName} bench\`), never asserted in unit tests.
-// TODO(new-model): sizes and parameters typical of your model's users.
-const rows = 20_000;
+const rows = Number(process.env['BENCH_ROWS'] ?? 20_000);
+const repeats = Number(process.env['BENCH_REPEATS'] ?? 5);
+
 const model = ${model.build(3)};
 const truth = {
   weights: new Float64Array([0.2, 0.3, 0.5]),
@@ -109,13 +113,30 @@ const draws = model.sample(truth, rows, new Random(1));
 const data = { observations: DenseMatrix.fromArray(draws.observations, rows, draws.dimension) };
 const start = model.initialize(data, new Random(2));
 
-describe('${names.name}: ' + rows + ' rows × 4 columns, K = 3', () => {
-  bench('E-step (fused block pass)', () => {
-    model.eStep(start, data);
-  });
-  bench('fit, 20 iterations', () => {
-    fitEm(model, data, { initialParameters: start, maxIterations: 20, tolerance: 0 });
-  });
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function time(label: string, run: () => void): void {
+  const seconds: number[] = [];
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const started = performance.now();
+    run();
+    seconds.push((performance.now() - started) / 1000);
+  }
+  console.log(\`  \${label.padEnd(34)} \${median(seconds).toFixed(4)} s (median of \${repeats})\`);
+}
+
+console.log(\`${names.packageName}: \${rows} rows × 4 columns, K = 3\`);
+time('E-step (fused block pass)', () => {
+  model.eStep(start, data);
 });
+time('fit, 20 iterations', () => {
+  fitEm(model, data, { initialParameters: start, maxIterations: 20, tolerance: 0 });
+});
+const result = fitEm(model, data, { initialParameters: start, maxIterations: 20, tolerance: 0 });
+console.log(\`  \${'seconds per iteration (fit monitor)'.padEnd(34)} \${result.secondsPerIteration.toFixed(4)} s\`);
 `;
 }

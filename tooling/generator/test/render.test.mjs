@@ -45,7 +45,7 @@ describe('renderPackage (full model)', () => {
       'test/conformance.test.ts',
       'test/poisson-family.test.ts',
       'test/types.test-d.ts',
-      'bench/fit.bench.ts',
+      'bench/bench.ts',
     ]);
   });
 
@@ -63,6 +63,7 @@ describe('renderPackage (full model)', () => {
     expect(Object.keys(manifest.exports['.'])[0]).toBe('@em/source');
     expect(Object.keys(manifest.scripts).sort()).toEqual(['bench', 'build', 'lint', 'package-check', 'test', 'typecheck']);
     expect(manifest.scripts['package-check']).toContain('publint --strict');
+    expect(manifest.scripts.bench).toBe('node --conditions=@em/source --import tsx bench/bench.ts');
     expect(manifest.dependencies).toEqual({ '@em/core': 'workspace:^' });
     expect(manifest.devDependencies['@em/conformance']).toBe('workspace:*');
   });

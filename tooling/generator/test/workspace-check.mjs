@@ -22,12 +22,11 @@ export function writeScratchPackage(name, options, suffix) {
 }
 
 /**
- * Type errors of every .ts file of the given scratch packages, compiled together in one program
- * under the repository's strict base config (one program: core's sources are checked once).
- * Each scratch package's own tsconfig.json (which needs the workspace link to @em/tsconfig) is
- * replaced by one extending the shared scratch config, which vite's transform also reads.
+ * Writes the scratch tsconfig (strict base config, @em/* mapped to their sources with `paths`) and
+ * points each scratch package's tsconfig.json at it, replacing the generated one-line file (which
+ * needs the workspace link to @em/tsconfig). vite's transform and tsx read these files too.
  */
-export function typeErrors(directories) {
+export function writeScratchTsconfig(directories) {
   const source = (pkg, entry) => [join(REPOSITORY_ROOT, 'packages', pkg, 'src', `${entry}.ts`)];
   const config = {
     extends: join(REPOSITORY_ROOT, 'tsconfig.base.json'),
@@ -46,16 +45,23 @@ export function typeErrors(directories) {
   const configPath = join(GENERATED_ROOT, 'tsconfig.json');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
   for (const directory of directories) writeFileSync(join(directory, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json' }));
+  return configPath;
+}
+
+/**
+ * Type errors of every .ts file of the given scratch packages, compiled together in one program
+ * (core's sources are checked once). Call writeScratchTsconfig first.
+ */
+export function typeErrors(directories) {
+  const configPath = join(GENERATED_ROOT, 'tsconfig.json');
   const read = ts.readConfigFile(configPath, ts.sys.readFile);
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, GENERATED_ROOT, undefined, configPath);
   const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
   // Only the generated files are under test (a concurrent edit elsewhere must not fail this check).
-  const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].filter(
-    (diagnostic) => diagnostic.file === undefined || directories.some((directory) => diagnostic.file.fileName.startsWith(`${directory}/`)),
-  );
-  const files = program.getRootFileNames().filter((file) => directories.some((directory) => file.startsWith(`${directory}/`)));
+  const inScratch = (file) => directories.some((directory) => file.startsWith(`${directory}/`));
+  const diagnostics = [...parsed.errors, ...ts.getPreEmitDiagnostics(program)].filter((diagnostic) => diagnostic.file === undefined || inScratch(diagnostic.file.fileName));
   return {
-    files,
+    files: program.getRootFileNames().filter(inScratch),
     errors: diagnostics.map((diagnostic) => {
       const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
       if (diagnostic.file === undefined || diagnostic.start === undefined) return text;

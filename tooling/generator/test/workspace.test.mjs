@@ -9,7 +9,7 @@ import { ESLint } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
 import sharedLintConfig from '@em/eslint-config';
 import { REPOSITORY_ROOT } from '../src/generate.mjs';
-import { GENERATED_ROOT, typeErrors, writeScratchPackage, writeScratchVitestConfig } from './workspace-check.mjs';
+import { GENERATED_ROOT, typeErrors, writeScratchPackage, writeScratchTsconfig, writeScratchVitestConfig } from './workspace-check.mjs';
 
 const VITEST = join(REPOSITORY_ROOT, 'node_modules', 'vitest', 'vitest.mjs');
 const NAME = 'scratch-exponential-mixture';
@@ -18,6 +18,7 @@ const variants = [
   { label: 'full model', familyOnly: false, directory: writeScratchPackage(NAME, { familyOnly: false }, 'full') },
   { label: 'family only', familyOnly: true, directory: writeScratchPackage(NAME, { familyOnly: true }, 'family') },
 ];
+writeScratchTsconfig(variants.map((variant) => variant.directory));
 
 afterAll(() => {
   rmSync(GENERATED_ROOT, { recursive: true, force: true });
@@ -45,6 +46,18 @@ describe('generated packages in the workspace', () => {
     const messages = results.flatMap((result) => result.messages.map((message) => `${result.filePath}:${message.line} ${message.ruleId ?? ''} ${message.message}`));
     expect(results.length).toBeGreaterThan(4);
     expect(messages).toEqual([]);
+  });
+
+  it('run their benchmark, which prints figures (full model)', () => {
+    const [full] = variants; // tsx resolves @em/* through the scratch tsconfig's paths
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'bench/bench.ts'], {
+      cwd: full.directory,
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_ROWS: '500', BENCH_REPEATS: '1' },
+    });
+    expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+    expect(result.stdout).toMatch(/E-step \(fused block pass\)\s+\d+\.\d{4} s/);
+    expect(result.stdout).toMatch(/fit, 20 iterations\s+\d+\.\d{4} s/);
   });
 
   it.each(variants)('pass their own unit and conformance tests as generated ($label)', ({ directory }) => {
