@@ -195,15 +195,15 @@ export class HiddenMarkovModel<C = unknown> {
   }
 
   private initialParameters(): HmmParameters<C> {
-    const init = this.options.init;
-    if (init?.startProbabilities === undefined || init.transitionMatrix === undefined || init.emissions === undefined) {
+    const given = this.model.givenParameters();
+    if (given === undefined) {
       throw new InvalidOptionsError(
         'maxIterations 0 evaluates given parameters, but init does not give all of startProbabilities, transitionMatrix and emissions.',
         'Pass complete initial parameters in init, or use maxIterations ≥ 1.',
         { option: 'maxIterations' },
       );
     }
-    return this.model.initialize(new Sequences(DenseMatrix.from([0])), new Random(0)); // every value is given: no data is read
+    return given;
   }
 
   /** The fitted parameters (throws before `fit`). */

@@ -435,6 +435,13 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     return new Sequences(share.call(this.family, data.observations), data.lengths);
   }
 
+  /** The initial values given in the options, when all three groups are given (else undefined). */
+  givenParameters(): HmmParameters<C> | undefined {
+    const initial = this.options.initialValues;
+    if (initial?.startProbabilities === undefined || initial.transitionMatrix === undefined || initial.emissions === undefined) return undefined;
+    return { startProbabilities: initial.startProbabilities, transitionMatrix: initial.transitionMatrix, emissions: initial.emissions };
+  }
+
   initialize(data: Sequences<X>, random: Random): HmmParameters<C> {
     const k = this.k;
     const initial = this.options.initialValues;

@@ -1,6 +1,8 @@
 import type { Command, ModelHandler, Registry } from '../framework/command.js';
 import { gaussianMixtureHandler } from '../models/gaussian-mixture-handler.js';
+import { decodeCommand } from './decode.js';
 import { fitGaussianMixtureCommand } from './fit-gmm.js';
+import { fitHmmCommand } from './fit-hmm.js';
 import { multinomialMixtureCommands, multinomialMixtureHandlers } from './fit-multinomial.js';
 import { predictCommand } from './predict.js';
 import { selectGaussianMixtureCommand } from './select-gmm.js';
@@ -18,6 +20,8 @@ export const commands: readonly Command[] = [
   selectGaussianMixtureCommand,
   ...multinomialMixtureCommands,
   predictCommand,
+  fitHmmCommand,
+  decodeCommand,
 ];
 
 export const modelHandlers: readonly ModelHandler[] = [

@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { HiddenMarkovModel } from '@em/hmm';
+import { describe, expect, it } from 'vitest';
+import { expectOneLineFailure, fixtureDirectory, runEm } from './helpers.js';
+
+interface HmmJson {
+  kind: string;
+  params: { startProbabilities: number[]; transitionMatrix: number[][]; emission: { type: string; probabilities?: number[][]; means?: number[][]; covariances?: unknown; covarianceType?: string } };
+  logLikelihood: number;
+  history: number[];
+  iterations: number;
+  converged: boolean;
+  stopReason: string;
+  secondsPerIteration: number | null;
+  bic: number;
+  aic: number;
+}
+
+const casino = new HiddenMarkovModel(
+  { states: 2, emission: { type: 'categorical', symbols: 6 } },
+  {
+    startProbabilities: Float64Array.from([0.5, 0.5]),
+    transitionMatrix: Float64Array.from([0.95, 0.05, 0.1, 0.9]),
+    emissions: { probabilities: Float64Array.from([1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 0.1, 0.1, 0.1, 0.1, 0.1, 0.5]), categories: [6], components: 2 },
+  },
+);
+const rolls = Array.from(casino.sample(600, { seed: 1 }).observations.data);
+const initDocument = {
+  startProbabilities: [0.5, 0.5],
+  transitionMatrix: [
+    [0.9, 0.1],
+    [0.1, 0.9],
+  ],
+  emission: { type: 'categorical', probabilities: [[0.2, 0.2, 0.2, 0.2, 0.1, 0.1], [0.1, 0.1, 0.1, 0.1, 0.2, 0.4]] },
+};
+const gaussianRows = Array.from({ length: 120 }, (_, i) => {
+  const high = Math.floor(i / 20) % 2 === 1;
+  return [(high ? 4 : 0) + Math.sin(i * 1.7), (high ? -2 : 1) + Math.cos(i * 2.3) * 0.5];
+});
+
+function files() {
+  return fixtureDirectory({
+    'rolls.csv': `roll\n${rolls.join('\n')}\n`,
+    'lengths.csv': '200\n100\n300\n',
+    'bad-lengths.csv': '200\n100\n',
+    'init.json': JSON.stringify(initDocument),
+    'gauss.csv': `a,b\n${gaussianRows.map((r) => r.join(',')).join('\n')}\n`,
+    'gauss-init.json': JSON.stringify({
+      startProbabilities: [0.5, 0.5],
+      transitionMatrix: [
+        [0.9, 0.1],
+        [0.1, 0.9],
+      ],
+      emission: { type: 'gaussian', covarianceType: 'diagonal', means: [[0, 1], [4, -2]], covariances: [[1, 1], [1, 1]] },
+    }),
+    'wrong-dimension.json': JSON.stringify({ emission: { type: 'gaussian', covarianceType: 'diagonal', means: [[0, 1, 2], [4, -2, 0]], covariances: [[1, 1, 1], [1, 1, 1]] } }),
+  });
+}
+
+async function fitJson(cwd: string, ...argv: string[]): Promise<HmmJson> {
+  const result = await runEm(['fit', 'hmm', ...argv, '--json'], cwd);
+  if (result.code !== 0) throw new Error(`em fit hmm failed: ${result.stderr}`);
+  return JSON.parse(result.stdout) as HmmJson;
+}
+
+describe('em fit hmm', () => {
+  it('categorical: one JSON object with params in the --init shape; history has n + 1 entries', async () => {
+    const dir = files();
+    const fit = await fitJson(dir, '--data', 'rolls.csv', '--lengths', 'lengths.csv', '--states', '2', '--emission', 'categorical', '--seed', '2', '--n-init', '2');
+    expect(fit.kind).toBe('hmm');
+    expect(fit.params.emission.type).toBe('categorical');
+    expect(fit.params.emission.probabilities).toHaveLength(2);
+    expect(fit.params.emission.probabilities?.[0]).toHaveLength(6);
+    expect(fit.params.transitionMatrix.map((row) => row.reduce((a, b) => a + b, 0))).toEqual([expect.closeTo(1, 12), expect.closeTo(1, 12)]);
+    expect(fit.history).toHaveLength(fit.iterations + 1);
+    for (let i = 1; i < fit.history.length; i++) expect(fit.history[i] as number).toBeGreaterThanOrEqual((fit.history[i - 1] as number) - 1e-9 * Math.abs(fit.history[i - 1] as number));
+    expect(fit.bic).toBeGreaterThan(fit.aic);
+  });
+
+  it('--max-iter 0 evaluates --init (history of one entry) and --out saves it for em decode', async () => {
+    const dir = files();
+    const fit = await fitJson(dir, '--data', 'rolls.csv', '--states', '2', '--emission', 'categorical', '--init', 'init.json', '--max-iter', '0', '--out', 'model.json');
+    expect(fit.history).toHaveLength(1);
+    expect(fit.iterations).toBe(0);
+    expect(fit.params).toEqual(initDocument);
+    const saved = HiddenMarkovModel.fromJSON((await import('node:fs')).readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(saved.score(rolls)).toBeCloseTo(fit.logLikelihood, 9);
+    const decoded = await runEm(['decode', '--model', 'model.json', '--data', 'rolls.csv', '--json'], dir);
+    expect(decoded.code).toBe(0);
+    const single = JSON.parse(decoded.stdout) as { states: number[]; logProbability: number };
+    expect(single.states).toHaveLength(600);
+    expect(single.logProbability).toBeLessThanOrEqual(fit.logLikelihood);
+    const several = JSON.parse((await runEm(['decode', '--model', 'model.json', '--data', 'rolls.csv', '--lengths', 'lengths.csv', '--algorithm', 'map', '--json'], dir)).stdout) as Array<{
+      states: number[];
+      logProbability: number;
+    }>;
+    expect(several.map((s) => s.states.length)).toEqual([200, 100, 300]);
+    const text = await runEm(['decode', '--model', 'model.json', '--data', 'rolls.csv'], dir);
+    expect(text.stdout).toMatch(/^sequence: 600 steps, log p\(x, path\) = /);
+  });
+
+  it('gaussian: --init with diagonal covariances; --prior none; text summary', async () => {
+    const dir = files();
+    const fit = await fitJson(dir, '--data', 'gauss.csv', '--states', '2', '--emission', 'gaussian', '--covariance', 'diagonal', '--init', 'gauss-init.json', '--prior', 'none', '--max-iter', '5', '--tol', '0');
+    expect(fit.iterations).toBe(5);
+    expect(fit.params.emission.covarianceType).toBe('diagonal');
+    expect(fit.params.emission.means).toHaveLength(2);
+    expect(fit.params.emission.covariances).toHaveLength(2);
+    const text = await runEm(['fit', 'hmm', '--data', 'gauss.csv', '--states', '2', '--emission', 'gaussian', '--quiet'], dir);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Hidden Markov model: K = 2, gaussian emissions \(full covariance\)/);
+    const gmm = await fitJson(dir, '--data', 'gauss.csv', '--states', '2', '--emission', 'gmm', '--mixture-components', '2', '--covariance', 'diagonal', '--seed', '1', '--max-iter', '10');
+    expect(gmm.params.emission.type).toBe('gmm');
+    expect(gmm.params.emission.means).toHaveLength(2);
+  });
+
+  it('bad input fails with one line', async () => {
+    const dir = files();
+    expectOneLineFailure(await runEm(['fit', 'hmm', '--data', 'rolls.csv', '--lengths', 'bad-lengths.csv', '--states', '2', '--emission', 'categorical'], dir), /sums to 300 but the data has 600 rows/);
+    expectOneLineFailure(await runEm(['fit', 'hmm', '--data', 'gauss.csv', '--states', '2', '--emission', 'gaussian', '--covariance', 'diagonal', '--init', 'wrong-dimension.json'], dir), /D = 2/);
+    expectOneLineFailure(await runEm(['fit', 'hmm', '--data', 'rolls.csv', '--states', '2', '--emission', 'poisson'], dir), /--emission expects one of categorical\|gaussian\|gmm/, 2);
+    expectOneLineFailure(await runEm(['fit', 'hmm', '--data', 'rolls.csv', '--states', '2', '--emission', 'categorical', '--max-iter', '0'], dir), /--max-iter 0 evaluates the --init/, 2);
+    expectOneLineFailure(await runEm(['fit', 'hmm', '--data', 'rolls.csv', '--states', '2', '--emission', 'categorical', '--symbols', '3'], dir), /is not a category code/);
+  });
+});
