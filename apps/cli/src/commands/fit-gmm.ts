@@ -74,7 +74,7 @@ export const fitGaussianMixtureCommand: Command = {
     let summary: ReturnType<GaussianMixture['fit']>;
     try {
       summary = model.fit(table.matrix, {
-        onIteration: (info) => progress.update({ iteration: info.iteration, objective: info.objective, change: info.change, run: info.run, runs: init === undefined ? settings.nInit : 1 }),
+        onIteration: (info) => progress.update({ iteration: info.iteration, logLikelihood: info.logLikelihood, objective: info.objective, change: info.change, run: info.run, runs: init === undefined ? settings.nInit : 1 }),
       });
     } finally {
       progress.finish();

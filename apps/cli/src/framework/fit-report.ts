@@ -85,7 +85,7 @@ export function fitSummaryLines(report: FitReport, observations: number): string
     `log-likelihood  ${formatNumber(report.logLikelihood, 10)}  (${formatNumber(report.logLikelihood / observations, 6)} per observation, n = ${observations})`,
     `BIC             ${formatNumber(report.bic, 10)}`,
     `AIC             ${formatNumber(report.aic, 10)}`,
-    `iterations      ${report.iterations} (${report.converged ? 'converged' : 'not converged'}: ${report.stopReason}${seconds})`,
+    `iterations      ${report.iterations} (${report.converged ? 'converged' : `not converged, stopped by ${report.stopReason}`}${seconds})`,
   ];
 }
 

@@ -4,6 +4,9 @@ import { formatNumber } from './format.js';
 /** What a progress line shows after each EM iteration. */
 export interface ProgressUpdate {
   readonly iteration: number;
+  /** Log-likelihood at the current parameters. */
+  readonly logLikelihood: number;
+  /** Log-likelihood + log-prior (what EM never decreases). */
   readonly objective: number;
   /** objective − previous objective (NaN at iteration 0). */
   readonly change: number;
@@ -34,8 +37,8 @@ export function createProgress(io: CliIo, options: { enabled: boolean; label: st
   let drawn = false;
   const render = (info: ProgressUpdate): string => {
     const run = info.runs !== undefined && info.runs > 1 ? ` run ${(info.run ?? 0) + 1}/${info.runs}` : '';
-    const change = Number.isNaN(info.change) ? '' : `  change ${formatNumber(info.change, 3)}`;
-    return `${options.label}${run}: iteration ${info.iteration}  objective ${formatNumber(info.objective, 10)}${change}`;
+    const change = Number.isNaN(info.change) ? '' : `  objective change ${formatNumber(info.change, 3)}`;
+    return `${options.label}${run}: iteration ${info.iteration}  log-likelihood ${formatNumber(info.logLikelihood, 10)}${change}`;
   };
   const write = (line: string): void => {
     if (io.stderrIsTerminal) {
