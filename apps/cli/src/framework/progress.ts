@@ -4,8 +4,8 @@ import { formatNumber } from './format.js';
 /** What a progress line shows after each EM iteration. */
 export interface ProgressUpdate {
   readonly iteration: number;
-  /** Log-likelihood at the current parameters. */
-  readonly logLikelihood: number;
+  /** Log-likelihood at the current parameters (shown when given, else the objective). */
+  readonly logLikelihood?: number;
   /** Log-likelihood + log-prior (what EM never decreases). */
   readonly objective: number;
   /** objective − previous objective (NaN at iteration 0). */
@@ -38,7 +38,8 @@ export function createProgress(io: CliIo, options: { enabled: boolean; label: st
   const render = (info: ProgressUpdate): string => {
     const run = info.runs !== undefined && info.runs > 1 ? ` run ${(info.run ?? 0) + 1}/${info.runs}` : '';
     const change = Number.isNaN(info.change) ? '' : `  objective change ${formatNumber(info.change, 3)}`;
-    return `${options.label}${run}: iteration ${info.iteration}  log-likelihood ${formatNumber(info.logLikelihood, 10)}${change}`;
+    const value = info.logLikelihood === undefined ? `objective ${formatNumber(info.objective, 10)}` : `log-likelihood ${formatNumber(info.logLikelihood, 10)}`;
+    return `${options.label}${run}: iteration ${info.iteration}  ${value}${change}`;
   };
   const write = (line: string): void => {
     if (io.stderrIsTerminal) {
