@@ -11,11 +11,21 @@ export interface ReplayTarget {
 
 const MAX_COUNTEREXAMPLE = 1500;
 
+/** vitest's -t takes a regular expression: test names such as "mixture (full, prior + weights)" need escaping. */
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Single-quoted for POSIX shells (nothing inside is expanded). */
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 /** The shell line that replays a failing run (seed + shrink path), for one test when the name is known. */
 export function replayLine(seed: number, path: string | null, target: ReplayTarget = {}): string {
   const environment = `EM_CONFORMANCE_SEED=${seed}${path === null ? '' : ` EM_CONFORMANCE_PATH="${path}"`}`;
   const file = target.testFile === undefined ? '' : ` ${target.testFile}`;
-  const name = target.testName === undefined ? '' : ` -t "${target.testName}"`;
+  const name = target.testName === undefined ? '' : ` -t ${shellQuote(escapeRegExp(target.testName))}`;
   return `${environment} pnpm test${file}${name}`;
 }
 

@@ -35,6 +35,18 @@ describe('seeds, runs and replay', () => {
     expect(fc.stringify(replayed?.details?.counterexample)).toBe(fc.stringify(outcome?.details?.counterexample));
   });
 
+  it('prints a replay line whose -t filter is an escaped, single-quoted regular expression', () => {
+    const testName = "gaussian mixture (full, prior + sample weights) EM conformance m-step-maximizes-q";
+    const line = replayLine(5, '1:2', { testFile: 'test/conformance.test.ts', testName });
+    expect(line).toBe(
+      "EM_CONFORMANCE_SEED=5 EM_CONFORMANCE_PATH=\"1:2\" pnpm test test/conformance.test.ts -t 'gaussian mixture \\(full, prior \\+ sample weights\\) EM conformance m-step-maximizes-q'",
+    );
+    const pattern = /-t '(.*)'$/.exec(line)?.[1] ?? '';
+    expect(new RegExp(pattern).test(`${testName}: the law's description`)).toBe(true);
+    expect(replayLine(5, null)).toBe('EM_CONFORMANCE_SEED=5 pnpm test');
+    expect(replayLine(5, null, { testName: "it's" })).toBe("EM_CONFORMANCE_SEED=5 pnpm test -t 'it'\\''s'");
+  });
+
   it('takes runs and seed from the environment over the options, and defaults to 20 runs', () => {
     expect(resolveSettings({ ...base, seed: 3 }, {}).runs).toBe(DEFAULT_RUNS);
     expect(resolveSettings({ ...base, seed: 3 }, {}).seed).toBe(3);
