@@ -86,6 +86,16 @@ describe('DenseMatrix', () => {
     expect(m.sliceRows(2, 2).rows).toBe(0);
   });
 
+  it('sliceRows rejects ranges outside the matrix (typed-array views would clamp silently)', () => {
+    const m = DenseMatrix.from([[1], [2], [3]]);
+    expect(() => m.sliceRows(1, 4)).toThrow(/Rows \[1, 4\) are not a valid range of a 3-row matrix/);
+    expect(() => m.sliceRows(2, 1)).toThrow(InvalidDataError);
+    expect(() => m.sliceRows(-1, 1)).toThrow(InvalidDataError);
+    const csr = CsrMatrix.fromDense([[1], [0], [2]]);
+    expect(() => csr.sliceRows(1, 10)).toThrow(/not a valid range of a 3-row matrix/);
+    expect(() => new Sequences(m, [1, 2]).slice(1, 3)).toThrow(/not a valid non-empty range of 2 sequences/);
+  });
+
   it('toShared copies onto a SharedArrayBuffer with the same values', () => {
     const m = DenseMatrix.from([[1, 2]]);
     const shared = m.toShared();

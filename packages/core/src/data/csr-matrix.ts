@@ -1,5 +1,6 @@
 import { InvalidDataError } from '../errors.js';
 import { DenseMatrix } from './dense-matrix.js';
+import { checkRowRange } from './row-range.js';
 
 /**
  * Compressed sparse rows: the non-zeros of row i are `values[indptr[i] .. indptr[i+1])` at columns
@@ -117,6 +118,7 @@ export class CsrMatrix {
 
   /** Rows [start, end) as a view sharing the non-zeros. */
   sliceRows(start: number, end: number): CsrMatrix {
+    checkRowRange(start, end, this.rows);
     return new CsrMatrix(this.indptr.subarray(start, end + 1), this.indices, this.values, this.cols);
   }
 

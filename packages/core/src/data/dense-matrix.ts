@@ -1,4 +1,5 @@
 import { InvalidDataError } from '../errors.js';
+import { checkRowRange } from './row-range.js';
 
 /** What to accept when validating a dense matrix. */
 export interface DenseValidation {
@@ -92,6 +93,7 @@ export class DenseMatrix {
 
   /** Rows [start, end) as a view (no copy). */
   sliceRows(start: number, end: number): DenseMatrix {
+    checkRowRange(start, end, this.rows);
     return new DenseMatrix(this.data.subarray(start * this.cols, end * this.cols), end - start, this.cols);
   }
 

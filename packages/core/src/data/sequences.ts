@@ -64,6 +64,12 @@ export class Sequences<X extends RowSliceable<X>> {
 
   /** Sequences [start, end) as a new container over a view of their rows. */
   slice(start: number, end: number): Sequences<X> {
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start || end > this.count) {
+      throw new InvalidDataError(`Sequences [${start}, ${end}) are not a valid non-empty range of ${this.count} sequences.`, `Use integers with 0 ≤ start < end ≤ ${this.count}.`, {
+        start,
+        end,
+      });
+    }
     const first = this.offsets[start] as number;
     const last = this.offsets[end] as number;
     return new Sequences(this.observations.sliceRows(first, last), this.lengths.subarray(start, end));
