@@ -2,6 +2,7 @@ import { type ComponentFamily, InvalidDataError, InvalidParametersError, type Js
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { multinomialComponentsFromRows, probabilityRows } from './multinomial-family.js';
 import { checkPseudocount, readMatrixJson } from './probability-table.js';
+import { addSparseRowProducts, addWeightedSparseRows } from './sparse-kernels.js';
 
 /** Default Beta pseudocount: prior Beta(1 + 0.01, 1 + 0.01) on every probability. */
 export const DEFAULT_BERNOULLI_PSEUDOCOUNT = 0.01;
@@ -103,15 +104,7 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
       for (let j = 0; j < k; j++) totals[j] = (totals[j] as number) + (weights[wBase + j] as number);
     }
     if (isSparse(x)) {
-      const { indptr, indices, values } = x;
-      for (let i = start; i < end; i++) {
-        const wBase = (i - start) * k;
-        for (let p = indptr[i] as number, e = indptr[i + 1] as number; p < e; p++) {
-          if ((values[p] as number) === 0) continue;
-          const row = (indices[p] as number) * k;
-          for (let j = 0; j < k; j++) ones[row + j] = (ones[row + j] as number) + (weights[wBase + j] as number);
-        }
-      }
+      addWeightedSparseRows(ones, k, x, start, end, weights);
       return;
     }
     const { data, cols } = x;
@@ -210,9 +203,13 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
         const base = (i - start) * k;
         for (let j = 0; j < k; j++) out[base + j] = constants[j] as number;
       }
+      const sparse = isSparse(x);
+      if (sparse && !anyCertain) {
+        addSparseRowProducts(logOdds, k, x, start, end, out);
+        return;
+      }
       // With certain features, `hits` counts how many of them a row has (per component).
       const hits = anyCertain ? new Int32Array(k) : undefined;
-      const sparse = isSparse(x);
       for (let i = start; i < end; i++) {
         const base = (i - start) * k;
         if (hits !== undefined) hits.fill(0);

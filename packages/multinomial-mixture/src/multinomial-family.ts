@@ -10,6 +10,7 @@ import {
 } from '@em/core';
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { checkPseudocount, readMatrixJson, validateProbabilityVector } from './probability-table.js';
+import { addSparseRowProducts, addWeightedSparseRows } from './sparse-kernels.js';
 
 /** Default Dirichlet pseudocount: prior α = 1 + 0.01 on every probability (a tiny additive smoothing). */
 export const DEFAULT_PSEUDOCOUNT = 0.01;
@@ -132,53 +133,19 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
 
   function accumulateInto(stats: MultinomialStatistics, k: number, x: CountMatrix, start: number, end: number, weights: Float64Array): void {
     const counts = stats.expectedCounts;
-    // Components whose weight for the row is exactly 0 (exp underflow: multinomial posteriors are
-    // often one-hot) are skipped — adding 0 changes nothing, so the result is bit-identical.
-    const active = new Int32Array(k);
-    const sparse = isSparse(x);
+    if (isSparse(x)) {
+      addWeightedSparseRows(counts, k, x, start, end, weights);
+      return;
+    }
+    const { data, cols } = x;
     for (let i = start; i < end; i++) {
       const wBase = (i - start) * k;
-      let activeCount = 0;
-      for (let j = 0; j < k; j++) if ((weights[wBase + j] as number) !== 0) active[activeCount++] = j;
-      if (activeCount === 0) continue;
-      if (sparse) {
-        const { indptr, indices, values } = x;
-        const pEnd = indptr[i + 1] as number;
-        if (activeCount === k) {
-          for (let p = indptr[i] as number; p < pEnd; p++) {
-            const c = values[p] as number;
-            const row = (indices[p] as number) * k;
-            for (let j = 0; j < k; j++) counts[row + j] = (counts[row + j] as number) + c * (weights[wBase + j] as number);
-          }
-        } else if (activeCount === 1) {
-          const j = active[0] as number;
-          const w = weights[wBase + j] as number;
-          for (let p = indptr[i] as number; p < pEnd; p++) {
-            const index = (indices[p] as number) * k + j;
-            counts[index] = (counts[index] as number) + (values[p] as number) * w;
-          }
-        } else {
-          for (let p = indptr[i] as number; p < pEnd; p++) {
-            const c = values[p] as number;
-            const row = (indices[p] as number) * k;
-            for (let a = 0; a < activeCount; a++) {
-              const j = active[a] as number;
-              counts[row + j] = (counts[row + j] as number) + c * (weights[wBase + j] as number);
-            }
-          }
-        }
-        continue;
-      }
-      const { data, cols } = x;
       const xBase = i * cols;
       for (let f = 0; f < cols; f++) {
         const c = data[xBase + f] as number;
         if (c === 0) continue;
         const row = f * k;
-        for (let a = 0; a < activeCount; a++) {
-          const j = active[a] as number;
-          counts[row + j] = (counts[row + j] as number) + c * (weights[wBase + j] as number);
-        }
+        for (let j = 0; j < k; j++) counts[row + j] = (counts[row + j] as number) + c * (weights[wBase + j] as number);
       }
     }
   }
@@ -221,16 +188,7 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
       const logP = prepared.logProbabilities;
       out.fill(0, 0, (end - start) * k);
       if (isSparse(x)) {
-        const { indptr, indices, values } = x;
-        for (let i = start; i < end; i++) {
-          const base = (i - start) * k;
-          for (let p = indptr[i] as number, e = indptr[i + 1] as number; p < e; p++) {
-            const c = values[p] as number;
-            if (c === 0) continue; // 0·log 0 = 0
-            const row = (indices[p] as number) * k;
-            for (let j = 0; j < k; j++) out[base + j] = (out[base + j] as number) + c * (logP[row + j] as number);
-          }
-        }
+        addSparseRowProducts(logP, k, x, start, end, out);
         return;
       }
       const { data, cols } = x;

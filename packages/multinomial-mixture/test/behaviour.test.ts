@@ -35,6 +35,15 @@ describe('dense and sparse input give the same results', () => {
     expect(logMultinomialCoefficients(dense(counts))).toEqual(logMultinomialCoefficients(sparse(counts)));
   });
 
+  it('multinomial with K = 7: dense and sparse E-steps are bit-identical', () => {
+    const model = createMultinomialMixtureModel({ components: 7, init: 'random' });
+    const parameters = model.initialize({ observations: dense(counts) }, new Random(3));
+    const a = model.eStep(parameters, { observations: dense(counts) });
+    const b = model.eStep(parameters, { observations: sparse(counts) });
+    expect(b.logLikelihood).toBe(a.logLikelihood);
+    expect(maxAbsDifference(a.statistics, b.statistics)).toBe(0);
+  });
+
   it('Bernoulli: same history and parameters', () => {
     const rows = syntheticBinary(200, 20, 3, 2);
     const sa = new BernoulliMixture({ components: 3, seed: 1 }).fit(dense(rows));
@@ -185,6 +194,18 @@ describe('impossible observations', () => {
     const model = new MultinomialMixture({ components: 2, pseudocount: 0 });
     model.setParameters({ weights: [0.5, 0.5], probabilities: [[0.5, 0.5, 0], [0.2, 0.4, 0.4]] });
     expect(model.predictProba([[0, 1, 2]])[0]).toEqual([0, 1]);
+  });
+
+  it('explicitly stored zeros in CSR input meet zero probabilities without NaN (0·log 0 = 0)', () => {
+    const model = new MultinomialMixture({ components: 5, pseudocount: 0 });
+    const zeroLast = [0.25, 0.25, 0.5, 0];
+    model.setParameters({ weights: [0.2, 0.2, 0.2, 0.2, 0.2], probabilities: [zeroLast, zeroLast, [0.5, 0.5, 0, 0], zeroLast, zeroLast] });
+    const withStoredZero = new CsrMatrix(Int32Array.of(0, 3), Int32Array.of(0, 1, 3), Float64Array.of(2, 1, 0), 4);
+    const scores = model.scoreSamples(withStoredZero);
+    expect(scores[0]).toBeCloseTo(Math.log(0.2 * 4 * 0.25 ** 3 + 0.2 * 0.5 ** 3), 12);
+    const bernoulli = new BernoulliMixture({ components: 4, pseudocount: 0 });
+    bernoulli.setParameters({ weights: [0.25, 0.25, 0.25, 0.25], probabilities: [[0.5, 0], [0.5, 0], [0.5, 0], [0.5, 0]] });
+    expect(bernoulli.scoreSamples(new CsrMatrix(Int32Array.of(0, 2), Int32Array.of(0, 1), Float64Array.of(1, 0), 2))[0]).toBeCloseTo(Math.log(0.5), 12);
   });
 
   it('Bernoulli probabilities of exactly 0 and 1 are handled without NaN', () => {

@@ -37,6 +37,19 @@ describe('EM trajectory against an independent float64 reference', () => {
     }
   }
 
+  it('multinomial with K = 6 and K = 9 (grouped sparse kernels plus remainder) follows the reference', () => {
+    for (const k of [6, 9]) {
+      const begin = randomStart(k, [25], 7 + k);
+      const start = { weights: begin.weights, probabilities: begin.blocks.map((b) => b[0] as number[]) };
+      const reference = referenceMultinomialEm(counts, start, 12, 0.05);
+      for (const data of [dense(counts), sparse(counts)]) {
+        const summary = new MultinomialMixture({ components: k, pseudocount: 0.05 }).fit(data, { initialParameters: start, maxIterations: 12, tolerance: 0 });
+        summary.logLikelihoodHistory.forEach((value, t) => expect(relativeError(value, reference.logLikelihoods[t] as number)).toBeLessThan(TOLERANCE));
+        expect(worstParameterError(summary.parameters, reference.states[12] as { weights: number[]; probabilities: number[][] })).toBeLessThan(TOLERANCE);
+      }
+    }
+  });
+
   it('multinomial with a weight prior (weightConcentration 3) follows the MAP reference', () => {
     const reference = referenceMultinomialEm(counts, init, 10, 0.1, 3);
     const model = new MultinomialMixture({ components: 3, pseudocount: 0.1, weightConcentration: 3 });
