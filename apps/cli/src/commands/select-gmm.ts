@@ -76,6 +76,7 @@ export const selectGaussianMixtureCommand: Command = {
       ...formatTable(
         ['K', 'covariance', 'log-likelihood', 'BIC', 'AIC'],
         tableRows.map((row) => [String(row.components), row.covarianceType, formatNumber(row.logLikelihood, 8), formatNumber(row.bic, 8), formatNumber(row.aic, 8)]),
+        2,
       ),
       '',
       `best by BIC: K = ${best.components}, ${best.covarianceType} covariance (BIC ${formatNumber(best.bic, 8)}, log-likelihood ${formatNumber(best.logLikelihood, 8)})`,

@@ -20,12 +20,12 @@ export function formatMatrix(rows: ReadonlyArray<ArrayLike<number>>, indent: str
   return cells.map((row) => `${indent}[${row.map((cell) => cell.padStart(width)).join('  ')}]`);
 }
 
-/** Left-aligned text table with a header row. */
-export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+/** Text table with a header row: the first `leftColumns` columns left-aligned, the rest right-aligned. */
+export function formatTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>, leftColumns = 1): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const render = (row: readonly string[]): string =>
     row
-      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number)))
+      .map((cell, column) => (column < leftColumns ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number)))
       .join('  ')
       .trimEnd();
   return [render(header), ...rows.map(render)];

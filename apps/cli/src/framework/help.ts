@@ -9,7 +9,7 @@ export function overviewHelp(registry: Registry, version: string): string {
     'Usage: em <command> [options]',
     '',
     'Commands:',
-    ...commandTable(registry.commands),
+    ...commandTable(groupedByFirstWord(registry.commands)),
     '',
     'Data files: .csv/.tsv/.txt (header optional), .npy (NumPy, C order), .mtx (Matrix Market).',
     'Run `em <command> --help` for the options of a command.',
@@ -48,4 +48,11 @@ function commandTable(commands: readonly Command[]): string[] {
   const names = commands.map((command) => command.path.join(' '));
   const width = Math.max(0, ...names.map((name) => name.length));
   return commands.map((command, index) => `  ${(names[index] as string).padEnd(width)}  ${command.summary}`);
+}
+
+/** Commands grouped by their first word (in order of first appearance), so `fit …` lines sit together. */
+function groupedByFirstWord(commands: readonly Command[]): Command[] {
+  const order: string[] = [];
+  for (const command of commands) if (!order.includes(command.path[0] ?? '')) order.push(command.path[0] ?? '');
+  return order.flatMap((word) => commands.filter((command) => (command.path[0] ?? '') === word));
 }
