@@ -158,6 +158,20 @@ describe('fitEm (batch)', () => {
     expect(result.stopReason).toBe('aborted');
     expect(result.iterations).toBe(2);
     expect(result.history).toHaveLength(3);
+    // Restarts not yet begun are skipped once aborted.
+    let initializations = 0;
+    const base = gaussianMixture(2);
+    const counting = Object.assign(Object.create(base) as typeof base, {
+      initialize: (d: Data, r: Parameters<typeof base.initialize>[1]) => {
+        initializations++;
+        return base.initialize(d, r);
+      },
+    });
+    const stopper = new AbortController();
+    const restarts = fitEm(counting, data, { nInit: 5, seed: 1, signal: stopper.signal, onIteration: (info) => info.iteration === 1 && stopper.abort() });
+    expect(initializations).toBe(1);
+    expect(restarts.runs).toHaveLength(1);
+    expect(restarts.stopReason).toBe('aborted');
     const aborted = new AbortController();
     aborted.abort();
     const early = fitEm(gaussianMixture(2), data, { initialParameters: start, signal: aborted.signal });

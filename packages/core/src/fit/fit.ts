@@ -28,9 +28,10 @@ async function driveAsync<P, D, S extends Statistics>(
   return step.value;
 }
 
-function runAllSync<P, D, S extends Statistics>(plan: FitPlan<P, D, S>): FitResult<P> {
+function runAllSync<P, D, S extends Statistics>(plan: FitPlan<P, D, S>, signal: AbortSignal | undefined): FitResult<P> {
   const results: Array<SingleRun<P> | Error> = [];
-  for (let run = 0; run < plan.nInit; run++) {
+  // An aborted fit starts no further restarts (their initialisations may be expensive).
+  for (let run = 0; run < plan.nInit && (run === 0 || signal?.aborted !== true); run++) {
     try {
       results.push(driveSync(plan.model, plan.chunks, plan.makeLoop(run, plan.initial(run))));
     } catch (error) {
@@ -47,12 +48,12 @@ function runAllSync<P, D, S extends Statistics>(plan: FitPlan<P, D, S>): FitResu
  * equals one chunk up to round-off).
  */
 export function fitEm<P, D, S extends Statistics>(model: EmModel<P, D, S>, data: D, options: FitOptions<P> = {}): FitResult<P> {
-  return runAllSync(planFit(model, data, options, 'batch', 1));
+  return runAllSync(planFit(model, data, options, 'batch', 1), options.signal);
 }
 
 /** Incremental EM (Neal & Hinton 1998) over `options.chunks` chunks (default 4), in this thread. */
 export function fitEmIncremental<P, D, S extends Statistics>(model: EmModel<P, D, S>, data: D, options: FitOptions<P> = {}): FitResult<P> {
-  return runAllSync(planFit(model, data, options, 'incremental', 4));
+  return runAllSync(planFit(model, data, options, 'incremental', 4), options.signal);
 }
 
 export interface AsyncFitOptions<P> extends FitOptions<P> {
@@ -68,7 +69,7 @@ export async function fitEmAsync<P, D, S extends Statistics>(model: EmModel<P, D
   const plan = planFit(model, data, options, options.loop ?? 'batch', executor.concurrency);
   const shared = model.shareData === undefined ? plan.chunks : plan.chunks.map((c) => (model.shareData as (d: D) => D)(c));
   const results: Array<SingleRun<P> | Error> = [];
-  for (let run = 0; run < plan.nInit; run++) {
+  for (let run = 0; run < plan.nInit && (run === 0 || options.signal?.aborted !== true); run++) {
     try {
       results.push(await driveAsync(model, shared, plan.makeLoop(run, plan.initial(run)), executor));
     } catch (error) {

@@ -82,7 +82,7 @@ export interface FitResult<P> {
   readonly bic: number;
   /** −2·logL + 2p (lower is better). */
   readonly aic: number;
-  /** Every restart, in order (length nInit). */
+  /** Every restart, in order (length nInit; fewer when the signal aborted the fit before the last restart began). */
   readonly runs: readonly RunSummary[];
   /** Which restart produced these parameters. */
   readonly bestRun: number;
