@@ -2,6 +2,8 @@
 export const PAGE_PACKAGES = [
   { key: 'core', specifier: '@em/core' },
   { key: 'gaussian', specifier: '@em/gaussian-mixture' },
+  { key: 'multinomial', specifier: '@em/multinomial-mixture' },
+  { key: 'hmm', specifier: '@em/hmm' },
 ];
 
 /** The page's entry module: import every package, run the scenarios, publish the results. */
