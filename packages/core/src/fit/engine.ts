@@ -3,7 +3,7 @@ import { DegenerateModelError, EmError, InvalidOptionsError } from '../errors.js
 import { aic, bic } from '../model-selection.js';
 import { Random } from '../random.js';
 import type { Statistics } from '../statistics/algebra.js';
-import { accumulateInto, addScaled, cloneStatistics } from '../statistics/algebra.js';
+import { accumulateInto, cloneStatistics } from '../statistics/algebra.js';
 import { DefaultConvergenceMonitor, type ConvergenceMonitor, type StopReason } from './monitor.js';
 import { median, now, type FitOptions, type FitResult, type RunSummary } from './types.js';
 
@@ -195,9 +195,10 @@ export function* incrementalLoop<P, D, S extends Statistics>(
       parameters = model.mStep(statistics, parameters, context);
       if (chunkCount === 1) break; // one chunk: exactly batch EM
       const [fresh] = yield { parameters, chunks: [c] };
-      const old = perChunk[c] as EStepResult<S>;
-      statistics = addScaled(addScaled(statistics, old.statistics, -1), (fresh as EStepResult<S>).statistics, 1);
       perChunk = perChunk.map((r, i) => (i === c ? (fresh as EStepResult<S>) : r));
+      // Re-sum the chunks rather than "total − old + new": the subtraction leaves round-off
+      // (−1e-17 where a sum of non-negative terms is exactly 0) that becomes NaN under a log.
+      statistics = reduceEStepResults(perChunk).statistics;
     }
     if (chunkCount > 1) parameters = model.mStep(statistics, parameters, context);
     perChunk = yield { parameters, chunks: all };
