@@ -47,7 +47,7 @@ export function checkIncrementalEm<P, D, S extends Statistics>(
   if (step !== undefined) {
     violation(
       `Incremental EM on ${chunks} chunks lowered the objective in pass ${step}: history ${showSequence(history)}. ` +
-        'Statistics must be sums over observations (so one chunk'"'"'s share can be replaced by a fresh one), and the M-step must maximise for any such sum.',
+        "Statistics must be sums over observations (so one chunk's share can be replaced by a fresh one), and the M-step must maximise for any such sum.",
     );
   }
 }
