@@ -15,8 +15,13 @@ export interface MaximizationSettings {
   readonly onDegenerate: 'keep-previous' | 'error';
 }
 
-/** A component whose mass is below this fraction of the total keeps its previous parameters. */
-const VANISHING_MASS = 1e-12;
+/**
+ * A component whose mass is below this fraction of the total keeps its previous parameters
+ * (its responsibilities are denormal-level noise). Anything above is maximised as usual, however
+ * small: the update formulas are scale-free, and with a prior the MAP of a nearly empty component
+ * (a broad covariance ≈ λ/n_k) is what keeps Q + log-prior maximised.
+ */
+const VANISHING_MASS = 1e-200;
 /** A conditional variance below this fraction of the largest variance is reported as collapsing. */
 const COLLAPSE_RATIO = 1e-13;
 /** Recovered references within this relative distance of the previous means are those means. */
@@ -249,7 +254,7 @@ function maximizeCovariances(
   const delta = new Float64Array(d);
   const scatter = new Float64Array(dd);
   const factor = new Float64Array(dd);
-  const scale = coordinateScales(previous);
+  const scale = coordinateScales(previous, counts);
 
   if (layout === 'total' || type === 'tied') {
     // One shared matrix: Σ = (Σ_k M_k + λI) / Σ_k n_k.
@@ -274,8 +279,14 @@ function maximizeCovariances(
     }
     if (layout === 'total') for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) sum[a * d + b] = (sum[a * d + b] as number) + (stats.scatter[a * d + b] as number);
     if (!(n > 0)) return out;
+    const raw = new Float64Array(d);
+    for (let a = 0; a < d; a++) {
+      if (layout === 'total') raw[a] = stats.scatter[a * d + a] as number;
+      else for (let c = 0; c < k; c++) raw[a] = (raw[a] as number) + (stats.scatter[c * dd + a * d + a] as number);
+    }
+    if (lostToRoundOff(sum, raw, d, 'matrix', strength, -1, issues)) return out;
     const candidate = symmetricFromLower(sum, d, strength, n);
-    if (acceptMatrix(candidate, d, factor, scale, -1, issues)) out.set(candidate);
+    if (acceptMatrix(candidate, d, factor, scale, sum, raw, strength, -1, issues)) out.set(candidate);
     return out;
   }
 
@@ -300,9 +311,11 @@ function maximizeCovariances(
       scatter.fill(0);
       scatter[0] = trace;
     }
+    const rawOffset = layout === 'full' ? c * dd : layout === 'diagonal' ? c * d : c;
+    if (lostToRoundOff(scatter, stats.scatter.subarray(rawOffset), d, layout === 'full' ? 'matrix' : layout === 'diagonal' ? 'diagonal' : 'trace', layout === 'spherical' ? strength * d : strength, c, issues)) continue;
     if (type === 'full') {
       const candidate = symmetricFromLower(scatter, d, strength, n);
-      if (acceptMatrix(candidate, d, factor, scale, c, issues)) out.set(candidate, c * dd);
+      if (acceptMatrix(candidate, d, factor, scale, scatter, stats.scatter.subarray(c * dd, (c + 1) * dd), strength, c, issues)) out.set(candidate, c * dd);
     } else if (type === 'diagonal') {
       const candidate = new Float64Array(d);
       let accepted = true;
@@ -325,6 +338,36 @@ function maximizeCovariances(
   return out;
 }
 
+/** Largest error amplification (cancellation × conditioning) accepted in a covariance update (≈ 10 digits left). */
+const IMPRECISE_UPDATE = 1e5;
+
+/** Below this fraction of the scatter about the reference, a scatter about the new mean is round-off. */
+const ROUND_OFF_SCATTER = 1e-10;
+
+/**
+ * M = Q − S·Sᵀ/n carries an absolute error of order ε·Q. When a diagonal entry of M falls below
+ * ROUND_OFF_SCATTER·Q (a component sitting on one point, or moving by ~10⁵ standard deviations
+ * in one step) its digits are noise, so the covariance is not updated and the collapse reported.
+ */
+function lostToRoundOff(scatter: Float64Array, raw: Float64Array, d: number, form: 'matrix' | 'diagonal' | 'trace', ridge: number, component: number, issues: Degeneracy[]): boolean {
+  for (let a = 0; a < (form === 'trace' ? 1 : d); a++) {
+    // The prior's ridge is exact: only M's digits can be lost.
+    const m = (form === 'trace' ? (scatter[0] as number) : (scatter[a * d + a] as number)) + ridge;
+    const q = form === 'matrix' ? (raw[a * d + a] as number) : form === 'diagonal' ? (raw[a] as number) : (raw[0] as number);
+    if (q > 0 && m < ROUND_OFF_SCATTER * q) {
+      const label = component < 0 ? 'The tied covariance' : `Component ${component}`;
+      issues.push({
+        component: component < 0 ? 0 : component,
+        reason: 'collapsing-variance',
+        message: `${label}: its spread${form === 'trace' ? '' : ` in coordinate ${a}`} is below the round-off of its statistics (the component sits on a single point); the previous covariance was kept.`,
+        kept: true,
+      });
+      return true;
+    }
+  }
+  return false;
+}
+
 /** (M + λI) / n as a full symmetric matrix from the lower triangle of M. */
 function symmetricFromLower(lower: Float64Array, d: number, strength: number, n: number): Float64Array {
   const out = new Float64Array(d * d);
@@ -338,13 +381,19 @@ function symmetricFromLower(lower: Float64Array, d: number, strength: number, n:
   return out;
 }
 
-/** Largest variance of each coordinate over the previous components: the yardstick of a collapse. */
-function coordinateScales(previous: GaussianComponents): Float64Array {
+/**
+ * Mass-weighted average variance of each coordinate over the previous components: the yardstick
+ * of a collapse (a nearly empty component with a huge prior-driven covariance weighs nothing).
+ */
+function coordinateScales(previous: GaussianComponents, counts: Float64Array): Float64Array {
   const d = previous.dimension;
   const k = componentCountOf(previous);
   const c = previous.covariances;
   const scale = new Float64Array(d);
+  let total = 0;
+  for (let m = 0; m < k; m++) total += Math.max(0, counts[m] as number);
   for (let m = 0; m < k; m++) {
+    const weight = total > 0 ? Math.max(0, counts[m] as number) / total : 1 / k;
     for (let a = 0; a < d; a++) {
       const v =
         previous.covarianceType === 'full'
@@ -354,7 +403,7 @@ function coordinateScales(previous: GaussianComponents): Float64Array {
             : previous.covarianceType === 'diagonal'
               ? (c[m * d + a] as number)
               : (c[m] as number);
-      scale[a] = Math.max(scale[a] as number, v);
+      scale[a] = (scale[a] as number) + weight * v;
     }
   }
   return scale;
@@ -384,7 +433,17 @@ function acceptVariance(v: number, scale: number, component: number, coordinate:
 }
 
 /** Cholesky check of a candidate matrix: singular or collapsing (a conditional variance ≪ scale) keeps the previous one. */
-function acceptMatrix(candidate: Float64Array, d: number, factor: Float64Array, scale: Float64Array, component: number, issues: Degeneracy[]): boolean {
+function acceptMatrix(
+  candidate: Float64Array,
+  d: number,
+  factor: Float64Array,
+  scale: Float64Array,
+  scatter: Float64Array,
+  raw: Float64Array,
+  ridge: number,
+  component: number,
+  issues: Degeneracy[],
+): boolean {
   const label = component < 0 ? 'The tied covariance' : `Component ${component}`;
   const reported = component < 0 ? 0 : component;
   if (choleskyInPlace(candidate, d, factor, 0, 0) >= 0) {
@@ -392,6 +451,28 @@ function acceptMatrix(candidate: Float64Array, d: number, factor: Float64Array, 
       component: reported,
       reason: 'singular-covariance',
       message: `${label}: the new covariance matrix is singular (its points lie in a lower-dimensional subspace); the previous covariance was kept.`,
+      kept: true,
+    });
+    return false;
+  }
+  // Relative error of the new matrix ≈ ε·max(Q_aa/M_aa) (cancellation when the mean moved far
+  // from the reference), amplified by its conditioning max(Σ_aa / conditional variance_a). When
+  // that leaves fewer than ~10 digits, the update waits one iteration: the mean moves now, and
+  // next time the statistics are centred on it, so the scatter is exact (a generalised EM step).
+  let cancellation = 1;
+  let conditioning = 1;
+  for (let a = 0; a < d; a++) {
+    const pivot = factor[a * d + a] as number;
+    const m = (scatter[a * d + a] as number) + ridge;
+    const q = raw[a * d + a] as number;
+    if (m > 0 && q > m) cancellation = Math.max(cancellation, q / m);
+    conditioning = Math.max(conditioning, (candidate[a * d + a] as number) / (pivot * pivot));
+  }
+  if (cancellation * conditioning > IMPRECISE_UPDATE) {
+    issues.push({
+      component: reported,
+      reason: 'singular-covariance',
+      message: `${label}: the new covariance is nearly singular (condition ≈ ${conditioning.toExponential(1)}) and its mean moved far (precision lost ×${cancellation.toExponential(1)}); the covariance update waits one iteration.`,
       kept: true,
     });
     return false;

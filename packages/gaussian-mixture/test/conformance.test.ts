@@ -1,101 +1,14 @@
-import { describeEmConformance, seedArbitrary, simplexArbitrary, spdMatrixArbitrary } from '@em/conformance';
-import { DenseMatrix, Random, type MixtureData } from '@em/core';
-import fc from 'fast-check';
-import { COVARIANCE_TYPES, gaussianMixtureModel, type CovarianceType, type GaussianMixtureState, type GaussianStatistics, type MixtureStatisticsOf } from './helpers.js';
+import { describeEmConformance } from '@em/conformance';
+import { conformanceOptions, VARIANTS } from './conformance-cases.js';
+import { COVARIANCE_TYPES } from './helpers.js';
 
 // The eight EM laws for every covariance type: plain maximum likelihood, with the covariance and
 // weight priors and sample weights, and with the priors and missing values (NaN entries).
 // EM_CONFORMANCE_RUNS=200 runs more cases.
 const RUNS = 6;
-const K = 2;
-const D = 2;
-
-type Variant = 'maximum likelihood' | 'prior + sample weights' | 'prior + missing values';
-const VARIANTS: readonly Variant[] = ['maximum likelihood', 'prior + sample weights', 'prior + missing values'];
-
-function covarianceArbitrary(type: CovarianceType): fc.Arbitrary<Float64Array> {
-  const variance = fc.double({ min: 0.2, max: 4, noNaN: true });
-  switch (type) {
-    case 'full':
-      return fc.array(spdMatrixArbitrary(D, { ridge: 0.2, scale: 1.5 }), { minLength: K, maxLength: K }).map((ms) => {
-        const out = new Float64Array(K * D * D);
-        ms.forEach((m, k) => out.set(m, k * D * D));
-        return out;
-      });
-    case 'tied':
-      return spdMatrixArbitrary(D, { ridge: 0.2, scale: 1.5 });
-    case 'diagonal':
-      return fc.array(variance, { minLength: K * D, maxLength: K * D }).map((v) => Float64Array.from(v));
-    case 'spherical':
-      return fc.array(variance, { minLength: K, maxLength: K }).map((v) => Float64Array.from(v));
-  }
-}
-
-function parametersArbitrary(type: CovarianceType): fc.Arbitrary<GaussianMixtureState> {
-  return fc
-    .record({
-      weights: simplexArbitrary(K, { minimum: 0.15 }),
-      means: fc.array(fc.double({ min: -4, max: 4, noNaN: true }), { minLength: K * D, maxLength: K * D }),
-      covariances: covarianceArbitrary(type),
-    })
-    .map(({ weights, means, covariances }) => ({ weights, components: { covarianceType: type, dimension: D, means: Float64Array.from(means), covariances } }));
-}
-
-/** A nearby valid θ: weights and variances moved multiplicatively, means additively, matrices by A·Σ·Aᵀ. */
-function perturb(parameters: GaussianMixtureState, random: Random): GaussianMixtureState {
-  const weights = new Float64Array(K);
-  let total = 0;
-  for (let k = 0; k < K; k++) {
-    weights[k] = (parameters.weights[k] as number) * Math.exp(0.05 * random.normal());
-    total += weights[k] as number;
-  }
-  for (let k = 0; k < K; k++) weights[k] = (weights[k] as number) / total;
-  const c = parameters.components;
-  const means = c.means.map((m) => m + 0.05 * random.normal());
-  let covariances: Float64Array;
-  if (c.covarianceType === 'diagonal' || c.covarianceType === 'spherical') {
-    covariances = c.covariances.map((v) => v * Math.exp(0.05 * random.normal()));
-  } else {
-    covariances = new Float64Array(c.covariances.length);
-    for (let m = 0; m < c.covariances.length / (D * D); m++) {
-      const a = new Float64Array(D * D);
-      for (let i = 0; i < D; i++) for (let j = 0; j < D; j++) a[i * D + j] = (i === j ? 1 : 0) + 0.03 * random.normal();
-      for (let i = 0; i < D; i++) {
-        for (let j = 0; j <= i; j++) {
-          let s = 0;
-          for (let p = 0; p < D; p++) for (let q = 0; q < D; q++) s += (a[i * D + p] as number) * (c.covariances[m * D * D + p * D + q] as number) * (a[j * D + q] as number);
-          covariances[m * D * D + i * D + j] = s;
-          covariances[m * D * D + j * D + i] = s;
-        }
-      }
-    }
-  }
-  return { weights, components: { ...c, means, covariances } };
-}
 
 for (const type of COVARIANCE_TYPES) {
   for (const variant of VARIANTS) {
-    const prior = variant !== 'maximum likelihood';
-    const missingValues = variant === 'prior + missing values';
-    const build = () => gaussianMixtureModel({ components: K, covariance: type, regCovar: prior ? 0.05 : 0, init: prior ? 'kmeans' : 'random', ...(prior ? { weightConcentration: 2 } : {}), missingValues });
-    describeEmConformance<GaussianMixtureState, MixtureData<DenseMatrix>, MixtureStatisticsOf<GaussianStatistics>>(`gaussian mixture (${type}, ${variant})`, {
-      model: build,
-      runs: RUNS,
-      arbitraryParameters: parametersArbitrary(type),
-      // Data drawn from independently generated parameters, so EM has somewhere to go.
-      arbitraryData: fc.tuple(parametersArbitrary(type), fc.integer({ min: 14, max: 40 }), seedArbitrary()).map(([truth, rows, seed]) => {
-        const random = new Random(seed);
-        const drawn = build().sample(truth, rows, random);
-        const data = drawn.observations;
-        if (missingValues) for (let i = 0; i < rows; i++) if (random.next() < 0.25) data[i * D + random.integer(D)] = Number.NaN;
-        const observations = new DenseMatrix(data, rows, D);
-        if (variant !== 'prior + sample weights') return { observations };
-        const sampleWeights = new Float64Array(rows);
-        for (let i = 0; i < rows; i++) sampleWeights[i] = [0, 0.5, 1, 2, 3][random.integer(5)] as number;
-        sampleWeights[0] = 1;
-        return { observations, sampleWeights };
-      }),
-      perturb,
-    });
+    describeEmConformance(`gaussian mixture (${type}, ${variant})`, conformanceOptions(type, variant, RUNS));
   }
 }
