@@ -5,6 +5,7 @@ import { dataOptions, type FitReport, fitOptions, fitSummaryLines, readCommonFit
 import { createProgress } from '../framework/progress.js';
 import { UsageError } from '../framework/usage-error.js';
 import { readDenseData } from '../io/read-data.js';
+import { readSampleWeights, rejectMissingValues, reportFitEvent } from '../models/fit-support.js';
 import { readJsonFile } from '../io/json-file.js';
 import { COVARIANCE_TYPE_NAMES, parseGaussianMixtureInit } from '../models/gaussian-mixture-init.js';
 import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
@@ -28,6 +29,8 @@ export const fitGaussianMixtureCommand: Command = {
     covariance: { type: 'value', valueName: 'TYPE', description: 'full | tied | diagonal | spherical.', defaultText: 'full' },
     'reg-covar': { type: 'value', valueName: 'R', description: 'Covariance floor added to the diagonal (as scikit-learn reg_covar); 0 = none.', defaultText: '1e-6' },
     'init-method': { type: 'value', valueName: 'METHOD', description: 'kmeans | kmeans++ | random | random-points (ignored with --init).', defaultText: 'kmeans' },
+    'missing-values': { type: 'flag', description: 'Treat NaN/NA/empty entries as missing and marginalise them (default: reject them).' },
+    'sample-weights': { type: 'value', valueName: 'FILE', description: 'One non-negative weight per data row (.csv/.npy, one column).' },
     ...fitOptions,
   },
   examples: [
@@ -58,6 +61,9 @@ export const fitGaussianMixtureCommand: Command = {
         rows,
       });
     }
+    const missingValues = options.flag('missing-values');
+    if (!missingValues) rejectMissingValues(table);
+    const sampleWeights = await readSampleWeights(io, options.string('sample-weights'), rows);
     const init = settings.init === undefined ? undefined : parseGaussianMixtureInit(await readJsonFile(io, settings.init, '--init'), settings.init, components, cols, covariance);
 
     const model = new GaussianMixture({
@@ -69,11 +75,14 @@ export const fitGaussianMixtureCommand: Command = {
       seed: settings.seed,
       maxIterations: settings.maxIterations,
       tolerance: settings.tolerance,
+      ...(missingValues ? { missingValues: true } : {}),
     });
     const progress = createProgress(io, { enabled: !settings.json && !settings.quiet, label: 'em fit gmm' });
     let summary: ReturnType<GaussianMixture['fit']>;
     try {
       summary = model.fit(table.matrix, {
+        ...(sampleWeights === undefined ? {} : { sampleWeights }),
+        onEvent: (event) => reportFitEvent(io, event),
         onIteration: (info) => progress.update({ iteration: info.iteration, logLikelihood: info.logLikelihood, objective: info.objective, change: info.change, run: info.run, runs: init === undefined ? settings.nInit : 1 }),
       });
     } finally {

@@ -4,6 +4,7 @@ import type { Command } from '../framework/command.js';
 import { dataOptions } from '../framework/fit-report.js';
 import { formatNumber, formatTable, toJsonText } from '../framework/format.js';
 import { readDenseData } from '../io/read-data.js';
+import { rejectMissingValues } from '../models/fit-support.js';
 import { COVARIANCE_TYPE_NAMES, type CovarianceTypeName } from '../models/gaussian-mixture-init.js';
 import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
 
@@ -23,6 +24,7 @@ export const selectGaussianMixtureCommand: Command = {
     'max-iter': { type: 'value', valueName: 'N', description: 'Maximum EM iterations per fit.', defaultText: '100' },
     tol: { type: 'value', valueName: 'T', description: 'Convergence tolerance per observation.', defaultText: '0.001' },
     'reg-covar': { type: 'value', valueName: 'R', description: 'Covariance floor (as scikit-learn reg_covar).', defaultText: '1e-6' },
+    'missing-values': { type: 'flag', description: 'Treat NaN/NA/empty entries as missing and marginalise them.' },
     json: { type: 'flag', description: 'Print one JSON object on stdout.' },
     quiet: { type: 'flag', description: 'No progress on stderr.' },
   },
@@ -40,6 +42,8 @@ export const selectGaussianMixtureCommand: Command = {
     const table = await readDenseData(io, options.requiredString('data'), columns === undefined ? {} : { columns });
     const { rows, cols } = table.matrix;
     if (rows === 0 || cols === 0) throw new InvalidDataError(`${table.source} holds no data (${rows}×${cols}).`, 'Pass a file with at least one row of numbers.');
+    const missingValues = options.flag('missing-values');
+    if (!missingValues) rejectMissingValues(table);
     const largest = Math.max(...components);
     if (largest > rows) {
       throw new InvalidDataError(`--components reaches ${largest}, more than the ${rows} rows of ${table.source}.`, 'Use component counts of at most the number of observations.', { components: largest, rows });
@@ -54,7 +58,7 @@ export const selectGaussianMixtureCommand: Command = {
       covarianceTypes,
       nInit,
       seed,
-      modelOptions: { maxIterations, tolerance, regCovar },
+      modelOptions: { maxIterations, tolerance, regCovar, ...(missingValues ? { missingValues: true } : {}) },
     });
     const tableRows = selection.table.map((row) => ({
       components: row.components,
