@@ -37,8 +37,8 @@ describe('EM trajectory against an independent float64 reference', () => {
     }
   }
 
-  it('multinomial with K = 6 and K = 9 (grouped sparse kernels plus remainder) follows the reference', () => {
-    for (const k of [6, 9]) {
+  it('multinomial with K = 6, 9, 12 (grouped sparse kernels plus remainders) follows the reference', () => {
+    for (const k of [6, 9, 12]) {
       const begin = randomStart(k, [25], 7 + k);
       const start = { weights: begin.weights, probabilities: begin.blocks.map((b) => b[0] as number[]) };
       const reference = referenceMultinomialEm(counts, start, 12, 0.05);
@@ -69,6 +69,18 @@ describe('EM trajectory against an independent float64 reference', () => {
         summary.logLikelihoodHistory.forEach((value, t) => expect(relativeError(value, reference.logLikelihoods[t] as number)).toBeLessThan(TOLERANCE));
         expect(worstParameterError(summary.parameters, reference.states[ITERATIONS] as { weights: number[]; probabilities: number[][] })).toBeLessThan(TOLERANCE);
       }
+    }
+  });
+
+  it('Bernoulli with K = 8 (grouped sparse kernels) follows the reference', () => {
+    const rows = syntheticBinary(150, 12, 4, 6);
+    const s = randomStart(8, [12], 2);
+    const start = { weights: s.weights, probabilities: s.blocks.map((b) => (b[0] as number[]).map((p) => 0.1 + 0.8 * Math.min(1, 4 * p))) };
+    const reference = referenceBernoulliEm(rows, start, 12, 0.1);
+    for (const data of [dense(rows), sparse(rows)]) {
+      const summary = new BernoulliMixture({ components: 8, pseudocount: 0.1 }).fit(data, { initialParameters: start, maxIterations: 12, tolerance: 0 });
+      summary.logLikelihoodHistory.forEach((value, t) => expect(relativeError(value, reference.logLikelihoods[t] as number)).toBeLessThan(TOLERANCE));
+      expect(worstParameterError(summary.parameters, reference.states[12] as { weights: number[]; probabilities: number[][] })).toBeLessThan(TOLERANCE);
     }
   });
 
