@@ -144,12 +144,15 @@ if (run('10x50')) {
 if (run('1000x100')) {
   const { model, data, initial } = categoricalProblem(10, 50, Array.from({ length: 1000 }, () => 100), 3);
   resetCounters();
-  report('1000x100 (in process)', fitEm(model, data, { ...options, initialParameters: initial }), 10, 100, 8);
+  const inProcess = fitEm(model, data, { ...options, initialParameters: initial });
+  report('1000x100 (in process)', inProcess, 10, 100, 8);
   const executor = createWorkerExecutor({ workerUrl: new URL('../dist/worker.js', import.meta.url), workers: 2 });
   try {
     resetCounters();
     const result = await fitEmAsync(model, data, { ...options, initialParameters: initial, executor });
     report('1000x100 (2 workers)', result, 10, 100, 8);
+    const worst = Math.max(...result.history.map((v, i) => Math.abs(v - (inProcess.history[i] as number)) / Math.abs(v)));
+    console.log(`  2 workers vs in process: ${executor.tasksSent} E-step tasks, max relative history difference ${worst.toExponential(2)}`);
   } catch (error) {
     console.log(`1000x100 (2 workers): could not run workers (${(error as Error).message.split('\n')[0]})`);
   } finally {

@@ -412,11 +412,19 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     this.family.validateData(data.observations, params?.emissions);
   }
 
+  /**
+   * Free parameters: K − 1 start probabilities and K − 1 per transition row, minus structural
+   * zeros (zeros of the given initial values, which EM keeps at zero), plus the family's; frozen
+   * groups count 0. (An entry that EM drives to zero is still counted.)
+   */
   freeParameterCount(params: HmmParameters<C>): number {
     const k = this.k;
+    const initial = this.options.initialValues;
     let count = 0;
-    if (this.updateStart) count += Math.max(0, nonZero(params.startProbabilities, 0, k) - 1);
-    if (this.updateTransitions) for (let i = 0; i < k; i++) count += Math.max(0, nonZero(params.transitionMatrix, i * k, k) - 1);
+    if (this.updateStart) count += Math.max(0, (initial?.startProbabilities === undefined ? k : nonZero(initial.startProbabilities, 0, k)) - 1);
+    if (this.updateTransitions) {
+      for (let i = 0; i < k; i++) count += Math.max(0, (initial?.transitionMatrix === undefined ? k : nonZero(initial.transitionMatrix, i * k, k)) - 1);
+    }
     if (this.updateEmissions) count += this.family.freeParameterCount(params.emissions);
     return count;
   }

@@ -130,6 +130,8 @@ describe('Baum–Welch fits', () => {
       const a = hmm.parameters.transitionMatrix;
       expect([a[1]?.[0], a[2]?.[0], a[2]?.[1], a[0]?.[2]]).toEqual([0, 0, 0, 0]);
       expect(hmm.parameters.startProbabilities).toEqual([1, 0, 0]);
+      // Structural zeros are not free parameters: 0 (start) + 1 + 1 + 0 (rows) + 3·2 (emissions).
+      expect(result.freeParameters).toBe(8);
     }
   });
 
