@@ -165,6 +165,61 @@ if (run('gaussian')) {
   report('gaussian-5x4-full (T=10^6)', fitEm(model, data, { ...options, initialParameters: initial }), 5, 1_000_000, 32);
 }
 
+/**
+ * The design choice, measured: one forward pass in the scaled recursion (what @em/hmm uses) against
+ * a log-space recursion (log-sum-exp over K predecessors for each of K states: K² exp per step).
+ */
+function logSpaceForward(k: number, length: number, logStart: Float64Array, logTransition: Float64Array, logEmission: Float64Array): number {
+  let previous = new Float64Array(k);
+  let current = new Float64Array(k);
+  for (let j = 0; j < k; j++) previous[j] = (logStart[j] as number) + (logEmission[j] as number);
+  for (let t = 1; t < length; t++) {
+    for (let j = 0; j < k; j++) {
+      let max = -Infinity;
+      for (let i = 0; i < k; i++) max = Math.max(max, (previous[i] as number) + (logTransition[i * k + j] as number));
+      let sum = 0;
+      for (let i = 0; i < k; i++) sum += Math.exp((previous[i] as number) + (logTransition[i * k + j] as number) - max);
+      current[j] = max + Math.log(sum) + (logEmission[t * k + j] as number);
+    }
+    const swap = previous;
+    previous = current;
+    current = swap;
+  }
+  let max = -Infinity;
+  for (let j = 0; j < k; j++) max = Math.max(max, previous[j] as number);
+  let sum = 0;
+  for (let j = 0; j < k; j++) sum += Math.exp((previous[j] as number) - max);
+  return max + Math.log(sum);
+}
+
+if (run('forward')) {
+  console.log('\nforward pass only, T = 10^6 (scaled vs log-space; seconds, best of 3):');
+  for (const [k, m] of [
+    [2, 6],
+    [10, 50],
+  ] as const) {
+    const { model, data, initial } = categoricalProblem(k, m, [1_000_000], 5);
+    const prepared = model.family.prepare(initial.emissions);
+    const logEmission = new Float64Array(1_000_000 * k);
+    model.family.logDensities(prepared, data.observations, 0, 1_000_000, logEmission);
+    const logStart = initial.startProbabilities.map(Math.log);
+    const logTransition = initial.transitionMatrix.map(Math.log);
+    let scaled = Infinity;
+    let logSpace = Infinity;
+    let a = 0;
+    let b = 0;
+    for (let r = 0; r < 3; r++) {
+      let started = performance.now();
+      a = model.logLikelihood(initial, data);
+      scaled = Math.min(scaled, (performance.now() - started) / 1000);
+      started = performance.now();
+      b = logSpaceForward(k, 1_000_000, logStart, logTransition, logEmission);
+      logSpace = Math.min(logSpace, (performance.now() - started) / 1000);
+    }
+    console.log(`  K=${k}, M=${m}: scaled ${scaled.toFixed(3)} s (incl. emission densities), log-space ${logSpace.toFixed(3)} s (densities precomputed); ×${(logSpace / scaled).toFixed(1)}; log p agree to ${(Math.abs(a - b) / Math.abs(b)).toExponential(1)}`);
+  }
+}
+
 console.log('\nsummary (seconds per iteration; hmmlearn 0.3 scaling / log):');
 console.log(`load average at the end: ${(await import('node:os')).loadavg().map((v) => v.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores (wall time is inflated when the machine is shared)`);
 for (const r of rows) console.log(`  ${r.name.padEnd(28)} ${r.seconds.toFixed(3)} (CPU ${r.cpu.toFixed(3)})   vs ${r.reference}   peak RSS ${r.peakMegabytes.toFixed(0)} MB, ${r.bytesPerStep} B per time step`);
