@@ -17,6 +17,16 @@ describe.runIf(built)('bin/em.mjs', () => {
     expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
   });
 
+  it('--workers 2 runs the E-steps on worker threads with the same result as in process', async () => {
+    const argv = ['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--max-iter', '4', '--tol', '0', '--seed', '3', '--json'];
+    const [inProcess, threaded] = await Promise.all([spawnEm(argv), spawnEm([...argv, '--workers', '2'])]);
+    expect(threaded.code).toBe(0);
+    const a = JSON.parse(inProcess.stdout) as { history: number[] };
+    const b = JSON.parse(threaded.stdout) as { history: number[] };
+    expect(b.history).toHaveLength(5);
+    b.history.forEach((value, i) => expect(value).toBeCloseTo(a.history[i] as number, 8));
+  });
+
   it('prints help on stdout', async () => {
     const result = await spawnEm(['--help']);
     expect(result.code).toBe(0);
