@@ -338,8 +338,13 @@ function maximizeCovariances(
   return out;
 }
 
-/** Largest error amplification (cancellation × conditioning) accepted in a covariance update (≈ 10 digits left). */
-const IMPRECISE_UPDATE = 1e5;
+/**
+ * Largest error amplification (cancellation × conditioning) accepted in a covariance update
+ * (ε·1e6 ≈ 2e-10), when the cancellation itself is material (> 100: the mean moved by more than
+ * ten standard deviations). Conditioning alone is the problem's, not the update's.
+ */
+const IMPRECISE_UPDATE = 1e6;
+const MATERIAL_CANCELLATION = 100;
 
 /** Below this fraction of the scatter about the reference, a scatter about the new mean is round-off. */
 const ROUND_OFF_SCATTER = 1e-10;
@@ -468,7 +473,7 @@ function acceptMatrix(
     if (m > 0 && q > m) cancellation = Math.max(cancellation, q / m);
     conditioning = Math.max(conditioning, (candidate[a * d + a] as number) / (pivot * pivot));
   }
-  if (cancellation * conditioning > IMPRECISE_UPDATE) {
+  if (cancellation > MATERIAL_CANCELLATION && cancellation * conditioning > IMPRECISE_UPDATE) {
     issues.push({
       component: reported,
       reason: 'singular-covariance',
