@@ -60,9 +60,16 @@ function line(label: string, seconds: number, reference: boolean): string {
   return `${base}   vs NumPy+scipy ${NUMPY_SECONDS} s: ×${(seconds / NUMPY_SECONDS).toFixed(2)}   vs mixtools ${MIXTOOLS_SECONDS} s: ×${(seconds / MIXTOOLS_SECONDS).toFixed(3)}   target ${TARGET_SECONDS} s: ${seconds <= TARGET_SECONDS ? 'met' : 'missed'}`;
 }
 
+/** Full collection before a memory snapshot when node runs with --expose-gc (the bench script does). */
+function collect(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 async function runCase(c: Case, reference: boolean): Promise<void> {
+  collect();
   const before = process.memoryUsage();
   const data = synthesize(c, 1);
+  collect();
   const afterData = process.memoryUsage();
   const model = createMultinomialMixtureModel({ components: c.components, pseudocount: 0.01 });
   const initialParameters = startingPoint(c.components, c.features, 2);
