@@ -2,7 +2,7 @@ import { type ComponentFamily, InvalidDataError, InvalidParametersError, type Js
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { multinomialComponentsFromRows, probabilityRows } from './multinomial-family.js';
 import { checkPseudocount, readMatrixJson } from './probability-table.js';
-import { addSparseRowProducts, addWeightedSparseRows } from './sparse-kernels.js';
+import { addRowProducts, addSparseRowProducts, addWeightedRow, addWeightedSparseRows, gatherDenseRow } from './sparse-kernels.js';
 
 /** Default Beta pseudocount: prior Beta(1 + 0.01, 1 + 0.01) on every probability. */
 export const DEFAULT_BERNOULLI_PSEUDOCOUNT = 0.01;
@@ -108,14 +108,11 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
       return;
     }
     const { data, cols } = x;
+    const columns = new Int32Array(cols);
+    const values = new Float64Array(cols);
     for (let i = start; i < end; i++) {
-      const wBase = (i - start) * k;
-      const xBase = i * cols;
-      for (let f = 0; f < cols; f++) {
-        if ((data[xBase + f] as number) === 0) continue;
-        const row = f * k;
-        for (let j = 0; j < k; j++) ones[row + j] = (ones[row + j] as number) + (weights[wBase + j] as number);
-      }
+      const count = gatherDenseRow(data, cols, i, columns, values);
+      addWeightedRow(ones, k, columns, values, 0, count, weights, (i - start) * k);
     }
   }
 
@@ -204,8 +201,18 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
         for (let j = 0; j < k; j++) out[base + j] = constants[j] as number;
       }
       const sparse = isSparse(x);
-      if (sparse && !anyCertain) {
-        addSparseRowProducts(logOdds, k, x, start, end, out);
+      if (!anyCertain) {
+        if (sparse) {
+          addSparseRowProducts(logOdds, k, x, start, end, out);
+          return;
+        }
+        const { data, cols } = x;
+        const columns = new Int32Array(cols);
+        const values = new Float64Array(cols);
+        for (let i = start; i < end; i++) {
+          const count = gatherDenseRow(data, cols, i, columns, values);
+          addRowProducts(logOdds, k, columns, values, 0, count, out, (i - start) * k);
+        }
         return;
       }
       // With certain features, `hits` counts how many of them a row has (per component).

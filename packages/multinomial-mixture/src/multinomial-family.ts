@@ -10,7 +10,7 @@ import {
 } from '@em/core';
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { checkPseudocount, readMatrixJson, validateProbabilityVector } from './probability-table.js';
-import { addSparseRowProducts, addWeightedSparseRows } from './sparse-kernels.js';
+import { addRowProducts, addSparseRowProducts, addWeightedRow, addWeightedSparseRows, gatherDenseRow } from './sparse-kernels.js';
 
 /** Default Dirichlet pseudocount: prior α = 1 + 0.01 on every probability (a tiny additive smoothing). */
 export const DEFAULT_PSEUDOCOUNT = 0.01;
@@ -138,15 +138,11 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
       return;
     }
     const { data, cols } = x;
+    const columns = new Int32Array(cols);
+    const values = new Float64Array(cols);
     for (let i = start; i < end; i++) {
-      const wBase = (i - start) * k;
-      const xBase = i * cols;
-      for (let f = 0; f < cols; f++) {
-        const c = data[xBase + f] as number;
-        if (c === 0) continue;
-        const row = f * k;
-        for (let j = 0; j < k; j++) counts[row + j] = (counts[row + j] as number) + c * (weights[wBase + j] as number);
-      }
+      const count = gatherDenseRow(data, cols, i, columns, values);
+      addWeightedRow(counts, k, columns, values, 0, count, weights, (i - start) * k);
     }
   }
 
@@ -191,16 +187,13 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
         addSparseRowProducts(logP, k, x, start, end, out);
         return;
       }
+      // Dense rows: gather the non-zeros (O(V) per row), then the same kernel as CSR.
       const { data, cols } = x;
+      const columns = new Int32Array(cols);
+      const values = new Float64Array(cols);
       for (let i = start; i < end; i++) {
-        const base = (i - start) * k;
-        const xBase = i * cols;
-        for (let f = 0; f < cols; f++) {
-          const c = data[xBase + f] as number;
-          if (c === 0) continue;
-          const row = f * k;
-          for (let j = 0; j < k; j++) out[base + j] = (out[base + j] as number) + c * (logP[row + j] as number);
-        }
+        const count = gatherDenseRow(data, cols, i, columns, values);
+        addRowProducts(logP, k, columns, values, 0, count, out, (i - start) * k);
       }
     },
 
