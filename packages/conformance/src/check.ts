@@ -1,4 +1,4 @@
-import type { Statistics } from '@em/core';
+import { EmError, type Statistics } from '@em/core';
 import fc from 'fast-check';
 import { LAW_NAMES, type LawName } from './laws.js';
 import { checkChunkingInvariance } from './laws/chunking-invariance.js';
@@ -9,7 +9,7 @@ import { checkMStepPurity } from './laws/m-step-purity.js';
 import { checkMonotoneObjective } from './laws/monotone-objective.js';
 import { checkSerializationRoundTrip } from './laws/serialization-round-trip.js';
 import { checkStatisticsAlgebra } from './laws/statistics-algebra.js';
-import type { LawAuxiliary } from './laws/support.js';
+import { LawViolation, type LawAuxiliary } from './laws/support.js';
 import { resolveSettings, type ConformanceCase, type EmConformanceOptions, type ResolvedSettings } from './options.js';
 import { formatFailure, type ReplayTarget } from './report.js';
 
@@ -53,7 +53,14 @@ export function lawProperty<P, D, S extends Statistics>(law: LawName, settings: 
   const auxiliary = fc.record({ seed: fc.integer({ min: 0, max: 2147483646 }), parts: fc.integer({ min: 1, max: settings.maxChunks }) });
   const check = CHECKS[law];
   return fc.property(settings.arbitraryCase, auxiliary, (testCase, extra) => {
-    check(settings, testCase, extra);
+    try {
+      check(settings, testCase, extra);
+    } catch (error) {
+      const modelError = error instanceof LawViolation ? error.modelError : undefined;
+      const degenerate = modelError instanceof EmError && modelError.code === 'DEGENERATE_MODEL';
+      if (degenerate && settings.degenerateCases === 'discard') fc.pre(false);
+      throw error;
+    }
   });
 }
 

@@ -79,6 +79,13 @@ export interface EmConformanceOptions<P, D, S extends Statistics> {
   readonly seed?: number;
   /** Shrink failing cases to a smaller counterexample (default true). */
   readonly shrink?: boolean;
+  /**
+   * What a DegenerateModelError thrown by the model means: 'fail' (default) reports it like any
+   * violation; 'discard' drops that generated case (fast-check's precondition), for models that
+   * legitimately refuse some data (a collapsing component with no fallback). Too many discarded
+   * cases still fail, so fix the arbitrary if most cases are degenerate.
+   */
+  readonly degenerateCases?: 'fail' | 'discard';
 }
 
 /** Everything a law needs, resolved once. */
@@ -94,6 +101,7 @@ export interface ResolvedSettings<P, D, S extends Statistics> {
   readonly seed: number;
   readonly path: string | undefined;
   readonly shrink: boolean;
+  readonly degenerateCases: 'fail' | 'discard';
 }
 
 export const DEFAULT_RUNS = 20;
@@ -182,5 +190,6 @@ export function resolveSettings<P, D, S extends Statistics>(
     seed,
     path,
     shrink: options.shrink ?? true,
+    degenerateCases: options.degenerateCases ?? 'fail',
   };
 }

@@ -1,8 +1,8 @@
 import { InvalidOptionsError } from '@em/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkEmConformance, DEFAULT_RUNS, replayLine, resolveSettings, type EmConformanceOptions } from '../src/index.js';
-import { correctModel, halfwayMStep, type PoissonModel } from './fixtures/broken-models.js';
+import { checkEmConformance, DEFAULT_RUNS, LAW_NAMES, replayLine, resolveSettings, type EmConformanceOptions } from '../src/index.js';
+import { correctModel, halfwayMStep, refusesSmallData, type PoissonModel } from './fixtures/broken-models.js';
 import { perturbPoisson, poissonCaseArbitrary, type PoissonData, type PoissonParameters } from './fixtures/poisson-cases.js';
 import { countsMatrix } from './fixtures/poisson-family.js';
 import type { MixtureStatistics } from '@em/core';
@@ -72,6 +72,18 @@ describe('opting out', () => {
     const report = checkEmConformance({ ...base, model: halfwayMStep, seed: 1, runs: 5, laws: { 'm-step-maximizes-q': { skip: 'a demonstration' } } }, ['m-step-maximizes-q']);
     expect(report.laws[0]).toEqual({ law: 'm-step-maximizes-q', status: 'skipped', reason: 'a demonstration' });
     expect(report.failed).toEqual([]);
+  });
+});
+
+describe('degenerate cases', () => {
+  it('fail by default, naming the model error, and are discarded on request', () => {
+    const failing = checkEmConformance({ ...base, model: refusesSmallData, seed: 5, runs: 30 }, ['monotone-objective']);
+    expect(failing.laws[0]?.message).toMatch(/mStep at iteration 1 threw DegenerateModelError: Only/);
+    const discarding = checkEmConformance({ ...base, model: refusesSmallData, seed: 5, runs: 30, degenerateCases: 'discard' });
+    expect(discarding.failed).toEqual([]);
+    expect(discarding.laws.every((outcome) => outcome.details?.numRuns === 30)).toBe(true);
+    // Every law that runs an M-step met (and skipped) some small data sets.
+    expect(discarding.laws.filter((outcome) => (outcome.details?.numSkips ?? 0) > 0).map((outcome) => outcome.law)).toEqual(LAW_NAMES.filter((law) => law !== 'statistics-algebra'));
   });
 });
 

@@ -13,9 +13,13 @@ export type LawCheck = <P, D, S extends Statistics>(settings: ResolvedSettings<P
 
 /** A violated law: thrown inside the property, reported by fast-check with the counterexample. */
 export class LawViolation extends Error {
-  constructor(message: string) {
+  /** The model's own error, when the violation is that a model call threw. */
+  readonly modelError: unknown;
+
+  constructor(message: string, modelError?: unknown) {
     super(message);
     this.name = 'LawViolation';
+    this.modelError = modelError;
   }
 }
 
@@ -45,7 +49,7 @@ export function call<T>(what: string, run: () => T): T {
   } catch (error) {
     if (error instanceof LawViolation) throw error;
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    throw new LawViolation(`${what} threw ${message}`);
+    throw new LawViolation(`${what} threw ${message}`, error);
   }
 }
 
