@@ -50,19 +50,22 @@ for (const pseudocount of [0.5, 0]) {
     const build = () =>
       createMultinomialMixtureModel({ components: K, pseudocount, documentLength: 12, init: 'random', ...(pseudocount > 0 ? { weightConcentration: 2 } : {}) });
     describeEmConformance<MixtureParameters<MultinomialComponents>, MixtureData<CountMatrix>, ReturnType<ReturnType<typeof build>['zeroStatistics']>>(
-      `multinomial mixture (${layout}, ${prior})`,
+      `multinomial mixture (${layout}, ${prior}${pseudocount > 0 ? ', sample weights' : ''})`,
       {
         model: build,
         runs: RUNS,
         arbitraryParameters: fc
           .record({ weights: simplexArbitrary(K, { minimum: 0.05 }), probabilities: stochasticMatrixArbitrary(K, V, { minimum: 0.01 }) })
           .map(({ weights, probabilities }) => ({ weights, components: { probabilities, components: K, features: V } })),
+        // With the prior, rows also carry sample weights (one row may weigh 0).
         arbitraryData: (parameters) =>
-          seedArbitrary().map((seed) => {
+          fc.tuple(seedArbitrary(), fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: ROWS + 1, maxLength: ROWS + 1 })).map(([seed, weights]) => {
             const model = build();
             const drawn = model.sample(parameters, ROWS, new RandomClass(seed));
-            const observations = withEmptyRow(new DenseMatrix(drawn.observations, ROWS, V));
-            return { observations: layout === 'dense' ? observations : CsrMatrix.fromDense(observations) };
+            const dense = withEmptyRow(new DenseMatrix(drawn.observations, ROWS, V));
+            const observations = layout === 'dense' ? dense : CsrMatrix.fromDense(dense);
+            weights[0] = Math.max(weights[0] as number, 0.5);
+            return pseudocount > 0 ? { observations, sampleWeights: Float64Array.from(weights) } : { observations };
           }),
         perturb: (parameters, random) => ({
           weights: perturbBlocks(parameters.weights, [K], random),
