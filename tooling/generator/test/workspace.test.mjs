@@ -3,7 +3,7 @@
 // typecheck) pass as generated. It is written under tooling/generator/.generated/ — never into
 // packages/ — and removed afterwards.
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -18,7 +18,10 @@ const variants = [
   { label: 'full model', familyOnly: false, directory: writeScratchPackage(NAME, { familyOnly: false }, 'full') },
   { label: 'family only', familyOnly: true, directory: writeScratchPackage(NAME, { familyOnly: true }, 'family') },
 ];
-writeScratchTsconfig(variants.map((variant) => variant.directory));
+// A copy with a type error and a lint error planted, to show that both checks can fail.
+const broken = writeScratchPackage(NAME, { familyOnly: false }, 'broken');
+appendFileSync(join(broken, 'src', 'index.ts'), `export const plantedTypeError: number = 'not a number';\nexport const plantedAny = JSON.parse('1') as any;\n`);
+writeScratchTsconfig([...variants.map((variant) => variant.directory), broken]);
 
 afterAll(() => {
   rmSync(GENERATED_ROOT, { recursive: true, force: true });
@@ -33,19 +36,29 @@ describe('generated packages in the workspace', () => {
   });
 
   it('typecheck under the strict base tsconfig (sources, tests, type tests and benchmarks)', () => {
-    const { files, errors } = typeErrors(variants.map((variant) => variant.directory));
-    expect(errors).toEqual([]);
+    const { files, errors } = typeErrors([...variants.map((variant) => variant.directory), broken]);
+    const plantedErrors = errors.filter((error) => error.startsWith(`${broken}/`));
+    expect(plantedErrors, 'the planted type error was not reported: the check cannot fail').toEqual([expect.stringContaining("Type 'string' is not assignable to type 'number'")]);
+    expect(errors.filter((error) => !error.startsWith(`${broken}/`))).toEqual([]);
     for (const variant of variants) {
       expect(files.filter((file) => file.startsWith(`${variant.directory}/`)).length, variant.label).toBeGreaterThanOrEqual(variant.familyOnly ? 6 : 8);
     }
   });
 
-  it.each(variants)('lint clean with the shared ESLint preset ($label)', async ({ directory }) => {
+  /** Lint messages of every .ts file of a scratch package, with the shared preset. */
+  async function lintMessages(directory) {
     const eslint = new ESLint({ cwd: directory, overrideConfigFile: true, overrideConfig: sharedLintConfig });
     const results = await eslint.lintFiles(['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts']);
-    const messages = results.flatMap((result) => result.messages.map((message) => `${result.filePath}:${message.line} ${message.ruleId ?? ''} ${message.message}`));
     expect(results.length).toBeGreaterThan(4);
-    expect(messages).toEqual([]);
+    return results.flatMap((result) => result.messages.map((message) => `${result.filePath}:${message.line} ${message.ruleId ?? ''} ${message.message}`));
+  }
+
+  it.each(variants)('lint clean with the shared ESLint preset ($label)', async ({ directory }) => {
+    expect(await lintMessages(directory)).toEqual([]);
+  });
+
+  it('fail the lint when a planted `any` is present (the lint check can fail)', async () => {
+    expect(await lintMessages(broken)).toEqual([expect.stringContaining('@typescript-eslint/no-explicit-any')]);
   });
 
   it('run their benchmark, which prints figures (full model)', () => {
