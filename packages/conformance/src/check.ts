@@ -57,7 +57,8 @@ export function lawProperty<P, D, S extends Statistics>(law: LawName, settings: 
       check(settings, testCase, extra);
     } catch (error) {
       const modelError = error instanceof LawViolation ? error.modelError : undefined;
-      const degenerate = modelError instanceof EmError && modelError.code === 'DEGENERATE_MODEL';
+      // A NaN log-likelihood (core's fit loops raise it as DegenerateModelError) is a bug, never discarded.
+      const degenerate = modelError instanceof EmError && modelError.code === 'DEGENERATE_MODEL' && !modelError.message.includes('NaN');
       if (degenerate && settings.degenerateCases === 'discard') fc.pre(false);
       throw error;
     }

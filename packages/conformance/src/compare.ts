@@ -107,7 +107,7 @@ function compareAt(actual: unknown, expected: unknown, path: string, options: Co
   const b = expected as Record<string, unknown>;
   const actualKeys = Object.keys(a).sort();
   const expectedKeys = Object.keys(b).sort();
-  for (const key of expectedKeys) if (!(key in a) || !Object.prototype.hasOwnProperty.call(a, key)) return `${path}.${key}: missing`;
+  for (const key of expectedKeys) if (!Object.prototype.hasOwnProperty.call(a, key)) return `${path}.${key}: missing`;
   for (const key of actualKeys) if (!Object.prototype.hasOwnProperty.call(b, key)) return `${path}.${key}: unexpected (not in the expected value)`;
   for (const key of expectedKeys) {
     const difference = compareAt(a[key], b[key], `${path}.${key}`, options, depth + 1);
