@@ -105,9 +105,16 @@ export function forwardScaled(
           continue;
         }
         const column = j * k;
-        let v = 0;
-        for (let i = 0; i < k; i++) v += (forward[previous + i] as number) * (transposed[column + i] as number);
-        v *= b;
+        // Two accumulators: shorter dependency chains (measurably faster in V8 for K ≈ 10).
+        let v0 = 0;
+        let v1 = 0;
+        let i = 0;
+        for (; i + 1 < k; i += 2) {
+          v0 += (forward[previous + i] as number) * (transposed[column + i] as number);
+          v1 += (forward[previous + i + 1] as number) * (transposed[column + i + 1] as number);
+        }
+        if (i < k) v0 += (forward[previous + i] as number) * (transposed[column + i] as number);
+        const v = (v0 + v1) * b;
         forward[base + j] = v;
         scale += v;
       }
@@ -168,16 +175,31 @@ export function backwardScaled(
     for (let i = 0; i < k; i++) {
       const row = i * k;
       const alpha = gamma[base + i] as number;
-      let beta = 0;
+      let beta0 = 0;
+      let beta1 = 0;
+      let j = 0;
       if (withTransitions && alpha !== 0) {
-        for (let j = 0; j < k; j++) {
+        for (; j + 1 < k; j += 2) {
+          const c0 = carried[j] as number;
+          const c1 = carried[j + 1] as number;
+          beta0 += (transition[row + j] as number) * c0;
+          beta1 += (transition[row + j + 1] as number) * c1;
+          outer[row + j] = (outer[row + j] as number) + alpha * c0;
+          outer[row + j + 1] = (outer[row + j + 1] as number) + alpha * c1;
+        }
+        if (j < k) {
           const c = carried[j] as number;
-          beta += (transition[row + j] as number) * c;
+          beta0 += (transition[row + j] as number) * c;
           outer[row + j] = (outer[row + j] as number) + alpha * c;
         }
       } else {
-        for (let j = 0; j < k; j++) beta += (transition[row + j] as number) * (carried[j] as number);
+        for (; j + 1 < k; j += 2) {
+          beta0 += (transition[row + j] as number) * (carried[j] as number);
+          beta1 += (transition[row + j + 1] as number) * (carried[j + 1] as number);
+        }
+        if (j < k) beta0 += (transition[row + j] as number) * (carried[j] as number);
       }
+      const beta = beta0 + beta1;
       backward[i] = beta;
       const g = alpha * beta;
       gamma[base + i] = g;
