@@ -171,6 +171,31 @@ describe('Baum–Welch fits', () => {
   });
 });
 
+describe('empty states with Gaussian emissions', () => {
+  it('an unreachable state keeps its Gaussian and its row; no NaN anywhere', () => {
+    const events: FitEvent[] = [];
+    const rows = Array.from({ length: 400 }, (_, t) => [(Math.floor(t / 40) % 2) * 5 + Math.sin(t * 3.1)]);
+    const hmm = new HiddenMarkovModel({
+      states: 3,
+      emission: { type: 'gaussian', covariance: 'full' },
+      init: {
+        startProbabilities: [0.5, 0.5, 0],
+        transitionMatrix: [[0.9, 0.1, 0], [0.1, 0.9, 0], [0.2, 0.2, 0.6]],
+        emissions: { covarianceType: 'full', dimension: 1, means: [0, 5, 100], covariances: [1, 1, 1] },
+      },
+      maxIterations: 10,
+      tolerance: 0,
+    });
+    const result = hmm.fit(rows, undefined, { onEvent: (e) => events.push(e) });
+    expect(result.history.every(Number.isFinite)).toBe(true);
+    const emissions = hmm.parameters.emissions as { means: number[]; covariances: number[] };
+    expect([...emissions.means, ...emissions.covariances].every(Number.isFinite)).toBe(true);
+    expect(emissions.means[2]).toBe(100);
+    expect(hmm.parameters.transitionMatrix[2]).toEqual([0.2, 0.2, 0.6]);
+    expect(events.some((e) => e.type === 'degenerate-component' && e.reason === 'empty-state' && e.component === 2)).toBe(true);
+  });
+});
+
 function add(a: Float64Array, b: Float64Array): Float64Array {
   return a.map((v, i) => v + (b[i] as number));
 }
