@@ -52,6 +52,13 @@ export function checkMStepPurity<P, D, S extends Statistics>(
     const copyDifference = firstDifference(fromCopies, output, 'M-step output');
     if (copyDifference !== undefined) violation(`mStep gives a different output for an equal copy of its input (hidden state or identity-dependent logic): ${copyDifference}.`);
     earlier.push({ what: `the M-step output of iteration ${t}`, value: output, copy: outputCopy });
+    // The read-only members must be read-only too.
+    call('qFunction', () => model.qFunction(output, result.statistics));
+    call('logPrior', () => model.logPrior(output));
+    call('logLikelihood', () => model.logLikelihood(output, data));
+    unchanged('qFunction, logPrior or logLikelihood', result.statistics, statisticsCopy, 'statistics');
+    unchanged('qFunction, logPrior or logLikelihood', output, outputCopy, 'parameters');
+    unchanged('qFunction, logPrior or logLikelihood', data, dataCopy, 'data');
     parameters = output;
   }
   // Later calls (other parameters, other statistics) must not change what earlier calls returned.
