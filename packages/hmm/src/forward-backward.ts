@@ -76,6 +76,10 @@ export function forwardScaled(
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) transposed[j * k + i] = transition[i * k + j] as number;
   let sum = 0;
   let compensation = 0;
+  // Π c_t is kept as a running product and its log taken only when it falls below 1e-200
+  // (one Math.log per ~hundreds of steps instead of one per step; the product's relative
+  // round-off stays ~1e-14, i.e. ~1e-14 absolute in log p per flush).
+  let product = 1;
   for (let t = 0; t < length; t++) {
     const base = t * k;
     let max = -Infinity;
@@ -128,13 +132,24 @@ export function forwardScaled(
     for (let j = 0; j < k; j++) forward[base + j] = (forward[base + j] as number) * inverse;
     scales[t] = scale;
     shifts[t] = max;
-    // Neumaier summation of log c_t + m_t.
-    const term = Math.log(scale) + max;
+    // Neumaier summation of the shifts m_t and of the flushed log-products. c_t ≤ 1 (b ≤ 1 and
+    // α̂ sums to 1), so the product only shrinks; a tiny c_t is logged on its own so the product
+    // never leaves the normal range.
+    let term = max;
+    if (scale < 1e-100) term += Math.log(scale);
+    else product *= scale;
+    if (product < 1e-200) {
+      term += Math.log(product);
+      product = 1;
+    }
     const next = sum + term;
     compensation += Math.abs(sum) >= Math.abs(term) ? sum - next + term : term - next + sum;
     sum = next;
   }
-  outcome.logLikelihood = sum + compensation;
+  const last = Math.log(product);
+  const total = sum + last;
+  compensation += Math.abs(sum) >= Math.abs(last) ? sum - total + last : last - total + sum;
+  outcome.logLikelihood = total + compensation;
   outcome.impossibleAt = -1;
 }
 

@@ -71,3 +71,21 @@ describe('long sequences', () => {
     expect(Math.abs(occupancy - 1_000_000)).toBeLessThan(1e-6);
   });
 });
+
+describe('tiny per-step normalisers', () => {
+  it('a step whose probability is 1e-150 still gives the exact log-likelihood (product kept in range)', () => {
+    const family = categoricalFamily({ categories: [2], pseudocount: 0 });
+    const model = createHmmModel(family, { states: 2 });
+    const params = {
+      startProbabilities: Float64Array.from([1, 0]),
+      transitionMatrix: Float64Array.from([1 - 1e-150, 1e-150, 0.5, 0.5]),
+      emissions: family.componentsFromJSON({ probabilities: [[[1, 0]], [[0, 1]]] }),
+    };
+    // 5000 steps in state 0 (symbol 0), then the forced 1e-150 jump to state 1 (symbol 1): c_t = 1e-150.
+    const x = [...Array.from({ length: 5000 }, () => 0), 1, 1, 1];
+    const data = new Sequences(DenseMatrix.from(x));
+    const exact = Math.log(1e-150) + 2 * Math.log(0.5); // (1 − 1e-150)^4999 = 1 in float64
+    expect(Math.abs(referenceLogLikelihood([1, 0], [[1 - 1e-150, 1e-150], [0.5, 0.5]], [[1, 0], [0, 1]], Float64Array.from(x)) - exact)).toBeLessThan(1e-12);
+    expect(Math.abs(model.logLikelihood(params, data) - exact) / Math.abs(exact)).toBeLessThan(1e-13);
+  });
+});
