@@ -28,6 +28,14 @@ export class ForwardBackwardWorkspace {
   /** K×K: Aᵀ, so the forward sum over i runs along a contiguous row. */
   transposed = new Float64Array(0);
 
+  /** Drops the T·K buffers (they are re-allocated on the next use). */
+  release(): void {
+    this.emission = new Float64Array(0);
+    this.forward = new Float64Array(0);
+    this.scales = new Float64Array(0);
+    this.shifts = new Float64Array(0);
+  }
+
   ensure(length: number, states: number): void {
     const size = length * states;
     if (this.emission.length < size) {

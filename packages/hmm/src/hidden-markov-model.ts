@@ -158,7 +158,12 @@ export class HiddenMarkovModel<C = unknown> {
   /** Fits by Baum–Welch; restarts, tolerance and seed come from the options. */
   fit(data: HmmData, lengths?: ArrayLike<number>, options: HmmFitOptions<C> = {}): FitResult<HmmParameters<C>> {
     const sequences = toSequences(data, lengths);
-    const result = fitEm(this.model, sequences, this.fitOptions(options));
+    let result: FitResult<HmmParameters<C>>;
+    try {
+      result = fitEm(this.model, sequences, this.fitOptions(options));
+    } finally {
+      this.model.releaseBuffers();
+    }
     this.fitted = result.parameters;
     this.lastFit = result;
     return result;
@@ -168,7 +173,12 @@ export class HiddenMarkovModel<C = unknown> {
   async fitAsync(data: HmmData, lengths?: ArrayLike<number>, options: HmmAsyncFitOptions<C> = {}): Promise<FitResult<HmmParameters<C>>> {
     const sequences = toSequences(data, lengths);
     const fitOptions: AsyncFitOptions<HmmParameters<C>> = { ...this.fitOptions(options), ...(options.executor === undefined ? {} : { executor: options.executor }) };
-    const result = await fitEmAsync(this.model, sequences, fitOptions);
+    let result: FitResult<HmmParameters<C>>;
+    try {
+      result = await fitEmAsync(this.model, sequences, fitOptions);
+    } finally {
+      this.model.releaseBuffers();
+    }
     this.fitted = result.parameters;
     this.lastFit = result;
     return result;

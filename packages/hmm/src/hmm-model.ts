@@ -219,6 +219,15 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     );
   }
 
+  /**
+   * Frees the per-sequence buffers kept between E-steps ((2K + 2)·T doubles for the longest
+   * sequence seen, plus Viterbi back-pointers); they are re-allocated when needed.
+   */
+  releaseBuffers(): void {
+    this.workspace.release();
+    this.viterbiWorkspace.release();
+  }
+
   zeroStatistics(params: HmmParameters<C>): HmmStatistics<FS> {
     const k = this.k;
     return {

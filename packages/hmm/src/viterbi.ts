@@ -9,6 +9,11 @@ export class ViterbiWorkspace {
   nextDelta = new Float64Array(0);
   backPointers = new Int32Array(0);
 
+  /** Drops the back-pointer buffer. */
+  release(): void {
+    this.backPointers = new Int32Array(0);
+  }
+
   ensure(length: number, states: number): void {
     if (this.delta.length !== states) {
       this.delta = new Float64Array(states);
