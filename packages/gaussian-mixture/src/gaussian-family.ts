@@ -272,8 +272,11 @@ export function initializeGaussianComponents(x: DenseMatrix, weights: Float64Arr
   // The placeholder's variances (the data's, per column) are the yardstick of collapse detection.
   const placeholder: GaussianComponents = { covarianceType: type, dimension: d, means, covariances: diagonalCovariances(type, k, columnVariances(data, n, d)) };
   const stats = zeroGaussianStatistics('full', k, d);
-  const prepared = { k, d, means, scratch: new Float64Array(d), blockSums: new Float64Array(k * d) } as unknown as PreparedGaussian;
-  fullAccumulate(prepared, stats, data, 0, n, weights);
+  const prepared = { k, d, means, scratch: new Float64Array(d), blockSums: new Float64Array(k * d), work: { capacity: 0 } } as unknown as PreparedGaussian;
+  for (let start = 0; start < n; start += 512) {
+    const end = Math.min(n, start + 512);
+    fullAccumulate(prepared, stats, data, start, end, weights.subarray(start * k, end * k));
+  }
   return maximizeGaussian(
     stats,
     placeholder,

@@ -58,6 +58,26 @@ export interface PreparedGaussian {
   readonly blockSums: Float64Array;
   readonly blockCounts: Float64Array;
   readonly missing: MissingValuesCache | undefined;
+  /** Column-major work space of the blocked kernels (D × rows), grown on demand. */
+  work: BlockWork;
+}
+
+/** Work space for one block of rows, stored coordinate-major (row a of D holds coordinate a of every row). */
+export interface BlockWork {
+  readonly capacity: number;
+  /** x − μ, then the whitened y (D × capacity). */
+  readonly centered: Float64Array;
+  /** w·(x − μ) (D × capacity). */
+  readonly weighted: Float64Array;
+  /** ‖y‖² or the weights of each row (capacity). */
+  readonly perRow: Float64Array;
+}
+
+export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
+  if (p.work.capacity >= rows) return p.work;
+  const capacity = Math.max(rows, 512);
+  p.work = { capacity, centered: new Float64Array(p.d * capacity), weighted: new Float64Array(p.d * capacity), perRow: new Float64Array(capacity) };
+  return p.work;
 }
 
 function degenerate(component: number, what: string): DegenerateModelError {
@@ -150,6 +170,7 @@ export function prepareGaussian(components: GaussianComponents, layout: ScatterL
     blockSums: new Float64Array(k * d),
     blockCounts: new Float64Array(k),
     missing: missingValues ? createMissingValuesCache(components, k, d) : undefined,
+    work: { capacity: 0, centered: new Float64Array(0), weighted: new Float64Array(0), perRow: new Float64Array(0) },
   };
 }
 

@@ -1,0 +1,127 @@
+/**
+ * Building blocks of the blocked kernels. A block of rows is held coordinate-major
+ * (work[a·rows + i] = coordinate a of row i), so every inner loop runs over rows: independent
+ * iterations without a dependency chain, contiguous loads, no allocation.
+ */
+
+/** work[a·rows + i] = x[(start + i)·d + a] − mean[a] for a block of `rows` rows. */
+export function centerBlock(x: Float64Array, start: number, rows: number, d: number, mean: Float64Array, meanOffset: number, work: Float64Array): void {
+  for (let a = 0; a < d; a++) {
+    const m = mean[meanOffset + a] as number;
+    const column = a * rows;
+    let source = start * d + a;
+    for (let i = 0; i < rows; i++, source += d) work[column + i] = (x[source] as number) - m;
+  }
+}
+
+/**
+ * Forward substitution L·y = z on every row at once, in place (z → y), four columns of L per
+ * pass; squares[i] = ‖y_i‖². L is row-major lower triangular at `factorOffset`, with 1/L_aa in
+ * `inverseDiagonals` at `diagonalOffset`.
+ */
+export function whitenBlock(
+  work: Float64Array,
+  rows: number,
+  d: number,
+  factors: Float64Array,
+  factorOffset: number,
+  inverseDiagonals: Float64Array,
+  diagonalOffset: number,
+  squares: Float64Array,
+): void {
+  squares.fill(0, 0, rows);
+  for (let a = 0; a < d; a++) {
+    const ra = a * rows;
+    const factorRow = factorOffset + a * d;
+    let b = 0;
+    for (; b + 3 < a; b += 4) {
+      const l0 = factors[factorRow + b] as number;
+      const l1 = factors[factorRow + b + 1] as number;
+      const l2 = factors[factorRow + b + 2] as number;
+      const l3 = factors[factorRow + b + 3] as number;
+      const r0 = b * rows;
+      const r1 = r0 + rows;
+      const r2 = r1 + rows;
+      const r3 = r2 + rows;
+      for (let i = 0; i < rows; i++) {
+        work[ra + i] = (work[ra + i] as number) - (l0 * (work[r0 + i] as number) + l1 * (work[r1 + i] as number) + l2 * (work[r2 + i] as number) + l3 * (work[r3 + i] as number));
+      }
+    }
+    // The last 0–3 columns of L share one pass with the division and the squares.
+    const inverse = inverseDiagonals[diagonalOffset + a] as number;
+    const remaining = a - b;
+    const l0 = remaining > 0 ? (factors[factorRow + b] as number) : 0;
+    const l1 = remaining > 1 ? (factors[factorRow + b + 1] as number) : 0;
+    const l2 = remaining > 2 ? (factors[factorRow + b + 2] as number) : 0;
+    const r0 = (remaining > 0 ? b : 0) * rows;
+    const r1 = (remaining > 1 ? b + 1 : 0) * rows;
+    const r2 = (remaining > 2 ? b + 2 : 0) * rows;
+    for (let i = 0; i < rows; i++) {
+      const v = ((work[ra + i] as number) - (l0 * (work[r0 + i] as number) + l1 * (work[r1 + i] as number) + l2 * (work[r2 + i] as number))) * inverse;
+      work[ra + i] = v;
+      squares[i] = (squares[i] as number) + v * v;
+    }
+  }
+}
+
+/**
+ * scatter[a·d + b] += Σ_i weighted[a·rows + i]·centered[b·rows + i] for every b ≤ a (lower
+ * triangle at `offset`), as dot products over rows four columns at a time (four independent sums
+ * in flight). Groups of four run past the diagonal into the upper triangle rather than breaking
+ * into remainder passes; those entries are valid sums too, and only the lower triangle is read.
+ */
+export function addScatter(weighted: Float64Array, centered: Float64Array, rows: number, d: number, scatter: Float64Array, offset: number): void {
+  for (let a = 0; a < d; a++) {
+    const ra = a * rows;
+    const scatterRow = offset + a * d;
+    for (let b = 0; b <= a; b += 4) {
+      const width = Math.min(4, d - b);
+      const r0 = b * rows;
+      if (width === 4) {
+        const r1 = r0 + rows;
+        const r2 = r1 + rows;
+        const r3 = r2 + rows;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let i = 0; i < rows; i++) {
+          const w = weighted[ra + i] as number;
+          s0 += w * (centered[r0 + i] as number);
+          s1 += w * (centered[r1 + i] as number);
+          s2 += w * (centered[r2 + i] as number);
+          s3 += w * (centered[r3 + i] as number);
+        }
+        scatter[scatterRow + b] = (scatter[scatterRow + b] as number) + s0;
+        scatter[scatterRow + b + 1] = (scatter[scatterRow + b + 1] as number) + s1;
+        scatter[scatterRow + b + 2] = (scatter[scatterRow + b + 2] as number) + s2;
+        scatter[scatterRow + b + 3] = (scatter[scatterRow + b + 3] as number) + s3;
+      } else if (width === 2 || width === 3) {
+        const r1 = r0 + rows;
+        const r2 = width === 3 ? r1 + rows : r1;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        for (let i = 0; i < rows; i++) {
+          const w = weighted[ra + i] as number;
+          s0 += w * (centered[r0 + i] as number);
+          s1 += w * (centered[r1 + i] as number);
+          s2 += w * (centered[r2 + i] as number);
+        }
+        scatter[scatterRow + b] = (scatter[scatterRow + b] as number) + s0;
+        scatter[scatterRow + b + 1] = (scatter[scatterRow + b + 1] as number) + s1;
+        if (width === 3) scatter[scatterRow + b + 2] = (scatter[scatterRow + b + 2] as number) + s2;
+      } else {
+        let s0 = 0;
+        let s1 = 0;
+        let i = 0;
+        for (; i + 1 < rows; i += 2) {
+          s0 += (weighted[ra + i] as number) * (centered[r0 + i] as number);
+          s1 += (weighted[ra + i + 1] as number) * (centered[r0 + i + 1] as number);
+        }
+        if (i < rows) s0 += (weighted[ra + i] as number) * (centered[r0 + i] as number);
+        scatter[scatterRow + b] = (scatter[scatterRow + b] as number) + s0 + s1;
+      }
+    }
+  }
+}
