@@ -80,7 +80,7 @@ export interface HmmFitOptions<C = unknown> {
 }
 
 export interface HmmAsyncFitOptions<C = unknown> extends HmmFitOptions<C> {
-  /** Where E-steps run, e.g. createWorkerExecutor({ workerUrl: '@em/hmm/worker', workers: 2 }). */
+  /** Where E-steps run, e.g. createWorkerExecutor({ workerUrl: import.meta.resolve('@em/hmm/worker'), workers: 2 }). */
   readonly executor?: EStepExecutor;
 }
 
