@@ -1,4 +1,4 @@
-import { type ComponentFamily, type DenseMatrix, FormatError, InvalidOptionsError, type JsonValue, mixtureFamily, type Statistics } from '@em/core';
+import { type ComponentFamily, type DenseMatrix, FormatError, InvalidOptionsError, type JsonValue, type Statistics } from '@em/core';
 
 /** Any emission family over dense rows (the type the registry and the domain class work with). */
 export type DenseFamily = ComponentFamily<unknown, DenseMatrix, Statistics, unknown>;
@@ -15,6 +15,11 @@ const factories = new Map<string, EmissionFamilyFactory>();
  */
 export function registerEmissionFamily(name: string, factory: EmissionFamilyFactory): void {
   factories.set(name, factory);
+}
+
+/** Registers `factory` unless a family of that name is already registered. */
+export function registerEmissionFamilyIfAbsent(name: string, factory: EmissionFamilyFactory): void {
+  if (!factories.has(name)) factories.set(name, factory);
 }
 
 /** Names of the registered emission families. */
@@ -40,20 +45,3 @@ export function emissionFamilyFromConfig(value: JsonValue | undefined): DenseFam
   }
   return factory(record['config'] ?? null);
 }
-
-function recordOf(config: JsonValue): { readonly [key: string]: JsonValue } {
-  return config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as { readonly [key: string]: JsonValue }) : {};
-}
-
-registerEmissionFamily('mixture', (config) => {
-  const record = recordOf(config);
-  const components = record['components'];
-  if (typeof components !== 'number') throw new FormatError('The mixture emission config has no "components".', 'Pass a config produced by @em/hmm.');
-  const weightConcentration = record['weightConcentration'];
-  const updateWeights = record['updateWeights'];
-  return mixtureFamily(emissionFamilyFromConfig(record['inner']), {
-    components,
-    ...(typeof weightConcentration === 'number' ? { weightConcentration } : {}),
-    ...(typeof updateWeights === 'boolean' ? { updateWeights } : {}),
-  }) as DenseFamily;
-});

@@ -1,7 +1,7 @@
 import { FormatError, InvalidOptionsError, type JsonValue, mixtureFamily } from '@em/core';
 import { gaussianFamily, gaussianFamilyFromConfig } from '@em/gaussian-mixture';
 import { categoricalFamily } from '@em/multinomial-mixture';
-import { type DenseFamily, registerEmissionFamily } from './emission-registry.js';
+import { type DenseFamily, emissionFamilyFromConfig, registerEmissionFamilyIfAbsent } from './emission-registry.js';
 
 /** Covariance structure of Gaussian emissions (as in @em/gaussian-mixture). */
 export type EmissionCovariance = 'full' | 'tied' | 'diagonal' | 'spherical';
@@ -84,5 +84,31 @@ function categoricalFromConfig(config: JsonValue): DenseFamily {
   }) as unknown as DenseFamily;
 }
 
-registerEmissionFamily('categorical', categoricalFromConfig);
-registerEmissionFamily('gaussian', (config) => gaussianFamilyFromConfig(config) as unknown as DenseFamily);
+function recordOf(config: JsonValue): { readonly [key: string]: JsonValue } {
+  return config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as { readonly [key: string]: JsonValue }) : {};
+}
+
+/** Inverse of `mixtureFamily(inner, options).config` ({ components, weightConcentration, updateWeights, inner }). */
+function mixtureFromConfig(config: JsonValue): DenseFamily {
+  const record = recordOf(config);
+  const components = record['components'];
+  if (typeof components !== 'number') throw new FormatError('The mixture emission config has no "components".', 'Pass a config produced by @em/hmm.');
+  const weightConcentration = record['weightConcentration'];
+  const updateWeights = record['updateWeights'];
+  return mixtureFamily(emissionFamilyFromConfig(record['inner']), {
+    components,
+    ...(typeof weightConcentration === 'number' ? { weightConcentration } : {}),
+    ...(typeof updateWeights === 'boolean' ? { updateWeights } : {}),
+  }) as unknown as DenseFamily;
+}
+
+/**
+ * Registers the built-in emission families (categorical, gaussian, mixture) for
+ * `modelFromConfig`/`fromJSON`/workers, without replacing families registered by the user.
+ * Called by `modelFromConfig`; explicit (not an import side effect) so bundlers cannot drop it.
+ */
+export function registerBuiltInEmissionFamilies(): void {
+  registerEmissionFamilyIfAbsent('categorical', categoricalFromConfig);
+  registerEmissionFamilyIfAbsent('gaussian', (config) => gaussianFamilyFromConfig(config) as unknown as DenseFamily);
+  registerEmissionFamilyIfAbsent('mixture', mixtureFromConfig);
+}

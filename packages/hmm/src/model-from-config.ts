@@ -1,5 +1,6 @@
 import { type DenseMatrix, FormatError, type JsonValue, type ModelConfig, type Random, type Statistics } from '@em/core';
 import { type DenseFamily, emissionFamilyFromConfig } from './emission-registry.js';
+import { registerBuiltInEmissionFamilies } from './emission-spec.js';
 import { HmmModel, seededResponsibilities, type ChainInitialization, type EmissionInitializer } from './hmm-model.js';
 import { kMeansResponsibilities } from './kmeans.js';
 import { squareMatrixFromJson, vectorFromJson } from './parameters.js';
@@ -54,6 +55,7 @@ export function modelFromConfig(
   const record = options as JsonRecord;
   const states = record['states'];
   if (typeof states !== 'number') throw new FormatError('The HMM config has no "states".', 'Pass model.config or a file written by toJSON.');
+  registerBuiltInEmissionFamilies();
   const emissionFamily = family ?? emissionFamilyFromConfig(record['emission']);
   const priors = recordField(record, 'priors');
   const update = recordField(record, 'update');
