@@ -71,12 +71,22 @@ export interface BlockWork {
   readonly weighted: Float64Array;
   /** ‖y‖² or the weights of each row (capacity). */
   readonly perRow: Float64Array;
+  /** Rows kept for a component (capacity) and their skip thresholds. */
+  readonly rowIndex: Int32Array;
+  readonly rowTotals: Float64Array;
 }
 
 export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
   if (p.work.capacity >= rows) return p.work;
   const capacity = Math.max(rows, 512);
-  p.work = { capacity, centered: new Float64Array(p.d * capacity), weighted: new Float64Array(p.d * capacity), perRow: new Float64Array(capacity) };
+  p.work = {
+    capacity,
+    centered: new Float64Array(p.d * capacity),
+    weighted: new Float64Array(p.d * capacity),
+    perRow: new Float64Array(capacity),
+    rowIndex: new Int32Array(capacity),
+    rowTotals: new Float64Array(capacity),
+  };
   return p.work;
 }
 
@@ -170,7 +180,7 @@ export function prepareGaussian(components: GaussianComponents, layout: ScatterL
     blockSums: new Float64Array(k * d),
     blockCounts: new Float64Array(k),
     missing: missingValues ? createMissingValuesCache(components, k, d) : undefined,
-    work: { capacity: 0, centered: new Float64Array(0), weighted: new Float64Array(0), perRow: new Float64Array(0) },
+    work: { capacity: 0, centered: new Float64Array(0), weighted: new Float64Array(0), perRow: new Float64Array(0), rowIndex: new Int32Array(0), rowTotals: new Float64Array(0) },
   };
 }
 

@@ -4,6 +4,27 @@
  * iterations without a dependency chain, contiguous loads, no allocation.
  */
 
+/** Weights below this fraction of a row's total weight are skipped by the accumulate kernels (2⁻⁵³). */
+export const NEGLIGIBLE_WEIGHT = 2 ** -53;
+
+/** thresholds[i] = NEGLIGIBLE_WEIGHT · Σ_k weights[i·k + c]. */
+export function rowThresholds(weights: Float64Array, rows: number, k: number, thresholds: Float64Array): void {
+  for (let i = 0; i < rows; i++) {
+    let total = 0;
+    for (let c = 0; c < k; c++) total += weights[i * k + c] as number;
+    thresholds[i] = NEGLIGIBLE_WEIGHT * total;
+  }
+}
+
+/** work[a·count + j] = x[rowIndex[j]·d + a] − mean[a] for the listed rows. */
+export function gatherCenteredRows(x: Float64Array, rowIndex: Int32Array, count: number, d: number, mean: Float64Array, meanOffset: number, work: Float64Array): void {
+  for (let a = 0; a < d; a++) {
+    const m = mean[meanOffset + a] as number;
+    const column = a * count;
+    for (let j = 0; j < count; j++) work[column + j] = (x[(rowIndex[j] as number) * d + a] as number) - m;
+  }
+}
+
 /** work[a·rows + i] = x[(start + i)·d + a] − mean[a] for a block of `rows` rows. */
 export function centerBlock(x: Float64Array, start: number, rows: number, d: number, mean: Float64Array, meanOffset: number, work: Float64Array): void {
   for (let a = 0; a < d; a++) {

@@ -1,6 +1,6 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { addScatter, centerBlock, whitenBlock } from './blocked.js';
+import { addScatter, centerBlock, gatherCenteredRows, rowThresholds, whitenBlock } from './blocked.js';
 
 /**
  * Full covariances. log N(x | μ_k, L_k·L_kᵀ) = c_k − ½‖y‖² with L_k·y = x − μ_k, solved by
@@ -23,36 +23,45 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
 /**
  * n_k += Σ w, sums_k += Σ w (x − μ_k), scatter_k += Σ w (x − μ_k)(x − μ_k)ᵀ (lower triangle),
  * component by component over the block (block sums are kept apart first: shorter summation
- * chains, and the reference terms need them).
+ * chains, and the reference terms need them). A row whose weight for a component is below
+ * 2⁻⁵³ of its total weight is skipped for that component: with separated clusters that is most
+ * (row, component) pairs, and each skipped term is below the round-off of the row's own
+ * contribution.
  */
 export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
   const { k, d, means } = p;
   const { counts, references, sums, scatter } = stats;
   const rows = end - start;
-  const { centered, weighted, perRow: column } = blockWork(p, rows);
+  const { centered, weighted, perRow: column, rowIndex, rowTotals } = blockWork(p, rows);
   const blockSums = p.blockSums;
   const dd = d * d;
+  rowThresholds(weights, rows, k, rowTotals);
   for (let c = 0; c < k; c++) {
+    // Rows whose weight for this component is below round-off of their own total are skipped.
     let blockCount = 0;
+    let active = 0;
     for (let i = 0; i < rows; i++) {
       const w = weights[i * k + c] as number;
-      column[i] = w;
+      if (!(w > (rowTotals[i] as number))) continue;
+      column[active] = w;
+      rowIndex[active] = start + i;
+      active++;
       blockCount += w;
     }
-    if (blockCount === 0) continue;
+    if (active === 0) continue;
     const meanOffset = c * d;
-    centerBlock(x, start, rows, d, means, meanOffset, centered);
+    gatherCenteredRows(x, rowIndex, active, d, means, meanOffset, centered);
     for (let a = 0; a < d; a++) {
-      const ra = a * rows;
+      const ra = a * active;
       let s = 0;
-      for (let i = 0; i < rows; i++) {
+      for (let i = 0; i < active; i++) {
         const v = (column[i] as number) * (centered[ra + i] as number);
         weighted[ra + i] = v;
         s += v;
       }
       blockSums[meanOffset + a] = s;
     }
-    addScatter(weighted, centered, rows, d, scatter, c * dd);
+    addScatter(weighted, centered, active, d, scatter, c * dd);
     counts[c] = (counts[c] as number) + blockCount;
     for (let a = 0; a < d; a++) {
       references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);

@@ -1,48 +1,64 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
-import type { PreparedGaussian } from '../prepared-gaussian.js';
+import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
+import { rowThresholds } from './blocked.js';
 
-/** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k. */
+/** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block. */
 export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
   const { k, d, means, precisions, logNormalizers } = p;
-  for (let i = start; i < end; i++) {
-    const row = i * d;
-    const outRow = (i - start) * k;
-    for (let c = 0; c < k; c++) {
-      const meanOffset = c * d;
-      let squared = 0;
-      for (let a = 0; a < d; a++) {
-        const v = (x[row + a] as number) - (means[meanOffset + a] as number);
-        squared += v * v;
+  const rows = end - start;
+  const { perRow: squares } = blockWork(p, rows);
+  for (let c = 0; c < k; c++) {
+    squares.fill(0, 0, rows);
+    for (let a = 0; a < d; a++) {
+      const m = means[c * d + a] as number;
+      let source = start * d + a;
+      for (let i = 0; i < rows; i++, source += d) {
+        const v = (x[source] as number) - m;
+        squares[i] = (squares[i] as number) + v * v;
       }
-      out[outRow + c] = (logNormalizers[c] as number) - 0.5 * squared * (precisions[c] as number);
     }
+    const constant = logNormalizers[c] as number;
+    const half = 0.5 * (precisions[c] as number);
+    for (let i = 0; i < rows; i++) out[i * k + c] = constant - half * (squares[i] as number);
   }
 }
 
-/** n_k, Σ w (x − μ_k) and Σ w ‖x − μ_k‖². */
+/**
+ * n_k, Σ w (x − μ_k) and Σ w ‖x − μ_k‖²; rows whose weight for the component is below 2⁻⁵³ of
+ * their total are skipped (see full-kernel.ts).
+ */
 export function sphericalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
   const { k, d, means } = p;
   const { counts, references, sums, scatter } = stats;
+  const rows = end - start;
+  const { perRow: column, rowIndex, rowTotals } = blockWork(p, rows);
   const blockSums = p.blockSums;
+  rowThresholds(weights, rows, k, rowTotals);
   for (let c = 0; c < k; c++) {
     const meanOffset = c * d;
     let blockCount = 0;
-    let squaredSum = 0;
-    blockSums.fill(0, meanOffset, meanOffset + d);
-    for (let i = start; i < end; i++) {
-      const w = weights[(i - start) * k + c] as number;
-      if (w === 0) continue;
+    let active = 0;
+    for (let i = 0; i < rows; i++) {
+      const w = weights[i * k + c] as number;
+      if (!(w > (rowTotals[i] as number))) continue;
+      column[active] = w;
+      rowIndex[active] = (start + i) * d;
+      active++;
       blockCount += w;
-      const row = i * d;
-      let squared = 0;
-      for (let a = 0; a < d; a++) {
-        const v = (x[row + a] as number) - (means[meanOffset + a] as number);
-        blockSums[meanOffset + a] = (blockSums[meanOffset + a] as number) + w * v;
-        squared += v * v;
-      }
-      squaredSum += w * squared;
     }
-    if (blockCount === 0) continue;
+    if (active === 0) continue;
+    let squaredSum = 0;
+    for (let a = 0; a < d; a++) {
+      const m = means[meanOffset + a] as number;
+      let s = 0;
+      for (let j = 0; j < active; j++) {
+        const v = (x[(rowIndex[j] as number) + a] as number) - m;
+        const wv = (column[j] as number) * v;
+        s += wv;
+        squaredSum += wv * v;
+      }
+      blockSums[meanOffset + a] = s;
+    }
     scatter[c] = (scatter[c] as number) + squaredSum;
     counts[c] = (counts[c] as number) + blockCount;
     for (let a = 0; a < d; a++) {
