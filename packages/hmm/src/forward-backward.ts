@@ -100,18 +100,20 @@ export function forwardScaled(
       outcome.impossibleAt = t;
       return;
     }
-    for (let j = 0; j < k; j++) emission[base + j] = Math.exp((emission[base + j] as number) - max);
     let scale = 0;
     if (t === 0) {
       for (let j = 0; j < k; j++) {
-        const v = (start[j] as number) * (emission[j] as number);
+        const b = Math.exp((emission[j] as number) - max);
+        emission[j] = b;
+        const v = (start[j] as number) * b;
         forward[j] = v;
         scale += v;
       }
     } else {
       const previous = base - k;
       for (let j = 0; j < k; j++) {
-        const b = emission[base + j] as number;
+        const b = Math.exp((emission[base + j] as number) - max);
+        emission[base + j] = b;
         if (b === 0) {
           forward[base + j] = 0;
           continue;
