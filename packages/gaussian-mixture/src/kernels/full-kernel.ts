@@ -1,6 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, centerBlock, gatherCenteredRows, rowThresholds, whitenBlock } from './blocked.js';
+import { addScatterFromArena, centerIntoArena, simdArena, whitenInArena } from './simd-arena.js';
 
 /**
  * Full covariances. log N(x | μ_k, L_k·L_kᵀ) = c_k − ½‖y‖² with L_k·y = x − μ_k, solved by
@@ -10,6 +11,18 @@ import { addScatter, centerBlock, gatherCenteredRows, rowThresholds, whitenBlock
 export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
   const { k, d, means, factors, inverseDiagonals, logNormalizers } = p;
   const rows = end - start;
+  const arena = simdArena(d, rows);
+  if (arena !== undefined) {
+    for (let c = 0; c < k; c++) {
+      centerIntoArena(arena, x, start, rows, d, means, c * d);
+      whitenInArena(arena, d, factors, c * d * d, inverseDiagonals, c * d);
+      const constant = logNormalizers[c] as number;
+      const squares = arena.view;
+      const base = arena.squares;
+      for (let i = 0; i < rows; i++) out[i * k + c] = constant - 0.5 * (squares[base + i] as number);
+    }
+    return;
+  }
   const { centered, perRow: squares } = blockWork(p, rows);
   const dd = d * d;
   for (let c = 0; c < k; c++) {
@@ -50,18 +63,43 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
     }
     if (active === 0) continue;
     const meanOffset = c * d;
-    gatherCenteredRows(x, rowIndex, active, d, means, meanOffset, centered);
-    for (let a = 0; a < d; a++) {
-      const ra = a * active;
-      let s = 0;
-      for (let i = 0; i < active; i++) {
-        const v = (column[i] as number) * (centered[ra + i] as number);
-        weighted[ra + i] = v;
-        s += v;
+    const arena = simdArena(d, active);
+    if (arena !== undefined) {
+      // The same sums in the WebAssembly arena (padding rows weigh 0).
+      const { view, stride } = arena;
+      for (let a = 0; a < d; a++) {
+        const m = means[meanOffset + a] as number;
+        const rc = arena.centered + a * stride;
+        const rw = arena.weighted + a * stride;
+        let s = 0;
+        for (let j = 0; j < active; j++) {
+          const z = (x[(rowIndex[j] as number) * d + a] as number) - m;
+          const v = (column[j] as number) * z;
+          view[rc + j] = z;
+          view[rw + j] = v;
+          s += v;
+        }
+        for (let j = active; j < stride; j++) {
+          view[rc + j] = 0;
+          view[rw + j] = 0;
+        }
+        blockSums[meanOffset + a] = s;
       }
-      blockSums[meanOffset + a] = s;
+      addScatterFromArena(arena, d, scatter, c * dd);
+    } else {
+      gatherCenteredRows(x, rowIndex, active, d, means, meanOffset, centered);
+      for (let a = 0; a < d; a++) {
+        const ra = a * active;
+        let s = 0;
+        for (let i = 0; i < active; i++) {
+          const v = (column[i] as number) * (centered[ra + i] as number);
+          weighted[ra + i] = v;
+          s += v;
+        }
+        blockSums[meanOffset + a] = s;
+      }
+      addScatter(weighted, centered, active, d, scatter, c * dd);
     }
-    addScatter(weighted, centered, active, d, scatter, c * dd);
     counts[c] = (counts[c] as number) + blockCount;
     for (let a = 0; a < d; a++) {
       references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);

@@ -1,6 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, centerBlock, whitenBlock } from './blocked.js';
+import { addScatterFromArena, centerIntoArena, simdArena, whitenInArena } from './simd-arena.js';
 
 /**
  * Tied covariance: one factor L for every component. Per block, u = L⁻¹(x − c) once, then
@@ -11,8 +12,17 @@ export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
   const rows = end - start;
   const { centered, perRow: squares } = blockWork(p, rows);
   const constant = logNormalizers[0] as number;
-  centerBlock(x, start, rows, d, center, 0, centered);
-  whitenBlock(centered, rows, d, factors, 0, inverseDiagonals, 0, squares);
+  const arena = simdArena(d, rows);
+  if (arena !== undefined) {
+    centerIntoArena(arena, x, start, rows, d, center, 0);
+    whitenInArena(arena, d, factors, 0, inverseDiagonals, 0);
+    // Copy u = L⁻¹(x − c) out of the arena (coordinate-major, stride `rows`).
+    const { view, stride } = arena;
+    for (let a = 0; a < d; a++) for (let i = 0; i < rows; i++) centered[a * rows + i] = view[arena.centered + a * stride + i] as number;
+  } else {
+    centerBlock(x, start, rows, d, center, 0, centered);
+    whitenBlock(centered, rows, d, factors, 0, inverseDiagonals, 0, squares);
+  }
   for (let c = 0; c < k; c++) {
     squares.fill(0, 0, rows);
     for (let a = 0; a < d; a++) {
@@ -47,6 +57,7 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
   }
   if (blockTotal === 0) return;
   const totalSums = p.scratch;
+  const arena = simdArena(d, rows);
   for (let a = 0; a < d; a++) {
     const ra = a * rows;
     let s = 0;
@@ -56,8 +67,16 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       s += v;
     }
     totalSums[a] = s;
+    if (arena !== undefined) {
+      const { view, stride } = arena;
+      view.set(centered.subarray(ra, ra + rows), arena.centered + a * stride);
+      view.set(weighted.subarray(ra, ra + rows), arena.weighted + a * stride);
+      view.fill(0, arena.centered + a * stride + rows, arena.centered + (a + 1) * stride);
+      view.fill(0, arena.weighted + a * stride + rows, arena.weighted + (a + 1) * stride);
+    }
   }
-  addScatter(weighted, centered, rows, d, scatter, 0);
+  if (arena !== undefined) addScatterFromArena(arena, d, scatter, 0);
+  else addScatter(weighted, centered, rows, d, scatter, 0);
   for (let c = 0; c < k; c++) {
     let n = 0;
     for (let i = 0; i < rows; i++) n += weights[i * k + c] as number;

@@ -1,0 +1,47 @@
+import { Random } from '@em/core';
+import { describe, expect, it } from 'vitest';
+import { addScatter, whitenBlock } from './blocked.js';
+import { addScatterFromArena, simdArena, whitenInArena } from './simd-arena.js';
+
+// The WebAssembly SIMD kernels and their TypeScript fallbacks compute the same numbers.
+describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
+  for (const [d, rows] of [
+    [1, 1],
+    [3, 7],
+    [10, 512],
+    [32, 37],
+  ] as const) {
+    it(`triangular solve and scatter, d = ${d}, ${rows} rows`, () => {
+      const random = new Random(d * 1000 + rows);
+      const arena = simdArena(d, rows);
+      expect(arena).toBeDefined();
+      if (arena === undefined) return;
+      const factors = new Float64Array(d * d);
+      const inverse = new Float64Array(d);
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b < a; b++) factors[a * d + b] = random.normal() * 0.3;
+        factors[a * d + a] = 0.5 + random.next();
+        inverse[a] = 1 / (factors[a * d + a] as number);
+      }
+      const centered = new Float64Array(d * rows).map(() => random.normal());
+      const weighted = centered.map((v) => v * random.next());
+      const { view, stride } = arena;
+      for (let a = 0; a < d; a++) {
+        view.fill(0, arena.centered + a * stride, arena.centered + (a + 1) * stride);
+        view.fill(0, arena.weighted + a * stride, arena.weighted + (a + 1) * stride);
+        view.set(centered.subarray(a * rows, (a + 1) * rows), arena.centered + a * stride);
+        view.set(weighted.subarray(a * rows, (a + 1) * rows), arena.weighted + a * stride);
+      }
+      const scatterJs = new Float64Array(d * d);
+      const scatterSimd = new Float64Array(d * d);
+      addScatter(weighted, centered, rows, d, scatterJs, 0);
+      addScatterFromArena(arena, d, scatterSimd, 0);
+      for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) expect(scatterSimd[a * d + b]).toBeCloseTo(scatterJs[a * d + b] as number, 12);
+      const squares = new Float64Array(rows);
+      whitenBlock(centered, rows, d, factors, 0, inverse, 0, squares);
+      whitenInArena(arena, d, factors, 0, inverse, 0);
+      for (let i = 0; i < rows; i++) expect(Math.abs((view[arena.squares + i] as number) - (squares[i] as number))).toBeLessThan(1e-12 * Math.max(1, squares[i] as number));
+      for (let a = 0; a < d; a++) for (let i = 0; i < rows; i++) expect(Math.abs((view[arena.centered + a * stride + i] as number) - (centered[a * rows + i] as number))).toBeLessThan(1e-12);
+    });
+  }
+});

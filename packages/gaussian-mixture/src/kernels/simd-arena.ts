@@ -1,0 +1,66 @@
+import { simdKernels, type SimdKernels } from './simd.js';
+
+/**
+ * Where the WebAssembly kernels read and write: one block's coordinate-major arrays inside the
+ * module's memory. Indices are in doubles (for the Float64Array view), `*Byte` in bytes (for the
+ * WebAssembly calls). The view is re-created only when the memory grows.
+ */
+export interface SimdArena {
+  readonly kernels: SimdKernels;
+  readonly view: Float64Array;
+  /** Rows per coordinate (a multiple of 8). */
+  readonly stride: number;
+  readonly centered: number;
+  readonly weighted: number;
+  readonly squares: number;
+  readonly factor: number;
+  readonly inverse: number;
+  readonly out: number;
+}
+
+let view: Float64Array | undefined;
+
+/** The arena for d coordinates and `rows` rows (padded to a multiple of 8), or undefined without SIMD. */
+export function simdArena(d: number, rows: number): SimdArena | undefined {
+  const kernels = simdKernels();
+  if (kernels === undefined) return undefined;
+  const stride = (rows + 7) & ~7;
+  const centered = 0;
+  const weighted = centered + d * stride;
+  const squares = weighted + d * stride;
+  const factor = squares + stride;
+  const inverse = factor + d * d;
+  const out = inverse + d;
+  const buffer = kernels.reserve((out + d * d) * 8);
+  if (view === undefined || view.buffer !== buffer) view = new Float64Array(buffer);
+  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out };
+}
+
+/** arena.centered[a·stride + i] = x[(start + i)·d + a] − mean[a], padding rows set to 0. */
+export function centerIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number, mean: Float64Array, meanOffset: number): void {
+  const { view: v, stride, centered } = arena;
+  for (let a = 0; a < d; a++) {
+    const m = mean[meanOffset + a] as number;
+    const column = centered + a * stride;
+    let source = start * d + a;
+    for (let i = 0; i < rows; i++, source += d) v[column + i] = (x[source] as number) - m;
+    for (let i = rows; i < stride; i++) v[column + i] = 0;
+  }
+}
+
+/** Whitens arena.centered in place with factor `factors[offset…]` (L, row-major) and 1/L_aa; ‖y‖² into arena.squares. */
+export function whitenInArena(arena: SimdArena, d: number, factors: Float64Array, factorOffset: number, inverseDiagonals: Float64Array, diagonalOffset: number): void {
+  const { view: v, stride } = arena;
+  v.set(factors.subarray(factorOffset, factorOffset + d * d), arena.factor);
+  v.set(inverseDiagonals.subarray(diagonalOffset, diagonalOffset + d), arena.inverse);
+  arena.kernels.whiten(arena.centered * 8, stride / 2, stride * 8, d, arena.factor * 8, arena.inverse * 8, arena.squares * 8);
+}
+
+/** scatter[offset + a·d + b] += Σ_i weighted_a·centered_b (b ≤ a) from the arena (padding rows must have weight 0). */
+export function addScatterFromArena(arena: SimdArena, d: number, scatter: Float64Array, offset: number): void {
+  const { view: v, stride } = arena;
+  arena.kernels.scatter(arena.weighted * 8, arena.centered * 8, stride / 8, stride * 8, d, arena.out * 8);
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b <= a; b++) scatter[offset + a * d + b] = (scatter[offset + a * d + b] as number) + (v[arena.out + a * d + b] as number);
+  }
+}

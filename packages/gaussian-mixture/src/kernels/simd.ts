@@ -1,0 +1,316 @@
+/**
+ * The two hottest loops of the full-covariance kernels — the row-vectorised triangular solve and
+ * the weighted scatter — as a tiny WebAssembly SIMD module (f64x2), assembled here from bytes so
+ * the package needs no build step or binary asset. Everything else stays in TypeScript. Where
+ * WebAssembly SIMD is unavailable, `simdKernels()` returns undefined and the TypeScript loops of
+ * blocked.ts run instead (same results up to round-off).
+ *
+ * Memory layout of one call (byte offsets chosen by the caller): coordinate-major blocks with a
+ * row stride that is a multiple of 8 rows, so the loops take 2 or 8 rows per step without tails.
+ */
+
+// --- a minimal assembler ---------------------------------------------------------------------
+
+function unsigned(value: number): number[] {
+  const out: number[] = [];
+  let v = value >>> 0;
+  do {
+    let byte = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (v !== 0);
+  return out;
+}
+
+function signed(value: number): number[] {
+  const out: number[] = [];
+  let v = value | 0;
+  for (;;) {
+    const byte = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+
+const op = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  end: [0x0b],
+  br: (depth: number) => [0x0c, ...unsigned(depth)],
+  brIf: (depth: number) => [0x0d, ...unsigned(depth)],
+  get: (index: number) => [0x20, ...unsigned(index)],
+  set: (index: number) => [0x21, ...unsigned(index)],
+  i32: (value: number) => [0x41, ...signed(value)],
+  add: [0x6a],
+  mul: [0x6c],
+  shl: [0x74],
+  geS: [0x4e],
+  gtS: [0x4a],
+  f64Load: [0x2b, 3, 0],
+  f64Store: [0x39, 3, 0],
+  f64Add: [0xa0],
+  v128Load: (offset: number) => [0xfd, 0x00, 4, ...unsigned(offset)],
+  v128Store: (offset: number) => [0xfd, 0x0b, 4, ...unsigned(offset)],
+  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
+  splat: [0xfd, 0x14],
+  lane: (index: number) => [0xfd, 0x21, index],
+  f64x2Add: [0xfd, 0xf0, 0x01],
+  f64x2Sub: [0xfd, 0xf1, 0x01],
+  f64x2Mul: [0xfd, 0xf2, 0x01],
+};
+
+/** for (counter = 0; counter < limit; counter += step) body — `limit` a local. */
+function forLoop(counter: number, limit: number, step: number, body: number[]): number[] {
+  return [
+    ...op.i32(0),
+    ...op.set(counter),
+    ...op.block,
+    ...op.loop,
+    ...op.get(counter),
+    ...op.get(limit),
+    ...op.geS,
+    ...op.brIf(1),
+    ...body,
+    ...op.get(counter),
+    ...op.i32(step),
+    ...op.add,
+    ...op.set(counter),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+/** local[target] = local[base] + local[index] * local[scale] */
+function addressOf(target: number, base: number, index: number, scale: number): number[] {
+  return [...op.get(base), ...op.get(index), ...op.get(scale), ...op.mul, ...op.add, ...op.set(target)];
+}
+
+/** The address local[base] + local[p] on the stack. */
+function at(base: number, p: number): number[] {
+  return [...op.get(base), ...op.get(p), ...op.add];
+}
+
+/**
+ * whiten(work, pairs, stride, d, factors, inverseDiagonals, squares): in place forward
+ * substitution L·y = z on every row (two rows per f64x2), squares = ‖y‖² per row.
+ * `pairs` is even (rows padded to a multiple of 4).
+ */
+function whitenBody(): { params: number; locals: number[]; code: number[] } {
+  const [work, pairs, stride, d, factors, inverse, squares] = [0, 1, 2, 3, 4, 5, 6];
+  const [a, b, p, ra, rb, end, address] = [7, 8, 9, 10, 11, 12, 13];
+  const [l, v] = [14, 15];
+  const axpy = (offset: number): number[] => [
+    ...op.get(address),
+    ...op.get(address),
+    ...op.v128Load(offset),
+    ...op.get(l),
+    ...at(rb, p),
+    ...op.v128Load(offset),
+    ...op.f64x2Mul,
+    ...op.f64x2Sub,
+    ...op.v128Store(offset),
+  ];
+  const scale = (offset: number): number[] => [
+    ...op.get(address),
+    ...op.v128Load(offset),
+    ...op.get(l),
+    ...op.f64x2Mul,
+    ...op.set(v),
+    ...op.get(address),
+    ...op.get(v),
+    ...op.v128Store(offset),
+    ...at(squares, p),
+    ...at(squares, p),
+    ...op.v128Load(offset),
+    ...op.get(v),
+    ...op.get(v),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.v128Store(offset),
+  ];
+  const code = [
+    ...op.get(pairs),
+    ...op.i32(4),
+    ...op.shl,
+    ...op.set(end),
+    ...forLoop(p, end, 32, [...at(squares, p), ...op.v128Zero, ...op.v128Store(0), ...at(squares, p), ...op.v128Zero, ...op.v128Store(16)]),
+    ...forLoop(a, d, 1, [
+      ...addressOf(ra, work, a, stride),
+      ...forLoop(b, a, 1, [
+        // l = splat(factors[a·d + b])
+        ...op.get(factors),
+        ...op.get(a),
+        ...op.get(d),
+        ...op.mul,
+        ...op.get(b),
+        ...op.add,
+        ...op.i32(3),
+        ...op.shl,
+        ...op.add,
+        ...op.f64Load,
+        ...op.splat,
+        ...op.set(l),
+        ...addressOf(rb, work, b, stride),
+        ...forLoop(p, end, 32, [...at(ra, p), ...op.set(address), ...axpy(0), ...axpy(16)]),
+      ]),
+      ...op.get(inverse),
+      ...op.get(a),
+      ...op.i32(3),
+      ...op.shl,
+      ...op.add,
+      ...op.f64Load,
+      ...op.splat,
+      ...op.set(l),
+      ...forLoop(p, end, 32, [...at(ra, p), ...op.set(address), ...scale(0), ...scale(16)]),
+    ]),
+  ];
+  return { params: 7, locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128], code };
+}
+
+/**
+ * scatter(weighted, centered, octets, stride, d, out): out[a·d + b] = Σ_rows weighted_a·centered_b
+ * for b ≤ a, eight rows per step in four f64x2 accumulators.
+ */
+function scatterBody(): { params: number; locals: number[]; code: number[] } {
+  const [weighted, centered, octets, stride, d, out] = [0, 1, 2, 3, 4, 5];
+  const [a, b, p, wa, cb, end, bound] = [6, 7, 8, 9, 10, 11, 12];
+  const [s0, s1, s2, s3] = [13, 14, 15, 16];
+  const term = (sum: number, offset: number): number[] => [
+    ...op.get(sum),
+    ...at(wa, p),
+    ...op.v128Load(offset),
+    ...at(cb, p),
+    ...op.v128Load(offset),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.set(sum),
+  ];
+  const code = [
+    ...op.get(octets),
+    ...op.i32(6),
+    ...op.shl,
+    ...op.set(end),
+    ...forLoop(a, d, 1, [
+      ...addressOf(wa, weighted, a, stride),
+      ...op.get(a),
+      ...op.i32(1),
+      ...op.add,
+      ...op.set(bound),
+      ...forLoop(b, bound, 1, [
+        ...addressOf(cb, centered, b, stride),
+        ...op.v128Zero,
+        ...op.set(s0),
+        ...op.v128Zero,
+        ...op.set(s1),
+        ...op.v128Zero,
+        ...op.set(s2),
+        ...op.v128Zero,
+        ...op.set(s3),
+        ...forLoop(p, end, 64, [...term(s0, 0), ...term(s1, 16), ...term(s2, 32), ...term(s3, 48)]),
+        // out[a·d + b] = lane0 + lane1 of (s0 + s1) + (s2 + s3)
+        ...op.get(out),
+        ...op.get(a),
+        ...op.get(d),
+        ...op.mul,
+        ...op.get(b),
+        ...op.add,
+        ...op.i32(3),
+        ...op.shl,
+        ...op.add,
+        ...op.get(s0),
+        ...op.get(s1),
+        ...op.f64x2Add,
+        ...op.get(s2),
+        ...op.get(s3),
+        ...op.f64x2Add,
+        ...op.f64x2Add,
+        ...op.set(s0),
+        ...op.get(s0),
+        ...op.lane(0),
+        ...op.get(s0),
+        ...op.lane(1),
+        ...op.f64Add,
+        ...op.f64Store,
+      ]),
+    ]),
+  ];
+  return { params: 6, locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128], code };
+}
+
+function section(id: number, content: number[]): number[] {
+  return [id, ...unsigned(content.length), ...content];
+}
+
+function vector(items: number[][]): number[] {
+  return [...unsigned(items.length), ...items.flat()];
+}
+
+function name(text: string): number[] {
+  return [...unsigned(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
+}
+
+function functionCode(body: { locals: number[]; code: number[] }): number[] {
+  const locals = vector(body.locals.map((type) => [1, type]));
+  const content = [...locals, ...body.code, ...op.end];
+  return [...unsigned(content.length), ...content];
+}
+
+function moduleBytes(): Uint8Array<ArrayBuffer> {
+  const whiten = whitenBody();
+  const scatter = scatterBody();
+  const type = (params: number): number[] => [0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vector([type(whiten.params), type(scatter.params)])),
+    ...section(3, vector([[0], [1]])),
+    ...section(5, vector([[0x00, ...unsigned(4)]])),
+    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1]])),
+    ...section(10, vector([functionCode(whiten), functionCode(scatter)])),
+  ]);
+}
+
+// --- the kernels ---------------------------------------------------------------------------
+
+export interface SimdKernels {
+  /** Makes the memory at least `bytes` long (views must be re-created afterwards). */
+  reserve(bytes: number): ArrayBuffer;
+  whiten(work: number, pairs: number, stride: number, d: number, factors: number, inverseDiagonals: number, squares: number): void;
+  scatter(weighted: number, centered: number, octets: number, stride: number, d: number, out: number): void;
+}
+
+let cached: SimdKernels | null | undefined;
+
+/** The WebAssembly SIMD kernels of this thread, or undefined where SIMD is unavailable. */
+export function simdKernels(): SimdKernels | undefined {
+  if (cached !== undefined) return cached ?? undefined;
+  cached = null;
+  try {
+    if (typeof WebAssembly === 'undefined') return undefined;
+    const bytes = moduleBytes();
+    if (!WebAssembly.validate(bytes)) return undefined;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
+    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter'] };
+    const memory = exports.memory;
+    cached = {
+      reserve(bytes: number): ArrayBuffer {
+        const missing = bytes - memory.buffer.byteLength;
+        if (missing > 0) memory.grow(Math.ceil(missing / 65536));
+        return memory.buffer;
+      },
+      whiten: exports.whiten,
+      scatter: exports.scatter,
+    };
+  } catch {
+    cached = null;
+  }
+  return cached ?? undefined;
+}
