@@ -25,6 +25,12 @@ export function gatherCenteredRows(x: Float64Array, rowIndex: Int32Array, count:
   }
 }
 
+/** out[a·rows + i] = x[(start + i)·d + a]: the block coordinate-major, read once for all components. */
+export function transposeBlock(x: Float64Array, start: number, rows: number, d: number, out: Float64Array): void {
+  let source = start * d;
+  for (let i = 0; i < rows; i++) for (let a = 0; a < d; a++) out[a * rows + i] = x[source++] as number;
+}
+
 /** work[a·rows + i] = x[(start + i)·d + a] − mean[a] for a block of `rows` rows. */
 export function centerBlock(x: Float64Array, start: number, rows: number, d: number, mean: Float64Array, meanOffset: number, work: Float64Array): void {
   for (let a = 0; a < d; a++) {

@@ -1,7 +1,7 @@
 import { Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { addScatter, whitenBlock } from './blocked.js';
-import { addScatterFromArena, simdArena, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, copyIntoArena, distancesInArena, simdArena, whitenInArena } from './simd-arena.js';
 
 // The WebAssembly SIMD kernels and their TypeScript fallbacks compute the same numbers.
 describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
@@ -44,4 +44,30 @@ describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
       for (let a = 0; a < d; a++) for (let i = 0; i < rows; i++) expect(Math.abs((view[arena.centered + a * stride + i] as number) - (centered[a * rows + i] as number))).toBeLessThan(1e-12);
     });
   }
+
+  it('weighted squared distances (diagonal, spherical and tied log-densities)', () => {
+    const random = new Random(99);
+    for (const [d, rows] of [
+      [1, 3],
+      [10, 512],
+      [7, 45],
+    ] as const) {
+      const arena = simdArena(d, rows);
+      if (arena === undefined) throw new Error('WebAssembly SIMD is unavailable');
+      const x = new Float64Array(rows * d).map(() => random.normal() * 3);
+      const mean = new Float64Array(d).map(() => random.normal());
+      const precision = new Float64Array(d).map(() => 0.5 + random.next());
+      copyIntoArena(arena, x, 0, rows, d);
+      distancesInArena(arena, d, mean, 0, precision, 0);
+      for (let i = 0; i < rows; i++) {
+        let expected = 0;
+        for (let a = 0; a < d; a++) expected += ((x[i * d + a] as number) - (mean[a] as number)) ** 2 * (precision[a] as number);
+        expect(Math.abs((arena.view[arena.squares + i] as number) - expected)).toBeLessThan(1e-12 * Math.max(1, expected));
+      }
+      distancesInArena(arena, d, mean, 0, undefined, 0);
+      let expected0 = 0;
+      for (let a = 0; a < d; a++) expected0 += ((x[a] as number) - (mean[a] as number)) ** 2;
+      expect(Math.abs((arena.view[arena.squares] as number) - expected0)).toBeLessThan(1e-12 * Math.max(1, expected0));
+    }
+  });
 });

@@ -48,12 +48,47 @@ export function centerIntoArena(arena: SimdArena, x: Float64Array, start: number
   }
 }
 
+/** arena.centered[a·stride + i] = transposed[a·rows + i] − mean[a] (a coordinate-major block), padding rows 0. */
+export function centerTransposedIntoArena(arena: SimdArena, transposed: Float64Array, rows: number, d: number, mean: Float64Array, meanOffset: number): void {
+  const { view: v, stride, centered } = arena;
+  for (let a = 0; a < d; a++) {
+    const m = mean[meanOffset + a] as number;
+    const column = centered + a * stride;
+    const source = a * rows;
+    for (let i = 0; i < rows; i++) v[column + i] = (transposed[source + i] as number) - m;
+    for (let i = rows; i < stride; i++) v[column + i] = 0;
+  }
+}
+
 /** Whitens arena.centered in place with factor `factors[offset…]` (L, row-major) and 1/L_aa; ‖y‖² into arena.squares. */
 export function whitenInArena(arena: SimdArena, d: number, factors: Float64Array, factorOffset: number, inverseDiagonals: Float64Array, diagonalOffset: number): void {
   const { view: v, stride } = arena;
   v.set(factors.subarray(factorOffset, factorOffset + d * d), arena.factor);
   v.set(inverseDiagonals.subarray(diagonalOffset, diagonalOffset + d), arena.inverse);
   arena.kernels.whiten(arena.centered * 8, stride / 2, stride * 8, d, arena.factor * 8, arena.inverse * 8, arena.squares * 8);
+}
+
+/**
+ * arena.squares[i] = Σ_a (arena.centered[a·stride + i] − mean[a])²·precision[a] (precision
+ * omitted: 1), via the arena's factor slot for the means and inverse slot for the precisions.
+ */
+export function distancesInArena(arena: SimdArena, d: number, mean: Float64Array, meanOffset: number, precisions: Float64Array | undefined, precisionOffset: number): void {
+  const { view: v, stride } = arena;
+  v.set(mean.subarray(meanOffset, meanOffset + d), arena.factor);
+  if (precisions === undefined) v.fill(1, arena.inverse, arena.inverse + d);
+  else v.set(precisions.subarray(precisionOffset, precisionOffset + d), arena.inverse);
+  arena.kernels.distances(arena.centered * 8, stride / 2, stride * 8, d, arena.factor * 8, arena.inverse * 8, arena.squares * 8);
+}
+
+/** arena.centered[a·stride + i] = x[(start + i)·d + a] (no centring), padding rows 0. */
+export function copyIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
+  const { view: v, stride, centered } = arena;
+  for (let a = 0; a < d; a++) {
+    const column = centered + a * stride;
+    let source = start * d + a;
+    for (let i = 0; i < rows; i++, source += d) v[column + i] = x[source] as number;
+    for (let i = rows; i < stride; i++) v[column + i] = 0;
+  }
 }
 
 /** scatter[offset + a·d + b] += Σ_i weighted_a·centered_b (b ≤ a) from the arena (padding rows must have weight 0). */

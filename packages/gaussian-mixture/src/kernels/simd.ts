@@ -246,6 +246,46 @@ function scatterBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 6, locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128], code };
 }
 
+/**
+ * distances(source, pairs, stride, d, means, precisions, squares): squares = Σ_a (x_a − m_a)²·τ_a
+ * per row, two rows per f64x2 (`pairs` even). Diagonal, spherical (τ = 1) and tied (on whitened
+ * rows) log-densities.
+ */
+function distancesBody(): { params: number; locals: number[]; code: number[] } {
+  const [source, pairs, stride, d, means, precisions, squares] = [0, 1, 2, 3, 4, 5, 6];
+  const [a, p, ra, end] = [7, 8, 9, 10];
+  const [m, tau, v] = [11, 12, 13];
+  const step = (offset: number): number[] => [
+    ...op.get(ra),
+    ...op.get(p),
+    ...op.add,
+    ...op.v128Load(offset),
+    ...op.get(m),
+    ...op.f64x2Sub,
+    ...op.set(v),
+    ...at(squares, p),
+    ...at(squares, p),
+    ...op.v128Load(offset),
+    ...op.get(v),
+    ...op.get(v),
+    ...op.f64x2Mul,
+    ...op.get(tau),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.v128Store(offset),
+  ];
+  const splatOf = (base: number, target: number): number[] => [...op.get(base), ...op.get(a), ...op.i32(3), ...op.shl, ...op.add, ...op.f64Load, ...op.splat, ...op.set(target)];
+  const code = [
+    ...op.get(pairs),
+    ...op.i32(4),
+    ...op.shl,
+    ...op.set(end),
+    ...forLoop(p, end, 32, [...at(squares, p), ...op.v128Zero, ...op.v128Store(0), ...at(squares, p), ...op.v128Zero, ...op.v128Store(16)]),
+    ...forLoop(a, d, 1, [...addressOf(ra, source, a, stride), ...splatOf(means, m), ...splatOf(precisions, tau), ...forLoop(p, end, 32, [...step(0), ...step(16)])]),
+  ];
+  return { params: 7, locals: [I32, I32, I32, I32, V128, V128, V128], code };
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
 }
@@ -267,14 +307,15 @@ function functionCode(body: { locals: number[]; code: number[] }): number[] {
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   const whiten = whitenBody();
   const scatter = scatterBody();
+  const distances = distancesBody();
   const type = (params: number): number[] => [0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type(whiten.params), type(scatter.params)])),
-    ...section(3, vector([[0], [1]])),
+    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params)])),
+    ...section(3, vector([[0], [1], [2]])),
     ...section(5, vector([[0x00, ...unsigned(4)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1]])),
-    ...section(10, vector([functionCode(whiten), functionCode(scatter)])),
+    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2]])),
+    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances)])),
   ]);
 }
 
@@ -285,6 +326,7 @@ export interface SimdKernels {
   reserve(bytes: number): ArrayBuffer;
   whiten(work: number, pairs: number, stride: number, d: number, factors: number, inverseDiagonals: number, squares: number): void;
   scatter(weighted: number, centered: number, octets: number, stride: number, d: number, out: number): void;
+  distances(source: number, pairs: number, stride: number, d: number, means: number, precisions: number, squares: number): void;
 }
 
 let cached: SimdKernels | null | undefined;
@@ -298,7 +340,7 @@ export function simdKernels(): SimdKernels | undefined {
     const bytes = moduleBytes();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter'] };
+    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances'] };
     const memory = exports.memory;
     cached = {
       reserve(bytes: number): ArrayBuffer {
@@ -308,6 +350,7 @@ export function simdKernels(): SimdKernels | undefined {
       },
       whiten: exports.whiten,
       scatter: exports.scatter,
+      distances: exports.distances,
     };
   } catch {
     cached = null;

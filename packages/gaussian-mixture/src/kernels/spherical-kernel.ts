@@ -1,19 +1,32 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { rowThresholds } from './blocked.js';
+import { rowThresholds, transposeBlock } from './blocked.js';
+import { copyIntoArena, distancesInArena, simdArena } from './simd-arena.js';
 
 /** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block. */
 export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
   const { k, d, means, precisions, logNormalizers } = p;
   const rows = end - start;
-  const { perRow: squares } = blockWork(p, rows);
+  const arena = simdArena(d, rows);
+  if (arena !== undefined) {
+    copyIntoArena(arena, x, start, rows, d);
+    for (let c = 0; c < k; c++) {
+      distancesInArena(arena, d, means, c * d, undefined, 0);
+      const constant = logNormalizers[c] as number;
+      const half = 0.5 * (precisions[c] as number);
+      for (let i = 0; i < rows; i++) out[i * k + c] = constant - half * (arena.view[arena.squares + i] as number);
+    }
+    return;
+  }
+  const { perRow: squares, centered: transposed } = blockWork(p, rows);
+  transposeBlock(x, start, rows, d, transposed);
   for (let c = 0; c < k; c++) {
     squares.fill(0, 0, rows);
     for (let a = 0; a < d; a++) {
       const m = means[c * d + a] as number;
-      let source = start * d + a;
-      for (let i = 0; i < rows; i++, source += d) {
-        const v = (x[source] as number) - m;
+      const source = a * rows;
+      for (let i = 0; i < rows; i++) {
+        const v = (transposed[source + i] as number) - m;
         squares[i] = (squares[i] as number) + v * v;
       }
     }

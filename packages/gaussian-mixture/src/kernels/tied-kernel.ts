@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, centerBlock, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerIntoArena, simdArena, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, centerIntoArena, distancesInArena, simdArena, whitenInArena } from './simd-arena.js';
 
 /**
  * Tied covariance: one factor L for every component. Per block, u = L⁻¹(x − c) once, then
@@ -16,9 +16,12 @@ export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
   if (arena !== undefined) {
     centerIntoArena(arena, x, start, rows, d, center, 0);
     whitenInArena(arena, d, factors, 0, inverseDiagonals, 0);
-    // Copy u = L⁻¹(x − c) out of the arena (coordinate-major, stride `rows`).
-    const { view, stride } = arena;
-    for (let a = 0; a < d; a++) for (let i = 0; i < rows; i++) centered[a * rows + i] = view[arena.centered + a * stride + i] as number;
+    // ‖u − L⁻¹(μ_k − c)‖² on the whitened rows left in the arena.
+    for (let c = 0; c < k; c++) {
+      distancesInArena(arena, d, whitenedMeans, c * d, undefined, 0);
+      for (let i = 0; i < rows; i++) out[i * k + c] = constant - 0.5 * (arena.view[arena.squares + i] as number);
+    }
+    return;
   } else {
     centerBlock(x, start, rows, d, center, 0, centered);
     whitenBlock(centered, rows, d, factors, 0, inverseDiagonals, 0, squares);
