@@ -330,9 +330,16 @@ export interface SimdKernels {
 }
 
 let cached: SimdKernels | null | undefined;
+let disabled = false;
+
+/** Forces the TypeScript fallback (tests of the fallback path; not part of the public API). */
+export function useSimdKernels(enabled: boolean): void {
+  disabled = !enabled;
+}
 
 /** The WebAssembly SIMD kernels of this thread, or undefined where SIMD is unavailable. */
 export function simdKernels(): SimdKernels | undefined {
+  if (disabled) return undefined;
   if (cached !== undefined) return cached ?? undefined;
   cached = null;
   try {
