@@ -55,6 +55,7 @@ const op = {
   geS: [0x4e],
   gtS: [0x4a],
   f64Load: [0x2b, 3, 0],
+  f64LoadAt: (offset: number) => [0x2b, 3, ...unsigned(offset)],
   f64Store: [0x39, 3, 0],
   f64Add: [0xa0],
   v128Load: (offset: number) => [0xfd, 0x00, 4, ...unsigned(offset)],
@@ -89,6 +90,11 @@ function forLoop(counter: number, limit: number, step: number, body: number[]): 
   ];
 }
 
+/** while (!exit) body — `exit` leaves an i32 on the stack, non-zero to stop. */
+function whileLoop(exit: number[], body: number[]): number[] {
+  return [...op.block, ...op.loop, ...exit, ...op.brIf(1), ...body, ...op.br(0), ...op.end, ...op.end];
+}
+
 /** local[target] = local[base] + local[index] * local[scale] */
 function addressOf(target: number, base: number, index: number, scale: number): number[] {
   return [...op.get(base), ...op.get(index), ...op.get(scale), ...op.mul, ...op.add, ...op.set(target)];
@@ -108,6 +114,8 @@ function whitenBody(): { params: number; locals: number[]; code: number[] } {
   const [work, pairs, stride, d, factors, inverse, squares] = [0, 1, 2, 3, 4, 5, 6];
   const [a, b, p, ra, rb, end, address] = [7, 8, 9, 10, 11, 12, 13];
   const [l, v] = [14, 15];
+  const [rb1, rb2, rb3, factorAddress] = [16, 17, 18, 19];
+  const [l1, l2, l3] = [20, 21, 22];
   const axpy = (offset: number): number[] => [
     ...op.get(address),
     ...op.get(address),
@@ -116,6 +124,33 @@ function whitenBody(): { params: number; locals: number[]; code: number[] } {
     ...at(rb, p),
     ...op.v128Load(offset),
     ...op.f64x2Mul,
+    ...op.f64x2Sub,
+    ...op.v128Store(offset),
+  ];
+  // z_a −= l0·y_b + l1·y_{b+1} + l2·y_{b+2} + l3·y_{b+3}: one load/store of z_a for four columns.
+  const axpy4 = (offset: number): number[] => [
+    ...op.get(address),
+    ...op.get(address),
+    ...op.v128Load(offset),
+    ...op.get(l),
+    ...at(rb, p),
+    ...op.v128Load(offset),
+    ...op.f64x2Mul,
+    ...op.get(l1),
+    ...at(rb1, p),
+    ...op.v128Load(offset),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.get(l2),
+    ...at(rb2, p),
+    ...op.v128Load(offset),
+    ...op.f64x2Mul,
+    ...op.get(l3),
+    ...at(rb3, p),
+    ...op.v128Load(offset),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.f64x2Add,
     ...op.f64x2Sub,
     ...op.v128Store(offset),
   ];
@@ -137,6 +172,9 @@ function whitenBody(): { params: number; locals: number[]; code: number[] } {
     ...op.f64x2Add,
     ...op.v128Store(offset),
   ];
+  // factorAddress = factors + (a·d + b)·8
+  const factorAt = [...op.get(factors), ...op.get(a), ...op.get(d), ...op.mul, ...op.get(b), ...op.add, ...op.i32(3), ...op.shl, ...op.add, ...op.set(factorAddress)];
+  const splatFactor = (offset: number, target: number): number[] => [...op.get(factorAddress), ...op.f64LoadAt(offset), ...op.splat, ...op.set(target)];
   const code = [
     ...op.get(pairs),
     ...op.i32(4),
@@ -145,23 +183,51 @@ function whitenBody(): { params: number; locals: number[]; code: number[] } {
     ...forLoop(p, end, 32, [...at(squares, p), ...op.v128Zero, ...op.v128Store(0), ...at(squares, p), ...op.v128Zero, ...op.v128Store(16)]),
     ...forLoop(a, d, 1, [
       ...addressOf(ra, work, a, stride),
-      ...forLoop(b, a, 1, [
-        // l = splat(factors[a·d + b])
-        ...op.get(factors),
-        ...op.get(a),
-        ...op.get(d),
-        ...op.mul,
-        ...op.get(b),
-        ...op.add,
-        ...op.i32(3),
-        ...op.shl,
-        ...op.add,
-        ...op.f64Load,
-        ...op.splat,
-        ...op.set(l),
-        ...addressOf(rb, work, b, stride),
-        ...forLoop(p, end, 32, [...at(ra, p), ...op.set(address), ...axpy(0), ...axpy(16)]),
-      ]),
+      ...op.i32(0),
+      ...op.set(b),
+      // Four columns of L per pass while b + 4 ≤ a.
+      ...whileLoop(
+        [...op.get(b), ...op.i32(4), ...op.add, ...op.get(a), ...op.gtS],
+        [
+          ...factorAt,
+          ...splatFactor(0, l),
+          ...splatFactor(8, l1),
+          ...splatFactor(16, l2),
+          ...splatFactor(24, l3),
+          ...addressOf(rb, work, b, stride),
+          ...op.get(rb),
+          ...op.get(stride),
+          ...op.add,
+          ...op.set(rb1),
+          ...op.get(rb1),
+          ...op.get(stride),
+          ...op.add,
+          ...op.set(rb2),
+          ...op.get(rb2),
+          ...op.get(stride),
+          ...op.add,
+          ...op.set(rb3),
+          ...forLoop(p, end, 32, [...at(ra, p), ...op.set(address), ...axpy4(0), ...axpy4(16)]),
+          ...op.get(b),
+          ...op.i32(4),
+          ...op.add,
+          ...op.set(b),
+        ],
+      ),
+      // The remaining 0–3 columns one at a time.
+      ...whileLoop(
+        [...op.get(b), ...op.get(a), ...op.geS],
+        [
+          ...factorAt,
+          ...splatFactor(0, l),
+          ...addressOf(rb, work, b, stride),
+          ...forLoop(p, end, 32, [...at(ra, p), ...op.set(address), ...axpy(0), ...axpy(16)]),
+          ...op.get(b),
+          ...op.i32(1),
+          ...op.add,
+          ...op.set(b),
+        ],
+      ),
       ...op.get(inverse),
       ...op.get(a),
       ...op.i32(3),
@@ -173,7 +239,7 @@ function whitenBody(): { params: number; locals: number[]; code: number[] } {
       ...forLoop(p, end, 32, [...at(ra, p), ...op.set(address), ...scale(0), ...scale(16)]),
     ]),
   ];
-  return { params: 7, locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128], code };
+  return { params: 7, locals: [I32, I32, I32, I32, I32, I32, I32, V128, V128, I32, I32, I32, I32, V128, V128, V128], code };
 }
 
 /**
