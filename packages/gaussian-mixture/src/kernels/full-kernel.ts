@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { addScatter, centerBlock, gatherCenteredRows, rowThresholds, transposeBlock, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerTransposedIntoArena, simdArena, whitenInArena } from './simd-arena.js';
+import { addScatter, centerBlock, gatherCenteredRows, rowThresholds, whitenBlock } from './blocked.js';
+import { addScatterFromArena, centerSourceInArena, loadSourceIntoArena, simdArena, whitenInArena } from './simd-arena.js';
 
 /**
  * Full covariances. log N(x | μ_k, L_k·L_kᵀ) = c_k − ½‖y‖² with L_k·y = x − μ_k, solved by
@@ -13,10 +13,9 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
   const rows = end - start;
   const arena = simdArena(d, rows);
   if (arena !== undefined) {
-    const transposed = blockWork(p, rows).weighted;
-    transposeBlock(x, start, rows, d, transposed);
+    loadSourceIntoArena(arena, x, start, rows, d);
     for (let c = 0; c < k; c++) {
-      centerTransposedIntoArena(arena, transposed, rows, d, means, c * d);
+      centerSourceInArena(arena, d, means, c * d);
       whitenInArena(arena, d, factors, c * d * d, inverseDiagonals, c * d);
       const constant = logNormalizers[c] as number;
       const squares = arena.view;

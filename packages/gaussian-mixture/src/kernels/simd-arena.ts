@@ -16,6 +16,8 @@ export interface SimdArena {
   readonly factor: number;
   readonly inverse: number;
   readonly out: number;
+  /** The block as read from the data, coordinate-major (D × stride). */
+  readonly source: number;
 }
 
 let view: Float64Array | undefined;
@@ -31,9 +33,10 @@ export function simdArena(d: number, rows: number): SimdArena | undefined {
   const factor = squares + stride;
   const inverse = factor + d * d;
   const out = inverse + d;
-  const buffer = kernels.reserve((out + d * d) * 8);
+  const source = out + d * d;
+  const buffer = kernels.reserve((source + d * stride) * 8);
   if (view === undefined || view.buffer !== buffer) view = new Float64Array(buffer);
-  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out };
+  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source };
 }
 
 /** arena.centered[a·stride + i] = x[(start + i)·d + a] − mean[a], padding rows set to 0. */
@@ -58,6 +61,21 @@ export function centerTransposedIntoArena(arena: SimdArena, transposed: Float64A
     for (let i = 0; i < rows; i++) v[column + i] = (transposed[source + i] as number) - m;
     for (let i = rows; i < stride; i++) v[column + i] = 0;
   }
+}
+
+/** arena.source[a·stride + i] = x[(start + i)·d + a] (the block transposed once), padding rows 0. */
+export function loadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
+  const { view: v, stride, source } = arena;
+  let from = start * d;
+  for (let i = 0; i < rows; i++) for (let a = 0; a < d; a++) v[source + a * stride + i] = x[from++] as number;
+  for (let a = 0; a < d; a++) v.fill(0, source + a * stride + rows, source + (a + 1) * stride);
+}
+
+/** arena.centered = arena.source − mean (every coordinate), in WebAssembly. */
+export function centerSourceInArena(arena: SimdArena, d: number, mean: Float64Array, meanOffset: number): void {
+  const { view: v, stride } = arena;
+  v.set(mean.subarray(meanOffset, meanOffset + d), arena.out);
+  arena.kernels.center(arena.source * 8, stride / 2, stride * 8, d, arena.out * 8, arena.centered * 8);
 }
 
 /** Whitens arena.centered in place with factor `factors[offset…]` (L, row-major) and 1/L_aa; ‖y‖² into arena.squares. */

@@ -352,6 +352,34 @@ function distancesBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 7, locals: [I32, I32, I32, I32, V128, V128, V128], code };
 }
 
+/** center(source, pairs, stride, d, means, target): target_a = source_a − m_a for every coordinate, two rows per f64x2. */
+function centerBody(): { params: number; locals: number[]; code: number[] } {
+  const [source, pairs, stride, d, means, target] = [0, 1, 2, 3, 4, 5];
+  const [a, p, sa, ta, end] = [6, 7, 8, 9, 10];
+  const [m] = [11];
+  const step = (offset: number): number[] => [...at(ta, p), ...at(sa, p), ...op.v128Load(offset), ...op.get(m), ...op.f64x2Sub, ...op.v128Store(offset)];
+  const code = [
+    ...op.get(pairs),
+    ...op.i32(4),
+    ...op.shl,
+    ...op.set(end),
+    ...forLoop(a, d, 1, [
+      ...addressOf(sa, source, a, stride),
+      ...addressOf(ta, target, a, stride),
+      ...op.get(means),
+      ...op.get(a),
+      ...op.i32(3),
+      ...op.shl,
+      ...op.add,
+      ...op.f64Load,
+      ...op.splat,
+      ...op.set(m),
+      ...forLoop(p, end, 32, [...step(0), ...step(16)]),
+    ]),
+  ];
+  return { params: 6, locals: [I32, I32, I32, I32, I32, V128], code };
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
 }
@@ -374,14 +402,15 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const whiten = whitenBody();
   const scatter = scatterBody();
   const distances = distancesBody();
+  const center = centerBody();
   const type = (params: number): number[] => [0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params)])),
-    ...section(3, vector([[0], [1], [2]])),
+    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params)])),
+    ...section(3, vector([[0], [1], [2], [3]])),
     ...section(5, vector([[0x00, ...unsigned(4)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2]])),
-    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances)])),
+    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3]])),
+    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center)])),
   ]);
 }
 
@@ -393,6 +422,7 @@ export interface SimdKernels {
   whiten(work: number, pairs: number, stride: number, d: number, factors: number, inverseDiagonals: number, squares: number): void;
   scatter(weighted: number, centered: number, octets: number, stride: number, d: number, out: number): void;
   distances(source: number, pairs: number, stride: number, d: number, means: number, precisions: number, squares: number): void;
+  center(source: number, pairs: number, stride: number, d: number, means: number, target: number): void;
 }
 
 let cached: SimdKernels | null | undefined;
@@ -413,7 +443,7 @@ export function simdKernels(): SimdKernels | undefined {
     const bytes = moduleBytes();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances'] };
+    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center'] };
     const memory = exports.memory;
     cached = {
       reserve(bytes: number): ArrayBuffer {
@@ -424,6 +454,7 @@ export function simdKernels(): SimdKernels | undefined {
       whiten: exports.whiten,
       scatter: exports.scatter,
       distances: exports.distances,
+      center: exports.center,
     };
   } catch {
     cached = null;
