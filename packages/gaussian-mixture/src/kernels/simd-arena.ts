@@ -39,30 +39,6 @@ export function simdArena(d: number, rows: number): SimdArena | undefined {
   return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source };
 }
 
-/** arena.centered[a·stride + i] = x[(start + i)·d + a] − mean[a], padding rows set to 0. */
-export function centerIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number, mean: Float64Array, meanOffset: number): void {
-  const { view: v, stride, centered } = arena;
-  for (let a = 0; a < d; a++) {
-    const m = mean[meanOffset + a] as number;
-    const column = centered + a * stride;
-    let source = start * d + a;
-    for (let i = 0; i < rows; i++, source += d) v[column + i] = (x[source] as number) - m;
-    for (let i = rows; i < stride; i++) v[column + i] = 0;
-  }
-}
-
-/** arena.centered[a·stride + i] = transposed[a·rows + i] − mean[a] (a coordinate-major block), padding rows 0. */
-export function centerTransposedIntoArena(arena: SimdArena, transposed: Float64Array, rows: number, d: number, mean: Float64Array, meanOffset: number): void {
-  const { view: v, stride, centered } = arena;
-  for (let a = 0; a < d; a++) {
-    const m = mean[meanOffset + a] as number;
-    const column = centered + a * stride;
-    const source = a * rows;
-    for (let i = 0; i < rows; i++) v[column + i] = (transposed[source + i] as number) - m;
-    for (let i = rows; i < stride; i++) v[column + i] = 0;
-  }
-}
-
 /** arena.source[a·stride + i] = x[(start + i)·d + a] (the block transposed once), padding rows 0. */
 export function loadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
   const { view: v, stride, source } = arena;

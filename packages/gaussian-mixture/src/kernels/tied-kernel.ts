@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { addScatter, centerBlock, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerIntoArena, distancesInArena, simdArena, whitenInArena } from './simd-arena.js';
+import { addScatter, centerBlock, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
+import { addScatterFromArena, centerSourceInArena, distancesInArena, loadSourceIntoArena, simdArena, whitenInArena } from './simd-arena.js';
 
 /**
  * Tied covariance: one factor L for every component. Per block, u = L⁻¹(x − c) once, then
@@ -14,7 +14,8 @@ export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
   const constant = logNormalizers[0] as number;
   const arena = simdArena(d, rows);
   if (arena !== undefined) {
-    centerIntoArena(arena, x, start, rows, d, center, 0);
+    loadSourceIntoArena(arena, x, start, rows, d);
+    centerSourceInArena(arena, d, center, 0);
     whitenInArena(arena, d, factors, 0, inverseDiagonals, 0);
     // ‖u − L⁻¹(μ_k − c)‖² on the whitened rows left in the arena.
     for (let c = 0; c < k; c++) {
@@ -48,47 +49,75 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
   const { k, d, center } = p;
   const { counts, references, sums, scatter } = stats;
   const rows = end - start;
-  const { centered, weighted, perRow: totals } = blockWork(p, rows);
+  const work = blockWork(p, rows);
+  const { perRow: totals, rowIndex, rowTotals } = work;
   const blockSums = p.blockSums;
-  centerBlock(x, start, rows, d, center, 0, centered);
   let blockTotal = 0;
   for (let i = 0; i < rows; i++) {
     let t = 0;
     for (let c = 0; c < k; c++) t += weights[i * k + c] as number;
     totals[i] = t;
+    rowTotals[i] = NEGLIGIBLE_WEIGHT * t;
     blockTotal += t;
   }
   if (blockTotal === 0) return;
   const totalSums = p.scratch;
+  // Centred rows (coordinate-major) with stride `stride`: in the WebAssembly arena when available.
   const arena = simdArena(d, rows);
+  let centered: Float64Array;
+  let weighted: Float64Array;
+  let base: number;
+  let weightedBase: number;
+  let stride: number;
+  if (arena !== undefined) {
+    loadSourceIntoArena(arena, x, start, rows, d);
+    centerSourceInArena(arena, d, center, 0);
+    centered = arena.view;
+    weighted = arena.view;
+    base = arena.centered;
+    weightedBase = arena.weighted;
+    stride = arena.stride;
+  } else {
+    centered = work.centered;
+    weighted = work.weighted;
+    centerBlock(x, start, rows, d, center, 0, centered);
+    base = 0;
+    weightedBase = 0;
+    stride = rows;
+  }
   for (let a = 0; a < d; a++) {
-    const ra = a * rows;
+    const rc = base + a * stride;
+    const rw = weightedBase + a * stride;
     let s = 0;
     for (let i = 0; i < rows; i++) {
-      const v = (totals[i] as number) * (centered[ra + i] as number);
-      weighted[ra + i] = v;
+      const v = (totals[i] as number) * (centered[rc + i] as number);
+      weighted[rw + i] = v;
       s += v;
     }
+    for (let i = rows; i < stride; i++) weighted[rw + i] = 0;
     totalSums[a] = s;
-    if (arena !== undefined) {
-      const { view, stride } = arena;
-      view.set(centered.subarray(ra, ra + rows), arena.centered + a * stride);
-      view.set(weighted.subarray(ra, ra + rows), arena.weighted + a * stride);
-      view.fill(0, arena.centered + a * stride + rows, arena.centered + (a + 1) * stride);
-      view.fill(0, arena.weighted + a * stride + rows, arena.weighted + (a + 1) * stride);
-    }
   }
   if (arena !== undefined) addScatterFromArena(arena, d, scatter, 0);
   else addScatter(weighted, centered, rows, d, scatter, 0);
+  // Per-component sums over the rows that carry weight for the component (see full-kernel.ts).
   for (let c = 0; c < k; c++) {
     let n = 0;
-    for (let i = 0; i < rows; i++) n += weights[i * k + c] as number;
-    if (n === 0) continue;
+    let active = 0;
+    for (let i = 0; i < rows; i++) {
+      const w = weights[i * k + c] as number;
+      if (!(w > (rowTotals[i] as number))) continue;
+      rowIndex[active++] = i;
+      n += w;
+    }
+    if (active === 0) continue;
     counts[c] = (counts[c] as number) + n;
     for (let a = 0; a < d; a++) {
-      const ra = a * rows;
+      const rc = base + a * stride;
       let s = 0;
-      for (let i = 0; i < rows; i++) s += (weights[i * k + c] as number) * (centered[ra + i] as number);
+      for (let j = 0; j < active; j++) {
+        const i = rowIndex[j] as number;
+        s += (weights[i * k + c] as number) * (centered[rc + i] as number);
+      }
       blockSums[c * d + a] = s;
       references[c * d + a] = (references[c * d + a] as number) + n * (center[a] as number);
       sums[c * d + a] = (sums[c * d + a] as number) + s;
