@@ -91,6 +91,65 @@ function checkFinite(logLikelihood: number, iteration: number): void {
   }
 }
 
+/**
+ * The bookkeeping both loops share: record the objective at θ_t, time the iteration, report
+ * events and progress, and decide whether to stop.
+ */
+class RunRecorder<P, D, S extends Statistics> {
+  private readonly logLikelihoodHistory: number[] = [];
+  private readonly iterationSeconds: number[] = [];
+  private started = now();
+
+  constructor(
+    private readonly model: EmModel<P, D, S>,
+    private readonly settings: LoopSettings<P>,
+  ) {}
+
+  /** Records the evaluation of θ_iteration; returns why to stop, or undefined to go on. */
+  record(iteration: number, parameters: P, logLikelihood: number): StopReason | undefined {
+    const { monitor, emit } = this.settings;
+    checkFinite(logLikelihood, iteration);
+    const objective = logLikelihood + this.model.logPrior(parameters);
+    this.logLikelihoodHistory.push(logLikelihood);
+    const decision = monitor.record(objective);
+    if (iteration > 0) this.iterationSeconds.push(now() - this.started);
+    if (decision.event !== undefined) emit(decision.event);
+    const history = monitor.history;
+    this.settings.onIteration?.({
+      iteration,
+      parameters,
+      logLikelihood,
+      objective,
+      change: iteration === 0 ? Number.NaN : objective - (history[history.length - 2] as number),
+      run: this.settings.run,
+    });
+    if (iteration > 0 && decision.stop) return decision.reason ?? 'converged';
+    if (iteration >= this.settings.maxIterations) return 'maxIterations';
+    if (this.settings.signal?.aborted === true) return 'aborted';
+    this.started = now();
+    return undefined;
+  }
+
+  context(iteration: number): MStepContext {
+    return { iteration, report: this.settings.emit };
+  }
+
+  finish(parameters: P, logLikelihood: number, stopReason: StopReason): SingleRun<P> {
+    const monitor = this.settings.monitor;
+    return {
+      parameters,
+      logLikelihood,
+      logPrior: this.model.logPrior(parameters),
+      history: [...monitor.history],
+      logLikelihoodHistory: this.logLikelihoodHistory,
+      iterations: monitor.history.length - 1,
+      stopReason,
+      iterationSeconds: this.iterationSeconds,
+      toleranceRule: monitor.describe(),
+    };
+  }
+}
+
 /** Batch EM over all chunks: θ_{t+1} = M(Σ_chunks E(θ_t)). */
 export function* batchLoop<P, D, S extends Statistics>(
   model: EmModel<P, D, S>,
@@ -99,47 +158,15 @@ export function* batchLoop<P, D, S extends Statistics>(
   settings: LoopSettings<P>,
 ): EmLoop<P, S> {
   const all = Array.from({ length: chunkCount }, (_, i) => i);
-  const { monitor, emit } = settings;
-  const logLikelihoodHistory: number[] = [];
-  const iterationSeconds: number[] = [];
+  const recorder = new RunRecorder(model, settings);
   let parameters = initial;
-  let started = now();
   let current = reduceEStepResults(yield { parameters, chunks: all });
-  let stopReason: StopReason = 'maxIterations';
   for (let iteration = 0; ; iteration++) {
-    checkFinite(current.logLikelihood, iteration);
-    const objective = current.logLikelihood + model.logPrior(parameters);
-    logLikelihoodHistory.push(current.logLikelihood);
-    const decision = monitor.record(objective);
-    if (iteration > 0) iterationSeconds.push(now() - started);
-    if (decision.event !== undefined) emit(decision.event);
-    const history = monitor.history;
-    settings.onIteration?.({
-      iteration,
-      parameters,
-      logLikelihood: current.logLikelihood,
-      objective,
-      change: iteration === 0 ? Number.NaN : objective - (history[history.length - 2] as number),
-      run: settings.run,
-    });
-    if (iteration > 0 && decision.stop) {
-      stopReason = decision.reason ?? 'converged';
-      break;
-    }
-    if (iteration >= settings.maxIterations) {
-      stopReason = 'maxIterations';
-      break;
-    }
-    if (settings.signal?.aborted === true) {
-      stopReason = 'aborted';
-      break;
-    }
-    started = now();
-    const context: MStepContext = { iteration: iteration + 1, report: emit };
-    parameters = model.mStep(current.statistics, parameters, context);
+    const stop = recorder.record(iteration, parameters, current.logLikelihood);
+    if (stop !== undefined) return recorder.finish(parameters, current.logLikelihood, stop);
+    parameters = model.mStep(current.statistics, parameters, recorder.context(iteration + 1));
     current = reduceEStepResults(yield { parameters, chunks: all });
   }
-  return finish(model, parameters, current.logLikelihood, monitor, logLikelihoodHistory, iterationSeconds, stopReason);
 }
 
 /**
@@ -155,42 +182,15 @@ export function* incrementalLoop<P, D, S extends Statistics>(
   settings: LoopSettings<P>,
 ): EmLoop<P, S> {
   const all = Array.from({ length: chunkCount }, (_, i) => i);
-  const { monitor, emit } = settings;
-  const logLikelihoodHistory: number[] = [];
-  const iterationSeconds: number[] = [];
+  const recorder = new RunRecorder(model, settings);
   let parameters = initial;
   let perChunk = yield { parameters, chunks: all };
   let total = reduceEStepResults(perChunk);
-  let stopReason: StopReason = 'maxIterations';
-  let started = now();
   for (let iteration = 0; ; iteration++) {
-    checkFinite(total.logLikelihood, iteration);
-    const objective = total.logLikelihood + model.logPrior(parameters);
-    logLikelihoodHistory.push(total.logLikelihood);
-    const decision = monitor.record(objective);
-    if (iteration > 0) iterationSeconds.push(now() - started);
-    if (decision.event !== undefined) emit(decision.event);
-    const history = monitor.history;
-    settings.onIteration?.({
-      iteration,
-      parameters,
-      logLikelihood: total.logLikelihood,
-      objective,
-      change: iteration === 0 ? Number.NaN : objective - (history[history.length - 2] as number),
-      run: settings.run,
-    });
-    if (iteration > 0 && decision.stop) {
-      stopReason = decision.reason ?? 'converged';
-      break;
-    }
-    if (iteration >= settings.maxIterations) break;
-    if (settings.signal?.aborted === true) {
-      stopReason = 'aborted';
-      break;
-    }
-    started = now();
+    const stop = recorder.record(iteration, parameters, total.logLikelihood);
+    if (stop !== undefined) return recorder.finish(parameters, total.logLikelihood, stop);
+    const context = recorder.context(iteration + 1);
     let statistics = cloneStatistics(total.statistics);
-    const context: MStepContext = { iteration: iteration + 1, report: emit };
     for (let c = 0; c < chunkCount; c++) {
       parameters = model.mStep(statistics, parameters, context);
       if (chunkCount === 1) break; // one chunk: exactly batch EM
@@ -204,29 +204,6 @@ export function* incrementalLoop<P, D, S extends Statistics>(
     perChunk = yield { parameters, chunks: all };
     total = reduceEStepResults(perChunk);
   }
-  return finish(model, parameters, total.logLikelihood, monitor, logLikelihoodHistory, iterationSeconds, stopReason);
-}
-
-function finish<P, D, S extends Statistics>(
-  model: EmModel<P, D, S>,
-  parameters: P,
-  logLikelihood: number,
-  monitor: ConvergenceMonitor,
-  logLikelihoodHistory: number[],
-  iterationSeconds: number[],
-  stopReason: StopReason,
-): SingleRun<P> {
-  return {
-    parameters,
-    logLikelihood,
-    logPrior: model.logPrior(parameters),
-    history: [...monitor.history],
-    logLikelihoodHistory,
-    iterations: monitor.history.length - 1,
-    stopReason,
-    iterationSeconds,
-    toleranceRule: monitor.describe(),
-  };
 }
 
 export type LoopKind = 'batch' | 'incremental';
