@@ -1,15 +1,18 @@
 import type { CsrMatrix } from '@em/core';
+import { simdSparseRowProducts, simdWeightedSparseRows } from './simd-arena.js';
 
 // The two O(nnz·K) loops of the sparse E-step. Components are processed eight (then four, then
 // one) at a time with the running sums or weights in local variables (registers) instead of
 // memory: in V8 this is 2–3× faster than a loop over K per non-zero. Every sum is still formed
-// in the same order, so the results are bit-identical to the straightforward loop.
+// in the same order, so the results are bit-identical to the straightforward loop. Where
+// WebAssembly SIMD is available the CSR entry points run the same sums there (simd-arena.ts).
 
 /**
  * out[(i − start)·K + k] += Σ_p x_p · table[column_p·K + k] over the non-zeros p of rows
  * [start, end). Stored zeros are skipped (0 · −∞ must not give NaN).
  */
 export function addSparseRowProducts(table: Float64Array, k: number, x: CsrMatrix, start: number, end: number, out: Float64Array): void {
+  if (simdSparseRowProducts(table, k, x, start, end, out)) return;
   const { indptr, indices, values } = x;
   for (let i = start; i < end; i++) addRowProducts(table, k, indices, values, indptr[i] as number, indptr[i + 1] as number, out, (i - start) * k);
 }
@@ -85,6 +88,7 @@ export function addRowProducts(table: Float64Array, k: number, indices: Int32Arr
  * (adding 0 changes nothing; multinomial posteriors are often one-hot).
  */
 export function addWeightedSparseRows(statistics: Float64Array, k: number, x: CsrMatrix, start: number, end: number, weights: Float64Array): void {
+  if (simdWeightedSparseRows(statistics, k, x, start, end, weights)) return;
   const { indptr, indices, values } = x;
   for (let i = start; i < end; i++) addWeightedRow(statistics, k, indices, values, indptr[i] as number, indptr[i + 1] as number, weights, (i - start) * k);
 }
