@@ -3,6 +3,7 @@ import { silentContext } from '../contract.js';
 import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
 import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
+import { exponential } from './exponential.js';
 import type { Random } from '../random.js';
 import { splitRange } from '../data/sequences.js';
 import type { Statistics } from '../statistics/algebra.js';
@@ -325,6 +326,8 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
   /**
    * The fused pass over the data: per block of rows, component log-densities, log-sum-exp,
    * responsibilities and (when `statistics` is given) the weighted statistics. Returns Σ_i w_i log p(x_i).
+   * The statistics pass and the scoring pass are separate loops so that neither carries the
+   * other's output branches.
    */
   private run(
     params: MixtureParameters<C>,
@@ -336,61 +339,135 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
     const k = this.k;
     const x = data.observations;
     const n = this.family.observationCount(x);
-    const sampleWeights = data.sampleWeights;
     const prepared = this.family.prepare(params.components);
     const logWeights = new Float64Array(k);
     for (let j = 0; j < k; j++) logWeights[j] = Math.log(params.weights[j] as number);
     const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(n, 1)) * k);
-    const weightSums = statistics?.weightSums;
-    let total = 0;
-    for (let start = 0; start < n; start += BLOCK_ROWS) {
-      const end = Math.min(n, start + BLOCK_ROWS);
-      this.family.logDensities(prepared, x, start, end, block);
-      for (let i = start; i < end; i++) {
-        const base = (i - start) * k;
-        let max = -Infinity;
-        for (let j = 0; j < k; j++) {
-          const v = (block[base + j] as number) + (logWeights[j] as number);
-          block[base + j] = v;
-          if (v > max) max = v;
-        }
-        const w = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
-        if (max === -Infinity || Number.isNaN(max)) {
-          if (throwOnImpossible && w > 0) {
-            throw new ImpossibleObservationError(
-              `Observation ${i} has zero probability under every component (log-likelihood −∞).`,
-              'Check that row for values outside the support (e.g. a count for a feature with zero probability), or use a prior/pseudo-count so no probability is exactly zero.',
-              { row: i },
-            );
-          }
-          if (outputs?.perRow !== undefined) outputs.perRow[i] = -Infinity;
-          if (w > 0) total = -Infinity;
-          for (let j = 0; j < k; j++) block[base + j] = 0;
-          if (outputs?.responsibilities !== undefined) outputs.responsibilities.fill(Number.NaN, i * k, (i + 1) * k);
-          continue;
-        }
-        let sum = 0;
-        for (let j = 0; j < k; j++) {
-          const e = Math.exp((block[base + j] as number) - max);
-          block[base + j] = e;
-          sum += e;
-        }
-        const lse = max + Math.log(sum);
-        if (w !== 0) total += w * lse;
-        if (outputs?.perRow !== undefined) outputs.perRow[i] = lse;
-        const scale = w / sum;
-        const respScale = 1 / sum;
-        for (let j = 0; j < k; j++) {
-          const r = block[base + j] as number;
-          if (outputs?.responsibilities !== undefined) outputs.responsibilities[i * k + j] = r * respScale;
-          block[base + j] = r * scale;
-          if (weightSums !== undefined) weightSums[j] = (weightSums[j] as number) + r * scale;
-        }
-      }
-      if (statistics !== undefined) this.family.accumulate(prepared, statistics.components, x, start, end, block);
-    }
-    return total;
+    const pass: Pass<C, X, FS, Prepared> = { family: this.family, prepared, x, n, k, logWeights, block, sampleWeights: data.sampleWeights, throwOnImpossible };
+    if (statistics !== undefined) return statisticsPass(pass, statistics.weightSums, statistics.components);
+    return scoringPass(pass, outputs?.perRow, outputs?.responsibilities);
   }
+}
+
+/** What one pass over the data needs, hoisted out of the loops. */
+interface Pass<C, X, FS extends Statistics, Prepared> {
+  readonly family: ComponentFamily<C, X, FS, Prepared>;
+  readonly prepared: Prepared;
+  readonly x: X;
+  readonly n: number;
+  readonly k: number;
+  readonly logWeights: Float64Array;
+  /** One block of log-densities, then of weighted responsibilities (BLOCK_ROWS × K). */
+  readonly block: Float64Array;
+  readonly sampleWeights: Float64Array | undefined;
+  readonly throwOnImpossible: boolean;
+}
+
+function impossibleRow(row: number): ImpossibleObservationError {
+  return new ImpossibleObservationError(
+    `Observation ${row} has zero probability under every component (log-likelihood −∞).`,
+    'Check that row for values outside the support (e.g. a count for a feature with zero probability), or use a prior/pseudo-count so no probability is exactly zero.',
+    { row },
+  );
+}
+
+/**
+ * E-step pass: per row, block[row] becomes w_i·r_ik (r the responsibilities), weightSums gets
+ * them added, and the family accumulates its statistics per block. Returns Σ_i w_i log p(x_i).
+ */
+function statisticsPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, weightSums: Float64Array, components: FS): number {
+  const { family, prepared, x, n, k, logWeights, block, sampleWeights, throwOnImpossible } = pass;
+  const weighted = sampleWeights !== undefined;
+  let total = 0;
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const end = Math.min(n, start + BLOCK_ROWS);
+    family.logDensities(prepared, x, start, end, block);
+    for (let i = start, base = 0; i < end; i++, base += k) {
+      let max = -Infinity;
+      for (let j = 0; j < k; j++) {
+        const v = (block[base + j] as number) + (logWeights[j] as number);
+        block[base + j] = v;
+        if (v > max) max = v;
+      }
+      const w = weighted ? (sampleWeights[i] as number) : 1;
+      if (!(max > -Infinity)) {
+        // −∞ or NaN under every component.
+        if (w > 0) {
+          if (throwOnImpossible) throw impossibleRow(i);
+          total = -Infinity;
+        }
+        block.fill(0, base, base + k);
+        continue;
+      }
+      let sum = 0;
+      for (let j = 0; j < k; j++) {
+        const difference = (block[base + j] as number) - max;
+        const e = exponential(difference);
+        block[base + j] = e;
+        sum += e;
+      }
+      if (w !== 0) total += w * (max + Math.log(sum));
+      const scale = w / sum;
+      for (let j = 0; j < k; j++) {
+        const r = (block[base + j] as number) * scale;
+        block[base + j] = r;
+        weightSums[j] = (weightSums[j] as number) + r;
+      }
+    }
+    family.accumulate(prepared, components, x, start, end, block);
+  }
+  return total;
+}
+
+/**
+ * Scoring pass (no statistics): Σ_i w_i log p(x_i), and optionally log p(x_i) per row and the
+ * responsibilities (n×K). Impossible rows give −∞ and NaN responsibilities.
+ */
+function scoringPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, perRow: Float64Array | undefined, responsibilities: Float64Array | undefined): number {
+  const { family, prepared, x, n, k, logWeights, block, sampleWeights, throwOnImpossible } = pass;
+  const weighted = sampleWeights !== undefined;
+  const rowScores = perRow ?? new Float64Array(0);
+  const keepRows = perRow !== undefined;
+  const keepResponsibilities = responsibilities !== undefined;
+  const out = responsibilities ?? new Float64Array(0);
+  let total = 0;
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const end = Math.min(n, start + BLOCK_ROWS);
+    family.logDensities(prepared, x, start, end, block);
+    for (let i = start, base = 0; i < end; i++, base += k) {
+      let max = -Infinity;
+      for (let j = 0; j < k; j++) {
+        const v = (block[base + j] as number) + (logWeights[j] as number);
+        block[base + j] = v;
+        if (v > max) max = v;
+      }
+      const w = weighted ? (sampleWeights[i] as number) : 1;
+      if (!(max > -Infinity)) {
+        if (w > 0) {
+          if (throwOnImpossible) throw impossibleRow(i);
+          total = -Infinity;
+        }
+        if (keepRows) rowScores[i] = -Infinity;
+        if (keepResponsibilities) out.fill(Number.NaN, i * k, (i + 1) * k);
+        continue;
+      }
+      let sum = 0;
+      for (let j = 0; j < k; j++) {
+        const difference = (block[base + j] as number) - max;
+        const e = exponential(difference);
+        block[base + j] = e;
+        sum += e;
+      }
+      const lse = max + Math.log(sum);
+      if (w !== 0) total += w * lse;
+      if (keepRows) rowScores[i] = lse;
+      if (keepResponsibilities) {
+        const scale = 1 / sum;
+        for (let j = 0, o = i * k; j < k; j++) out[o + j] = (block[base + j] as number) * scale;
+      }
+    }
+  }
+  return total;
 }
 
 /** Convenience factory. */
