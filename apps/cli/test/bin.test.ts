@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +26,22 @@ describe.runIf(built)('bin/em.mjs', () => {
     const b = JSON.parse(threaded.stdout) as { history: number[] };
     expect(b.history).toHaveLength(5);
     b.history.forEach((value, i) => expect(value).toBeCloseTo(a.history[i] as number, 8));
+  });
+
+  it('`pnpm --silent em …` from the repository root prints only the command output on stdout', async () => {
+    const repositoryRoot = join(packageRoot, '..', '..');
+    const pnpm = (argv: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+      new Promise((resolve) => {
+        execFile('pnpm', ['--silent', 'em', ...argv], { cwd: repositoryRoot, encoding: 'utf8' }, (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+        );
+      });
+    const fit = await pnpm(['fit', 'gmm', '--data', 'apps/cli/data/faithful.csv', '--components', '2', '--max-iter', '2', '--tol', '0', '--json']);
+    expect(fit.code).toBe(0);
+    expect(fit.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect((JSON.parse(fit.stdout) as { history: number[] }).history).toHaveLength(3);
+    const failed = await pnpm(['fit', 'gmm', '--data', 'nope.csv', '--components', '2']);
+    expectOneLineFailure(failed, /^em: error: Cannot read --data file "nope\.csv"/, 1);
   });
 
   it('prints help on stdout', async () => {

@@ -2,27 +2,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/io/csv.js';
-import { expectOneLineFailure, faithfulCsv, fixtureDirectory, runEm } from './helpers.js';
+import { expectOneLineFailure, faithfulCsv, type FitReportJson, fitReportKeys, fixtureDirectory, runEm, runJson } from './helpers.js';
 import { npyBytes } from './npy-bytes.js';
 
-interface FitJson {
-  kind: string;
-  params: { weights: number[]; means: number[][]; covariances: unknown; covarianceType: string };
-  logLikelihood: number;
-  history: number[];
-  iterations: number;
-  converged: boolean;
-  stopReason: string;
-  secondsPerIteration: number | null;
-  bic: number;
-  aic: number;
-}
+type FitJson = FitReportJson<{ weights: number[]; means: number[][]; covariances: unknown; covarianceType: string }>;
 
-async function fitJson(...argv: string[]): Promise<FitJson> {
-  const result = await runEm(['fit', 'gmm', ...argv, '--json']);
-  if (result.code !== 0) throw new Error(`em fit gmm failed: ${result.stderr}`);
-  expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
-  return JSON.parse(result.stdout) as FitJson;
+function fitJson(...argv: string[]): Promise<FitJson> {
+  return runJson<FitJson>(['fit', 'gmm', ...argv]);
 }
 
 const faithful = parseCsv(readFileSync(faithfulCsv, 'utf8'), { source: 'faithful.csv' }).matrix;
@@ -71,6 +57,13 @@ describe('em fit gmm --json', () => {
     const fit = await fitJson('--data', faithfulCsv, '--components', '2', '--max-iter', '0');
     expect(fit.iterations).toBe(0);
     expect(fit.history).toHaveLength(1);
+    expect(fit.secondsPerIteration).toBeNull();
+  });
+
+  it('carries exactly the fields of the issue: kind, params { weights, means, covariances, covarianceType } and the fit results', async () => {
+    const fit = await fitJson('--data', faithfulCsv, '--components', '2', '--max-iter', '2');
+    expect(Object.keys(fit).sort()).toEqual(fitReportKeys);
+    expect(Object.keys(fit.params).sort()).toEqual(['covarianceType', 'covariances', 'means', 'weights']);
   });
 
   it('with --max-iter 3 --tol 0 runs exactly three iterations', async () => {

@@ -1,20 +1,13 @@
 import { join } from 'node:path';
 import { HiddenMarkovModel } from '@em/hmm';
 import { describe, expect, it } from 'vitest';
-import { expectOneLineFailure, fixtureDirectory, runEm } from './helpers.js';
+import { expectOneLineFailure, type FitReportJson, fitReportKeys, fixtureDirectory, runEm, runJson } from './helpers.js';
 
-interface HmmJson {
-  kind: string;
-  params: { startProbabilities: number[]; transitionMatrix: number[][]; emission: { type: string; probabilities?: number[][]; means?: number[][]; covariances?: unknown; covarianceType?: string } };
-  logLikelihood: number;
-  history: number[];
-  iterations: number;
-  converged: boolean;
-  stopReason: string;
-  secondsPerIteration: number | null;
-  bic: number;
-  aic: number;
-}
+type HmmJson = FitReportJson<{
+  startProbabilities: number[];
+  transitionMatrix: number[][];
+  emission: { type: string; probabilities?: number[][]; means?: number[][]; covariances?: unknown; covarianceType?: string };
+}>;
 
 const casino = new HiddenMarkovModel(
   { states: 2, emission: { type: 'categorical', symbols: 6 } },
@@ -57,10 +50,8 @@ function files() {
   });
 }
 
-async function fitJson(cwd: string, ...argv: string[]): Promise<HmmJson> {
-  const result = await runEm(['fit', 'hmm', ...argv, '--json'], cwd);
-  if (result.code !== 0) throw new Error(`em fit hmm failed: ${result.stderr}`);
-  return JSON.parse(result.stdout) as HmmJson;
+function fitJson(cwd: string, ...argv: string[]): Promise<HmmJson> {
+  return runJson<HmmJson>(['fit', 'hmm', ...argv], cwd);
 }
 
 describe('em fit hmm', () => {
@@ -97,6 +88,41 @@ describe('em fit hmm', () => {
     expect(several.map((s) => s.states.length)).toEqual([200, 100, 300]);
     const text = await runEm(['decode', '--model', 'model.json', '--data', 'rolls.csv'], dir);
     expect(text.stdout).toMatch(/^sequence: 600 steps, log p\(x, path\) = /);
+  });
+
+  it('--json carries exactly the fields of the issue, params { startProbabilities, transitionMatrix, emission }', async () => {
+    const dir = files();
+    const fit = await fitJson(dir, '--data', 'rolls.csv', '--states', '2', '--emission', 'categorical', '--init', 'init.json', '--max-iter', '0');
+    expect(Object.keys(fit).sort()).toEqual(fitReportKeys);
+    expect(Object.keys(fit.params).sort()).toEqual(['emission', 'startProbabilities', 'transitionMatrix']);
+    expect(fit.secondsPerIteration).toBeNull();
+    expect(fit.converged).toBe(false);
+  });
+
+  it('a fit from a complete --init runs once: progress does not announce --n-init restarts', async () => {
+    const dir = files();
+    const result = await runEm(['fit', 'hmm', '--data', 'rolls.csv', '--states', '2', '--emission', 'categorical', '--init', 'init.json', '--n-init', '3', '--max-iter', '2', '--tol', '0'], dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^em fit hmm: iteration 0 {2}log-likelihood -\d/);
+    expect(result.stderr).not.toMatch(/run \d\/3/);
+    const restarted = await runEm(['fit', 'hmm', '--data', 'rolls.csv', '--states', '2', '--emission', 'categorical', '--n-init', '3', '--max-iter', '2', '--tol', '0'], dir);
+    expect(restarted.stderr).toMatch(/em fit hmm run 1\/3: iteration 0/);
+  });
+
+  it('em predict applies a saved HMM: Viterbi labels per time step, posteriors with --proba, sequences from --lengths', async () => {
+    const dir = files();
+    expect((await runEm(['fit', 'hmm', '--data', 'rolls.csv', '--states', '2', '--emission', 'categorical', '--init', 'init.json', '--max-iter', '0', '--out', 'model.json', '--quiet'], dir)).code).toBe(0);
+    const decoded = JSON.parse((await runEm(['decode', '--model', 'model.json', '--data', 'rolls.csv', '--lengths', 'lengths.csv', '--json'], dir)).stdout) as Array<{ states: number[] }>;
+    const predicted = JSON.parse((await runEm(['predict', '--model', 'model.json', '--data', 'rolls.csv', '--lengths', 'lengths.csv', '--proba', '--json'], dir)).stdout) as {
+      kind: string;
+      labels: number[];
+      probabilities: number[][];
+    };
+    expect(predicted.kind).toBe('hmm');
+    expect(predicted.labels).toEqual(decoded.flatMap((sequence) => sequence.states));
+    expect(predicted.probabilities).toHaveLength(600);
+    for (const row of predicted.probabilities) expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expectOneLineFailure(await runEm(['predict', '--model', 'model.json', '--data', 'rolls.csv', '--lengths', 'bad-lengths.csv'], dir), /sums to 300 but the data has 600 rows/, 1);
   });
 
   it('gaussian: --init with diagonal covariances; --prior none; text summary', async () => {

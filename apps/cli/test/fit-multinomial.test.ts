@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectOneLineFailure, fixtureDirectory, runEm } from './helpers.js';
+import { expectOneLineFailure, type FitReportJson, fitReportKeys, fixtureDirectory, runEm, runJson } from './helpers.js';
 
 // em fit multinomial | categorical | bernoulli, and em predict on their saved models.
 // Golden values: /work/shared/reference/golden.json multinomial_mixture_em_steps (numpy EM; R mixtools
@@ -30,26 +30,13 @@ function mtx(rows: number[][]): string {
   return `%%MatrixMarket matrix coordinate integer general\n% counts\n${rows.length} ${rows[0]?.length ?? 0} ${entries.length}\n${entries.join('\n')}\n`;
 }
 
-interface MultinomialJson {
-  kind: string;
-  params: { weights: number[]; probabilities: number[][] };
-  logLikelihood: number;
+interface MultinomialJson extends FitReportJson<{ weights: number[]; probabilities: number[][] }> {
   logLikelihoodWithoutCoefficient: number;
   logMultinomialCoefficient: number;
-  history: number[];
-  iterations: number;
-  converged: boolean;
-  stopReason: string;
-  secondsPerIteration: number | null;
-  bic: number;
-  aic: number;
 }
 
-async function fitJson(cwd: string, ...argv: string[]): Promise<MultinomialJson> {
-  const result = await runEm([...argv, '--json'], cwd);
-  if (result.code !== 0) throw new Error(`em ${argv.join(' ')} failed: ${result.stderr}`);
-  expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
-  return JSON.parse(result.stdout) as MultinomialJson;
+function fitJson(cwd: string, ...argv: string[]): Promise<MultinomialJson> {
+  return runJson<MultinomialJson>(argv, cwd);
 }
 
 const close = (actual: number, expected: number, tolerance = 1e-9): void => {
@@ -72,6 +59,26 @@ describe('em fit multinomial', () => {
     // BIC/AIC use the same (coefficient-included) log-likelihood: p = (K − 1) + K(V − 1) = 5.
     close(fit.bic, -2 * fit.logLikelihood + 5 * Math.log(7), 1e-12);
     close(fit.aic, -2 * fit.logLikelihood + 10, 1e-12);
+  });
+
+  it('--json carries the fields of the issue plus the coefficient-free log-likelihood; --max-iter 0 evaluates --init', async () => {
+    const fit = await fitJson(directory, 'fit', 'multinomial', '--data', 'counts.csv', '--components', '2', '--init', 'init.json', '--prior', 'none', '--max-iter', '0');
+    expect(Object.keys(fit).sort()).toEqual([...fitReportKeys, 'logLikelihoodWithoutCoefficient', 'logMultinomialCoefficient'].sort());
+    expect(Object.keys(fit.params).sort()).toEqual(['probabilities', 'weights']);
+    expect(fit.history).toHaveLength(1);
+    close(fit.history[0] as number, golden.withCoefficient[0] as number);
+    close(fit.logLikelihood, golden.withCoefficient[0] as number);
+    expect(fit.params).toEqual(golden.init);
+  });
+
+  it('the progress line shows the log-likelihood including the coefficient, as the report does', async () => {
+    const result = await runEm(['fit', 'multinomial', '--data', 'counts.csv', '--components', '2', '--init', 'init.json', '--prior', 'none', '--max-iter', '2', '--tol', '0'], directory);
+    expect(result.code).toBe(0);
+    const progress = result.stderr.trimEnd().split('\n');
+    // formatNumber(…, 10) of the golden values at θ_0 and θ_2.
+    expect(progress[0]).toBe('em fit multinomial: iteration 0  log-likelihood -21.58971279');
+    expect(progress.at(-1)).toMatch(/^em fit multinomial: iteration 2 {2}log-likelihood -19\.52047738 {2}objective change /);
+    expect(result.stdout).toMatch(/log-likelihood {2}-19\.52047738 /);
   });
 
   it('saves a model that em predict applies to dense and sparse data', async () => {
@@ -108,11 +115,18 @@ describe('em fit multinomial', () => {
       'unnormalised.json': JSON.stringify({ weights: [0.5, 0.5], probabilities: [[0.5, 0.5, 0.5], [0.2, 0.3, 0.5]] }),
       'shapeless.json': JSON.stringify({ weights: [0.5, 0.5] }),
       'broken.mtx': '%%MatrixMarket matrix coordinate integer general\n2 2 1\n3 1 4\n',
+      'counts.mtx': mtx(golden.counts),
     });
     expectOneLineFailure(await runEm(['fit', 'multinomial', '--data', 'negative.csv', '--components', '1'], bad), /counts\[1\]\[1\] = -1 is negative/, 1);
     expectOneLineFailure(await runEm(['fit', 'multinomial', '--data', 'fraction.csv', '--components', '1'], bad), /\[0\]\[1\] = 2.5 is not an integer/, 1);
     expect((await runEm(['fit', 'multinomial', '--data', 'fraction.csv', '--components', '1', '--allow-non-integer', '--json'], bad)).code).toBe(0);
     expectOneLineFailure(await runEm(['fit', 'multinomial', '--data', 'counts.csv', '--components', '2', '--init', 'wide-init.json'], bad), /vocabulary mismatch/, 1);
+    expectOneLineFailure(
+      await runEm(['fit', 'multinomial', '--data', 'counts.mtx', '--components', '2', '--init', 'wide-init.json'], bad),
+      /--init wide-init\.json: probabilities\[0\] has 2 entries but the data has 3 columns \(vocabulary mismatch\)/,
+      1,
+    );
+    expectOneLineFailure(await runEm(['fit', 'multinomial', '--data', 'counts.csv', '--components', '3', '--init', 'wide-init.json'], bad), /--init wide-init\.json: weights has 2 entries but --components is 3/, 1);
     expectOneLineFailure(await runEm(['fit', 'multinomial', '--data', 'counts.csv', '--components', '2', '--init', 'unnormalised.json'], bad), /component 0 sum to 1.5/, 1);
     expectOneLineFailure(await runEm(['fit', 'multinomial', '--data', 'counts.csv', '--components', '2', '--init', 'shapeless.json'], bad), /must hold \{ "weights": \[K\], "probabilities": \[K\]\[V\] \}/, 1);
     expectOneLineFailure(await runEm(['fit', 'multinomial', '--data', 'broken.mtx', '--components', '1'], bad), /broken\.mtx/, 1);
@@ -162,6 +176,12 @@ describe('em fit categorical', () => {
     expectOneLineFailure(await runEm(['fit', 'categorical', '--data', 'answers.csv', '--components', '2', '--categories', '2,2,2'], directory), /data\[0\]\[1\] = 2 is not a category code of variable 1/, 1);
     expectOneLineFailure(await runEm(['fit', 'categorical', '--data', 'answers.csv', '--components', '2', '--categories', '2,3'], directory), /--categories lists 2 variables but answers.csv has 3 columns/, 2);
   });
+
+  it('shows the log-likelihood on the progress line', async () => {
+    const result = await runEm(['fit', 'categorical', '--data', 'answers.csv', '--components', '2', '--seed', '1'], directory);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^em fit categorical: iteration 0 {2}log-likelihood -\d/);
+  });
 });
 
 describe('em fit bernoulli', () => {
@@ -187,5 +207,17 @@ describe('em fit bernoulli', () => {
     expect(labels[3]).toBe(labels[4]);
     expect(labels[0]).not.toBe(labels[3]);
     expectOneLineFailure(await runEm(['fit', 'bernoulli', '--data', 'twos.csv', '--components', '1'], directory), /data\[0\]\[1\] = 2 is not 0 or 1/, 1);
+  });
+
+  it('shows the log-likelihood on the progress line and checks --init against the data', async () => {
+    const files = fixtureDirectory({ 'binary.csv': csv(rows), 'narrow.json': JSON.stringify({ weights: [0.5, 0.5], probabilities: [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]] }) });
+    const result = await runEm(['fit', 'bernoulli', '--data', 'binary.csv', '--components', '2', '--seed', '4'], files);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^em fit bernoulli: iteration 0 {2}log-likelihood -\d/);
+    expectOneLineFailure(
+      await runEm(['fit', 'bernoulli', '--data', 'binary.csv', '--components', '2', '--init', 'narrow.json'], files),
+      /probabilities\[0\] has 3 entries but the data has 4 columns \(vocabulary mismatch\)/,
+      1,
+    );
   });
 });

@@ -46,3 +46,29 @@ export function expectOneLineFailure(result: CliResult, pattern: RegExp, code?: 
     throw new Error(`Expected one-line failure matching ${pattern}${code === undefined ? '' : ` with exit ${code}`}; got exit ${result.code}, stdout ${JSON.stringify(result.stdout)}, stderr ${JSON.stringify(result.stderr)}`);
   }
 }
+
+/** The fields every `em fit … --json` object carries (issues 3, 4 and 5); `P` is the shape of `params`. */
+export interface FitReportJson<P> {
+  kind: string;
+  params: P;
+  logLikelihood: number;
+  history: number[];
+  iterations: number;
+  converged: boolean;
+  stopReason: string;
+  secondsPerIteration: number | null;
+  bic: number;
+  aic: number;
+}
+
+/** The keys of FitReportJson, sorted. */
+export const fitReportKeys = ['aic', 'bic', 'converged', 'history', 'iterations', 'kind', 'logLikelihood', 'params', 'secondsPerIteration', 'stopReason'];
+
+/** Runs `em <argv> --json`: expects exit code 0 and exactly one line on stdout, and parses it. */
+export async function runJson<T>(argv: readonly string[], cwd: string = packageRoot): Promise<T> {
+  const result = await runEm([...argv, '--json'], cwd);
+  if (result.code !== 0) throw new Error(`em ${argv.join(' ')} failed: ${result.stderr}`);
+  const lines = result.stdout.trimEnd().split('\n');
+  if (lines.length !== 1) throw new Error(`em ${argv.join(' ')} --json printed ${lines.length} lines`);
+  return JSON.parse(result.stdout) as T;
+}

@@ -1,9 +1,10 @@
 import { HiddenMarkovModel } from '@em/hmm';
 import type { Command } from '../framework/command.js';
+import { dataOptions } from '../framework/fit-report.js';
 import { formatNumber, toJsonText } from '../framework/format.js';
-import { readDenseData } from '../io/read-data.js';
 import { readJsonFile } from '../io/json-file.js';
-import { readLengths } from './fit-hmm.js';
+import { readDenseDataFlags } from '../io/read-data.js';
+import { lengthsOption, readLengths } from '../io/sequence-lengths.js';
 
 const ALGORITHMS = ['viterbi', 'map'] as const;
 
@@ -18,9 +19,8 @@ export const decodeCommand: Command = {
     'map: the most likely state at each step (posterior decoding) and the sequence log-likelihood log p(x).',
   options: {
     model: { type: 'value', valueName: 'MODEL.json', description: 'A model saved by em fit hmm --out.', required: true },
-    data: { type: 'value', valueName: 'FILE', description: 'Observations: .csv/.tsv/.txt or .npy, one row per time step.', required: true },
-    columns: { type: 'value', valueName: 'LIST', description: 'Columns to use: names or 0-based indices, comma-separated.' },
-    lengths: { type: 'value', valueName: 'FILE', description: 'Sequence lengths (.npy or CSV of integers summing to the number of rows).' },
+    ...dataOptions,
+    lengths: lengthsOption,
     algorithm: { type: 'value', valueName: 'NAME', description: 'viterbi | map.', defaultText: 'viterbi' },
     json: { type: 'flag', description: 'Print JSON instead of text.' },
   },
@@ -28,8 +28,7 @@ export const decodeCommand: Command = {
   async run({ options, io }) {
     const algorithm = options.choice('algorithm', ALGORITHMS, 'viterbi');
     const hmm = HiddenMarkovModel.fromJSON(JSON.stringify(await readJsonFile(io, options.requiredString('model'), '--model')));
-    const columns = options.string('columns');
-    const table = await readDenseData(io, options.requiredString('data'), columns === undefined ? {} : { columns });
+    const table = await readDenseDataFlags(io, options);
     const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
     const decoded = hmm.decode(table.matrix, lengths, { algorithm });
     const entries = decoded.sequences.map((s) => ({ states: Array.from(s.states), logProbability: s.logProbability }));

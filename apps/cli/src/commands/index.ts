@@ -1,9 +1,13 @@
 import type { Command, ModelHandler, Registry } from '../framework/command.js';
+import { bernoulliMixtureHandler, categoricalMixtureHandler, multinomialMixtureHandler } from '../models/count-mixture-handlers.js';
 import { gaussianMixtureHandler } from '../models/gaussian-mixture-handler.js';
+import { hmmHandler } from '../models/hmm-handler.js';
 import { decodeCommand } from './decode.js';
+import { fitBernoulliCommand } from './fit-bernoulli.js';
+import { fitCategoricalCommand } from './fit-categorical.js';
 import { fitGaussianMixtureCommand } from './fit-gmm.js';
 import { fitHmmCommand } from './fit-hmm.js';
-import { multinomialMixtureCommands, multinomialMixtureHandlers } from './fit-multinomial.js';
+import { fitMultinomialCommand } from './fit-multinomial.js';
 import { predictCommand } from './predict.js';
 import { selectGaussianMixtureCommand } from './select-gmm.js';
 
@@ -18,7 +22,9 @@ import { selectGaussianMixtureCommand } from './select-gmm.js';
 export const commands: readonly Command[] = [
   fitGaussianMixtureCommand,
   selectGaussianMixtureCommand,
-  ...multinomialMixtureCommands,
+  fitMultinomialCommand,
+  fitCategoricalCommand,
+  fitBernoulliCommand,
   predictCommand,
   fitHmmCommand,
   decodeCommand,
@@ -26,7 +32,10 @@ export const commands: readonly Command[] = [
 
 export const modelHandlers: readonly ModelHandler[] = [
   gaussianMixtureHandler,
-  ...multinomialMixtureHandlers,
+  multinomialMixtureHandler,
+  categoricalMixtureHandler,
+  bernoulliMixtureHandler,
+  hmmHandler,
 ];
 
 export const defaultRegistry: Registry = { commands, modelHandlers };

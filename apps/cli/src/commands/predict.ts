@@ -4,6 +4,7 @@ import { dataOptions } from '../framework/fit-report.js';
 import { toJsonText } from '../framework/format.js';
 import { UsageError } from '../framework/usage-error.js';
 import { readJsonFile } from '../io/json-file.js';
+import { lengthsOption } from '../io/sequence-lengths.js';
 
 /**
  * `em predict`: applies a saved model to data. The model file's `kind` selects the handler from
@@ -18,7 +19,7 @@ export const predictCommand: Command = {
   options: {
     model: { type: 'value', valueName: 'MODEL.json', description: 'Model saved by `em fit … --out`.', required: true },
     ...dataOptions,
-    lengths: { type: 'value', valueName: 'FILE', description: 'Sequence lengths (sequence models only).' },
+    lengths: { ...lengthsOption, description: `${lengthsOption.description} Sequence models only.` },
     proba: { type: 'flag', description: 'Also print the posterior probability of each component.' },
     json: { type: 'flag', description: 'Print one JSON object on stdout.' },
   },

@@ -1,12 +1,13 @@
 import { InvalidDataError } from '@em/core';
 import { selectGaussianMixture } from '@em/gaussian-mixture';
 import type { Command } from '../framework/command.js';
-import { dataOptions } from '../framework/fit-report.js';
+import { dataOptions, fitOptions, readCommonFitSettings } from '../framework/fit-report.js';
 import { formatNumber, formatTable, toJsonText } from '../framework/format.js';
-import { readDenseData } from '../io/read-data.js';
+import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { rejectMissingValues } from '../models/fit-support.js';
 import { COVARIANCE_TYPE_NAMES, type CovarianceTypeName } from '../models/gaussian-mixture-init.js';
 import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
+import { gaussianMixtureFlags } from './fit-gmm.js';
 
 /** `em select gmm`: fits a grid of K × covariance types and reports the BIC/AIC table and the winner. */
 export const selectGaussianMixtureCommand: Command = {
@@ -19,29 +20,24 @@ export const selectGaussianMixtureCommand: Command = {
     ...dataOptions,
     components: { type: 'value', valueName: 'LIST', description: 'Component counts: "K", "A..B" or "A,B,C".', defaultText: '1..6' },
     covariance: { type: 'value', valueName: 'TYPES', description: 'all, or a comma-separated list of full, tied, diagonal, spherical.', defaultText: 'all' },
-    'n-init': { type: 'value', valueName: 'M', description: 'Restarts per model; the best is kept.', defaultText: '1' },
-    seed: { type: 'value', valueName: 'S', description: 'Seed of the random generator.', defaultText: '0' },
-    'max-iter': { type: 'value', valueName: 'N', description: 'Maximum EM iterations per fit.', defaultText: '100' },
-    tol: { type: 'value', valueName: 'T', description: 'Convergence tolerance per observation.', defaultText: '0.001' },
-    'reg-covar': { type: 'value', valueName: 'R', description: 'Covariance floor (as scikit-learn reg_covar).', defaultText: '1e-6' },
-    'missing-values': { type: 'flag', description: 'Treat NaN/NA/empty entries as missing and marginalise them.' },
-    json: { type: 'flag', description: 'Print one JSON object on stdout.' },
-    quiet: { type: 'flag', description: 'No progress on stderr.' },
+    'n-init': fitOptions['n-init'],
+    seed: fitOptions.seed,
+    'max-iter': fitOptions['max-iter'],
+    tol: fitOptions.tol,
+    ...gaussianMixtureFlags,
+    json: fitOptions.json,
+    quiet: fitOptions.quiet,
   },
   examples: ['select gmm --data data/iris.csv --components 1..6 --covariance all --n-init 3 --seed 1', 'select gmm --data data/faithful.csv --components 1..4 --covariance full,diagonal --json'],
   async run({ options, io }) {
     const components = options.integerList('components', { min: 1, maxCount: 100 }) ?? [1, 2, 3, 4, 5, 6];
     const covarianceTypes = parseCovarianceTypes(options.string('covariance') ?? 'all', (problem) => options.error('covariance', problem));
-    const nInit = options.integer('n-init', { min: 1, max: 10_000 }, 1);
-    const seed = options.integer('seed', { min: 0, max: 2 ** 32 - 1 }, 0);
-    const maxIterations = options.integer('max-iter', { min: 0, max: 1_000_000 }, 100);
-    const tolerance = options.number('tol', { min: 0 }, 1e-3);
+    // The flags select gmm shares with the fit commands (no --init, --out or --prior here).
+    const { nInit, seed, maxIterations, tolerance, json, quiet } = readCommonFitSettings(options);
     const regCovar = options.number('reg-covar', { min: 0 }, 1e-6);
-    const json = options.flag('json');
-    const columns = options.string('columns');
-    const table = await readDenseData(io, options.requiredString('data'), columns === undefined ? {} : { columns });
+    const table = await readDenseDataFlags(io, options);
     const { rows, cols } = table.matrix;
-    if (rows === 0 || cols === 0) throw new InvalidDataError(`${table.source} holds no data (${rows}×${cols}).`, 'Pass a file with at least one row of numbers.');
+    requireObservations(table.matrix, table.source);
     const missingValues = options.flag('missing-values');
     if (!missingValues) rejectMissingValues(table);
     const largest = Math.max(...components);
@@ -49,7 +45,7 @@ export const selectGaussianMixtureCommand: Command = {
       throw new InvalidDataError(`--components reaches ${largest}, more than the ${rows} rows of ${table.source}.`, 'Use component counts of at most the number of observations.', { components: largest, rows });
     }
 
-    if (!json && !options.flag('quiet')) {
+    if (!json && !quiet) {
       io.stderr(`em select gmm: fitting ${components.length * covarianceTypes.length} models (${components.length} component counts × ${covarianceTypes.length} covariance types, ${nInit} restart${nInit === 1 ? '' : 's'} each)…\n`);
     }
     const selection = selectGaussianMixture({

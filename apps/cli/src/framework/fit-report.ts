@@ -2,6 +2,7 @@ import type { JsonValue, SerializedModel } from '@em/core';
 import { formatNumber, toJsonText } from './format.js';
 import { type CliIo, writeOutputFile } from './io.js';
 import type { OptionDefinitions, OptionValues } from './options.js';
+import { UsageError } from './usage-error.js';
 
 /**
  * Flags every `em fit <model>` shares, with the same meaning everywhere. A fit command spreads
@@ -52,12 +53,20 @@ export function readCommonFitSettings(options: OptionValues): CommonFitSettings 
 }
 
 /**
- * The JSON object `em fit <model> --json` prints (the shared part; models add their own fields,
- * e.g. logMultinomialCoefficient).
+ * A regularising prior's strength flag (`--reg-covar`, `--pseudocount`) reconciled with
+ * `--prior none`: plain maximum likelihood makes it 0, and an explicit positive value contradicts it.
  */
-export interface FitReport {
-  readonly kind: string;
-  readonly params: JsonValue;
+export function readPriorStrength(options: OptionValues, settings: CommonFitSettings, flag: string, fallback: number): number {
+  const strength = options.number(flag, { min: 0 }, fallback);
+  if (!settings.plainMaximumLikelihood) return strength;
+  if (options.has(flag) && strength > 0) {
+    throw new UsageError(`${options.commandName}: --prior none means plain maximum likelihood, which contradicts --${flag} > 0; drop one of them.`);
+  }
+  return 0;
+}
+
+/** The fit-result fields every model's fit returns (as @em/core's FitResult) and every report carries. */
+export interface FitResultFields {
   /** Total log-likelihood (natural log) at the returned parameters. */
   readonly logLikelihood: number;
   /** Objective at θ_0 … θ_n (n iterations → n + 1 entries). */
@@ -69,6 +78,15 @@ export interface FitReport {
   readonly secondsPerIteration: number;
   readonly bic: number;
   readonly aic: number;
+}
+
+/**
+ * The JSON object `em fit <model> --json` prints (the shared part; models add their own fields,
+ * e.g. logMultinomialCoefficient).
+ */
+export interface FitReport extends FitResultFields {
+  readonly kind: string;
+  readonly params: JsonValue;
   readonly [extra: string]: unknown;
 }
 

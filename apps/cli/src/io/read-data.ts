@@ -1,6 +1,7 @@
 import { basename, extname } from 'node:path';
-import { type CsrMatrix, type DenseMatrix, FormatError } from '@em/core';
+import { type CsrMatrix, type DenseMatrix, FormatError, InvalidDataError } from '@em/core';
 import { type CliIo, readInputFile } from '../framework/io.js';
+import type { OptionValues } from '../framework/options.js';
 import { parseCsv } from './csv.js';
 import { parseMatrixMarket } from './matrix-market.js';
 import { parseNpy } from './npy.js';
@@ -56,6 +57,33 @@ export async function readDenseData(io: CliIo, path: string, options: ReadDataOp
   const loaded = await readData(io, path, options);
   if (loaded.format === 'mtx') return { matrix: loaded.matrix.toDense(), source: loaded.source };
   return loaded.table;
+}
+
+/** Reads the file named by `--data`, restricted to `--columns` when given (dense or sparse). */
+export function readDataFlags(io: CliIo, options: OptionValues): Promise<LoadedData> {
+  return readData(io, options.requiredString('data'), columnsFlag(options));
+}
+
+/** Reads the file named by `--data` as dense rows, restricted to `--columns` when given. */
+export function readDenseDataFlags(io: CliIo, options: OptionValues): Promise<NumericTable> {
+  return readDenseData(io, options.requiredString('data'), columnsFlag(options));
+}
+
+function columnsFlag(options: OptionValues): ReadDataOptions {
+  const columns = options.string('columns');
+  return columns === undefined ? {} : { columns };
+}
+
+/**
+ * Rejects data without rows or columns and, when `components` is given, fewer rows than
+ * components (`flag` names the option that asked for them).
+ */
+export function requireObservations(matrix: { readonly rows: number; readonly cols: number }, source: string, components?: number, flag = '--components'): void {
+  const { rows, cols } = matrix;
+  if (rows === 0 || cols === 0) throw new InvalidDataError(`${source} holds no data (${rows}×${cols}).`, 'Pass a file with at least one row of numbers.');
+  if (components !== undefined && components > rows) {
+    throw new InvalidDataError(`${flag} ${components} is more than the ${rows} rows of ${source}.`, 'Use at most as many components as observations (far fewer, in practice).', { components, rows });
+  }
 }
 
 /** Nested number arrays of a dense matrix (what the model packages' array APIs take). */

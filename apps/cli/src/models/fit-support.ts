@@ -1,4 +1,4 @@
-import { type FitEvent, InvalidDataError } from '@em/core';
+import { InvalidDataError } from '@em/core';
 import type { CliIo } from '../framework/io.js';
 import { readDenseData } from '../io/read-data.js';
 import type { NumericTable } from '../io/table.js';
@@ -41,19 +41,4 @@ export async function readSampleWeights(io: CliIo, path: string | undefined, row
     }
   }
   return weights;
-}
-
-/** Fit events (collapsing components, objective decreases) as warnings on stderr. */
-export function reportFitEvent(io: CliIo, event: FitEvent): void {
-  switch (event.type) {
-    case 'degenerate-component':
-      io.stderr(`em: warning: iteration ${event.iteration}, component ${event.component}: ${event.message} (${event.action})\n`);
-      break;
-    case 'objective-decreased':
-      io.stderr(`em: warning: iteration ${event.iteration}: the objective decreased by ${event.drop} (more than round-off ${event.tolerance}).\n`);
-      break;
-    case 'restart-failed':
-      io.stderr(`em: warning: restart ${event.run} failed: ${event.message}\n`);
-      break;
-  }
 }

@@ -1,7 +1,7 @@
 import { InvalidDataError } from '@em/core';
 import { GaussianMixture } from '@em/gaussian-mixture';
 import type { ModelHandler } from '../framework/command.js';
-import { readDenseData } from '../io/read-data.js';
+import { readDenseDataFlags } from '../io/read-data.js';
 
 /** Lets `em predict` apply models saved by `em fit gmm --out`. */
 export const gaussianMixtureHandler: ModelHandler = {
@@ -9,8 +9,7 @@ export const gaussianMixtureHandler: ModelHandler = {
   description: 'Gaussian mixture (em fit gmm): labels are component indices.',
   async predict({ model, options, io, probabilities }) {
     const mixture = GaussianMixture.fromJSON(model);
-    const columns = options.string('columns');
-    const table = await readDenseData(io, options.requiredString('data'), columns === undefined ? {} : { columns });
+    const table = await readDenseDataFlags(io, options);
     const dimension = (mixture.parameters.means[0] ?? []).length;
     if (table.matrix.cols !== dimension) {
       throw new InvalidDataError(

@@ -1,0 +1,38 @@
+import { type CsrMatrix, DenseMatrix } from '@em/core';
+import { BERNOULLI_MIXTURE, BernoulliMixture, CATEGORICAL_MIXTURE, CategoricalMixture, MULTINOMIAL_MIXTURE, MultinomialMixture } from '@em/multinomial-mixture';
+import type { ModelHandler, PredictOutcome, PredictRequest } from '../framework/command.js';
+import { readCounts } from './count-mixture.js';
+
+interface CountClassifier {
+  predict(x: DenseMatrix | CsrMatrix): Int32Array;
+  predictProba(x: DenseMatrix | CsrMatrix): number[][];
+}
+
+/** Shared body of the three `em predict` handlers; `densify` for models that take dense rows only. */
+async function predictWith(request: PredictRequest, model: CountClassifier, densify: boolean): Promise<PredictOutcome> {
+  const data = await readCounts(request.io, request.options);
+  const matrix = densify && !(data.matrix instanceof DenseMatrix) ? data.matrix.toDense() : data.matrix;
+  const labels = Array.from(model.predict(matrix));
+  return request.probabilities ? { labels, probabilities: model.predictProba(matrix) } : { labels };
+}
+
+export const multinomialMixtureHandler: ModelHandler = {
+  kind: MULTINOMIAL_MIXTURE,
+  description: 'Mixture of multinomials (em fit multinomial): labels are component indices; data .csv/.npy/.mtx counts.',
+  predict: (request) => predictWith(request, MultinomialMixture.fromJSON(request.model), false),
+};
+
+export const categoricalMixtureHandler: ModelHandler = {
+  kind: CATEGORICAL_MIXTURE,
+  description: 'Latent class model (em fit categorical): labels are class indices; data are integer codes.',
+  predict: (request) => {
+    const model = CategoricalMixture.fromJSON(request.model);
+    return predictWith(request, { predict: (x) => model.predict(x as DenseMatrix), predictProba: (x) => model.predictProba(x as DenseMatrix) }, true);
+  },
+};
+
+export const bernoulliMixtureHandler: ModelHandler = {
+  kind: BERNOULLI_MIXTURE,
+  description: 'Mixture of Bernoullis (em fit bernoulli): labels are component indices; data are 0/1.',
+  predict: (request) => predictWith(request, BernoulliMixture.fromJSON(request.model), false),
+};

@@ -1,0 +1,24 @@
+import { HiddenMarkovModel } from '@em/hmm';
+import type { ModelHandler } from '../framework/command.js';
+import { readDenseDataFlags } from '../io/read-data.js';
+import { readLengths } from '../io/sequence-lengths.js';
+
+export const HMM_KIND = 'hmm';
+
+/**
+ * Lets `em predict` apply models saved by `em fit hmm --out`: labels are the Viterbi states of
+ * each time step, `--proba` gives the posterior state probabilities; `--lengths` splits the rows
+ * into sequences as for `em decode`.
+ */
+export const hmmHandler: ModelHandler = {
+  kind: HMM_KIND,
+  description: 'Hidden Markov model (em fit hmm): labels are the Viterbi states; --lengths gives the sequences.',
+  async predict({ model, options, io, probabilities }) {
+    const hmm = HiddenMarkovModel.fromJSON(model);
+    const table = await readDenseDataFlags(io, options);
+    const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
+    const labels = Array.from(hmm.predict(table.matrix, lengths));
+    if (!probabilities) return { labels };
+    return { labels, probabilities: hmm.predictProba(table.matrix, lengths).toArrays() };
+  },
+};
