@@ -2,7 +2,7 @@ import { type ComponentFamily, InvalidDataError, InvalidParametersError, type Js
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { multinomialComponentsFromRows, probabilityRows } from './multinomial-family.js';
 import { checkPseudocount, readMatrixJson } from './probability-table.js';
-import { addRowProducts, addSparseRowProducts, addWeightedRow, addWeightedSparseRows, gatherDenseRow } from './sparse-kernels.js';
+import { addRowProducts, addWeightedRows } from './sparse-kernels.js';
 
 /** Default Beta pseudocount: prior Beta(1 + 0.01, 1 + 0.01) on every probability. */
 export const DEFAULT_BERNOULLI_PSEUDOCOUNT = 0.01;
@@ -103,17 +103,7 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
       const wBase = (i - start) * k;
       for (let j = 0; j < k; j++) totals[j] = (totals[j] as number) + (weights[wBase + j] as number);
     }
-    if (isSparse(x)) {
-      addWeightedSparseRows(ones, k, x, start, end, weights);
-      return;
-    }
-    const { data, cols } = x;
-    const columns = new Int32Array(cols);
-    const values = new Float64Array(cols);
-    for (let i = start; i < end; i++) {
-      const count = gatherDenseRow(data, cols, i, columns, values);
-      addWeightedRow(ones, k, columns, values, 0, count, weights, (i - start) * k);
-    }
+    addWeightedRows(ones, k, x, start, end, weights);
   }
 
   return {
@@ -200,21 +190,11 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
         const base = (i - start) * k;
         for (let j = 0; j < k; j++) out[base + j] = constants[j] as number;
       }
-      const sparse = isSparse(x);
       if (!anyCertain) {
-        if (sparse) {
-          addSparseRowProducts(logOdds, k, x, start, end, out);
-          return;
-        }
-        const { data, cols } = x;
-        const columns = new Int32Array(cols);
-        const values = new Float64Array(cols);
-        for (let i = start; i < end; i++) {
-          const count = gatherDenseRow(data, cols, i, columns, values);
-          addRowProducts(logOdds, k, columns, values, 0, count, out, (i - start) * k);
-        }
+        addRowProducts(logOdds, k, x, start, end, out);
         return;
       }
+      const sparse = isSparse(x);
       // With certain features, `hits` counts how many of them a row has (per component).
       const hits = anyCertain ? new Int32Array(k) : undefined;
       for (let i = start; i < end; i++) {

@@ -10,7 +10,7 @@ import {
 } from '@em/core';
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { checkPseudocount, readMatrixJson, validateProbabilityVector } from './probability-table.js';
-import { addRowProducts, addSparseRowProducts, addWeightedRow, addWeightedSparseRows, gatherDenseRow } from './sparse-kernels.js';
+import { addRowProducts, addWeightedRows } from './sparse-kernels.js';
 
 /** Default Dirichlet pseudocount: prior α = 1 + 0.01 on every probability (a tiny additive smoothing). */
 export const DEFAULT_PSEUDOCOUNT = 0.01;
@@ -131,21 +131,6 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
     return { probabilities, components: k, features: v };
   }
 
-  function accumulateInto(stats: MultinomialStatistics, k: number, x: CountMatrix, start: number, end: number, weights: Float64Array): void {
-    const counts = stats.expectedCounts;
-    if (isSparse(x)) {
-      addWeightedSparseRows(counts, k, x, start, end, weights);
-      return;
-    }
-    const { data, cols } = x;
-    const columns = new Int32Array(cols);
-    const values = new Float64Array(cols);
-    for (let i = start; i < end; i++) {
-      const count = gatherDenseRow(data, cols, i, columns, values);
-      addWeightedRow(counts, k, columns, values, 0, count, weights, (i - start) * k);
-    }
-  }
-
   return {
     name: 'multinomial',
     options: resolved,
@@ -180,27 +165,14 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
     },
 
     logDensities(prepared, x, start, end, out) {
-      const k = prepared.components;
-      const logP = prepared.logProbabilities;
-      out.fill(0, 0, (end - start) * k);
-      if (isSparse(x)) {
-        addSparseRowProducts(logP, k, x, start, end, out);
-        return;
-      }
-      // Dense rows: gather the non-zeros (O(V) per row), then the same kernel as CSR.
-      const { data, cols } = x;
-      const columns = new Int32Array(cols);
-      const values = new Float64Array(cols);
-      for (let i = start; i < end; i++) {
-        const count = gatherDenseRow(data, cols, i, columns, values);
-        addRowProducts(logP, k, columns, values, 0, count, out, (i - start) * k);
-      }
+      out.fill(0, 0, (end - start) * prepared.components);
+      addRowProducts(prepared.logProbabilities, prepared.components, x, start, end, out);
     },
 
     zeroStatistics: (c) => ({ expectedCounts: new Float64Array(c.features * c.components) }),
 
     accumulate(prepared, stats, x, start, end, weights) {
-      accumulateInto(stats, prepared.components, x, start, end, weights);
+      addWeightedRows(stats.expectedCounts, prepared.components, x, start, end, weights);
     },
 
     maximize(stats, previous, context) {
@@ -231,7 +203,7 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
     initializeFromWeights(x, weights, k, context) {
       const v = x.cols;
       const stats = { expectedCounts: new Float64Array(v * k) };
-      accumulateInto(stats, k, x, 0, x.rows, weights);
+      addWeightedRows(stats.expectedCounts, k, x, 0, x.rows, weights);
       const uniform = new Float64Array(k * v).fill(1 / v);
       return estimate(stats, { probabilities: uniform, components: k, features: v }, context);
     },

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MultinomialMixture } from '../src/index.js';
 import { simdKernelsAvailable, useSimdKernels } from '../src/simd-arena.js';
 import { simdModuleBytes } from '../src/simd-kernels.js';
-import { addSparseRowProducts, addWeightedSparseRows } from '../src/sparse-kernels.js';
+import { addRowProducts, addWeightedRows } from '../src/sparse-kernels.js';
 import { sparse, syntheticCounts } from './helpers.js';
 
 // The WebAssembly SIMD kernels must give exactly the TypeScript loops' results: each lane performs
@@ -53,8 +53,8 @@ function runKernels(c: Case, simd: boolean): { out: Float64Array; statistics: Fl
   const statistics = new Float64Array(x.cols * k).map((_, i) => 0.125 * (i % 5));
   for (let start = 0; start < x.rows; start += block) {
     const end = Math.min(x.rows, start + block);
-    addSparseRowProducts(table, k, x, start, end, out.subarray(start * k));
-    addWeightedSparseRows(statistics, k, x, start, end, weights.subarray(start * k));
+    addRowProducts(table, k, x, start, end, out.subarray(start * k));
+    addWeightedRows(statistics, k, x, start, end, weights.subarray(start * k));
   }
   return { out, statistics };
 }
@@ -94,9 +94,9 @@ describe('WebAssembly SIMD sparse kernels', () => {
     const expected = runKernels({ ...b, weights: a.weights }, false).statistics;
     useSimdKernels(true);
     // Log-densities of A leave A's block in memory; statistics of B over the same rows must not use it.
-    addSparseRowProducts(a.table, 4, a.x, 0, 20, new Float64Array(20 * 4));
+    addRowProducts(a.table, 4, a.x, 0, 20, new Float64Array(20 * 4));
     const statistics = new Float64Array(12 * 4).map((_, i) => 0.125 * (i % 5));
-    addWeightedSparseRows(statistics, 4, b.x, 0, 20, a.weights);
+    addWeightedRows(statistics, 4, b.x, 0, 20, a.weights);
     expect(identical(statistics, expected)).toBe(true);
   });
 
