@@ -26,9 +26,15 @@ describe('em decode', () => {
       'model.json': JSON.stringify(weather.toJSON()),
       'other.json': JSON.stringify({ ...weather.toJSON(), kind: 'gaussian-mixture' }),
       'bad.csv': '0\n5\n',
+      'obs.csv': '0\n1\n2\n',
+      'lengths.csv': '2\n2\n',
+      'pairs.csv': '0,1\n1,2\n',
     });
     expectOneLineFailure(await runEm(['decode', '--model', 'other.json', '--data', 'bad.csv'], dir), /holds a "gaussian-mixture" model, not a "hmm"/);
     expectOneLineFailure(await runEm(['decode', '--model', 'model.json', '--data', 'bad.csv'], dir), /data\[1\]\[0\] = 5/);
     expectOneLineFailure(await runEm(['decode', '--model', 'model.json', '--data', 'bad.csv', '--algorithm', 'forward'], dir), /--algorithm expects one of viterbi\|map/, 2);
+    expectOneLineFailure(await runEm(['decode', '--model', 'model.json', '--data', 'obs.csv', '--lengths', 'lengths.csv'], dir), /--lengths lengths\.csv sums to 4 but the data has 3 rows/, 1);
+    expectOneLineFailure(await runEm(['predict', '--model', 'model.json', '--data', 'bad.csv'], dir), /data\[1\]\[0\] = 5/, 1);
+    expectOneLineFailure(await runEm(['decode', '--model', 'model.json', '--data', 'pairs.csv'], dir), /2 columns/, 1);
   });
 });

@@ -145,7 +145,10 @@ describe('em fit categorical', () => {
     [0, 2, 1],
     [1, 0, 0],
   ];
-  const directory = fixtureDirectory({ 'answers.csv': `q1,q2,q3\n${csv(rows)}` });
+  const directory = fixtureDirectory({
+    'answers.csv': `q1,q2,q3\n${csv(rows)}`,
+    'two-variables.json': JSON.stringify({ weights: [0.5, 0.5], probabilities: [[[0.5, 0.5], [0.2, 0.3, 0.5]], [[0.5, 0.5], [0.2, 0.3, 0.5]]] }),
+  });
 
   it('infers categories from the codes and prints [K][J][M_j] probabilities', async () => {
     const fit = (await fitJson(directory, 'fit', 'categorical', '--data', 'answers.csv', '--components', '2', '--seed', '1')) as unknown as {
@@ -175,6 +178,11 @@ describe('em fit categorical', () => {
     expect(labels[0]).not.toBe(labels[2]);
     expectOneLineFailure(await runEm(['fit', 'categorical', '--data', 'answers.csv', '--components', '2', '--categories', '2,2,2'], directory), /data\[0\]\[1\] = 2 is not a category code of variable 1/, 1);
     expectOneLineFailure(await runEm(['fit', 'categorical', '--data', 'answers.csv', '--components', '2', '--categories', '2,3'], directory), /--categories lists 2 variables but answers.csv has 3 columns/, 2);
+    expectOneLineFailure(
+      await runEm(['fit', 'categorical', '--data', 'answers.csv', '--components', '2', '--init', 'two-variables.json'], directory),
+      /--init two-variables\.json: probabilities\[0\] has 2 variables but the data has 3 columns/,
+      1,
+    );
   });
 
   it('shows the log-likelihood on the progress line', async () => {

@@ -47,6 +47,11 @@ describe('em predict', () => {
     expectOneLineFailure(await runEm(['predict', '--model', modelPath, '--data', irisCsv]), /iris\.csv has 4 columns but the model was fitted on D = 2/, 1);
   });
 
+  it('rejects --lengths for a model that is not a sequence model', async () => {
+    const files = fixtureDirectory({ 'lengths.csv': '200\n72\n' });
+    expectOneLineFailure(await runEm(['predict', '--model', modelPath, '--data', faithfulCsv, '--lengths', 'lengths.csv'], files), /holds a "gaussian-mixture" model, which treats rows independently; drop --lengths/, 2);
+  });
+
   it('rejects files that are not models, and unknown model kinds', async () => {
     const files = fixtureDirectory({
       'notes.json': '{"hello": 1}',

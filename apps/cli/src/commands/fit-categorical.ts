@@ -35,7 +35,7 @@ export const fitCategoricalCommand: Command = {
   },
   examples: ['fit categorical --data survey.csv --components 3 --n-init 5 --seed 1', 'fit categorical --data answers.csv --components 2 --categories 2,3,7 --json'],
   async run({ options, io }) {
-    const input = await readCountFitInput<LatentClassParameters>(io, options, { depth: 3, example: '{ "weights": [K], "probabilities": [K][J][M_j] }', vocabulary: false });
+    const input = await readCountFitInput<LatentClassParameters>(io, options, { depth: 3, example: '{ "weights": [K], "probabilities": [K][J][M_j] }' });
     const { common, data } = input;
     const matrix = data.matrix instanceof DenseMatrix ? data.matrix : data.matrix.toDense();
     const listed = options.string('categories');

@@ -32,6 +32,9 @@ export const predictCommand: Command = {
       const known = registry.modelHandlers.map((candidate) => candidate.kind).join(', ');
       throw new UsageError(`em predict: ${modelPath} holds a "${model.kind}" model, which em predict cannot apply (it knows: ${known || 'none'}).`);
     }
+    if (options.has('lengths') && handler.sequences !== true) {
+      throw new UsageError(`em predict: --lengths splits rows into sequences, but ${modelPath} holds a "${model.kind}" model, which treats rows independently; drop --lengths.`);
+    }
     const probabilities = options.flag('proba');
     const outcome = await handler.predict({ model, options, io, probabilities });
     if (options.flag('json')) {

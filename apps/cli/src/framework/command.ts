@@ -51,6 +51,8 @@ export interface ModelHandler {
   readonly kind: string;
   /** Shown by `em predict --help`. */
   readonly description: string;
+  /** True for sequence models, whose rows `--lengths` splits into sequences (rejected for the others). */
+  readonly sequences?: boolean;
   predict(request: PredictRequest): Promise<PredictOutcome> | PredictOutcome;
 }
 

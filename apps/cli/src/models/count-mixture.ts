@@ -87,12 +87,12 @@ export interface CountFitInput<T> {
 }
 
 /** Reads the shared flags, the --data file (at least --components rows) and the --init document. */
-export async function readCountFitInput<T>(io: CliIo, options: OptionValues, initShape: Omit<ProbabilityInitShape, 'width'> & { readonly vocabulary: boolean }): Promise<CountFitInput<T>> {
+export async function readCountFitInput<T>(io: CliIo, options: OptionValues, initShape: Omit<ProbabilityInitShape, 'width'>): Promise<CountFitInput<T>> {
   const common = readCountMixtureSettings(options);
   const data = await readCounts(io, options);
   requireObservations(data.matrix, data.source, common.components);
   const path = common.settings.init;
-  const shape = { depth: initShape.depth, example: initShape.example, ...(initShape.vocabulary ? { width: data.matrix.cols } : {}) };
+  const shape = { ...initShape, width: data.matrix.cols };
   const init = path === undefined ? undefined : parseProbabilityInit<T>(await readJsonFile(io, path, '--init'), path, common.components, shape);
   return { common, data, init, estimator: estimatorOptions(common, init !== undefined) };
 }
@@ -117,7 +117,7 @@ export interface ProbabilityInitShape {
   readonly depth: 2 | 3;
   /** The document in words, e.g. `{ "weights": [K], "probabilities": [K][V] }`. */
   readonly example: string;
-  /** With depth 2: the data's V, checked against each probability vector (vocabulary). */
+  /** The data's columns: V (depth 2) or J variables (depth 3), checked against each component's row. */
   readonly width?: number;
 }
 
@@ -141,8 +141,10 @@ export function parseProbabilityInit<T>(json: unknown, path: string, components:
       expectLength(
         row.length,
         width,
-        `--init ${path}: probabilities[${k}] has ${row.length} entries but the data has ${width} columns (vocabulary mismatch)`,
-        'Use the same vocabulary (column order and size) as the data, or choose columns with --columns.',
+        shape.depth === 2
+          ? `--init ${path}: probabilities[${k}] has ${row.length} entries but the data has ${width} columns (vocabulary mismatch)`
+          : `--init ${path}: probabilities[${k}] has ${row.length} variables but the data has ${width} columns`,
+        'Use the same columns (order and size) as the data, or choose them with --columns.',
         'probabilities',
       ),
     );
@@ -151,7 +153,7 @@ export function parseProbabilityInit<T>(json: unknown, path: string, components:
 }
 
 /** The --init document of the multinomial and Bernoulli mixtures (V checked against the data). */
-export const PROBABILITY_TABLE_INIT = { depth: 2, example: '{ "weights": [K], "probabilities": [K][V] }', vocabulary: true } as const;
+export const PROBABILITY_TABLE_INIT = { depth: 2, example: '{ "weights": [K], "probabilities": [K][V] }' } as const;
 
 /** One summary line per component: its weight and most probable features. */
 export function topFeatureLines(entries: ReadonlyArray<readonly TopFeature[]>, weights: readonly number[]): string[] {

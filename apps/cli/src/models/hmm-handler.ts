@@ -13,6 +13,7 @@ export const HMM_KIND = 'hmm';
 export const hmmHandler: ModelHandler = {
   kind: HMM_KIND,
   description: 'Hidden Markov model (em fit hmm): labels are the Viterbi states; --lengths gives the sequences.',
+  sequences: true,
   async predict({ model, options, io, probabilities }) {
     const hmm = HiddenMarkovModel.fromJSON(model);
     const table = await readDenseDataFlags(io, options);
