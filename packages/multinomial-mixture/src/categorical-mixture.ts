@@ -33,12 +33,7 @@ export class CategoricalMixture extends FamilyMixture<CategoricalComponents, Den
 
   static fromJSON(json: string | SerializedModel): CategoricalMixture {
     const document = parseSerializedModel(json, CATEGORICAL_MIXTURE);
-    const mixture = new CategoricalMixture(categoricalOptionsFromConfig(document.config));
-    const parameters = mixture.model.parametersFromJSON(document.parameters);
-    mixture.model.validateParameters(parameters);
-    mixture.state = parameters;
-    mixture.metadata = document.fit;
-    return mixture;
+    return new CategoricalMixture(categoricalOptionsFromConfig(document.config)).restore(document);
   }
 
   protected observationsFrom(input: DenseInput): DenseMatrix {

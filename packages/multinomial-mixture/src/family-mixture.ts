@@ -107,6 +107,15 @@ export abstract class FamilyMixture<C, X, FS extends Statistics, Prepared, Input
     return this;
   }
 
+  /** Takes the parameters and fit summary of a saved document (for the subclasses' `fromJSON`). */
+  protected restore(document: SerializedModel): this {
+    const parameters = this.model.parametersFromJSON(document.parameters);
+    this.model.validateParameters(parameters);
+    this.state = parameters;
+    this.metadata = document.fit;
+    return this;
+  }
+
   protected current(): MixtureParameters<C> {
     if (this.state === undefined) {
       throw new InvalidParametersError('The model has no parameters yet.', 'Call fit(data) first, or setParameters(...), or load a saved model with fromJSON.');

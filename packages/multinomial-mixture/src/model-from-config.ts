@@ -32,48 +32,48 @@ function booleanField(source: Record_, key: string, fallback: boolean): boolean 
   return typeof value === 'boolean' ? value : fallback;
 }
 
-/** Options of the domain classes, read back from a config (the inverse of `config`). */
-export function multinomialOptionsFromConfig(config: ModelConfig): MultinomialModelOptions {
+/** The options every mixture of this package records, and its family's recorded options. */
+function sharedOptions(config: ModelConfig): {
+  readonly family: Record_;
+  readonly shared: {
+    readonly components: number;
+    readonly weightConcentration: number;
+    readonly init: InitMethod;
+    readonly pseudocount: number;
+    readonly update: { readonly weights: boolean; readonly probabilities: boolean };
+  };
+} {
   const options = record(config.options, 'options');
   const family = record(options['family'], 'family options');
   return {
-    components: numberField(options, 'components'),
-    weightConcentration: numberField(options, 'weightConcentration'),
-    init: (options['init'] ?? 'kmeans++') as InitMethod,
-    pseudocount: numberField(family, 'pseudocount'),
-    allowNonInteger: booleanField(family, 'allowNonInteger', false),
-    documentLength: numberField(family, 'documentLength'),
-    update: { weights: booleanField(options, 'updateWeights', true), probabilities: booleanField(family, 'updateProbabilities', true) },
+    family,
+    shared: {
+      components: numberField(options, 'components'),
+      weightConcentration: numberField(options, 'weightConcentration'),
+      init: (options['init'] ?? 'kmeans++') as InitMethod,
+      pseudocount: numberField(family, 'pseudocount'),
+      update: { weights: booleanField(options, 'updateWeights', true), probabilities: booleanField(family, 'updateProbabilities', true) },
+    },
   };
 }
 
+/** Options of the domain classes, read back from a config (the inverse of `config`). */
+export function multinomialOptionsFromConfig(config: ModelConfig): MultinomialModelOptions {
+  const { family, shared } = sharedOptions(config);
+  return { ...shared, allowNonInteger: booleanField(family, 'allowNonInteger', false), documentLength: numberField(family, 'documentLength') };
+}
+
 export function categoricalOptionsFromConfig(config: ModelConfig): CategoricalModelOptions {
-  const options = record(config.options, 'options');
-  const family = record(options['family'], 'family options');
+  const { family, shared } = sharedOptions(config);
   const categories = family['categories'];
   if (!Array.isArray(categories) || categories.some((m) => typeof m !== 'number')) {
     throw new FormatError('The model config has no valid "categories".', 'Pass a config produced by this package.');
   }
-  return {
-    components: numberField(options, 'components'),
-    weightConcentration: numberField(options, 'weightConcentration'),
-    init: (options['init'] ?? 'kmeans++') as InitMethod,
-    categories: categories as number[],
-    pseudocount: numberField(family, 'pseudocount'),
-    update: { weights: booleanField(options, 'updateWeights', true), probabilities: booleanField(family, 'updateProbabilities', true) },
-  };
+  return { ...shared, categories: categories as number[] };
 }
 
 export function bernoulliOptionsFromConfig(config: ModelConfig): BernoulliModelOptions {
-  const options = record(config.options, 'options');
-  const family = record(options['family'], 'family options');
-  return {
-    components: numberField(options, 'components'),
-    weightConcentration: numberField(options, 'weightConcentration'),
-    init: (options['init'] ?? 'kmeans++') as InitMethod,
-    pseudocount: numberField(family, 'pseudocount'),
-    update: { weights: booleanField(options, 'updateWeights', true), probabilities: booleanField(family, 'updateProbabilities', true) },
-  };
+  return sharedOptions(config).shared;
 }
 
 /**

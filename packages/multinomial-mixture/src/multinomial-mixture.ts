@@ -1,30 +1,12 @@
 import { DenseMatrix, type FitResult, type MixtureData, type MixtureParameters, parseSerializedModel, Random, type SerializedModel } from '@em/core';
 import { toCountMatrix, type CountInput, type CountMatrix } from './count-matrix.js';
-import { FamilyMixture, type EstimatorAsyncFitOptions, type EstimatorFitOptions, type FitSettings, type MixtureFitSummary, type MixtureSample } from './family-mixture.js';
+import type { EstimatorAsyncFitOptions, EstimatorFitOptions, FitSettings, MixtureFitSummary, MixtureSample } from './family-mixture.js';
 import { createMultinomialMixtureModel, MULTINOMIAL_MIXTURE, type MultinomialModelOptions } from './mixture-models.js';
 import { multinomialOptionsFromConfig } from './model-from-config.js';
 import { logMultinomialCoefficient } from './multinomial-coefficient.js';
-import {
-  multinomialComponentsFromRows,
-  probabilityRows,
-  sampleMultinomial,
-  type MultinomialComponents,
-  type MultinomialPrepared,
-  type MultinomialStatistics,
-} from './multinomial-family.js';
-import { splitSettings, weightsFromPlain } from './plain-parameters.js';
-
-/** Mixture parameters as plain arrays: weights [K] and probabilities [K][V] (rows sum to 1). */
-export type ProbabilityTableParameters = {
-  readonly weights: number[];
-  readonly probabilities: number[][];
-};
-
-/** Input shape of user-given parameters (any array-likes). */
-export interface ProbabilityTableInput {
-  readonly weights: ArrayLike<number>;
-  readonly probabilities: ReadonlyArray<ArrayLike<number>>;
-}
+import { sampleMultinomial, type MultinomialComponents, type MultinomialPrepared, type MultinomialStatistics } from './multinomial-family.js';
+import { splitSettings } from './plain-parameters.js';
+import { ProbabilityTableMixture, type ProbabilityTableParameters } from './probability-table-mixture.js';
 
 export type MultinomialMixtureOptions = MultinomialModelOptions & FitSettings;
 
@@ -42,14 +24,6 @@ export type MultinomialFitSummary = MixtureFitSummary<ProbabilityTableParameters
   readonly logLikelihoodHistoryWithCoefficient: readonly number[];
 };
 
-/** One entry of `topFeatures`. */
-export interface TopFeature {
-  readonly feature: number;
-  /** The feature's name when names were given. */
-  readonly name?: string;
-  readonly probability: number;
-}
-
 /**
  * Mixture of multinomials over count vectors (documents × vocabulary), dense or sparse CSR.
  *
@@ -59,7 +33,7 @@ export interface TopFeature {
  * model.topFeatures(10, vocabulary);
  * ```
  */
-export class MultinomialMixture extends FamilyMixture<MultinomialComponents, CountMatrix, MultinomialStatistics, MultinomialPrepared, CountInput, ProbabilityTableParameters> {
+export class MultinomialMixture extends ProbabilityTableMixture<MultinomialStatistics, MultinomialPrepared> {
   constructor(options: MultinomialMixtureOptions) {
     const [settings, modelOptions] = splitSettings(options);
     super(createMultinomialMixtureModel(modelOptions), settings);
@@ -68,25 +42,7 @@ export class MultinomialMixture extends FamilyMixture<MultinomialComponents, Cou
   /** Restores a model saved with `toJSON` (parameters round-trip exactly). */
   static fromJSON(json: string | SerializedModel): MultinomialMixture {
     const document = parseSerializedModel(json, MULTINOMIAL_MIXTURE);
-    const mixture = new MultinomialMixture(multinomialOptionsFromConfig(document.config));
-    const parameters = mixture.model.parametersFromJSON(document.parameters);
-    mixture.model.validateParameters(parameters);
-    mixture.state = parameters;
-    mixture.metadata = document.fit;
-    return mixture;
-  }
-
-  protected observationsFrom(input: CountInput): CountMatrix {
-    return toCountMatrix(input);
-  }
-
-  protected toPlain(parameters: MixtureParameters<MultinomialComponents>): ProbabilityTableParameters {
-    const c = parameters.components;
-    return { weights: Array.from(parameters.weights), probabilities: probabilityRows(c.probabilities, c.components, c.features) };
-  }
-
-  protected fromPlain(plain: ProbabilityTableInput): MixtureParameters<MultinomialComponents> {
-    return { weights: weightsFromPlain(plain.weights), components: multinomialComponentsFromRows(plain.probabilities) };
+    return new MultinomialMixture(multinomialOptionsFromConfig(document.config)).restore(document);
   }
 
   override fit(input: CountInput, options: EstimatorFitOptions<ProbabilityTableParameters> = {}): MultinomialFitSummary {
@@ -118,14 +74,6 @@ export class MultinomialMixture extends FamilyMixture<MultinomialComponents, Cou
     return logMultinomialCoefficient(toCountMatrix(input), sampleWeights);
   }
 
-  /**
-   * The n most probable features of each component, most probable first (ties: lower index first);
-   * with `names`, each entry carries the feature's name.
-   */
-  topFeatures(n: number, names?: readonly string[]): TopFeature[][] {
-    return topFeaturesOf(this.current().components, n, names);
-  }
-
   /** n documents of `documentLength` tokens each (default: the model's documentLength option, 100). */
   override sample(n: number, options: { readonly seed?: number; readonly documentLength?: number } = {}): MixtureSample {
     const parameters = this.current();
@@ -141,22 +89,4 @@ export class MultinomialMixture extends FamilyMixture<MultinomialComponents, Cou
     }
     return { observations: new DenseMatrix(observations, n, c.features), labels };
   }
-}
-
-/** Top features of K probability rows (shared by the multinomial and Bernoulli mixtures). */
-export function topFeaturesOf(c: { readonly probabilities: Float64Array; readonly components: number; readonly features: number }, n: number, names?: readonly string[]): TopFeature[][] {
-  const count = Math.max(0, Math.min(Math.floor(n), c.features));
-  const out: TopFeature[][] = [];
-  for (let k = 0; k < c.components; k++) {
-    const order = Array.from({ length: c.features }, (_, f) => f);
-    const row = c.probabilities.subarray(k * c.features, (k + 1) * c.features);
-    order.sort((a, b) => (row[b] as number) - (row[a] as number) || a - b);
-    out.push(
-      order.slice(0, count).map((feature) => {
-        const name = names?.[feature];
-        return name === undefined ? { feature, probability: row[feature] as number } : { feature, name, probability: row[feature] as number };
-      }),
-    );
-  }
-  return out;
 }

@@ -32,6 +32,43 @@ function passes(pairs: number): Array<readonly [number, number]> {
   return out;
 }
 
+/**
+ * Code setting local[first] = indices + 4·indptr[i], local[end] = indices + 4·indptr[i + 1] and
+ * local[firstValue] = values + 8·indptr[i], where local[ip] points at indptr[i].
+ */
+function rowBounds(ip: number, indices: number, values: number, first: number, end: number, firstValue: number): number[] {
+  const address = (base: number, offset: number, shift: number, target: number): number[] => [
+    ...op.get(base),
+    ...op.get(ip),
+    ...op.i32Load(offset),
+    ...op.i32(shift),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.set(target),
+  ];
+  return [...address(indices, 0, 2, first), ...address(indices, 4, 2, end), ...address(values, 0, 3, firstValue)];
+}
+
+/** Code running `row` for every row: local[ip] walks indptr (rows + 1 entries), `advance` moves the row pointers on. */
+function everyRow(indptr: number, rows: number, ip: number, rowEnd: number, row: number[], advance: number[]): number[] {
+  return [
+    ...op.get(indptr),
+    ...op.set(ip),
+    ...op.get(indptr),
+    ...op.get(rows),
+    ...op.i32(2),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.set(rowEnd),
+    ...whileBelow(ip, rowEnd, [...row, ...increment(ip, 4), ...advance]),
+  ];
+}
+
+/** local[target] = base + indices[p]·rowBytes: the table row of the non-zero local[pp] points at. */
+function rowOf(base: number, pp: number, rowBytes: number, target: number): number[] {
+  return [...op.get(base), ...op.get(pp), ...op.i32Load(), ...op.i32(rowBytes), ...op.i32Mul, ...op.i32Add, ...op.set(target)];
+}
+
 function productsBody(k: number): FunctionBody {
   const pairs = paddedStride(k) / 2;
   const rowBytes = paddedStride(k) * 8;
@@ -41,27 +78,7 @@ function productsBody(k: number): FunctionBody {
     const lanes = Array.from({ length: count }, (_, q) => q);
     return [
       ...lanes.flatMap((q) => [...op.get(o), ...op.v128Load(16 * (first + q)), ...op.set(sums + q)]),
-      ...op.get(indices),
-      ...op.get(ip),
-      ...op.i32Load(),
-      ...op.i32(2),
-      ...op.i32Shl,
-      ...op.i32Add,
-      ...op.set(pp),
-      ...op.get(indices),
-      ...op.get(ip),
-      ...op.i32Load(4),
-      ...op.i32(2),
-      ...op.i32Shl,
-      ...op.i32Add,
-      ...op.set(pEnd),
-      ...op.get(values),
-      ...op.get(ip),
-      ...op.i32Load(),
-      ...op.i32(3),
-      ...op.i32Shl,
-      ...op.i32Add,
-      ...op.set(vp),
+      ...rowBounds(ip, indices, values, pp, pEnd, vp),
       ...whileBelow(pp, pEnd, [
         ...op.block,
         // A stored zero is skipped (0·−∞ would be NaN), as in the TypeScript loop.
@@ -75,13 +92,7 @@ function productsBody(k: number): FunctionBody {
         ...op.get(c),
         ...op.f64x2Splat,
         ...op.set(cv),
-        ...op.get(table),
-        ...op.get(pp),
-        ...op.i32Load(),
-        ...op.i32(rowBytes),
-        ...op.i32Mul,
-        ...op.i32Add,
-        ...op.set(r),
+        ...rowOf(table, pp, rowBytes, r),
         ...lanes.flatMap((q) => [...op.get(sums + q), ...op.get(cv), ...op.get(r), ...op.v128Load(16 * (first + q)), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(sums + q)]),
         ...op.end,
         ...increment(pp, 4),
@@ -90,19 +101,7 @@ function productsBody(k: number): FunctionBody {
       ...lanes.flatMap((q) => [...op.get(o), ...op.get(sums + q), ...op.v128Store(16 * (first + q))]),
     ];
   };
-  const code = [
-    ...op.get(indptr),
-    ...op.set(ip),
-    ...op.get(indptr),
-    ...op.get(rows),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.set(rowEnd),
-    ...op.get(out),
-    ...op.set(o),
-    ...whileBelow(ip, rowEnd, [...passes(pairs).flatMap(rowPass), ...increment(ip, 4), ...increment(o, rowBytes)]),
-  ];
+  const code = [...op.get(out), ...op.set(o), ...everyRow(indptr, rows, ip, rowEnd, passes(pairs).flatMap(rowPass), increment(o, rowBytes))];
   return { params: 6, locals: [I32, I32, I32, I32, I32, I32, I32, F64, V128, ...new Array<number>(Math.min(pairs, PAIRS_PER_PASS)).fill(V128)], code };
 }
 
@@ -129,15 +128,8 @@ function weightedBody(k: number): FunctionBody {
       ...op.if,
       ...start,
       ...whileBelow(pp, pEnd, [
-        ...op.get(statistics),
-        ...op.get(pp),
-        ...op.i32Load(),
-        ...op.i32(rowBytes),
-        ...op.i32Mul,
-        ...op.i32Add,
-        ...op.get(q),
-        ...op.i32Add,
-        ...op.set(r),
+        ...rowOf(statistics, pp, rowBytes, r),
+        ...increment(r, op.get(q)),
         ...op.get(r),
         ...op.get(r),
         ...op.v128Load(),
@@ -165,13 +157,7 @@ function weightedBody(k: number): FunctionBody {
         ...op.f64Load(),
         ...op.f64x2Splat,
         ...op.set(cv),
-        ...op.get(statistics),
-        ...op.get(pp),
-        ...op.i32Load(),
-        ...op.i32(rowBytes),
-        ...op.i32Mul,
-        ...op.i32Add,
-        ...op.set(r),
+        ...rowOf(statistics, pp, rowBytes, r),
         ...group.flatMap((index) => [
           ...op.get(r),
           ...op.get(r),
@@ -193,27 +179,7 @@ function weightedBody(k: number): FunctionBody {
     ...op.set(nonZero),
   ];
   const row = [
-    ...op.get(indices),
-    ...op.get(ip),
-    ...op.i32Load(),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.set(pStart),
-    ...op.get(indices),
-    ...op.get(ip),
-    ...op.i32Load(4),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.set(pEnd),
-    ...op.get(values),
-    ...op.get(ip),
-    ...op.i32Load(),
-    ...op.i32(3),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.set(vStart),
+    ...rowBounds(ip, indices, values, pStart, pEnd, vStart),
     ...countNonZeroPairs,
     // if (nonZero > fewPairs) all pairs in one pass, else pair by pair (skipping zero pairs).
     ...op.i32(fewPairs),
@@ -225,21 +191,7 @@ function weightedBody(k: number): FunctionBody {
     ...perPair,
     ...op.end,
   ];
-  const code = [
-    ...op.get(indptr),
-    ...op.set(ip),
-    ...op.get(indptr),
-    ...op.get(rows),
-    ...op.i32(2),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.set(rowEnd),
-    ...op.get(weights),
-    ...op.set(w),
-    ...op.i32(pairs * 16),
-    ...op.set(pairEnd),
-    ...whileBelow(ip, rowEnd, [...row, ...increment(ip, 4), ...increment(w, rowBytes)]),
-  ];
+  const code = [...op.get(weights), ...op.set(w), ...op.i32(pairs * 16), ...op.set(pairEnd), ...everyRow(indptr, rows, ip, rowEnd, row, increment(w, rowBytes))];
   return {
     params: 6,
     locals: [...new Array<number>(12).fill(I32), V128, V128, ...new Array<number>(Math.min(pairs, PAIRS_PER_PASS)).fill(V128)],

@@ -1,0 +1,82 @@
+import type { MixtureModel, MixtureParameters, Statistics } from '@em/core';
+import { toCountMatrix, type CountInput, type CountMatrix } from './count-matrix.js';
+import { FamilyMixture, type FitSettings } from './family-mixture.js';
+import { multinomialComponentsFromRows, probabilityRows, type MultinomialComponents } from './multinomial-family.js';
+import { weightsFromPlain } from './plain-parameters.js';
+
+/** Mixture parameters as plain arrays: weights [K] and probabilities [K][V]. */
+export type ProbabilityTableParameters = {
+  readonly weights: number[];
+  readonly probabilities: number[][];
+};
+
+/** Input shape of user-given parameters (any array-likes). */
+export interface ProbabilityTableInput {
+  readonly weights: ArrayLike<number>;
+  readonly probabilities: ReadonlyArray<ArrayLike<number>>;
+}
+
+/** One entry of `topFeatures`. */
+export interface TopFeature {
+  readonly feature: number;
+  /** The feature's name when names were given. */
+  readonly name?: string;
+  readonly probability: number;
+}
+
+/**
+ * The estimator part shared by the multinomial and Bernoulli mixtures: rows of counts or 0/1
+ * values in, K rows of V probabilities as parameters (both families store them as
+ * `MultinomialComponents`-shaped plain data).
+ */
+export abstract class ProbabilityTableMixture<FS extends Statistics, Prepared> extends FamilyMixture<
+  MultinomialComponents,
+  CountMatrix,
+  FS,
+  Prepared,
+  CountInput,
+  ProbabilityTableParameters
+> {
+  protected constructor(model: MixtureModel<MultinomialComponents, CountMatrix, FS, Prepared>, settings: FitSettings) {
+    super(model, settings);
+  }
+
+  protected observationsFrom(input: CountInput): CountMatrix {
+    return toCountMatrix(input);
+  }
+
+  protected toPlain(parameters: MixtureParameters<MultinomialComponents>): ProbabilityTableParameters {
+    const c = parameters.components;
+    return { weights: Array.from(parameters.weights), probabilities: probabilityRows(c.probabilities, c.components, c.features) };
+  }
+
+  protected fromPlain(plain: ProbabilityTableInput): MixtureParameters<MultinomialComponents> {
+    return { weights: weightsFromPlain(plain.weights), components: multinomialComponentsFromRows(plain.probabilities) };
+  }
+
+  /**
+   * The n most probable features of each component (for Bernoulli: most likely to be 1), most
+   * probable first (ties: lower index first); with `names`, each entry carries the feature's name.
+   */
+  topFeatures(n: number, names?: readonly string[]): TopFeature[][] {
+    return topFeaturesOf(this.current().components, n, names);
+  }
+}
+
+/** Top features of K probability rows. */
+export function topFeaturesOf(c: MultinomialComponents, n: number, names?: readonly string[]): TopFeature[][] {
+  const count = Math.max(0, Math.min(Math.floor(n), c.features));
+  const out: TopFeature[][] = [];
+  for (let k = 0; k < c.components; k++) {
+    const order = Array.from({ length: c.features }, (_, f) => f);
+    const row = c.probabilities.subarray(k * c.features, (k + 1) * c.features);
+    order.sort((a, b) => (row[b] as number) - (row[a] as number) || a - b);
+    out.push(
+      order.slice(0, count).map((feature) => {
+        const name = names?.[feature];
+        return name === undefined ? { feature, probability: row[feature] as number } : { feature, name, probability: row[feature] as number };
+      }),
+    );
+  }
+  return out;
+}
