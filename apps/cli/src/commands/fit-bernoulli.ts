@@ -2,7 +2,7 @@ import { BERNOULLI_MIXTURE, BernoulliMixture, type ProbabilityTableParameters } 
 import type { Command } from '../framework/command.js';
 import { fitOptions } from '../framework/fit-report.js';
 import { fitReportOf, publishFit } from '../framework/fit-run.js';
-import { countMixtureOptions, fitCountMixture, PROBABILITY_TABLE_INIT, readCountFitInput, topFeatureLines, topOption } from '../models/count-mixture.js';
+import { countMixtureOptions, fitCountMixture, PROBABILITY_TABLE_INIT, describeProbabilityTables, readCountFitInput, topOption } from '../models/count-mixture.js';
 
 /** `em fit bernoulli`: mixture of independent Bernoullis over 0/1 rows. */
 export const fitBernoulliCommand: Command = {
@@ -21,15 +21,11 @@ export const fitBernoulliCommand: Command = {
     const { common, data } = input;
     const model = new BernoulliMixture(input.estimator);
     const summary = await fitCountMixture(io, input, 'em fit bernoulli', model, data.matrix);
-    const { rows, cols } = data.matrix;
     return publishFit(io, common.settings, {
       report: fitReportOf(BERNOULLI_MIXTURE, summary.parameters, summary),
       model: () => model.toJSON(),
-      observations: rows,
-      description: [
-        `Bernoulli mixture: K = ${common.components}, pseudocount ${common.pseudocount}, ${rows} rows × ${cols} features (${data.source})`,
-        ...topFeatureLines(model.topFeatures(topCount, data.columnNames), summary.parameters.weights),
-      ],
+      observations: data.matrix.rows,
+      description: describeProbabilityTables('Bernoulli mixture', input, model, topCount, summary.parameters.weights),
     });
   },
 };

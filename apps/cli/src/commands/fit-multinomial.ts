@@ -3,7 +3,7 @@ import type { Command } from '../framework/command.js';
 import { fitOptions } from '../framework/fit-report.js';
 import { fitReportOf, publishFit } from '../framework/fit-run.js';
 import { formatNumber } from '../framework/format.js';
-import { countMixtureOptions, fitCountMixture, PROBABILITY_TABLE_INIT, readCountFitInput, topFeatureLines, topOption } from '../models/count-mixture.js';
+import { countMixtureOptions, fitCountMixture, PROBABILITY_TABLE_INIT, describeProbabilityTables, readCountFitInput, topOption } from '../models/count-mixture.js';
 
 /** `em fit multinomial`: mixture of multinomials over count rows (documents × vocabulary). */
 export const fitMultinomialCommand: Command = {
@@ -35,7 +35,6 @@ export const fitMultinomialCommand: Command = {
     // The report includes the constant Σ log(n_i!/∏ x_iv!); progress adds it too, so both show the same figures.
     const summary = await fitCountMixture(io, input, 'em fit multinomial', model, data.matrix, model.logMultinomialCoefficient(data.matrix));
     const coefficient = summary.logMultinomialCoefficient;
-    const { rows, cols } = data.matrix;
     return publishFit(io, common.settings, {
       report: fitReportOf(
         MULTINOMIAL_MIXTURE,
@@ -44,11 +43,8 @@ export const fitMultinomialCommand: Command = {
         { logMultinomialCoefficient: coefficient, logLikelihoodWithoutCoefficient: summary.logLikelihood },
       ),
       model: () => model.toJSON(),
-      observations: rows,
-      description: [
-        `Multinomial mixture: K = ${common.components}, pseudocount ${common.pseudocount}, ${rows} rows × ${cols} features (${data.source})`,
-        ...topFeatureLines(model.topFeatures(topCount, data.columnNames), summary.parameters.weights),
-      ],
+      observations: data.matrix.rows,
+      description: describeProbabilityTables('Multinomial mixture', input, model, topCount, summary.parameters.weights),
       notes: [`(log-likelihood includes the multinomial coefficient ${formatNumber(coefficient, 10)})`],
     });
   },

@@ -1,5 +1,5 @@
 import { basename, extname } from 'node:path';
-import { type CsrMatrix, type DenseMatrix, FormatError, InvalidDataError } from '@em/core';
+import { type CsrMatrix, FormatError, InvalidDataError } from '@em/core';
 import { type CliIo, readInputFile } from '../framework/io.js';
 import type { OptionValues } from '../framework/options.js';
 import { parseCsv } from './csv.js';
@@ -84,9 +84,4 @@ export function requireObservations(matrix: { readonly rows: number; readonly co
   if (components !== undefined && components > rows) {
     throw new InvalidDataError(`${flag} ${components} is more than the ${rows} rows of ${source}.`, 'Use at most as many components as observations (far fewer, in practice).', { components, rows });
   }
-}
-
-/** Nested number arrays of a dense matrix (what the model packages' array APIs take). */
-export function rowsOf(matrix: DenseMatrix): number[][] {
-  return matrix.toArrays();
 }

@@ -155,8 +155,25 @@ export function parseProbabilityInit<T>(json: unknown, path: string, components:
 /** The --init document of the multinomial and Bernoulli mixtures (V checked against the data). */
 export const PROBABILITY_TABLE_INIT = { depth: 2, example: '{ "weights": [K], "probabilities": [K][V] }' } as const;
 
-/** One summary line per component: its weight and most probable features. */
-export function topFeatureLines(entries: ReadonlyArray<readonly TopFeature[]>, weights: readonly number[]): string[] {
+/**
+ * The summary of a multinomial or Bernoulli mixture: what was fitted, then one line per component
+ * with its weight and its `top` most probable features (named after the CSV header when there is one).
+ */
+export function describeProbabilityTables(
+  title: string,
+  input: CountFitInput<unknown>,
+  model: { topFeatures(n: number, names?: readonly string[]): TopFeature[][] },
+  top: number,
+  weights: readonly number[],
+): string[] {
+  const { data, common } = input;
+  return [
+    `${title}: K = ${common.components}, pseudocount ${common.pseudocount}, ${data.matrix.rows} rows × ${data.matrix.cols} features (${data.source})`,
+    ...topFeatureLines(model.topFeatures(top, data.columnNames), weights),
+  ];
+}
+
+function topFeatureLines(entries: ReadonlyArray<readonly TopFeature[]>, weights: readonly number[]): string[] {
   return entries.map(
     (features, k) => `component ${k}  weight ${formatNumber(weights[k] as number, 6)}  top: ${features.map((f) => `${f.name ?? f.feature} (${formatNumber(f.probability, 4)})`).join(', ')}`,
   );
