@@ -1,7 +1,7 @@
 import { type ComponentFamily, InvalidDataError, InvalidParametersError, type JsonValue, type MStepContext, logGamma } from '@em/core';
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { multinomialComponentsFromRows, probabilityRows } from './multinomial-family.js';
-import { checkPseudocount, readMatrixJson } from './probability-table.js';
+import { checkPseudocount, checkTableShape, readMatrixJson } from './probability-table.js';
 import { addRowProducts, addWeightedRows } from './sparse-kernels.js';
 
 /** Default Beta pseudocount: prior Beta(1 + 0.01, 1 + 0.01) on every probability. */
@@ -137,12 +137,7 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
     },
 
     validateComponents(c) {
-      if (!Number.isInteger(c.components) || c.components < 1 || !Number.isInteger(c.features) || c.features < 1 || c.probabilities.length !== c.components * c.features) {
-        throw new InvalidParametersError(
-          `Bernoulli probabilities have ${c.probabilities.length} entries; expected components × features = ${c.components} × ${c.features}.`,
-          'Give one vector of V probabilities per component.',
-        );
-      }
+      checkTableShape(c, 'Bernoulli probabilities', 'Give one vector of V probabilities per component.');
       for (let i = 0; i < c.probabilities.length; i++) {
         const p = c.probabilities[i] as number;
         if (!(p >= 0 && p <= 1)) {

@@ -9,7 +9,7 @@ import {
   logGamma,
 } from '@em/core';
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
-import { checkPseudocount, readMatrixJson, validateProbabilityVector } from './probability-table.js';
+import { checkPseudocount, checkTableShape, readMatrixJson, validateProbabilityVector } from './probability-table.js';
 import { addRowProducts, addWeightedRows } from './sparse-kernels.js';
 
 /** Default Dirichlet pseudocount: prior α = 1 + 0.01 on every probability (a tiny additive smoothing). */
@@ -147,12 +147,7 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
     },
 
     validateComponents(c) {
-      if (!Number.isInteger(c.components) || c.components < 1 || !Number.isInteger(c.features) || c.features < 1 || c.probabilities.length !== c.components * c.features) {
-        throw new InvalidParametersError(
-          `Multinomial probabilities have ${c.probabilities.length} entries; expected components × features = ${c.components} × ${c.features}.`,
-          'Give one probability vector of length V per component.',
-        );
-      }
+      checkTableShape(c, 'Multinomial probabilities', 'Give one probability vector of length V per component.');
       for (let j = 0; j < c.components; j++) validateProbabilityVector(c.probabilities, j * c.features, c.features, `component ${j}`, { component: j });
     },
 

@@ -24,6 +24,16 @@ export function validateProbabilityVector(probabilities: Float64Array, offset: n
   }
 }
 
+/**
+ * Checks that a K×V table has integer K, V ≥ 1 and K·V entries; `label` starts the message
+ * (e.g. "Multinomial probabilities").
+ */
+export function checkTableShape(c: { readonly probabilities: Float64Array; readonly components: number; readonly features: number }, label: string, remedy: string): void {
+  if (!Number.isInteger(c.components) || c.components < 1 || !Number.isInteger(c.features) || c.features < 1 || c.probabilities.length !== c.components * c.features) {
+    throw new InvalidParametersError(`${label} have ${c.probabilities.length} entries; expected components × features = ${c.components} × ${c.features}.`, remedy);
+  }
+}
+
 /** Checks a pseudocount option (≥ 0, finite). */
 export function checkPseudocount(value: number): void {
   if (!Number.isFinite(value) || value < 0) {

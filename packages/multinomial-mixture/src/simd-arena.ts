@@ -10,6 +10,9 @@ import { compileSimdKernels, paddedStride, type SimdKernels } from './simd-kerne
 
 const PAGE = 65536;
 
+/** Rows per kernel call: longer ranges (e.g. the initialisation's single call) go in blocks, so the memory stays O(block). */
+const MAXIMUM_ROWS = 512;
+
 interface Layout {
   readonly table: number;
   readonly statistics: number;
@@ -143,9 +146,9 @@ function copyOut(target: Float64Array, rows: number, k: number, offset: number):
   }
 }
 
-function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, tableRows: number): { kernels: SimdKernels; place: Layout } | undefined {
-  const kernels = kernelsFor(k);
-  if (kernels === undefined) return undefined;
+/** The kernels of K (known to exist) and the arena holding rows [start, end) of x. */
+function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, tableRows: number): { kernels: SimdKernels; place: Layout } {
+  const kernels = kernelsByK.get(k) as SimdKernels;
   const stride = paddedStride(k);
   const rows = end - start;
   const place = reserve(tableRows * stride, rows, rows * stride, (x.indptr[end] as number) - (x.indptr[start] as number));
@@ -154,37 +157,42 @@ function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, table
 }
 
 /**
- * WebAssembly SIMD version of `addSparseRowProducts` (same results, bit for bit). Returns false,
- * doing nothing, where WebAssembly SIMD is unavailable.
+ * WebAssembly SIMD version of the row products of sparse-kernels.ts (same results, bit for bit).
+ * Returns false, doing nothing, where WebAssembly SIMD is unavailable.
  */
 export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatrix, start: number, end: number, out: Float64Array): boolean {
-  const ready = prepareBlock(k, x, start, end, table.length / k);
-  if (ready === undefined) return false;
-  const { kernels, place } = ready;
-  if (tableInArena !== table) {
-    copyIn(table, table.length / k, k, place.table / 8);
-    tableInArena = table;
+  if (kernelsFor(k) === undefined) return false;
+  for (let first = start; first < end; first += MAXIMUM_ROWS) {
+    const last = Math.min(end, first + MAXIMUM_ROWS);
+    const { kernels, place } = prepareBlock(k, x, first, last, table.length / k);
+    if (tableInArena !== table) {
+      copyIn(table, table.length / k, k, place.table / 8);
+      tableInArena = table;
+    }
+    const rows = last - first;
+    const block = out.subarray((first - start) * k);
+    copyIn(block, rows, k, place.block / 8);
+    kernels.products(place.indptr, rows, place.indices, place.values, place.table, place.block);
+    copyOut(block, rows, k, place.block / 8);
   }
-  const rows = end - start;
-  copyIn(out, rows, k, place.block / 8);
-  kernels.products(place.indptr, rows, place.indices, place.values, place.table, place.block);
-  copyOut(out, rows, k, place.block / 8);
   return true;
 }
 
 /**
- * WebAssembly SIMD version of `addWeightedSparseRows` (same results, bit for bit): the V×K
- * statistics are copied in, updated and copied back. Returns false where SIMD is unavailable.
+ * WebAssembly SIMD version of the weighted sums of sparse-kernels.ts (same results, bit for bit):
+ * the V×K statistics are copied in, updated and copied back. Returns false where SIMD is unavailable.
  */
 export function simdWeightedSparseRows(statistics: Float64Array, k: number, x: CsrMatrix, start: number, end: number, weights: Float64Array): boolean {
-  const ready = prepareBlock(k, x, start, end, statistics.length / k);
-  if (ready === undefined) return false;
-  const { kernels, place } = ready;
-  const rows = end - start;
+  if (kernelsFor(k) === undefined) return false;
   const features = statistics.length / k;
-  copyIn(weights, rows, k, place.block / 8);
-  copyIn(statistics, features, k, place.statistics / 8);
-  kernels.weighted(place.indptr, rows, place.indices, place.values, place.block, place.statistics);
-  copyOut(statistics, features, k, place.statistics / 8);
+  for (let first = start; first < end; first += MAXIMUM_ROWS) {
+    const last = Math.min(end, first + MAXIMUM_ROWS);
+    const { kernels, place } = prepareBlock(k, x, first, last, features);
+    const rows = last - first;
+    copyIn(weights.subarray((first - start) * k), rows, k, place.block / 8);
+    copyIn(statistics, features, k, place.statistics / 8);
+    kernels.weighted(place.indptr, rows, place.indices, place.values, place.block, place.statistics);
+    copyOut(statistics, features, k, place.statistics / 8);
+  }
   return true;
 }

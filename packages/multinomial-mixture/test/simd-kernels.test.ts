@@ -88,6 +88,14 @@ describe('WebAssembly SIMD sparse kernels', () => {
     );
   });
 
+  it('agree on a single call over more rows than one block (the initialisation does that)', () => {
+    const c = randomCase(9, 1300, 25, 6, 1300);
+    const typescript = runKernels(c, false);
+    const simd = runKernels(c, true);
+    expect(identical(simd.out, typescript.out)).toBe(true);
+    expect(identical(simd.statistics, typescript.statistics)).toBe(true);
+  });
+
   it('reuse the block in memory only for the same rows of the same matrix', () => {
     const a = randomCase(1, 20, 12, 4, 20);
     const b = randomCase(2, 20, 12, 4, 20);
