@@ -9,6 +9,7 @@ export * from './numerics/index.js';
 export * from './data/index.js';
 export * from './mixture/mixture-model.js';
 export * from './mixture/mixture-family.js';
+export * from './clustering/kmeans.js';
 export * from './fit/monitor.js';
 export * from './fit/types.js';
 export * from './fit/engine.js';
