@@ -57,6 +57,8 @@ export interface PreparedGaussian {
   /** Per-block sums s_b (K·D) and counts n_b (K) of the accumulate kernels. */
   readonly blockSums: Float64Array;
   readonly blockCounts: Float64Array;
+  /** Per-block diagonal scatter Σ w (x − μ_k)² (K·D) of the diagonal and spherical accumulate kernels. */
+  readonly blockScatter: Float64Array;
   readonly missing: MissingValuesCache | undefined;
   /** Column-major work space of the blocked kernels (D × rows), grown on demand. */
   work: BlockWork;
@@ -179,6 +181,7 @@ export function prepareGaussian(components: GaussianComponents, layout: ScatterL
     scratch: new Float64Array(d),
     blockSums: new Float64Array(k * d),
     blockCounts: new Float64Array(k),
+    blockScatter: new Float64Array(type === 'diagonal' || type === 'spherical' ? k * d : 0),
     missing: missingValues ? createMissingValuesCache(components, k, d) : undefined,
     work: { capacity: 0, centered: new Float64Array(0), weighted: new Float64Array(0), perRow: new Float64Array(0), rowIndex: new Int32Array(0), rowTotals: new Float64Array(0) },
   };

@@ -1,6 +1,6 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { rowThresholds, transposeBlock } from './blocked.js';
+import { NEGLIGIBLE_WEIGHT, transposeBlock } from './blocked.js';
 import { copyIntoArena, distancesInArena, simdArena } from './simd-arena.js';
 
 /** Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over the block. */
@@ -36,47 +36,54 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
 }
 
 /**
- * n_k, Σ w (x − μ_k) and Σ w (x − μ_k)² per coordinate; rows whose weight for the component is
- * below 2⁻⁵³ of their total are skipped (see full-kernel.ts).
+ * n_k, Σ w (x − μ_k) and Σ w (x − μ_k)² per coordinate, in one row-major pass over the block
+ * (each row read once, only for the components it carries weight for); rows whose weight for a
+ * component is below 2⁻⁵³ of their total are skipped (see full-kernel.ts). Per (component,
+ * coordinate) the block sums run over the rows in order, as before.
  */
 export function diagonalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
-  const { k, d, means } = p;
+  accumulateRowMajor(p, x, start, end, weights);
+  const { k, d, means, blockSums, blockCounts, blockScatter } = p;
   const { counts, references, sums, scatter } = stats;
-  const rows = end - start;
-  const { perRow: column, rowIndex, rowTotals } = blockWork(p, rows);
-  const blockSums = p.blockSums;
-  rowThresholds(weights, rows, k, rowTotals);
   for (let c = 0; c < k; c++) {
+    const blockCount = blockCounts[c] as number;
+    if (!(blockCount > 0)) continue;
     const meanOffset = c * d;
-    let blockCount = 0;
-    let active = 0;
-    for (let i = 0; i < rows; i++) {
-      const w = weights[i * k + c] as number;
-      if (!(w > (rowTotals[i] as number))) continue;
-      column[active] = w;
-      rowIndex[active] = (start + i) * d;
-      active++;
-      blockCount += w;
-    }
-    if (active === 0) continue;
-    for (let a = 0; a < d; a++) {
-      const m = means[meanOffset + a] as number;
-      let s = 0;
-      let q = 0;
-      for (let j = 0; j < active; j++) {
-        const v = (x[(rowIndex[j] as number) + a] as number) - m;
-        const wv = (column[j] as number) * v;
-        s += wv;
-        q += wv * v;
-      }
-      blockSums[meanOffset + a] = s;
-      scatter[meanOffset + a] = (scatter[meanOffset + a] as number) + q;
-    }
+    for (let a = 0; a < d; a++) scatter[meanOffset + a] = (scatter[meanOffset + a] as number) + (blockScatter[meanOffset + a] as number);
     counts[c] = (counts[c] as number) + blockCount;
     for (let a = 0; a < d; a++) {
       references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
       sums[meanOffset + a] = (sums[meanOffset + a] as number) + (blockSums[meanOffset + a] as number);
     }
     addBlockTerms(stats, 'diagonal', d, c, blockCount, blockSums, meanOffset, means, meanOffset);
+  }
+}
+
+/**
+ * p.blockCounts[c] = Σ w, p.blockSums[c·d + a] = Σ w (x_a − μ_ca), p.blockScatter[c·d + a] =
+ * Σ w (x_a − μ_ca)² over the rows of the block whose weight for c exceeds 2⁻⁵³ of their total.
+ */
+export function accumulateRowMajor(p: PreparedGaussian, x: Float64Array, start: number, end: number, weights: Float64Array): void {
+  const { k, d, means, blockSums, blockCounts, blockScatter } = p;
+  blockCounts.fill(0);
+  blockSums.fill(0);
+  blockScatter.fill(0);
+  for (let i = start, wBase = 0; i < end; i++, wBase += k) {
+    let total = 0;
+    for (let c = 0; c < k; c++) total += weights[wBase + c] as number;
+    const threshold = NEGLIGIBLE_WEIGHT * total;
+    const row = i * d;
+    for (let c = 0; c < k; c++) {
+      const w = weights[wBase + c] as number;
+      if (!(w > threshold)) continue;
+      blockCounts[c] = (blockCounts[c] as number) + w;
+      const offset = c * d;
+      for (let a = 0; a < d; a++) {
+        const v = (x[row + a] as number) - (means[offset + a] as number);
+        const wv = w * v;
+        blockSums[offset + a] = (blockSums[offset + a] as number) + wv;
+        blockScatter[offset + a] = (blockScatter[offset + a] as number) + wv * v;
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { rowThresholds, transposeBlock } from './blocked.js';
+import { transposeBlock } from './blocked.js';
+import { accumulateRowMajor } from './diagonal-kernel.js';
 import { copyIntoArena, distancesInArena, simdArena } from './simd-arena.js';
 
 /** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block. */
@@ -37,41 +38,20 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
 }
 
 /**
- * n_k, Σ w (x − μ_k) and Σ w ‖x − μ_k‖²; rows whose weight for the component is below 2⁻⁵³ of
- * their total are skipped (see full-kernel.ts).
+ * n_k, Σ w (x − μ_k) and Σ w ‖x − μ_k‖², in one row-major pass over the block (the diagonal
+ * kernel's, see diagonal-kernel.ts); rows whose weight for a component is below 2⁻⁵³ of their
+ * total are skipped (see full-kernel.ts).
  */
 export function sphericalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
-  const { k, d, means } = p;
+  accumulateRowMajor(p, x, start, end, weights);
+  const { k, d, means, blockSums, blockCounts, blockScatter } = p;
   const { counts, references, sums, scatter } = stats;
-  const rows = end - start;
-  const { perRow: column, rowIndex, rowTotals } = blockWork(p, rows);
-  const blockSums = p.blockSums;
-  rowThresholds(weights, rows, k, rowTotals);
   for (let c = 0; c < k; c++) {
+    const blockCount = blockCounts[c] as number;
+    if (!(blockCount > 0)) continue;
     const meanOffset = c * d;
-    let blockCount = 0;
-    let active = 0;
-    for (let i = 0; i < rows; i++) {
-      const w = weights[i * k + c] as number;
-      if (!(w > (rowTotals[i] as number))) continue;
-      column[active] = w;
-      rowIndex[active] = (start + i) * d;
-      active++;
-      blockCount += w;
-    }
-    if (active === 0) continue;
     let squaredSum = 0;
-    for (let a = 0; a < d; a++) {
-      const m = means[meanOffset + a] as number;
-      let s = 0;
-      for (let j = 0; j < active; j++) {
-        const v = (x[(rowIndex[j] as number) + a] as number) - m;
-        const wv = (column[j] as number) * v;
-        s += wv;
-        squaredSum += wv * v;
-      }
-      blockSums[meanOffset + a] = s;
-    }
+    for (let a = 0; a < d; a++) squaredSum += blockScatter[meanOffset + a] as number;
     scatter[c] = (scatter[c] as number) + squaredSum;
     counts[c] = (counts[c] as number) + blockCount;
     for (let a = 0; a < d; a++) {
