@@ -2,11 +2,16 @@
  * Scaled forward–backward over one sequence (Rabiner 1989, §V.A), on flat row-major buffers.
  *
  * Emission log-densities are shifted per time step by their maximum m_t before exponentiation,
- * so b_t(k) = exp(log f_k(x_t) − m_t) ∈ [0, 1] with max 1. Forward variables are normalised at
- * every step by c_t = Σ_k α̃_t(k); then
+ * so b_t(k) = exp(log f_k(x_t) − m_t) ∈ [0, 1] with max 1 (a family that can produce b_t and m_t
+ * directly — a categorical table — hands them over "prescaled", with no exp per step). Forward
+ * variables are normalised at every step by c_t = Σ_k α̃_t(k); then
  *   log p(x_1..T) = Σ_t (log c_t + m_t),
  * summed with Neumaier compensation, and γ_t = α̂_t ⊙ β̂_t needs no further normalisation.
  * Memory: the emission and forward buffers (T·K each) plus T scales and T shifts.
+ *
+ * K = 2 has its own loops with the chain in scalar locals (the per-step overhead of the general
+ * loops dominates there); the general loops keep α̂_{t−1} in a K-vector and use four
+ * accumulators for the K-term dot products.
  */
 
 /** Buffers reused across sequences and E-steps (grown on demand, never shrunk). */
@@ -19,7 +24,7 @@ export class ForwardBackwardWorkspace {
   scales = new Float64Array(0);
   /** T: per-step shifts m_t. */
   shifts = new Float64Array(0);
-  /** K: scaled backward variables at t + 1. */
+  /** K: scaled backward variables at t + 1 (forward pass: α̂_{t−1}). */
   backward = new Float64Array(0);
   /** K: b_{t+1} ⊙ β̂_{t+1} / c_{t+1}. */
   carried = new Float64Array(0);
@@ -61,10 +66,13 @@ export interface ForwardOutcome {
   logLikelihood: number;
   /** First time step (0-based, within the sequence) with probability zero, or −1. */
   impossibleAt: number;
+  /** When impossible: true if every state has density 0 there (false: unreachable by the chain). */
+  noDensity?: boolean;
 }
 
 /**
- * Forward pass. `emission` holds log-densities for T×K on entry and the shifted densities b on
+ * Forward pass. `emission` holds log-densities for T×K on entry (or, when `prescaled`, the
+ * shifted densities b with their shifts m_t in `workspace.shifts`) and the shifted densities b on
  * exit; `forward` receives α̂. Returns log p(x) or −∞ with the first impossible step.
  */
 export function forwardScaled(
@@ -74,78 +82,35 @@ export function forwardScaled(
   transition: Float64Array,
   workspace: ForwardBackwardWorkspace,
   outcome: ForwardOutcome,
+  prescaled = false,
 ): void {
-  const k = states;
-  const emission = workspace.emission;
-  const forward = workspace.forward;
-  const scales = workspace.scales;
-  const shifts = workspace.shifts;
-  const transposed = workspace.transposed;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) transposed[j * k + i] = transition[i * k + j] as number;
+  const failedAt = states === 2 ? forwardTwo(length, start, transition, workspace, prescaled) : forwardGeneral(states, length, start, transition, workspace, prescaled);
+  if (failedAt >= 0) {
+    outcome.impossibleAt = failedAt;
+    const shift = workspace.shifts[failedAt] as number;
+    outcome.noDensity = !(shift > -Infinity);
+    outcome.logLikelihood = Number.isNaN(shift) || shift === Infinity ? Number.NaN : -Infinity;
+    return;
+  }
+  outcome.impossibleAt = -1;
+  outcome.noDensity = false;
+  outcome.logLikelihood = logLikelihoodFromScales(length, workspace.scales, workspace.shifts);
+}
+
+/**
+ * Σ_t (log c_t + m_t) with Neumaier compensation. Π c_t is kept as a running product and its log
+ * taken only when it falls below 1e-200 (one Math.log per ~hundreds of steps; the product's
+ * relative round-off stays ~1e-14, i.e. ~1e-14 absolute in log p per flush). c_t ≤ 1 (b ≤ 1 and
+ * α̂ sums to 1), so the product only shrinks; a tiny c_t is logged on its own so the product never
+ * leaves the normal range.
+ */
+function logLikelihoodFromScales(length: number, scales: Float64Array, shifts: Float64Array): number {
   let sum = 0;
   let compensation = 0;
-  // Π c_t is kept as a running product and its log taken only when it falls below 1e-200
-  // (one Math.log per ~hundreds of steps instead of one per step; the product's relative
-  // round-off stays ~1e-14, i.e. ~1e-14 absolute in log p per flush).
   let product = 1;
   for (let t = 0; t < length; t++) {
-    const base = t * k;
-    let max = -Infinity;
-    for (let j = 0; j < k; j++) {
-      const v = emission[base + j] as number;
-      if (v > max) max = v;
-    }
-    if (!(max > -Infinity) || max === Infinity) {
-      outcome.logLikelihood = max === Infinity ? Number.NaN : -Infinity;
-      outcome.impossibleAt = t;
-      return;
-    }
-    let scale = 0;
-    if (t === 0) {
-      for (let j = 0; j < k; j++) {
-        const b = Math.exp((emission[j] as number) - max);
-        emission[j] = b;
-        const v = (start[j] as number) * b;
-        forward[j] = v;
-        scale += v;
-      }
-    } else {
-      const previous = base - k;
-      for (let j = 0; j < k; j++) {
-        const b = Math.exp((emission[base + j] as number) - max);
-        emission[base + j] = b;
-        if (b === 0) {
-          forward[base + j] = 0;
-          continue;
-        }
-        const column = j * k;
-        // Two accumulators: shorter dependency chains (measurably faster in V8 for K ≈ 10).
-        let v0 = 0;
-        let v1 = 0;
-        let i = 0;
-        for (; i + 1 < k; i += 2) {
-          v0 += (forward[previous + i] as number) * (transposed[column + i] as number);
-          v1 += (forward[previous + i + 1] as number) * (transposed[column + i + 1] as number);
-        }
-        if (i < k) v0 += (forward[previous + i] as number) * (transposed[column + i] as number);
-        const v = (v0 + v1) * b;
-        forward[base + j] = v;
-        scale += v;
-      }
-    }
-    if (!(scale > 0)) {
-      outcome.logLikelihood = -Infinity;
-      outcome.impossibleAt = t;
-      return;
-    }
-    const inverse = 1 / scale;
-    for (let j = 0; j < k; j++) forward[base + j] = (forward[base + j] as number) * inverse;
-    scales[t] = scale;
-    shifts[t] = max;
-    // Neumaier summation of the shifts m_t and of the flushed log-products. c_t ≤ 1 (b ≤ 1 and
-    // α̂ sums to 1), so the product only shrinks; a tiny c_t is logged on its own so the product
-    // never leaves the normal range.
-    let term = max;
+    const scale = scales[t] as number;
+    let term = shifts[t] as number;
     if (scale < 1e-100) term += Math.log(scale);
     else product *= scale;
     if (product < 1e-200) {
@@ -159,13 +124,144 @@ export function forwardScaled(
   const last = Math.log(product);
   const total = sum + last;
   compensation += Math.abs(sum) >= Math.abs(last) ? sum - total + last : last - total + sum;
-  outcome.logLikelihood = total + compensation;
-  outcome.impossibleAt = -1;
+  return total + compensation;
+}
+
+/**
+ * Per-step shift m_t: read from `shifts` when prescaled, else the row maximum (stored). Returns
+ * the shift; the caller treats −∞, +∞ and NaN as failure.
+ */
+function rowShift(k: number, base: number, t: number, emission: Float64Array, shifts: Float64Array, prescaled: boolean): number {
+  if (prescaled) return shifts[t] as number;
+  let max = -Infinity;
+  for (let j = 0; j < k; j++) {
+    const v = emission[base + j] as number;
+    if (v > max) max = v;
+  }
+  shifts[t] = max;
+  return max;
+}
+
+/** General K. Returns the first impossible step, or −1. */
+function forwardGeneral(k: number, length: number, start: Float64Array, transition: Float64Array, workspace: ForwardBackwardWorkspace, prescaled: boolean): number {
+  const emission = workspace.emission;
+  const forward = workspace.forward;
+  const scales = workspace.scales;
+  const shifts = workspace.shifts;
+  const transposed = workspace.transposed;
+  const previous = workspace.backward;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) transposed[j * k + i] = transition[i * k + j] as number;
+  const k4 = k & ~3;
+  for (let t = 0; t < length; t++) {
+    const base = t * k;
+    const max = rowShift(k, base, t, emission, shifts, prescaled);
+    if (!(max > -Infinity) || max === Infinity) return t;
+    let scale = 0;
+    for (let j = 0; j < k; j++) {
+      let b = emission[base + j] as number;
+      if (!prescaled) {
+        b = Math.exp(b - max);
+        emission[base + j] = b;
+      }
+      if (b === 0) {
+        forward[base + j] = 0;
+        continue;
+      }
+      let v: number;
+      if (t === 0) v = (start[j] as number) * b;
+      else {
+        const column = j * k;
+        // Four accumulators: shorter dependency chains.
+        let v0 = 0;
+        let v1 = 0;
+        let v2 = 0;
+        let v3 = 0;
+        let i = 0;
+        for (; i < k4; i += 4) {
+          v0 += (previous[i] as number) * (transposed[column + i] as number);
+          v1 += (previous[i + 1] as number) * (transposed[column + i + 1] as number);
+          v2 += (previous[i + 2] as number) * (transposed[column + i + 2] as number);
+          v3 += (previous[i + 3] as number) * (transposed[column + i + 3] as number);
+        }
+        for (; i < k; i++) v0 += (previous[i] as number) * (transposed[column + i] as number);
+        v = (v0 + v1 + (v2 + v3)) * b;
+      }
+      forward[base + j] = v;
+      scale += v;
+    }
+    if (!(scale > 0)) return t;
+    const inverse = 1 / scale;
+    for (let j = 0; j < k; j++) {
+      const v = (forward[base + j] as number) * inverse;
+      forward[base + j] = v;
+      previous[j] = v;
+    }
+    scales[t] = scale;
+  }
+  return -1;
+}
+
+/** K = 2, with α̂_{t−1} and A in scalar locals. Returns the first impossible step, or −1. */
+function forwardTwo(length: number, start: Float64Array, transition: Float64Array, workspace: ForwardBackwardWorkspace, prescaled: boolean): number {
+  const emission = workspace.emission;
+  const forward = workspace.forward;
+  const scales = workspace.scales;
+  const shifts = workspace.shifts;
+  const a00 = transition[0] as number;
+  const a01 = transition[1] as number;
+  const a10 = transition[2] as number;
+  const a11 = transition[3] as number;
+  let previous0 = 0;
+  let previous1 = 0;
+  for (let t = 0; t < length; t++) {
+    const base = 2 * t;
+    let b0 = emission[base] as number;
+    let b1 = emission[base + 1] as number;
+    let max: number;
+    if (prescaled) max = shifts[t] as number;
+    else {
+      max = -Infinity;
+      if (b0 > max) max = b0;
+      if (b1 > max) max = b1;
+      shifts[t] = max;
+    }
+    if (!(max > -Infinity) || max === Infinity) return t;
+    if (!prescaled) {
+      b0 = Math.exp(b0 - max);
+      b1 = Math.exp(b1 - max);
+      emission[base] = b0;
+      emission[base + 1] = b1;
+    }
+    let v0: number;
+    let v1: number;
+    if (t === 0) {
+      v0 = (start[0] as number) * b0;
+      v1 = (start[1] as number) * b1;
+    } else {
+      v0 = (previous0 * a00 + previous1 * a10) * b0;
+      v1 = (previous0 * a01 + previous1 * a11) * b1;
+    }
+    const scale = v0 + v1;
+    if (!(scale > 0)) {
+      forward[base] = v0;
+      forward[base + 1] = v1;
+      return t;
+    }
+    const inverse = 1 / scale;
+    previous0 = v0 * inverse;
+    previous1 = v1 * inverse;
+    forward[base] = previous0;
+    forward[base + 1] = previous1;
+    scales[t] = scale;
+  }
+  return -1;
 }
 
 /**
  * Backward pass after `forwardScaled`: turns `forward` into the posteriors γ (T×K) and adds
  * Σ_t ξ_t(i, j) into `transitionSums` (K×K), γ_0 into `startSums` and Σ_t γ_t into `occupancy`.
+ * ξ is never materialised: ξ_t(i, j) = α̂_t(i) A_ij b_{t+1}(j) β̂_{t+1}(j) / c_{t+1}, and A_ij
+ * factors out of the sum over t.
  */
 export function backwardScaled(
   states: number,
@@ -176,7 +272,19 @@ export function backwardScaled(
   transitionSums: Float64Array | undefined,
   occupancy: Float64Array | undefined,
 ): void {
-  const k = states;
+  if (states === 2) backwardTwo(length, transition, workspace, startSums, transitionSums, occupancy);
+  else backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy);
+}
+
+function backwardGeneral(
+  k: number,
+  length: number,
+  transition: Float64Array,
+  workspace: ForwardBackwardWorkspace,
+  startSums: Float64Array | undefined,
+  transitionSums: Float64Array | undefined,
+  occupancy: Float64Array | undefined,
+): void {
   const emission = workspace.emission;
   const gamma = workspace.forward;
   const scales = workspace.scales;
@@ -184,7 +292,8 @@ export function backwardScaled(
   const carried = workspace.carried;
   const outer = workspace.outer;
   const withTransitions = transitionSums !== undefined;
-  if (withTransitions) outer.fill(0);
+  const k4 = k & ~3;
+  outer.fill(0);
   backward.fill(1);
   // γ_{T−1} = α̂_{T−1} (β̂_{T−1} = 1).
   if (occupancy !== undefined) {
@@ -202,29 +311,39 @@ export function backwardScaled(
       const alpha = gamma[base + i] as number;
       let beta0 = 0;
       let beta1 = 0;
+      let beta2 = 0;
+      let beta3 = 0;
       let j = 0;
       if (withTransitions && alpha !== 0) {
-        for (; j + 1 < k; j += 2) {
+        for (; j < k4; j += 4) {
           const c0 = carried[j] as number;
           const c1 = carried[j + 1] as number;
+          const c2 = carried[j + 2] as number;
+          const c3 = carried[j + 3] as number;
           beta0 += (transition[row + j] as number) * c0;
           beta1 += (transition[row + j + 1] as number) * c1;
+          beta2 += (transition[row + j + 2] as number) * c2;
+          beta3 += (transition[row + j + 3] as number) * c3;
           outer[row + j] = (outer[row + j] as number) + alpha * c0;
           outer[row + j + 1] = (outer[row + j + 1] as number) + alpha * c1;
+          outer[row + j + 2] = (outer[row + j + 2] as number) + alpha * c2;
+          outer[row + j + 3] = (outer[row + j + 3] as number) + alpha * c3;
         }
-        if (j < k) {
+        for (; j < k; j++) {
           const c = carried[j] as number;
           beta0 += (transition[row + j] as number) * c;
           outer[row + j] = (outer[row + j] as number) + alpha * c;
         }
       } else {
-        for (; j + 1 < k; j += 2) {
+        for (; j < k4; j += 4) {
           beta0 += (transition[row + j] as number) * (carried[j] as number);
           beta1 += (transition[row + j + 1] as number) * (carried[j + 1] as number);
+          beta2 += (transition[row + j + 2] as number) * (carried[j + 2] as number);
+          beta3 += (transition[row + j + 3] as number) * (carried[j + 3] as number);
         }
-        if (j < k) beta0 += (transition[row + j] as number) * (carried[j] as number);
+        for (; j < k; j++) beta0 += (transition[row + j] as number) * (carried[j] as number);
       }
-      const beta = beta0 + beta1;
+      const beta = beta0 + beta1 + (beta2 + beta3);
       backward[i] = beta;
       const g = alpha * beta;
       gamma[base + i] = g;
@@ -244,9 +363,73 @@ export function backwardScaled(
   }
   if (startSums !== undefined) for (let j = 0; j < k; j++) startSums[j] = (startSums[j] as number) + (gamma[j] as number);
   if (withTransitions) {
-    // ξ_t(i, j) = α̂_t(i) A_ij b_{t+1}(j) β̂_{t+1}(j) / c_{t+1}; A_ij factors out of the sum over t.
     for (let index = 0; index < k * k; index++) {
       transitionSums[index] = (transitionSums[index] as number) + (outer[index] as number) * (transition[index] as number);
     }
+  }
+}
+
+/** K = 2, with β̂, A, Σ γ and the ξ sums in scalar locals. */
+function backwardTwo(
+  length: number,
+  transition: Float64Array,
+  workspace: ForwardBackwardWorkspace,
+  startSums: Float64Array | undefined,
+  transitionSums: Float64Array | undefined,
+  occupancy: Float64Array | undefined,
+): void {
+  const emission = workspace.emission;
+  const gamma = workspace.forward;
+  const scales = workspace.scales;
+  const a00 = transition[0] as number;
+  const a01 = transition[1] as number;
+  const a10 = transition[2] as number;
+  const a11 = transition[3] as number;
+  let beta0 = 1;
+  let beta1 = 1;
+  let outer00 = 0;
+  let outer01 = 0;
+  let outer10 = 0;
+  let outer11 = 0;
+  const last = 2 * (length - 1);
+  let occupancy0 = gamma[last] as number;
+  let occupancy1 = gamma[last + 1] as number;
+  for (let t = length - 2; t >= 0; t--) {
+    const next = 2 * t + 2;
+    const inverse = 1 / (scales[t + 1] as number);
+    const carried0 = (emission[next] as number) * beta0 * inverse;
+    const carried1 = (emission[next + 1] as number) * beta1 * inverse;
+    const base = 2 * t;
+    const alpha0 = gamma[base] as number;
+    const alpha1 = gamma[base + 1] as number;
+    outer00 += alpha0 * carried0;
+    outer01 += alpha0 * carried1;
+    outer10 += alpha1 * carried0;
+    outer11 += alpha1 * carried1;
+    beta0 = a00 * carried0 + a01 * carried1;
+    beta1 = a10 * carried0 + a11 * carried1;
+    const g0 = alpha0 * beta0;
+    const g1 = alpha1 * beta1;
+    const normalizer = 1 / (g0 + g1);
+    const gamma0 = g0 * normalizer;
+    const gamma1 = g1 * normalizer;
+    gamma[base] = gamma0;
+    gamma[base + 1] = gamma1;
+    occupancy0 += gamma0;
+    occupancy1 += gamma1;
+  }
+  if (occupancy !== undefined) {
+    occupancy[0] = (occupancy[0] as number) + occupancy0;
+    occupancy[1] = (occupancy[1] as number) + occupancy1;
+  }
+  if (startSums !== undefined) {
+    startSums[0] = (startSums[0] as number) + (gamma[0] as number);
+    startSums[1] = (startSums[1] as number) + (gamma[1] as number);
+  }
+  if (transitionSums !== undefined) {
+    transitionSums[0] = (transitionSums[0] as number) + outer00 * a00;
+    transitionSums[1] = (transitionSums[1] as number) + outer01 * a01;
+    transitionSums[2] = (transitionSums[2] as number) + outer10 * a10;
+    transitionSums[3] = (transitionSums[3] as number) + outer11 * a11;
   }
 }

@@ -19,6 +19,7 @@ import {
   xLogY,
 } from '@em/core';
 import { backwardScaled, forwardScaled, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
+import { scaledDensitiesOf, type ScaledDensities } from './scaled-densities.js';
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
 import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
 
@@ -123,7 +124,8 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   private readonly options: HmmModelOptions<C, X>;
   private readonly workspace = new ForwardBackwardWorkspace();
   private readonly viterbiWorkspace = new ViterbiWorkspace();
-  private readonly outcome: ForwardOutcome = { logLikelihood: 0, impossibleAt: -1 };
+  private readonly outcome: ForwardOutcome = { logLikelihood: 0, impossibleAt: -1, noDensity: false };
+  private readonly scaled: ScaledDensities<Prepared, X> | undefined;
 
   constructor(family: ComponentFamily<C, X, FS, Prepared>, options: HmmModelOptions<C, X>) {
     const k = options.states;
@@ -145,6 +147,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       }
     }
     this.family = family;
+    this.scaled = scaledDensitiesOf(family);
     this.k = k;
     this.startPseudocount = startPseudocount;
     this.transitionPseudocount = transitionPseudocount;
@@ -187,9 +190,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     for (let s = 0; s < data.count; s++) {
       const offset = data.offsets[s] as number;
       const length = data.lengths[s] as number;
-      workspace.ensure(length, k);
-      this.family.logDensities(prepared, x, offset, offset + length, workspace.emission);
-      forwardScaled(k, length, params.startProbabilities, params.transitionMatrix, workspace, outcome);
+      this.forward(params, prepared, x, offset, length);
       if (outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, outcome.impossibleAt);
       backwardScaled(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy);
       this.family.accumulate(prepared, statistics.emissions, x, offset, offset + length, workspace.forward);
@@ -201,12 +202,27 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     return { statistics, logLikelihood: total + compensation };
   }
 
-  private impossibleError(sequence: number, offset: number, position: number): ImpossibleObservationError {
-    const emissionOnly = this.workspace.emission;
-    const k = this.k;
-    let anyState = false;
-    // After a failed forward step the emission row still holds log-densities.
-    for (let j = 0; j < k; j++) if ((emissionOnly[position * k + j] as number) > -Infinity) anyState = true;
+  /** Emission densities and the forward pass of one sequence into the workspace; result in `this.outcome`. */
+  private forward(params: HmmParameters<C>, prepared: Prepared, x: X, offset: number, length: number): void {
+    const workspace = this.workspace;
+    workspace.ensure(length, this.k);
+    const scaled = this.scaled;
+    if (scaled === undefined) this.family.logDensities(prepared, x, offset, offset + length, workspace.emission);
+    else scaled.scaledDensities(prepared, x, offset, offset + length, workspace.emission, workspace.shifts);
+    forwardScaled(this.k, length, params.startProbabilities, params.transitionMatrix, workspace, this.outcome, scaled !== undefined);
+  }
+
+  /**
+   * After a failed forward pass the outcome says whether any state had density there; after
+   * Viterbi (`fromForward` false) the emission row still holds log-densities.
+   */
+  private impossibleError(sequence: number, offset: number, position: number, fromForward = true): ImpossibleObservationError {
+    let anyState = fromForward && this.outcome.noDensity === false;
+    if (!fromForward) {
+      const emission = this.workspace.emission;
+      const k = this.k;
+      for (let j = 0; j < k; j++) if ((emission[position * k + j] as number) > -Infinity) anyState = true;
+    }
     const why = anyState
       ? 'is reachable only through transitions or start probabilities that are zero'
       : 'has zero density under every state';
@@ -313,15 +329,12 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
 
   /** log p(sequence s; θ) for each sequence (−∞ for an impossible one). */
   sequenceLogLikelihoods(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
-    const k = this.k;
     const prepared = this.family.prepare(params.emissions);
     const out = new Float64Array(data.count);
     for (let s = 0; s < data.count; s++) {
       const offset = data.offsets[s] as number;
       const length = data.lengths[s] as number;
-      this.workspace.ensure(length, k);
-      this.family.logDensities(prepared, data.observations, offset, offset + length, this.workspace.emission);
-      forwardScaled(k, length, params.startProbabilities, params.transitionMatrix, this.workspace, this.outcome);
+      this.forward(params, prepared, data.observations, offset, length);
       out[s] = this.outcome.logLikelihood;
     }
     return out;
@@ -338,9 +351,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     for (let s = 0; s < data.count; s++) {
       const offset = data.offsets[s] as number;
       const length = data.lengths[s] as number;
-      this.workspace.ensure(length, k);
-      this.family.logDensities(prepared, data.observations, offset, offset + length, this.workspace.emission);
-      forwardScaled(k, length, params.startProbabilities, params.transitionMatrix, this.workspace, this.outcome);
+      this.forward(params, prepared, data.observations, offset, length);
       if (this.outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, this.outcome.impossibleAt);
       backwardScaled(k, length, params.transitionMatrix, this.workspace, undefined, undefined, undefined);
       out.set(this.workspace.forward.subarray(0, length * k), offset * k);
@@ -364,7 +375,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       this.viterbiWorkspace.ensure(length, k);
       this.family.logDensities(prepared, data.observations, offset, offset + length, this.workspace.emission);
       const value = viterbiPath(k, length, logStart, logTransition, this.workspace.emission, this.viterbiWorkspace, states, offset, impossible);
-      if (impossible.at >= 0) throw this.impossibleError(s, offset, impossible.at);
+      if (impossible.at >= 0) throw this.impossibleError(s, offset, impossible.at, false);
       logProbabilities[s] = value;
     }
     return { states, logProbabilities };

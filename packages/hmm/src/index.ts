@@ -1,6 +1,7 @@
 // @em/hmm — hidden Markov models by Baum–Welch over any @em component family.
 export * from './parameters.js';
 export * from './forward-backward.js';
+export * from './scaled-densities.js';
 export * from './viterbi.js';
 export * from './hmm-model.js';
 export * from './kmeans.js';

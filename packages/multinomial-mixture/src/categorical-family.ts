@@ -25,6 +25,13 @@ export type CategoricalStatistics = { readonly counts: Float64Array };
 export interface CategoricalPrepared {
   /** (S×K): log P(variable j = m | k) at row offset_j + m. */
   readonly logProbabilities: Float64Array;
+  /**
+   * With one variable (an HMM's symbols): (M×K) exp(log P(m | k) − shift_m), shift_m = max_k log P(m | k)
+   * (a row of zeros and shift −∞ for a symbol no component emits); empty otherwise.
+   */
+  readonly scaledProbabilities: Float64Array;
+  /** With one variable: shift_m per symbol (M); empty otherwise. */
+  readonly symbolShifts: Float64Array;
   readonly offsets: Int32Array;
   readonly components: number;
   readonly variables: number;
@@ -49,6 +56,12 @@ export interface CategoricalFamilyConfig {
 
 export type CategoricalFamily = ComponentFamily<CategoricalComponents, DenseMatrix, CategoricalStatistics, CategoricalPrepared> & {
   readonly options: CategoricalFamilyConfig;
+  /**
+   * b_i(k) = exp(log f_k(x_i) − m_i) with m_i = max_k log f_k(x_i) into out[(i − start)·K + k] and
+   * shifts[i − start] (m_i = −∞ and b_i = 0 when no component can emit row i): the scaled
+   * densities of an HMM forward pass, a table lookup per row with one variable.
+   */
+  scaledDensities(prepared: CategoricalPrepared, x: DenseMatrix, start: number, end: number, out: Float64Array, shifts: Float64Array): void;
   /** offset_j of each variable in a component's block, and S = Σ M_j at index J. */
   readonly offsets: Int32Array;
 };
@@ -134,6 +147,21 @@ export function categoricalFamily(options: CategoricalFamilyOptions): Categorica
     }
   }
 
+  function writeLogDensities(prepared: CategoricalPrepared, x: DenseMatrix, start: number, end: number, out: Float64Array): void {
+    const k = prepared.components;
+    const logP = prepared.logProbabilities;
+    const data = x.data;
+    for (let i = start; i < end; i++) {
+      const base = (i - start) * k;
+      const xBase = i * variables;
+      for (let c = 0; c < k; c++) out[base + c] = 0;
+      for (let j = 0; j < variables; j++) {
+        const row = ((offsets[j] as number) + (data[xBase + j] as number)) * k;
+        for (let c = 0; c < k; c++) out[base + c] = (out[base + c] as number) + (logP[row + c] as number);
+      }
+    }
+  }
+
   return {
     name: 'categorical',
     options: resolved,
@@ -196,23 +224,49 @@ export function categoricalFamily(options: CategoricalFamilyOptions): Categorica
       for (let comp = 0; comp < k; comp++) {
         for (let s = 0; s < blockSize; s++) logProbabilities[s * k + comp] = Math.log(c.probabilities[comp * blockSize + s] as number);
       }
-      return { logProbabilities, offsets, components: k, variables };
-    },
-
-    logDensities(prepared, x, start, end, out) {
-      const k = prepared.components;
-      const logP = prepared.logProbabilities;
-      const data = x.data;
-      for (let i = start; i < end; i++) {
-        const base = (i - start) * k;
-        const xBase = i * variables;
-        for (let c = 0; c < k; c++) out[base + c] = 0;
-        for (let j = 0; j < variables; j++) {
-          const row = ((offsets[j] as number) + (data[xBase + j] as number)) * k;
-          for (let c = 0; c < k; c++) out[base + c] = (out[base + c] as number) + (logP[row + c] as number);
+      const single = variables === 1;
+      const scaledProbabilities = new Float64Array(single ? blockSize * k : 0);
+      const symbolShifts = new Float64Array(single ? blockSize : 0);
+      if (single) {
+        for (let s = 0; s < blockSize; s++) {
+          let max = -Infinity;
+          for (let comp = 0; comp < k; comp++) max = Math.max(max, logProbabilities[s * k + comp] as number);
+          symbolShifts[s] = max;
+          if (max === -Infinity) continue;
+          for (let comp = 0; comp < k; comp++) scaledProbabilities[s * k + comp] = Math.exp((logProbabilities[s * k + comp] as number) - max);
         }
       }
+      return { logProbabilities, scaledProbabilities, symbolShifts, offsets, components: k, variables };
     },
+
+    // Densities shifted by their row maximum and exponentiated (what an HMM's scaled forward pass
+    // consumes): with one variable a table lookup per row, otherwise from the log-densities.
+    scaledDensities(prepared: CategoricalPrepared, x: DenseMatrix, start: number, end: number, out: Float64Array, shifts: Float64Array): void {
+      const k = prepared.components;
+      const data = x.data;
+      if (variables === 1) {
+        const table = prepared.scaledProbabilities;
+        const symbolShifts = prepared.symbolShifts;
+        for (let i = start; i < end; i++) {
+          const code = data[i] as number;
+          const row = code * k;
+          const base = (i - start) * k;
+          for (let c = 0; c < k; c++) out[base + c] = table[row + c] as number;
+          shifts[i - start] = symbolShifts[code] as number;
+        }
+        return;
+      }
+      writeLogDensities(prepared, x, start, end, out);
+      for (let i = 0; i < end - start; i++) {
+        const base = i * k;
+        let max = -Infinity;
+        for (let c = 0; c < k; c++) max = Math.max(max, out[base + c] as number);
+        shifts[i] = max;
+        for (let c = 0; c < k; c++) out[base + c] = max === -Infinity ? 0 : Math.exp((out[base + c] as number) - max);
+      }
+    },
+
+    logDensities: writeLogDensities,
 
     zeroStatistics: (c) => ({ counts: new Float64Array(blockSize * c.components) }),
 
