@@ -56,6 +56,16 @@ export function checkFeatureCount(x: CountMatrix, features: number, what: string
 const sharedNonZeros = new WeakMap<Float64Array, { readonly indices: Int32Array; readonly values: Float64Array }>();
 
 /**
+ * A shared copy of CSR non-zeros is one SharedArrayBuffer: a 16-byte header [SHARED_MARK, id],
+ * then the values (f64), then the column indices (i32). The id names the copy in every thread
+ * (structured clone gives each message new buffer objects over the same memory), so a worker can
+ * keep its chunk in WebAssembly memory across E-steps instead of copying it block by block.
+ */
+const SHARED_MARK = 0x454d_4353; // "EMCS"
+const HEADER_BYTES = 16;
+let sharedCopies = 0;
+
+/**
  * A copy of `x` on SharedArrayBuffers for worker threads. CSR row slices of one matrix share one
  * shared copy of the non-zeros (the fit loop shares each chunk separately), so memory stays
  * O(nnz) however many chunks there are.
@@ -65,14 +75,28 @@ export function shareCountMatrix(x: CountMatrix): CountMatrix {
   if (x.values.buffer instanceof SharedArrayBuffer) return x;
   let shared = sharedNonZeros.get(x.values);
   if (shared === undefined) {
-    const indices = new Int32Array(new SharedArrayBuffer(x.indices.byteLength));
-    indices.set(x.indices);
-    const values = new Float64Array(new SharedArrayBuffer(x.values.byteLength));
+    const count = x.values.length;
+    const buffer = new SharedArrayBuffer(HEADER_BYTES + count * 12);
+    const header = new Float64Array(buffer, 0, 2);
+    header[0] = SHARED_MARK;
+    // Unique within this process: creation time in ms, then a counter.
+    header[1] = Date.now() * 1024 + (sharedCopies++ % 1024);
+    const values = new Float64Array(buffer, HEADER_BYTES, count);
     values.set(x.values);
+    const indices = new Int32Array(buffer, HEADER_BYTES + count * 8, count);
+    indices.set(x.indices);
     shared = { indices, values };
     sharedNonZeros.set(x.values, shared);
   }
   const indptr = new Int32Array(new SharedArrayBuffer(x.indptr.byteLength));
   indptr.set(x.indptr);
   return new CsrMatrix(indptr, shared.indices, shared.values, x.cols);
+}
+
+/** The id of a shared copy made by `shareCountMatrix` (in any thread), or undefined for other data. */
+export function sharedCopyId(x: CsrMatrix): number | undefined {
+  const buffer = x.values.buffer;
+  if (typeof SharedArrayBuffer === 'undefined' || !(buffer instanceof SharedArrayBuffer) || x.indices.buffer !== buffer || x.values.byteOffset !== HEADER_BYTES) return undefined;
+  const header = new Float64Array(buffer, 0, 2);
+  return header[0] === SHARED_MARK ? header[1] : undefined;
 }

@@ -1,4 +1,5 @@
 import type { CsrMatrix } from '@em/core';
+import { sharedCopyId } from './count-matrix.js';
 import { compileSimdKernels, paddedStride, type SimdKernels } from './simd-kernels.js';
 
 // Where the WebAssembly kernels read and write: one memory per thread holding a V×K table, a V×K
@@ -7,6 +8,11 @@ import { compileSimdKernels, paddedStride, type SimdKernels } from './simd-kerne
 // results out, so the data is never duplicated as a whole. The block's non-zeros are copied once
 // for the E-step's two passes (log-densities, then statistics over the same rows), and a table
 // only when it changes (once per E-step).
+//
+// Exception: a chunk of a shared copy made for worker threads (shareCountMatrix) is copied into
+// this memory once and kept there across E-steps (a worker sees the same chunk every iteration;
+// copying from a SharedArrayBuffer is slow). That costs the chunk's 12 bytes per non-zero in each
+// worker for as long as the worker lives; only the most recent chunk is kept.
 
 const PAGE = 65536;
 
@@ -20,11 +26,20 @@ interface Layout {
   readonly indptr: number;
   readonly indices: number;
   readonly values: number;
-  /** Capacities: V·stride doubles, block rows·stride doubles, rows + 1, non-zeros. */
+  readonly residentIndices: number;
+  readonly residentValues: number;
+  /** Capacities: V·stride doubles, block rows·stride doubles, rows + 1, non-zeros of a block and of a kept chunk. */
   readonly tableDoubles: number;
   readonly blockDoubles: number;
   readonly rows: number;
   readonly nonZeros: number;
+  readonly residentNonZeros: number;
+}
+
+/** Byte addresses of the non-zeros the kernels read (the block's copy or the kept chunk). */
+interface NonZeros {
+  readonly indices: number;
+  readonly values: number;
 }
 
 let memory: WebAssembly.Memory | undefined;
@@ -38,6 +53,8 @@ const kernelsByK = new Map<number, SimdKernels>();
 let tableInArena: Float64Array | undefined;
 /** The CSR block whose non-zeros are in the arena (weakly held: the data can be collected). */
 let blockInArena: { readonly indptr: WeakRef<Int32Array>; readonly indices: WeakRef<Int32Array>; readonly values: WeakRef<Float64Array>; readonly start: number; readonly end: number } | undefined;
+/** The chunk of a shared copy kept in the arena: its id and non-zero range. */
+let chunkInArena: { readonly id: number; readonly first: number; readonly last: number } | undefined;
 
 /** Forces the TypeScript loops (for tests comparing both paths); not part of the public API. */
 export function useSimdKernels(enabled: boolean): void {
@@ -67,16 +84,26 @@ function kernelsFor(k: number): SimdKernels | undefined {
   return compiled;
 }
 
-/** Makes room for V·stride tables, `rows` rows and `nonZeros` non-zeros (16-byte aligned regions). */
-function reserve(tableDoubles: number, rows: number, blockDoubles: number, nonZeros: number): Layout {
+/** Makes room for V·stride tables, `rows` rows, a block of `nonZeros` and a kept chunk of `residentNonZeros` (16-byte aligned regions). */
+function reserve(tableDoubles: number, rows: number, blockDoubles: number, nonZeros: number, residentNonZeros: number): Layout {
   const current = layout;
-  if (current !== undefined && current.tableDoubles >= tableDoubles && current.rows >= rows && current.blockDoubles >= blockDoubles && current.nonZeros >= nonZeros) return current;
+  if (
+    current !== undefined &&
+    current.tableDoubles >= tableDoubles &&
+    current.rows >= rows &&
+    current.blockDoubles >= blockDoubles &&
+    current.nonZeros >= nonZeros &&
+    current.residentNonZeros >= residentNonZeros
+  ) {
+    return current;
+  }
   const capacity = {
     tableDoubles: Math.max(tableDoubles, current?.tableDoubles ?? 0),
     rows: Math.max(rows, current?.rows ?? 0),
     blockDoubles: Math.max(blockDoubles, current?.blockDoubles ?? 0),
     // Headroom: blocks of one matrix differ a little in size.
     nonZeros: Math.max(Math.ceil(nonZeros * 1.25), current?.nonZeros ?? 0),
+    residentNonZeros: Math.max(residentNonZeros, current?.residentNonZeros ?? 0),
   };
   const align = (bytes: number): number => (bytes + 15) & ~15;
   const table = 0;
@@ -85,19 +112,23 @@ function reserve(tableDoubles: number, rows: number, blockDoubles: number, nonZe
   const indptr = align(block + capacity.blockDoubles * 8);
   const values = align(indptr + (capacity.rows + 1) * 4);
   const indices = align(values + capacity.nonZeros * 8);
-  const bytes = indices + capacity.nonZeros * 4;
+  const residentValues = align(indices + capacity.nonZeros * 4);
+  const residentIndices = align(residentValues + capacity.residentNonZeros * 8);
+  const bytes = residentIndices + capacity.residentNonZeros * 4;
   const space = memory as WebAssembly.Memory;
   if (bytes > space.buffer.byteLength) space.grow(Math.ceil((bytes - space.buffer.byteLength) / PAGE));
   doubles = new Float64Array(space.buffer);
   integers = new Int32Array(space.buffer);
   tableInArena = undefined;
   blockInArena = undefined;
-  layout = { table, statistics, block, indptr, indices, values, ...capacity };
+  chunkInArena = undefined;
+  layout = { table, statistics, block, indptr, indices, values, residentIndices, residentValues, ...capacity };
   return layout;
 }
 
 /** Copies rows [start, end) of x's non-zeros into the arena unless they are already there. */
-function loadBlock(place: Layout, x: CsrMatrix, start: number, end: number): void {
+function loadBlock(place: Layout, x: CsrMatrix, start: number, end: number): NonZeros {
+  const copied = { indices: place.indices, values: place.values };
   const held = blockInArena;
   if (
     held !== undefined &&
@@ -107,7 +138,7 @@ function loadBlock(place: Layout, x: CsrMatrix, start: number, end: number): voi
     held.indices.deref() === x.indices &&
     held.values.deref() === x.values
   ) {
-    return;
+    return copied;
   }
   const { indptr, indices, values } = x;
   const first = indptr[start] as number;
@@ -117,6 +148,24 @@ function loadBlock(place: Layout, x: CsrMatrix, start: number, end: number): voi
   integers.set(indices.subarray(first, last), place.indices / 4);
   doubles.set(values.subarray(first, last), place.values / 8);
   blockInArena = { indptr: new WeakRef(indptr), indices: new WeakRef(indices), values: new WeakRef(values), start, end };
+  return copied;
+}
+
+/** Rows [start, end) of a chunk of a shared copy: the whole chunk is copied in once and kept; only the block's row offsets are written. */
+function loadFromKeptChunk(place: Layout, x: CsrMatrix, id: number, start: number, end: number): NonZeros {
+  const { indptr, indices, values } = x;
+  const first = indptr[0] as number;
+  const last = indptr[x.rows] as number;
+  const kept = chunkInArena;
+  if (kept === undefined || kept.id !== id || kept.first !== first || kept.last !== last) {
+    integers.set(indices.subarray(first, last), place.residentIndices / 4);
+    doubles.set(values.subarray(first, last), place.residentValues / 8);
+    chunkInArena = { id, first, last };
+  }
+  const row = place.indptr / 4;
+  for (let i = start; i <= end; i++) integers[row + i - start] = (indptr[i] as number) - first;
+  blockInArena = undefined;
+  return { indices: place.residentIndices, values: place.residentValues };
 }
 
 /** Copies an r×K row-major array into the arena at `offset` (doubles) with the padded stride. */
@@ -146,14 +195,18 @@ function copyOut(target: Float64Array, rows: number, k: number, offset: number):
   }
 }
 
-/** The kernels of K (known to exist) and the arena holding rows [start, end) of x. */
-function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, tableRows: number): { kernels: SimdKernels; place: Layout } {
+/** The kernels of K (known to exist), the arena, and where rows [start, end) of x are in it. */
+function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, tableRows: number): { kernels: SimdKernels; place: Layout; nonZeros: NonZeros } {
   const kernels = kernelsByK.get(k) as SimdKernels;
   const stride = paddedStride(k);
   const rows = end - start;
-  const place = reserve(tableRows * stride, rows, rows * stride, (x.indptr[end] as number) - (x.indptr[start] as number));
-  loadBlock(place, x, start, end);
-  return { kernels, place };
+  const id = sharedCopyId(x);
+  if (id !== undefined) {
+    const place = reserve(tableRows * stride, rows, rows * stride, 0, (x.indptr[x.rows] as number) - (x.indptr[0] as number));
+    return { kernels, place, nonZeros: loadFromKeptChunk(place, x, id, start, end) };
+  }
+  const place = reserve(tableRows * stride, rows, rows * stride, (x.indptr[end] as number) - (x.indptr[start] as number), 0);
+  return { kernels, place, nonZeros: loadBlock(place, x, start, end) };
 }
 
 /**
@@ -164,7 +217,7 @@ export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatr
   if (kernelsFor(k) === undefined) return false;
   for (let first = start; first < end; first += MAXIMUM_ROWS) {
     const last = Math.min(end, first + MAXIMUM_ROWS);
-    const { kernels, place } = prepareBlock(k, x, first, last, table.length / k);
+    const { kernels, place, nonZeros } = prepareBlock(k, x, first, last, table.length / k);
     if (tableInArena !== table) {
       copyIn(table, table.length / k, k, place.table / 8);
       tableInArena = table;
@@ -172,7 +225,7 @@ export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatr
     const rows = last - first;
     const block = out.subarray((first - start) * k);
     copyIn(block, rows, k, place.block / 8);
-    kernels.products(place.indptr, rows, place.indices, place.values, place.table, place.block);
+    kernels.products(place.indptr, rows, nonZeros.indices, nonZeros.values, place.table, place.block);
     copyOut(block, rows, k, place.block / 8);
   }
   return true;
@@ -187,11 +240,11 @@ export function simdWeightedSparseRows(statistics: Float64Array, k: number, x: C
   const features = statistics.length / k;
   for (let first = start; first < end; first += MAXIMUM_ROWS) {
     const last = Math.min(end, first + MAXIMUM_ROWS);
-    const { kernels, place } = prepareBlock(k, x, first, last, features);
+    const { kernels, place, nonZeros } = prepareBlock(k, x, first, last, features);
     const rows = last - first;
     copyIn(weights.subarray((first - start) * k), rows, k, place.block / 8);
     copyIn(statistics, features, k, place.statistics / 8);
-    kernels.weighted(place.indptr, rows, place.indices, place.values, place.block, place.statistics);
+    kernels.weighted(place.indptr, rows, nonZeros.indices, nonZeros.values, place.block, place.statistics);
     copyOut(statistics, features, k, place.statistics / 8);
   }
   return true;

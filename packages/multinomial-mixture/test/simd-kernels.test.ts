@@ -1,7 +1,7 @@
 import { CsrMatrix, Random } from '@em/core';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MultinomialMixture } from '../src/index.js';
+import { MultinomialMixture, createMultinomialMixtureModel, sharedCopyId } from '../src/index.js';
 import { simdKernelsAvailable, useSimdKernels } from '../src/simd-arena.js';
 import { simdModuleBytes } from '../src/simd-kernels.js';
 import { addRowProducts, addWeightedRows } from '../src/sparse-kernels.js';
@@ -106,6 +106,37 @@ describe('WebAssembly SIMD sparse kernels', () => {
     const statistics = new Float64Array(12 * 4).map((_, i) => 0.125 * (i % 5));
     addWeightedRows(statistics, 4, b.x, 0, 20, a.weights);
     expect(identical(statistics, expected)).toBe(true);
+  });
+
+  it('keep a chunk of a shared copy in memory across E-steps, and notice another chunk or another copy', () => {
+    const model = createMultinomialMixtureModel({ components: 3, init: 'random' });
+    const first = sparse(syntheticCounts({ rows: 1100, features: 30, components: 3, tokens: 40, seed: 7 }).counts);
+    const second = sparse(syntheticCounts({ rows: 1100, features: 30, components: 3, tokens: 40, seed: 8 }).counts);
+    const parameters = model.initialize({ observations: first }, new Random(1));
+    const chunks = (x: CsrMatrix): CsrMatrix[] => model.splitData({ observations: x }, 2).map((chunk) => chunk.observations as CsrMatrix);
+    const shared = (x: CsrMatrix): CsrMatrix[] => model.splitData({ observations: x }, 2).map((chunk) => model.shareData(chunk).observations as CsrMatrix);
+    const [a1, a2] = shared(first);
+    const [b1] = shared(second);
+    expect(sharedCopyId(a1 as CsrMatrix)).toBe(sharedCopyId(a2 as CsrMatrix));
+    expect(sharedCopyId(b1 as CsrMatrix)).not.toBe(sharedCopyId(a1 as CsrMatrix));
+    expect(sharedCopyId(first)).toBeUndefined();
+    // A structured clone (what a worker receives) keeps the id.
+    expect(sharedCopyId(structuredClone(a1) as CsrMatrix)).toBe(sharedCopyId(a1 as CsrMatrix));
+    const [plainA1, plainA2] = chunks(first);
+    const [plainB1] = chunks(second);
+    const order: Array<[CsrMatrix, CsrMatrix]> = [
+      [a1 as CsrMatrix, plainA1 as CsrMatrix],
+      [a1 as CsrMatrix, plainA1 as CsrMatrix],
+      [a2 as CsrMatrix, plainA2 as CsrMatrix],
+      [b1 as CsrMatrix, plainB1 as CsrMatrix],
+      [a1 as CsrMatrix, plainA1 as CsrMatrix],
+    ];
+    for (const [kept, plain] of order) {
+      const fromShared = model.eStep(parameters, { observations: kept });
+      const fromPlain = model.eStep(parameters, { observations: plain });
+      expect(fromShared.logLikelihood).toBe(fromPlain.logLikelihood);
+      expect(identical(fromShared.statistics.components.expectedCounts, fromPlain.statistics.components.expectedCounts)).toBe(true);
+    }
   });
 
   it('give the same fit as the TypeScript loops', () => {
