@@ -10,9 +10,21 @@
  * Memory: the emission and forward buffers (T·K each) plus T scales and T shifts.
  *
  * K = 2 has its own loops with the chain in scalar locals (the per-step overhead of the general
- * loops dominates there); the general loops keep α̂_{t−1} in a K-vector and use four
- * accumulators for the K-term dot products.
+ * loops dominates there); 3 ≤ K ≤ 16 runs loops generated and unrolled for that K
+ * (unrolled-kernels.ts); other K, or where code generation is not allowed, the general loops,
+ * which keep α̂_{t−1} in a K-vector and use four accumulators for the K-term dot products.
  */
+import { unrolledKernels } from './unrolled-kernels.js';
+
+let unrolledAllowed = true;
+
+/**
+ * Turns the generated per-K loops on or off for this thread (default on). For tests and tuning:
+ * compares them with the general loops, which give the same results up to round-off.
+ */
+export function setUnrolledKernels(enabled: boolean): void {
+  unrolledAllowed = enabled;
+}
 
 /** Buffers reused across sequences and E-steps (grown on demand, never shrunk). */
 export class ForwardBackwardWorkspace {
@@ -84,7 +96,13 @@ export function forwardScaled(
   outcome: ForwardOutcome,
   prescaled = false,
 ): void {
-  const failedAt = states === 2 ? forwardTwo(length, start, transition, workspace, prescaled) : forwardGeneral(states, length, start, transition, workspace, prescaled);
+  let failedAt: number;
+  const unrolled = unrolledAllowed ? unrolledKernels(states) : undefined;
+  if (states === 2) failedAt = forwardTwo(length, start, transition, workspace, prescaled);
+  else if (unrolled !== undefined) {
+    const kernel = prescaled ? unrolled.forwardPrescaled : unrolled.forwardLog;
+    failedAt = kernel(length, start, transition, workspace.emission, workspace.forward, workspace.scales, workspace.shifts);
+  } else failedAt = forwardGeneral(states, length, start, transition, workspace, prescaled);
   if (failedAt >= 0) {
     outcome.impossibleAt = failedAt;
     const shift = workspace.shifts[failedAt] as number;
@@ -272,8 +290,20 @@ export function backwardScaled(
   transitionSums: Float64Array | undefined,
   occupancy: Float64Array | undefined,
 ): void {
+  const unrolled = unrolledAllowed ? unrolledKernels(states) : undefined;
   if (states === 2) backwardTwo(length, transition, workspace, startSums, transitionSums, occupancy);
-  else backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy);
+  else if (unrolled !== undefined) {
+    const k = states;
+    const visits = workspace.carried;
+    const outer = workspace.outer;
+    const gamma = workspace.forward;
+    unrolled.backward(length, transition, workspace.emission, gamma, workspace.scales, outer, visits);
+    if (occupancy !== undefined) for (let j = 0; j < k; j++) occupancy[j] = (occupancy[j] as number) + (visits[j] as number);
+    if (startSums !== undefined) for (let j = 0; j < k; j++) startSums[j] = (startSums[j] as number) + (gamma[j] as number);
+    if (transitionSums !== undefined) {
+      for (let index = 0; index < k * k; index++) transitionSums[index] = (transitionSums[index] as number) + (outer[index] as number) * (transition[index] as number);
+    }
+  } else backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy);
 }
 
 function backwardGeneral(

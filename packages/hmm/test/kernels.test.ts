@@ -1,0 +1,94 @@
+// The forward–backward loops come in three kinds (K = 2 in scalars, 3 ≤ K ≤ 16 generated and
+// unrolled, the general loops) and two inputs (log-densities, or densities already scaled by a
+// categorical table). All must give the same E-step up to round-off.
+import { DenseMatrix, ImpossibleObservationError, Random, Sequences } from '@em/core';
+import { categoricalFamily } from '@em/multinomial-mixture';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHmmModel, setUnrolledKernels } from '../src/index.js';
+import { MAX_UNROLLED_STATES, unrolledKernels } from '../src/unrolled-kernels.js';
+import { testCategoricalFamily } from './fixtures/test-families.js';
+
+afterEach(() => setUnrolledKernels(true));
+
+function randomRows(random: Random, rows: number, width: number, floor: number): Float64Array {
+  const out = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++) out.set(random.dirichlet(new Float64Array(width).fill(1)).map((p) => (1 - width * floor) * p + floor), r * width);
+  return out;
+}
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, relative: number): void {
+  expect(actual.length).toBe(expected.length);
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i] as number));
+  for (let i = 0; i < expected.length; i++) expect(Math.abs((actual[i] as number) - (expected[i] as number))).toBeLessThanOrEqual(relative * scale);
+}
+
+describe('forward–backward kernels agree', () => {
+  it.each([2, 3, 4, 7, 10, MAX_UNROLLED_STATES, MAX_UNROLLED_STATES + 1])('K = %i: unrolled or general, table-scaled or log-densities', (k) => {
+    const m = 6;
+    const random = new Random(100 + k);
+    const start = randomRows(random, 1, k, 0.01);
+    const transition = randomRows(random, k, k, 0.01);
+    const probabilities = randomRows(random, k, m, 0.01);
+    const lengths = [1, 2, 57, 300];
+    const total = lengths.reduce((a, b) => a + b, 0);
+    const data = new Sequences(new DenseMatrix(new Float64Array(total).map(() => random.integer(m)), total, 1), lengths);
+    const table = createHmmModel(categoricalFamily({ categories: [m], pseudocount: 0 }), { states: k });
+    const logPath = createHmmModel(testCategoricalFamily(m), { states: k });
+    const tableParameters = { startProbabilities: start, transitionMatrix: transition, emissions: { probabilities, categories: [m], components: k } };
+    const logParameters = { startProbabilities: start, transitionMatrix: transition, emissions: { probabilities, states: k, symbols: m } };
+    const results = [];
+    for (const unrolled of [true, false]) {
+      setUnrolledKernels(unrolled);
+      results.push({ e: table.eStep(tableParameters, data), gamma: table.posteriors(tableParameters, data) });
+      const e = logPath.eStep(logParameters, data);
+      results.push({ e: { logLikelihood: e.logLikelihood, statistics: { ...e.statistics, emissions: e.statistics.emissions } }, gamma: logPath.posteriors(logParameters, data) });
+    }
+    expect(unrolledKernels(k) !== undefined).toBe(k >= 3 && k <= MAX_UNROLLED_STATES);
+    const reference = results[3] as (typeof results)[number]; // general loops on log-densities: the original path
+    for (const r of results) {
+      expect(Math.abs(r.e.logLikelihood - reference.e.logLikelihood)).toBeLessThanOrEqual(1e-13 * Math.abs(reference.e.logLikelihood));
+      expectClose(r.gamma, reference.gamma, 1e-12);
+      expectClose(r.e.statistics.start, reference.e.statistics.start, 1e-12);
+      expectClose(r.e.statistics.transitions, reference.e.statistics.transitions, 1e-12);
+      expectClose(r.e.statistics.occupancy, reference.e.statistics.occupancy, 1e-12);
+    }
+    // The categorical family's counts (transposed M×K) against the test family's (K×M).
+    const counts = (results[0]?.e.statistics.emissions as { counts: Float64Array }).counts;
+    const testCounts = (reference.e.statistics.emissions as { counts: Float64Array }).counts;
+    const transposed = new Float64Array(k * m);
+    for (let s = 0; s < m; s++) for (let c = 0; c < k; c++) transposed[c * m + s] = counts[s * k + c] as number;
+    expectClose(transposed, testCounts, 1e-12);
+  });
+
+  it.each([2, 5, MAX_UNROLLED_STATES + 1])('K = %i: an impossible symbol and an unreachable state are reported at their position', (k) => {
+    const m = 3;
+    const probabilities = new Float64Array(k * m);
+    // Symbol 2 has probability 0 in every state; symbol 1 only in state k − 1.
+    for (let c = 0; c < k; c++) probabilities.set(c === k - 1 ? [0.5, 0.5, 0] : [1, 0, 0], c * m);
+    const transition = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) transition[i * k + (i < k - 1 ? i : 0)] = 1; // state k − 1 is never entered
+    const start = new Float64Array(k).fill(1 / (k - 1));
+    start[k - 1] = 0;
+    const model = createHmmModel(categoricalFamily({ categories: [m], pseudocount: 0 }), { states: k });
+    const params = { startProbabilities: start, transitionMatrix: transition, emissions: { probabilities, categories: [m], components: k } };
+    for (const unrolled of [true, false]) {
+      setUnrolledKernels(unrolled);
+      const impossible = new Sequences(DenseMatrix.from([0, 0, 0, 2, 0]), [5]);
+      const error = (() => {
+        try {
+          model.eStep(params, impossible);
+        } catch (caught) {
+          return caught;
+        }
+        return undefined;
+      })();
+      expect(error).toBeInstanceOf(ImpossibleObservationError);
+      expect((error as ImpossibleObservationError).details['position']).toBe(3);
+      expect((error as Error).message).toMatch(/zero density under every state/);
+      const unreachable = new Sequences(DenseMatrix.from([0, 0, 1, 0]), [4]);
+      expect(() => model.eStep(params, unreachable)).toThrow(/position 2 .*reachable only through/);
+      expect(model.logLikelihood(params, unreachable)).toBe(-Infinity);
+    }
+  });
+});
