@@ -61,6 +61,11 @@ export function useSimdKernels(enabled: boolean): void {
   disabled = !enabled;
 }
 
+/** Bytes of this thread's WebAssembly memory (0 before first use); for benchmarks and diagnostics. */
+export function simdMemoryBytes(): number {
+  return memory?.buffer.byteLength ?? 0;
+}
+
 /** True when this thread runs the sparse loops in WebAssembly SIMD. */
 export function simdKernelsAvailable(): boolean {
   return kernelsFor(2) !== undefined;
