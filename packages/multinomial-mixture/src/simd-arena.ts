@@ -16,6 +16,9 @@ import { compileSimdKernels, paddedStride, type SimdKernels } from './simd-kerne
 
 const PAGE = 65536;
 
+/** Chunks of shared copies up to this many non-zeros (192 MB) are kept; larger ones are copied block by block. */
+const MAXIMUM_KEPT_NON_ZEROS = 16_777_216;
+
 /** Rows per kernel call: longer ranges (e.g. the initialisation's single call) go in blocks, so the memory stays O(block). */
 const MAXIMUM_ROWS = 512;
 
@@ -47,6 +50,7 @@ let doubles = new Float64Array(0);
 let integers = new Int32Array(0);
 let layout: Layout | undefined;
 let unavailable = false;
+let memoryLimit: number | undefined;
 let disabled = false;
 const kernelsByK = new Map<number, SimdKernels>();
 /** The table whose copy is in the arena (tables are per E-step and never modified). */
@@ -55,6 +59,11 @@ let tableInArena: Float64Array | undefined;
 let blockInArena: { readonly indptr: WeakRef<Int32Array>; readonly indices: WeakRef<Int32Array>; readonly values: WeakRef<Float64Array>; readonly start: number; readonly end: number } | undefined;
 /** The chunk of a shared copy kept in the arena: its id and non-zero range. */
 let chunkInArena: { readonly id: number; readonly first: number; readonly last: number } | undefined;
+
+/** Caps this thread's WebAssembly memory layout (tests of the out-of-memory fallback); not part of the public API. */
+export function limitSimdMemory(bytes: number | undefined): void {
+  memoryLimit = bytes;
+}
 
 /** Forces the TypeScript loops (for tests comparing both paths); not part of the public API. */
 export function useSimdKernels(enabled: boolean): void {
@@ -90,7 +99,7 @@ function kernelsFor(k: number): SimdKernels | undefined {
 }
 
 /** Makes room for V·stride tables, `rows` rows, a block of `nonZeros` and a kept chunk of `residentNonZeros` (16-byte aligned regions). */
-function reserve(tableDoubles: number, rows: number, blockDoubles: number, nonZeros: number, residentNonZeros: number): Layout {
+function reserve(tableDoubles: number, rows: number, blockDoubles: number, nonZeros: number, residentNonZeros: number): Layout | undefined {
   const current = layout;
   if (
     current !== undefined &&
@@ -121,7 +130,14 @@ function reserve(tableDoubles: number, rows: number, blockDoubles: number, nonZe
   const residentIndices = align(residentValues + capacity.residentNonZeros * 8);
   const bytes = residentIndices + capacity.residentNonZeros * 4;
   const space = memory as WebAssembly.Memory;
-  if (bytes > space.buffer.byteLength) space.grow(Math.ceil((bytes - space.buffer.byteLength) / PAGE));
+  if (memoryLimit !== undefined && bytes > memoryLimit) return undefined;
+  if (bytes > space.buffer.byteLength) {
+    try {
+      space.grow(Math.ceil((bytes - space.buffer.byteLength) / PAGE));
+    } catch {
+      return undefined; // no more memory for this thread's WebAssembly: the caller falls back to TypeScript
+    }
+  }
   doubles = new Float64Array(space.buffer);
   integers = new Int32Array(space.buffer);
   tableInArena = undefined;
@@ -200,29 +216,33 @@ function copyOut(target: Float64Array, rows: number, k: number, offset: number):
   }
 }
 
-/** The kernels of K (known to exist), the arena, and where rows [start, end) of x are in it. */
-function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, tableRows: number): { kernels: SimdKernels; place: Layout; nonZeros: NonZeros } {
+/** The kernels of K (known to exist), the arena, and where rows [start, end) of x are in it; undefined when memory cannot grow. */
+function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, tableRows: number): { kernels: SimdKernels; place: Layout; nonZeros: NonZeros } | undefined {
   const kernels = kernelsByK.get(k) as SimdKernels;
   const stride = paddedStride(k);
   const rows = end - start;
   const id = sharedCopyId(x);
-  if (id !== undefined) {
-    const place = reserve(tableRows * stride, rows, rows * stride, 0, (x.indptr[x.rows] as number) - (x.indptr[0] as number));
-    return { kernels, place, nonZeros: loadFromKeptChunk(place, x, id, start, end) };
+  const chunkNonZeros = (x.indptr[x.rows] as number) - (x.indptr[0] as number);
+  if (id !== undefined && chunkNonZeros <= MAXIMUM_KEPT_NON_ZEROS) {
+    const place = reserve(tableRows * stride, rows, rows * stride, 0, chunkNonZeros);
+    return place === undefined ? undefined : { kernels, place, nonZeros: loadFromKeptChunk(place, x, id, start, end) };
   }
   const place = reserve(tableRows * stride, rows, rows * stride, (x.indptr[end] as number) - (x.indptr[start] as number), 0);
-  return { kernels, place, nonZeros: loadBlock(place, x, start, end) };
+  return place === undefined ? undefined : { kernels, place, nonZeros: loadBlock(place, x, start, end) };
 }
 
 /**
  * WebAssembly SIMD version of the row products of sparse-kernels.ts (same results, bit for bit).
- * Returns false, doing nothing, where WebAssembly SIMD is unavailable.
+ * Returns the first row it did not process: `start` where WebAssembly SIMD is unavailable, `end`
+ * normally, something in between if its memory could not grow (the caller finishes in TypeScript).
  */
-export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatrix, start: number, end: number, out: Float64Array): boolean {
-  if (kernelsFor(k) === undefined) return false;
+export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatrix, start: number, end: number, out: Float64Array): number {
+  if (kernelsFor(k) === undefined) return start;
   for (let first = start; first < end; first += MAXIMUM_ROWS) {
     const last = Math.min(end, first + MAXIMUM_ROWS);
-    const { kernels, place, nonZeros } = prepareBlock(k, x, first, last, table.length / k);
+    const ready = prepareBlock(k, x, first, last, table.length / k);
+    if (ready === undefined) return first;
+    const { kernels, place, nonZeros } = ready;
     if (tableInArena !== table) {
       copyIn(table, table.length / k, k, place.table / 8);
       tableInArena = table;
@@ -233,24 +253,27 @@ export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatr
     kernels.products(place.indptr, rows, nonZeros.indices, nonZeros.values, place.table, place.block);
     copyOut(block, rows, k, place.block / 8);
   }
-  return true;
+  return end;
 }
 
 /**
  * WebAssembly SIMD version of the weighted sums of sparse-kernels.ts (same results, bit for bit):
- * the V×K statistics are copied in, updated and copied back. Returns false where SIMD is unavailable.
+ * the V×K statistics are copied in, updated and copied back. Returns the first row it did not
+ * process, as `simdSparseRowProducts`.
  */
-export function simdWeightedSparseRows(statistics: Float64Array, k: number, x: CsrMatrix, start: number, end: number, weights: Float64Array): boolean {
-  if (kernelsFor(k) === undefined) return false;
+export function simdWeightedSparseRows(statistics: Float64Array, k: number, x: CsrMatrix, start: number, end: number, weights: Float64Array): number {
+  if (kernelsFor(k) === undefined) return start;
   const features = statistics.length / k;
   for (let first = start; first < end; first += MAXIMUM_ROWS) {
     const last = Math.min(end, first + MAXIMUM_ROWS);
-    const { kernels, place, nonZeros } = prepareBlock(k, x, first, last, features);
+    const ready = prepareBlock(k, x, first, last, features);
+    if (ready === undefined) return first;
+    const { kernels, place, nonZeros } = ready;
     const rows = last - first;
     copyIn(weights.subarray((first - start) * k), rows, k, place.block / 8);
     copyIn(statistics, features, k, place.statistics / 8);
     kernels.weighted(place.indptr, rows, nonZeros.indices, nonZeros.values, place.block, place.statistics);
     copyOut(statistics, features, k, place.statistics / 8);
   }
-  return true;
+  return end;
 }

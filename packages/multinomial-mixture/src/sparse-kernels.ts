@@ -17,7 +17,8 @@ export function addRowProducts(table: Float64Array, k: number, x: CountMatrix, s
     addRowProducts(table, k, denseBlockAsCsr(x, start, end), 0, end - start, out);
     return;
   }
-  if (!simdSparseRowProducts(table, k, x, start, end, out)) typescriptRowProducts(table, k, x, start, end, out);
+  const done = simdSparseRowProducts(table, k, x, start, end, out);
+  if (done < end) typescriptRowProducts(table, k, x, done, end, out.subarray((done - start) * k));
 }
 
 /**
@@ -29,7 +30,8 @@ export function addWeightedRows(statistics: Float64Array, k: number, x: CountMat
     addWeightedRows(statistics, k, denseBlockAsCsr(x, start, end), 0, end - start, weights);
     return;
   }
-  if (!simdWeightedSparseRows(statistics, k, x, start, end, weights)) typescriptWeightedRows(statistics, k, x, start, end, weights);
+  const done = simdWeightedSparseRows(statistics, k, x, start, end, weights);
+  if (done < end) typescriptWeightedRows(statistics, k, x, done, end, weights.subarray((done - start) * k));
 }
 
 /** Rows [start, end) of a dense matrix as CSR with only the non-zero entries. */
