@@ -99,17 +99,36 @@ function typescriptRowProducts(table: Float64Array, k: number, x: CsrMatrix, sta
   }
 }
 
+/**
+ * Components four at a time with their weights in local variables; a group whose four weights are
+ * all 0 is skipped (adding 0 changes nothing). Every statistic still gets its terms in row order.
+ */
 function typescriptWeightedRows(statistics: Float64Array, k: number, x: CsrMatrix, start: number, end: number, weights: Float64Array): void {
   const { indptr, indices, values } = x;
   for (let i = start; i < end; i++) {
-    const w = (i - start) * k;
-    let any = false;
-    for (let j = 0; j < k && !any; j++) any = (weights[w + j] as number) !== 0;
-    if (!any) continue;
-    for (let p = indptr[i] as number, last = indptr[i + 1] as number; p < last; p++) {
-      const c = values[p] as number;
-      const r = (indices[p] as number) * k;
-      for (let j = 0; j < k; j++) statistics[r + j] = (statistics[r + j] as number) + c * (weights[w + j] as number);
+    const first = indptr[i] as number;
+    const last = indptr[i + 1] as number;
+    const row = (i - start) * k;
+    let j = 0;
+    for (; j + 4 <= k; j += 4) {
+      const [w0, w1, w2, w3] = [weights[row + j] as number, weights[row + j + 1] as number, weights[row + j + 2] as number, weights[row + j + 3] as number];
+      if (w0 === 0 && w1 === 0 && w2 === 0 && w3 === 0) continue;
+      for (let p = first; p < last; p++) {
+        const c = values[p] as number;
+        const at = (indices[p] as number) * k + j;
+        statistics[at] = (statistics[at] as number) + c * w0;
+        statistics[at + 1] = (statistics[at + 1] as number) + c * w1;
+        statistics[at + 2] = (statistics[at + 2] as number) + c * w2;
+        statistics[at + 3] = (statistics[at + 3] as number) + c * w3;
+      }
+    }
+    for (; j < k; j++) {
+      const weight = weights[row + j] as number;
+      if (weight === 0) continue;
+      for (let p = first; p < last; p++) {
+        const at = (indices[p] as number) * k + j;
+        statistics[at] = (statistics[at] as number) + (values[p] as number) * weight;
+      }
     }
   }
 }
