@@ -14,7 +14,7 @@
  * (unrolled-kernels.ts); other K, or where code generation is not allowed, the general loops,
  * which keep α̂_{t−1} in a K-vector and use four accumulators for the K-term dot products.
  */
-import { unrolledKernels } from './unrolled-kernels.js';
+import { UNROLLED_CHUNK, unrolledKernels } from './unrolled-kernels.js';
 
 let unrolledAllowed = true;
 
@@ -101,7 +101,10 @@ export function forwardScaled(
   if (states === 2) failedAt = forwardTwo(length, start, transition, workspace, prescaled);
   else if (unrolled !== undefined) {
     const kernel = prescaled ? unrolled.forwardPrescaled : unrolled.forwardLog;
-    failedAt = kernel(length, start, transition, workspace.emission, workspace.forward, workspace.scales, workspace.shifts);
+    failedAt = -1;
+    for (let first = 0; first < length && failedAt < 0; first += UNROLLED_CHUNK) {
+      failedAt = kernel(first, Math.min(length, first + UNROLLED_CHUNK), start, transition, workspace.emission, workspace.forward, workspace.scales, workspace.shifts);
+    }
   } else failedAt = forwardGeneral(states, length, start, transition, workspace, prescaled);
   if (failedAt >= 0) {
     outcome.impossibleAt = failedAt;
@@ -297,7 +300,14 @@ export function backwardScaled(
     const visits = workspace.carried;
     const outer = workspace.outer;
     const gamma = workspace.forward;
-    unrolled.backward(length, transition, workspace.emission, gamma, workspace.scales, outer, visits);
+    const beta = workspace.backward;
+    beta.fill(1);
+    outer.fill(0);
+    // γ_{T−1} = α̂_{T−1} (β̂_{T−1} = 1).
+    visits.set(gamma.subarray((length - 1) * k, length * k));
+    for (let end = length - 1; end > 0; end -= UNROLLED_CHUNK) {
+      unrolled.backward(Math.max(0, end - UNROLLED_CHUNK), end, transition, workspace.emission, gamma, workspace.scales, beta, outer, visits);
+    }
     if (occupancy !== undefined) for (let j = 0; j < k; j++) occupancy[j] = (occupancy[j] as number) + (visits[j] as number);
     if (startSums !== undefined) for (let j = 0; j < k; j++) startSums[j] = (startSums[j] as number) + (gamma[j] as number);
     if (transitionSums !== undefined) {

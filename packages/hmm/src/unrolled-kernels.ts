@@ -11,11 +11,13 @@
  */
 
 /**
- * Forward pass over a whole sequence: returns the first impossible step, or −1.
- * `transition` is A row-major; buffers as in ForwardBackwardWorkspace.
+ * Forward pass over steps first … end − 1 of a sequence (α̂_{first−1} read back from `forward`):
+ * returns the first impossible step, or −1. `transition` is A row-major; buffers as in
+ * ForwardBackwardWorkspace.
  */
 export type UnrolledForward = (
-  length: number,
+  first: number,
+  end: number,
   start: Float64Array,
   transition: Float64Array,
   emission: Float64Array,
@@ -25,18 +27,28 @@ export type UnrolledForward = (
 ) => number;
 
 /**
- * Backward pass: turns α̂ in `gamma` into γ, and writes Σ_t α̂_t(i)·b_{t+1}(j)β̂_{t+1}(j)/c_{t+1}
- * into `outer` (K×K, not yet multiplied by A_ij) and Σ_t γ_t into `occupancy` (overwritten).
+ * Backward pass over steps end − 1 down to first (each needs step t + 1): turns α̂_t in `gamma`
+ * into γ_t, carrying β̂ in `beta` (K), and adds Σ_t α̂_t(i)·b_{t+1}(j)β̂_{t+1}(j)/c_{t+1} into `outer`
+ * (K×K, not yet multiplied by A_ij) and Σ_t γ_t into `occupancy` (K).
  */
 export type UnrolledBackward = (
-  length: number,
+  first: number,
+  end: number,
   transition: Float64Array,
   emission: Float64Array,
   gamma: Float64Array,
   scales: Float64Array,
+  beta: Float64Array,
   outer: Float64Array,
   occupancy: Float64Array,
 ) => void;
+
+/**
+ * Steps per kernel call. Short calls let V8 optimise a kernel after a few calls instead of
+ * in the middle of one long loop (on-stack replacement, which left the first E-steps of a
+ * 10^6-step sequence running unoptimised code); the state carried between calls is O(K²).
+ */
+export const UNROLLED_CHUNK = 4096;
 
 export interface UnrolledKernels {
   readonly forwardLog: UnrolledForward;
@@ -56,16 +68,44 @@ export function unrolledKernels(k: number): UnrolledKernels | undefined {
   if (kernels === undefined) {
     try {
       kernels = {
-        forwardLog: compile<UnrolledForward>(['length', 'start', 'transition', 'emission', 'forward', 'scales', 'shifts'], forwardSource(k, false)),
-        forwardPrescaled: compile<UnrolledForward>(['length', 'start', 'transition', 'emission', 'forward', 'scales', 'shifts'], forwardSource(k, true)),
-        backward: compile<UnrolledBackward>(['length', 'transition', 'emission', 'gamma', 'scales', 'outer', 'occupancy'], backwardSource(k)),
+        forwardLog: compile<UnrolledForward>(['first', 'end', 'start', 'transition', 'emission', 'forward', 'scales', 'shifts'], forwardSource(k, false)),
+        forwardPrescaled: compile<UnrolledForward>(['first', 'end', 'start', 'transition', 'emission', 'forward', 'scales', 'shifts'], forwardSource(k, true)),
+        backward: compile<UnrolledBackward>(['first', 'end', 'transition', 'emission', 'gamma', 'scales', 'beta', 'outer', 'occupancy'], backwardSource(k)),
       };
+      warmUp(k, kernels);
     } catch {
       kernels = null;
     }
     cache.set(k, kernels);
   }
   return kernels ?? undefined;
+}
+
+/**
+ * Runs each kernel on a short uniform sequence, so V8 has type feedback for every statement
+ * — including the code after the loops — before the first long sequence. Without it the
+ * optimised code that V8 compiles in the middle of that first loop (on-stack replacement) lacks
+ * feedback for the stores after the loop and is thrown away there, again and again (measured:
+ * 4× slower E-steps for K = 10).
+ */
+function warmUp(k: number, kernels: UnrolledKernels): void {
+  const length = 3;
+  const uniform = new Float64Array(k).fill(1 / k);
+  const transition = new Float64Array(k * k).fill(1 / k);
+  const emission = new Float64Array(length * k);
+  const forward = new Float64Array(length * k);
+  const scales = new Float64Array(length);
+  const shifts = new Float64Array(length);
+  const beta = new Float64Array(k).fill(1);
+  const outer = new Float64Array(k * k);
+  const occupancy = new Float64Array(k);
+  // V8 allocates a function's feedback vector only after a few calls: hence several rounds.
+  for (let round = 0; round < 12; round++) {
+    kernels.forwardLog(0, length, uniform, transition, emission, forward, scales, shifts);
+    kernels.forwardPrescaled(0, 1, uniform, transition, emission, forward, scales, shifts);
+    kernels.forwardPrescaled(1, length, uniform, transition, emission, forward, scales, shifts);
+    kernels.backward(0, length - 1, transition, emission, forward, scales, beta, outer, occupancy);
+  }
 }
 
 function compile<F>(parameters: readonly string[], body: string): F {
@@ -79,8 +119,9 @@ function each(k: number, line: (index: number) => string): string[] {
 
 function forwardSource(k: number, prescaled: boolean): string {
   const lines: string[] = [];
-  lines.push(`let ${each(k, (i) => `p${i} = 0`).join(', ')};`);
-  lines.push('for (let t = 0; t < length; t++) {');
+  lines.push(`const previous = (first - 1) * ${k};`);
+  lines.push(`let ${each(k, (i) => `p${i} = first > 0 ? forward[previous + ${i}] : 0`).join(', ')};`);
+  lines.push('for (let t = first; t < end; t++) {');
   lines.push(`  const base = t * ${k};`);
   if (prescaled) lines.push('  const max = shifts[t];');
   else {
@@ -109,13 +150,12 @@ function forwardSource(k: number, prescaled: boolean): string {
 
 function backwardSource(k: number): string {
   const lines: string[] = [];
-  lines.push(`let ${each(k, (i) => `beta${i} = 1`).join(', ')};`);
+  lines.push(`let ${each(k, (i) => `beta${i} = beta[${i}]`).join(', ')};`);
   const pairs: string[] = [];
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) pairs.push(`o${i}_${j} = 0`);
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) pairs.push(`o${i}_${j} = outer[${i * k + j}]`);
   lines.push(`let ${pairs.join(', ')};`);
-  lines.push(`const last = (length - 1) * ${k};`);
-  lines.push(`let ${each(k, (i) => `q${i} = gamma[last + ${i}]`).join(', ')};`);
-  lines.push('for (let t = length - 2; t >= 0; t--) {');
+  lines.push(`let ${each(k, (i) => `q${i} = occupancy[${i}]`).join(', ')};`);
+  lines.push('for (let t = end - 1; t >= first; t--) {');
   lines.push(`  const base = t * ${k};`);
   lines.push(`  const next = base + ${k};`);
   lines.push('  const inverse = 1 / scales[t + 1];');
@@ -128,6 +168,6 @@ function backwardSource(k: number): string {
   for (let i = 0; i < k; i++) lines.push(`  const h${i} = g${i} * normalizer; gamma[base + ${i}] = h${i}; q${i} += h${i};`);
   lines.push('}');
   for (let i = 0; i < k; i++) lines.push(`${each(k, (j) => `outer[${i * k + j}] = o${i}_${j};`).join(' ')}`);
-  for (let i = 0; i < k; i++) lines.push(`occupancy[${i}] = q${i};`);
+  for (let i = 0; i < k; i++) lines.push(`occupancy[${i}] = q${i}; beta[${i}] = beta${i};`);
   return lines.join('\n');
 }

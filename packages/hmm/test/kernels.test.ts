@@ -5,7 +5,7 @@ import { DenseMatrix, ImpossibleObservationError, Random, Sequences } from '@em/
 import { categoricalFamily } from '@em/multinomial-mixture';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHmmModel, setUnrolledKernels } from '../src/index.js';
-import { MAX_UNROLLED_STATES, unrolledKernels } from '../src/unrolled-kernels.js';
+import { MAX_UNROLLED_STATES, UNROLLED_CHUNK, unrolledKernels } from '../src/unrolled-kernels.js';
 import { testCategoricalFamily } from './fixtures/test-families.js';
 
 afterEach(() => setUnrolledKernels(true));
@@ -30,7 +30,7 @@ describe('forward–backward kernels agree', () => {
     const start = randomRows(random, 1, k, 0.01);
     const transition = randomRows(random, k, k, 0.01);
     const probabilities = randomRows(random, k, m, 0.01);
-    const lengths = [1, 2, 57, 300];
+    const lengths = [1, 2, 57, 300, 2 * UNROLLED_CHUNK + 17]; // the last one crosses the unrolled kernels' chunk boundaries
     const total = lengths.reduce((a, b) => a + b, 0);
     const data = new Sequences(new DenseMatrix(new Float64Array(total).map(() => random.integer(m)), total, 1), lengths);
     const table = createHmmModel(categoricalFamily({ categories: [m], pseudocount: 0 }), { states: k });
