@@ -14,6 +14,8 @@
  * (unrolled-kernels.ts); other K, or where code generation is not allowed, the general loops,
  * which keep α̂_{t−1} in a K-vector and use four accumulators for the K-term dot products.
  */
+import { InvalidOptionsError } from '@em/core';
+import type { DensityTable } from './scaled-densities.js';
 import { UNROLLED_CHUNK, unrolledKernels } from './unrolled-kernels.js';
 
 let unrolledAllowed = true;
@@ -53,13 +55,11 @@ export class ForwardBackwardWorkspace {
     this.shifts = new Float64Array(0);
   }
 
-  ensure(length: number, states: number): void {
+  /** `withEmission` false: the densities come from a DensityTable, no T×K emission buffer. */
+  ensure(length: number, states: number, withEmission = true): void {
     const size = length * states;
-    if (this.emission.length < size) {
-      const capacity = Math.max(size, Math.min(2 * this.emission.length, 1 << 26));
-      this.emission = new Float64Array(capacity);
-      this.forward = new Float64Array(capacity);
-    }
+    if (this.forward.length < size) this.forward = new Float64Array(Math.max(size, Math.min(2 * this.forward.length, 1 << 26)));
+    if (withEmission && this.emission.length < size) this.emission = new Float64Array(Math.max(size, Math.min(2 * this.emission.length, 1 << 26)));
     if (this.scales.length < length) {
       this.scales = new Float64Array(Math.max(length, 2 * this.scales.length));
       this.shifts = new Float64Array(this.scales.length);
@@ -103,9 +103,53 @@ export function forwardScaled(
     const kernel = prescaled ? unrolled.forwardPrescaled : unrolled.forwardLog;
     failedAt = -1;
     for (let first = 0; first < length && failedAt < 0; first += UNROLLED_CHUNK) {
-      failedAt = kernel(first, Math.min(length, first + UNROLLED_CHUNK), start, transition, workspace.emission, workspace.forward, workspace.scales, workspace.shifts);
+      failedAt = kernel(first, Math.min(length, first + UNROLLED_CHUNK), start, transition, workspace.emission, workspace.forward, workspace.scales, workspace.shifts, workspace.shifts, 0, workspace.shifts, workspace.shifts);
     }
   } else failedAt = forwardGeneral(states, length, start, transition, workspace, prescaled);
+  finishForward(length, workspace, outcome, failedAt);
+}
+
+/**
+ * Forward pass reading the densities of rows offset … offset + length − 1 from a DensityTable
+ * (no emission buffer). Returns false, having done nothing, when there are no unrolled loops for
+ * this K (or they are turned off): the caller then fills the emission buffer and uses
+ * `forwardScaled`. Otherwise as `forwardScaled`; follow it with `backwardScaled(…, densities, offset)`.
+ */
+export function forwardTabulated(
+  states: number,
+  length: number,
+  start: Float64Array,
+  transition: Float64Array,
+  densities: DensityTable,
+  offset: number,
+  workspace: ForwardBackwardWorkspace,
+  outcome: ForwardOutcome,
+): boolean {
+  const unrolled = unrolledAllowed ? unrolledKernels(states) : undefined;
+  if (unrolled === undefined) return false;
+  workspace.ensure(length, states, false);
+  let failedAt = -1;
+  for (let first = 0; first < length && failedAt < 0; first += UNROLLED_CHUNK) {
+    failedAt = unrolled.forwardTabulated(
+      first,
+      Math.min(length, first + UNROLLED_CHUNK),
+      start,
+      transition,
+      workspace.emission,
+      workspace.forward,
+      workspace.scales,
+      workspace.shifts,
+      densities.codes,
+      offset,
+      densities.table,
+      densities.shifts,
+    );
+  }
+  finishForward(length, workspace, outcome, failedAt);
+  return true;
+}
+
+function finishForward(length: number, workspace: ForwardBackwardWorkspace, outcome: ForwardOutcome, failedAt: number): void {
   if (failedAt >= 0) {
     outcome.impossibleAt = failedAt;
     const shift = workspace.shifts[failedAt] as number;
@@ -282,7 +326,7 @@ function forwardTwo(length: number, start: Float64Array, transition: Float64Arra
  * Backward pass after `forwardScaled`: turns `forward` into the posteriors γ (T×K) and adds
  * Σ_t ξ_t(i, j) into `transitionSums` (K×K), γ_0 into `startSums` and Σ_t γ_t into `occupancy`.
  * ξ is never materialised: ξ_t(i, j) = α̂_t(i) A_ij b_{t+1}(j) β̂_{t+1}(j) / c_{t+1}, and A_ij
- * factors out of the sum over t.
+ * factors out of the sum over t. After `forwardTabulated`, pass the same `densities` and `offset`.
  */
 export function backwardScaled(
   states: number,
@@ -292,8 +336,16 @@ export function backwardScaled(
   startSums: Float64Array | undefined,
   transitionSums: Float64Array | undefined,
   occupancy: Float64Array | undefined,
+  densities?: DensityTable,
+  offset = 0,
 ): void {
   const unrolled = unrolledAllowed ? unrolledKernels(states) : undefined;
+  if (densities !== undefined && unrolled === undefined) {
+    throw new InvalidOptionsError(
+      `backwardScaled was given a DensityTable for K = ${states}, which has no unrolled loops (or they are turned off).`,
+      'Pass the DensityTable only after forwardTabulated returned true; otherwise fill the emission buffer and use forwardScaled.',
+    );
+  }
   if (states === 2) backwardTwo(length, transition, workspace, startSums, transitionSums, occupancy);
   else if (unrolled !== undefined) {
     const k = states;
@@ -306,7 +358,9 @@ export function backwardScaled(
     // γ_{T−1} = α̂_{T−1} (β̂_{T−1} = 1).
     visits.set(gamma.subarray((length - 1) * k, length * k));
     for (let end = length - 1; end > 0; end -= UNROLLED_CHUNK) {
-      unrolled.backward(Math.max(0, end - UNROLLED_CHUNK), end, transition, workspace.emission, gamma, workspace.scales, beta, outer, visits);
+      const first = Math.max(0, end - UNROLLED_CHUNK);
+      if (densities === undefined) unrolled.backward(first, end, transition, workspace.emission, gamma, workspace.scales, beta, outer, visits, workspace.scales, 0, workspace.scales);
+      else unrolled.backwardTabulated(first, end, transition, workspace.emission, gamma, workspace.scales, beta, outer, visits, densities.codes, offset, densities.table);
     }
     if (occupancy !== undefined) for (let j = 0; j < k; j++) occupancy[j] = (occupancy[j] as number) + (visits[j] as number);
     if (startSums !== undefined) for (let j = 0; j < k; j++) startSums[j] = (startSums[j] as number) + (gamma[j] as number);

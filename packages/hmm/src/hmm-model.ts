@@ -18,8 +18,8 @@ import {
   silentContext,
   xLogY,
 } from '@em/core';
-import { backwardScaled, forwardScaled, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
-import { scaledDensitiesOf, type ScaledDensities } from './scaled-densities.js';
+import { backwardScaled, forwardScaled, forwardTabulated, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
+import { type DensityTable, scaledDensitiesOf, tabulatedDensitiesOf, type ScaledDensities, type TabulatedDensities } from './scaled-densities.js';
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
 import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
 
@@ -126,6 +126,9 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   private readonly viterbiWorkspace = new ViterbiWorkspace();
   private readonly outcome: ForwardOutcome = { logLikelihood: 0, impossibleAt: -1, noDensity: false };
   private readonly scaled: ScaledDensities<Prepared, X> | undefined;
+  private readonly tabulated: TabulatedDensities<Prepared, X> | undefined;
+  /** Whether the last `forward` read a DensityTable (then `backwardScaled` needs it too). */
+  private usedTable = false;
 
   constructor(family: ComponentFamily<C, X, FS, Prepared>, options: HmmModelOptions<C, X>) {
     const k = options.states;
@@ -148,6 +151,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     }
     this.family = family;
     this.scaled = scaledDensitiesOf(family);
+    this.tabulated = tabulatedDensitiesOf(family);
     this.k = k;
     this.startPseudocount = startPseudocount;
     this.transitionPseudocount = transitionPseudocount;
@@ -183,6 +187,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     const k = this.k;
     const x = data.observations;
     const prepared = this.family.prepare(params.emissions);
+    const table = this.tabulated?.densityTable(prepared, x);
     const workspace = this.workspace;
     const outcome = this.outcome;
     let total = 0;
@@ -190,9 +195,10 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     for (let s = 0; s < data.count; s++) {
       const offset = data.offsets[s] as number;
       const length = data.lengths[s] as number;
-      this.forward(params, prepared, x, offset, length);
+      this.forward(params, prepared, x, offset, length, table);
       if (outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, outcome.impossibleAt);
-      backwardScaled(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy);
+      const used = this.usedTable ? table : undefined;
+      backwardScaled(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy, used, offset);
       this.family.accumulate(prepared, statistics.emissions, x, offset, offset + length, workspace.forward);
       const term = outcome.logLikelihood;
       const next = total + term;
@@ -203,8 +209,10 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   }
 
   /** Emission densities and the forward pass of one sequence into the workspace; result in `this.outcome`. */
-  private forward(params: HmmParameters<C>, prepared: Prepared, x: X, offset: number, length: number): void {
+  private forward(params: HmmParameters<C>, prepared: Prepared, x: X, offset: number, length: number, table: DensityTable | undefined): void {
     const workspace = this.workspace;
+    this.usedTable = table !== undefined && forwardTabulated(this.k, length, params.startProbabilities, params.transitionMatrix, table, offset, workspace, this.outcome);
+    if (this.usedTable) return;
     workspace.ensure(length, this.k);
     const scaled = this.scaled;
     if (scaled === undefined) this.family.logDensities(prepared, x, offset, offset + length, workspace.emission);
@@ -236,7 +244,8 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   }
 
   /**
-   * Frees the per-sequence buffers kept between E-steps ((2K + 2)·T doubles for the longest
+   * Frees the per-sequence buffers kept between E-steps ((2K + 2)·T doubles, (K + 2)·T with a
+   * density table, for the longest
    * sequence seen, plus Viterbi back-pointers); they are re-allocated when needed.
    */
   releaseBuffers(): void {
@@ -330,11 +339,12 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   /** log p(sequence s; θ) for each sequence (−∞ for an impossible one). */
   sequenceLogLikelihoods(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
     const prepared = this.family.prepare(params.emissions);
+    const table = this.tabulated?.densityTable(prepared, data.observations);
     const out = new Float64Array(data.count);
     for (let s = 0; s < data.count; s++) {
       const offset = data.offsets[s] as number;
       const length = data.lengths[s] as number;
-      this.forward(params, prepared, data.observations, offset, length);
+      this.forward(params, prepared, data.observations, offset, length, table);
       out[s] = this.outcome.logLikelihood;
     }
     return out;
@@ -347,13 +357,14 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   posteriors(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
     const k = this.k;
     const prepared = this.family.prepare(params.emissions);
+    const table = this.tabulated?.densityTable(prepared, data.observations);
     const out = new Float64Array(data.totalLength * k);
     for (let s = 0; s < data.count; s++) {
       const offset = data.offsets[s] as number;
       const length = data.lengths[s] as number;
-      this.forward(params, prepared, data.observations, offset, length);
+      this.forward(params, prepared, data.observations, offset, length, table);
       if (this.outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, this.outcome.impossibleAt);
-      backwardScaled(k, length, params.transitionMatrix, this.workspace, undefined, undefined, undefined);
+      backwardScaled(k, length, params.transitionMatrix, this.workspace, undefined, undefined, undefined, this.usedTable ? table : undefined, offset);
       out.set(this.workspace.forward.subarray(0, length * k), offset * k);
     }
     return out;

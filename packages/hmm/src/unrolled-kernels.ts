@@ -13,7 +13,8 @@
 /**
  * Forward pass over steps first … end − 1 of a sequence (α̂_{first−1} read back from `forward`):
  * returns the first impossible step, or −1. `transition` is A row-major; buffers as in
- * ForwardBackwardWorkspace.
+ * ForwardBackwardWorkspace. The tabulated variant reads b_t from `table` at row codes[offset + t]
+ * (and m_t from `symbolShifts`) instead of `emission`; the others ignore the last four arguments.
  */
 export type UnrolledForward = (
   first: number,
@@ -24,6 +25,10 @@ export type UnrolledForward = (
   forward: Float64Array,
   scales: Float64Array,
   shifts: Float64Array,
+  codes: Float64Array,
+  offset: number,
+  table: Float64Array,
+  symbolShifts: Float64Array,
 ) => number;
 
 /**
@@ -41,6 +46,9 @@ export type UnrolledBackward = (
   beta: Float64Array,
   outer: Float64Array,
   occupancy: Float64Array,
+  codes: Float64Array,
+  offset: number,
+  table: Float64Array,
 ) => void;
 
 /**
@@ -53,13 +61,18 @@ export const UNROLLED_CHUNK = 4096;
 export interface UnrolledKernels {
   readonly forwardLog: UnrolledForward;
   readonly forwardPrescaled: UnrolledForward;
+  readonly forwardTabulated: UnrolledForward;
   readonly backward: UnrolledBackward;
+  /** Reads b_{t+1} from `table` at row codes[offset + t + 1] (see ForwardTable in forward-backward.ts). */
+  readonly backwardTabulated: UnrolledBackward;
 }
 
 /** Largest K with generated kernels (the backward body grows as 3K² terms). */
 export const MAX_UNROLLED_STATES = 16;
 
 const cache = new Map<number, UnrolledKernels | null>();
+const FORWARD_PARAMETERS = ['first', 'end', 'start', 'transition', 'emission', 'forward', 'scales', 'shifts', 'codes', 'offset', 'table', 'symbolShifts'];
+const BACKWARD_PARAMETERS = ['first', 'end', 'transition', 'emission', 'gamma', 'scales', 'beta', 'outer', 'occupancy', 'codes', 'offset', 'table'];
 
 /** The kernels for K states, or undefined (K out of range, or code generation not allowed). */
 export function unrolledKernels(k: number): UnrolledKernels | undefined {
@@ -68,9 +81,11 @@ export function unrolledKernels(k: number): UnrolledKernels | undefined {
   if (kernels === undefined) {
     try {
       kernels = {
-        forwardLog: compile<UnrolledForward>(['first', 'end', 'start', 'transition', 'emission', 'forward', 'scales', 'shifts'], forwardSource(k, false)),
-        forwardPrescaled: compile<UnrolledForward>(['first', 'end', 'start', 'transition', 'emission', 'forward', 'scales', 'shifts'], forwardSource(k, true)),
-        backward: compile<UnrolledBackward>(['first', 'end', 'transition', 'emission', 'gamma', 'scales', 'beta', 'outer', 'occupancy'], backwardSource(k)),
+        forwardLog: compile<UnrolledForward>(FORWARD_PARAMETERS, forwardSource(k, 'log')),
+        forwardPrescaled: compile<UnrolledForward>(FORWARD_PARAMETERS, forwardSource(k, 'prescaled')),
+        forwardTabulated: compile<UnrolledForward>(FORWARD_PARAMETERS, forwardSource(k, 'tabulated')),
+        backward: compile<UnrolledBackward>(BACKWARD_PARAMETERS, backwardSource(k, false)),
+        backwardTabulated: compile<UnrolledBackward>(BACKWARD_PARAMETERS, backwardSource(k, true)),
       };
       warmUp(k, kernels);
     } catch {
@@ -99,12 +114,18 @@ function warmUp(k: number, kernels: UnrolledKernels): void {
   const beta = new Float64Array(k).fill(1);
   const outer = new Float64Array(k * k);
   const occupancy = new Float64Array(k);
+  const codes = new Float64Array(length);
+  const table = new Float64Array(k).fill(1);
+  const symbolShifts = new Float64Array(1);
   // V8 allocates a function's feedback vector only after a few calls: hence several rounds.
   for (let round = 0; round < 12; round++) {
-    kernels.forwardLog(0, length, uniform, transition, emission, forward, scales, shifts);
-    kernels.forwardPrescaled(0, 1, uniform, transition, emission, forward, scales, shifts);
-    kernels.forwardPrescaled(1, length, uniform, transition, emission, forward, scales, shifts);
-    kernels.backward(0, length - 1, transition, emission, forward, scales, beta, outer, occupancy);
+    kernels.forwardLog(0, length, uniform, transition, emission, forward, scales, shifts, codes, 0, table, symbolShifts);
+    kernels.forwardPrescaled(0, 1, uniform, transition, emission, forward, scales, shifts, codes, 0, table, symbolShifts);
+    kernels.forwardPrescaled(1, length, uniform, transition, emission, forward, scales, shifts, codes, 0, table, symbolShifts);
+    kernels.backward(0, length - 1, transition, emission, forward, scales, beta, outer, occupancy, codes, 0, table);
+    kernels.forwardTabulated(0, 1, uniform, transition, emission, forward, scales, shifts, codes, 0, table, symbolShifts);
+    kernels.forwardTabulated(1, length, uniform, transition, emission, forward, scales, shifts, codes, 0, table, symbolShifts);
+    kernels.backwardTabulated(0, length - 1, transition, emission, forward, scales, beta, outer, occupancy, codes, 0, table);
   }
 }
 
@@ -117,13 +138,19 @@ function each(k: number, line: (index: number) => string): string[] {
   return Array.from({ length: k }, (_, index) => line(index));
 }
 
-function forwardSource(k: number, prescaled: boolean): string {
+function forwardSource(k: number, mode: 'log' | 'prescaled' | 'tabulated'): string {
+  const prescaled = mode === 'prescaled';
   const lines: string[] = [];
   lines.push(`const previous = (first - 1) * ${k};`);
   lines.push(`let ${each(k, (i) => `p${i} = first > 0 ? forward[previous + ${i}] : 0`).join(', ')};`);
   lines.push('for (let t = first; t < end; t++) {');
   lines.push(`  const base = t * ${k};`);
-  if (prescaled) lines.push('  const max = shifts[t];');
+  if (mode === 'tabulated') {
+    lines.push('  const code = codes[offset + t] | 0;');
+    lines.push(`  const row = code * ${k};`);
+    lines.push('  const max = symbolShifts[code];');
+    lines.push('  shifts[t] = max;');
+  } else if (prescaled) lines.push('  const max = shifts[t];');
   else {
     lines.push('  let max = -Infinity;');
     for (let j = 0; j < k; j++) lines.push(`  const e${j} = emission[base + ${j}]; if (e${j} > max) max = e${j};`);
@@ -131,7 +158,8 @@ function forwardSource(k: number, prescaled: boolean): string {
   }
   lines.push('  if (!(max > -Infinity) || max === Infinity) return t;');
   for (let j = 0; j < k; j++) {
-    lines.push(prescaled ? `  const b${j} = emission[base + ${j}];` : `  const b${j} = Math.exp(e${j} - max); emission[base + ${j}] = b${j};`);
+    if (mode === 'tabulated') lines.push(`  const b${j} = table[row + ${j}];`);
+    else lines.push(prescaled ? `  const b${j} = emission[base + ${j}];` : `  const b${j} = Math.exp(e${j} - max); emission[base + ${j}] = b${j};`);
   }
   lines.push(`  let ${each(k, (j) => `v${j}`).join(', ')};`);
   lines.push(`  if (t === 0) { ${each(k, (j) => `v${j} = start[${j}] * b${j};`).join(' ')} }`);
@@ -148,7 +176,7 @@ function forwardSource(k: number, prescaled: boolean): string {
   return lines.join('\n');
 }
 
-function backwardSource(k: number): string {
+function backwardSource(k: number, tabulated: boolean): string {
   const lines: string[] = [];
   lines.push(`let ${each(k, (i) => `beta${i} = beta[${i}]`).join(', ')};`);
   const pairs: string[] = [];
@@ -159,7 +187,8 @@ function backwardSource(k: number): string {
   lines.push(`  const base = t * ${k};`);
   lines.push(`  const next = base + ${k};`);
   lines.push('  const inverse = 1 / scales[t + 1];');
-  for (let j = 0; j < k; j++) lines.push(`  const c${j} = emission[next + ${j}] * beta${j} * inverse;`);
+  if (tabulated) lines.push(`  const row = (codes[offset + t + 1] | 0) * ${k};`);
+  for (let j = 0; j < k; j++) lines.push(`  const c${j} = ${tabulated ? `table[row + ${j}]` : `emission[next + ${j}]`} * beta${j} * inverse;`);
   for (let i = 0; i < k; i++) lines.push(`  const a${i} = gamma[base + ${i}];`);
   for (let i = 0; i < k; i++) lines.push(`  ${each(k, (j) => `o${i}_${j} += a${i} * c${j};`).join(' ')}`);
   for (let i = 0; i < k; i++) lines.push(`  beta${i} = ${each(k, (j) => `transition[${i * k + j}] * c${j}`).join(' + ')};`);

@@ -62,6 +62,12 @@ export type CategoricalFamily = ComponentFamily<CategoricalComponents, DenseMatr
    * densities of an HMM forward pass, a table lookup per row with one variable.
    */
   scaledDensities(prepared: CategoricalPrepared, x: DenseMatrix, start: number, end: number, out: Float64Array, shifts: Float64Array): void;
+  /**
+   * With one variable: row i's scaled densities are table[code_i·K + k] and its shift shifts[code_i],
+   * with code_i = codes[i] (the data column itself) — an HMM's forward–backward reads them from
+   * the table without a T×K buffer. Undefined with several variables.
+   */
+  densityTable(prepared: CategoricalPrepared, x: DenseMatrix): { readonly table: Float64Array; readonly shifts: Float64Array; readonly codes: Float64Array } | undefined;
   /** offset_j of each variable in a component's block, and S = Σ M_j at index J. */
   readonly offsets: Int32Array;
 };
@@ -237,6 +243,10 @@ export function categoricalFamily(options: CategoricalFamilyOptions): Categorica
         }
       }
       return { logProbabilities, scaledProbabilities, symbolShifts, offsets, components: k, variables };
+    },
+
+    densityTable(prepared: CategoricalPrepared, x: DenseMatrix) {
+      return variables === 1 ? { table: prepared.scaledProbabilities, shifts: prepared.symbolShifts, codes: x.data } : undefined;
     },
 
     // Densities shifted by their row maximum and exponentiated (what an HMM's scaled forward pass
