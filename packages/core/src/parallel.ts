@@ -4,7 +4,7 @@
 // a task message carries only the parameters and views, never a copy of the data.
 import workerpool from 'workerpool';
 import type { EmModel, EStepResult } from './contract.js';
-import { InvalidOptionsError } from './errors.js';
+import { DegenerateModelError, InvalidOptionsError } from './errors.js';
 import type { EStepExecutor } from './executor/executor.js';
 import { deserializeError } from './executor/revive.js';
 import type { Statistics } from './statistics/algebra.js';
@@ -20,6 +20,11 @@ export interface WorkerExecutorOptions {
   readonly workers?: number;
   /** 'auto' (default): worker_threads in Node, module Web Workers in browsers. */
   readonly workerType?: 'auto' | 'thread' | 'web';
+  /**
+   * A task that gets no answer within this many milliseconds fails with a clear error instead of
+   * waiting forever (e.g. a worker entry that never calls `serveModels`). Default 600 000 (10 min).
+   */
+  readonly taskTimeoutMs?: number;
 }
 
 export interface WorkerExecutor extends EStepExecutor {
@@ -46,6 +51,10 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): WorkerExec
     workerType: options.workerType ?? 'auto',
     workerOpts: { type: 'module' },
   });
+  const taskTimeoutMs = options.taskTimeoutMs ?? 600_000;
+  if (!(taskTimeoutMs > 0)) {
+    throw new InvalidOptionsError(`taskTimeoutMs must be > 0; got ${String(taskTimeoutMs)}.`, 'Pass a time in milliseconds, e.g. { taskTimeoutMs: 60000 }.', { option: 'taskTimeoutMs' });
+  }
   let tasksSent = 0;
   let closed = false;
   return {
@@ -56,7 +65,19 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): WorkerExec
     async run<P, D, S extends Statistics>(model: EmModel<P, D, S>, parameters: P, chunks: readonly D[]): Promise<EStepResult<S>[]> {
       if (closed) throw new InvalidOptionsError('This worker executor was closed.', 'Create a new executor for another fit.');
       tasksSent += chunks.length;
-      const replies = (await Promise.all(chunks.map((chunk) => pool.exec('eStep', [model.config, parameters, chunk])))) as WorkerReply[];
+      let replies: WorkerReply[];
+      try {
+        replies = (await Promise.all(chunks.map((chunk) => pool.exec('eStep', [model.config, parameters, chunk]).timeout(taskTimeoutMs)))) as WorkerReply[];
+      } catch (error) {
+        if (error instanceof Error && error.name === 'TimeoutError') {
+          throw new DegenerateModelError(
+            `A worker did not answer an E-step within ${taskTimeoutMs} ms.`,
+            'Check that the worker entry calls serveModels(modelFromConfig) and loads built JavaScript (not .ts sources), or raise taskTimeoutMs for very large chunks.',
+            { timeoutMs: taskTimeoutMs },
+          );
+        }
+        throw error;
+      }
       return replies.map((reply) => {
         if (!reply.ok) throw deserializeError(reply.error);
         return reply.result as EStepResult<S>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 // The worker executor runs built code (worker threads cannot load .ts): this test uses dist/.
 import { createWorkerExecutor } from '../src/parallel.js';
-import { fitEm, fitEmAsync, ImpossibleObservationError, InvalidOptionsError } from '../src/index.js';
+import { DegenerateModelError, fitEm, fitEmAsync, ImpossibleObservationError, InvalidOptionsError } from '../src/index.js';
 // @ts-expect-error -- plain JS fixture without declarations
 import { poissonMixture, poissonData } from './fixtures/poisson-family.mjs';
 
@@ -49,5 +49,19 @@ describe('createWorkerExecutor', () => {
     await executor.close();
     await expect(executor.run(poissonMixture(2), {}, [])).rejects.toThrow(/closed/);
     expect(() => createWorkerExecutor({ workerUrl, workers: 0 })).toThrow(InvalidOptionsError);
+  });
+});
+
+describe('createWorkerExecutor timeouts', () => {
+  it('fails with a clear error when a worker never serves (instead of waiting forever)', async () => {
+    const silent = new URL('./fixtures/silent-worker.mjs', import.meta.url);
+    const executor = createWorkerExecutor({ workerUrl: silent, workers: 1, taskTimeoutMs: 500 });
+    try {
+      const error = await executor.run(poissonMixture(2), {}, [{}]).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DegenerateModelError);
+      expect((error as Error).message).toMatch(/did not answer an E-step within 500 ms.*serveModels/);
+    } finally {
+      await executor.close();
+    }
   });
 });
