@@ -76,6 +76,10 @@ export interface BlockWork {
   /** Rows kept for a component (capacity) and their skip thresholds. */
   readonly rowIndex: Int32Array;
   readonly rowTotals: Float64Array;
+  /** Rows (block-relative) that carry weight for each component: component c's at c·capacity (K × capacity). */
+  readonly componentRows: Int32Array;
+  /** How many rows of `componentRows` each component has (K). */
+  readonly componentCounts: Int32Array;
 }
 
 export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
@@ -88,6 +92,8 @@ export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
     perRow: new Float64Array(capacity),
     rowIndex: new Int32Array(capacity),
     rowTotals: new Float64Array(capacity),
+    componentRows: new Int32Array(p.k * capacity),
+    componentCounts: new Int32Array(p.k),
   };
   return p.work;
 }
@@ -183,7 +189,16 @@ export function prepareGaussian(components: GaussianComponents, layout: ScatterL
     blockCounts: new Float64Array(k),
     blockScatter: new Float64Array(type === 'diagonal' || type === 'spherical' ? k * d : 0),
     missing: missingValues ? createMissingValuesCache(components, k, d) : undefined,
-    work: { capacity: 0, centered: new Float64Array(0), weighted: new Float64Array(0), perRow: new Float64Array(0), rowIndex: new Int32Array(0), rowTotals: new Float64Array(0) },
+    work: {
+      capacity: 0,
+      centered: new Float64Array(0),
+      weighted: new Float64Array(0),
+      perRow: new Float64Array(0),
+      rowIndex: new Int32Array(0),
+      rowTotals: new Float64Array(0),
+      componentRows: new Int32Array(0),
+      componentCounts: new Int32Array(0),
+    },
   };
 }
 

@@ -7,12 +7,23 @@
 /** Weights below this fraction of a row's total weight are skipped by the accumulate kernels (2⁻⁵³). */
 export const NEGLIGIBLE_WEIGHT = 2 ** -53;
 
-/** thresholds[i] = NEGLIGIBLE_WEIGHT · Σ_k weights[i·k + c]. */
-export function rowThresholds(weights: Float64Array, rows: number, k: number, thresholds: Float64Array): void {
-  for (let i = 0; i < rows; i++) {
+/**
+ * One row-major pass over the block's weights: the rows whose weight for component c exceeds
+ * 2⁻⁵³ of their total (NEGLIGIBLE_WEIGHT) go, in order, to componentRows[c·capacity …], their
+ * number to counts[c].
+ */
+export function bucketRows(weights: Float64Array, rows: number, k: number, componentRows: Int32Array, capacity: number, counts: Int32Array): void {
+  counts.fill(0);
+  for (let i = 0, base = 0; i < rows; i++, base += k) {
     let total = 0;
-    for (let c = 0; c < k; c++) total += weights[i * k + c] as number;
-    thresholds[i] = NEGLIGIBLE_WEIGHT * total;
+    for (let c = 0; c < k; c++) total += weights[base + c] as number;
+    const threshold = NEGLIGIBLE_WEIGHT * total;
+    for (let c = 0; c < k; c++) {
+      if (!((weights[base + c] as number) > threshold)) continue;
+      const n = counts[c] as number;
+      componentRows[c * capacity + n] = i;
+      counts[c] = n + 1;
+    }
   }
 }
 

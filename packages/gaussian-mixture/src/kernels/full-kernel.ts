@@ -1,6 +1,6 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { addScatter, centerBlock, gatherCenteredRows, rowThresholds, whitenBlock } from './blocked.js';
+import { addScatter, bucketRows, centerBlock, gatherCenteredRows, whitenBlock } from './blocked.js';
 import { addScatterFromArena, centerSourceInArena, loadSourceIntoArena, simdArena, whitenInArena } from './simd-arena.js';
 
 /**
@@ -46,48 +46,50 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
   const { k, d, means } = p;
   const { counts, references, sums, scatter } = stats;
   const rows = end - start;
-  const { centered, weighted, perRow: column, rowIndex, rowTotals } = blockWork(p, rows);
+  const work = blockWork(p, rows);
+  const { centered, weighted, perRow: column, rowIndex, componentRows, componentCounts, capacity } = work;
   const blockSums = p.blockSums;
   const dd = d * d;
-  rowThresholds(weights, rows, k, rowTotals);
+  bucketRows(weights, rows, k, componentRows, capacity, componentCounts);
+  // One arena layout for the whole block; each component uses its first ⌈active/8⌉·8 rows.
+  const arena = simdArena(d, rows);
   for (let c = 0; c < k; c++) {
-    // Rows whose weight for this component is below round-off of their own total are skipped.
-    let blockCount = 0;
-    let active = 0;
-    for (let i = 0; i < rows; i++) {
-      const w = weights[i * k + c] as number;
-      if (!(w > (rowTotals[i] as number))) continue;
-      column[active] = w;
-      rowIndex[active] = start + i;
-      active++;
-      blockCount += w;
-    }
+    const active = componentCounts[c] as number;
     if (active === 0) continue;
+    const list = c * capacity;
+    let blockCount = 0;
+    for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * k + c] as number;
     const meanOffset = c * d;
-    const arena = simdArena(d, active);
     if (arena !== undefined) {
       // The same sums in the WebAssembly arena (padding rows weigh 0).
       const { view, stride } = arena;
+      const padded = (active + 7) & ~7;
       for (let a = 0; a < d; a++) {
         const m = means[meanOffset + a] as number;
         const rc = arena.centered + a * stride;
         const rw = arena.weighted + a * stride;
         let s = 0;
         for (let j = 0; j < active; j++) {
-          const z = (x[(rowIndex[j] as number) * d + a] as number) - m;
-          const v = (column[j] as number) * z;
+          const i = componentRows[list + j] as number;
+          const z = (x[(start + i) * d + a] as number) - m;
+          const v = (weights[i * k + c] as number) * z;
           view[rc + j] = z;
           view[rw + j] = v;
           s += v;
         }
-        for (let j = active; j < stride; j++) {
+        for (let j = active; j < padded; j++) {
           view[rc + j] = 0;
           view[rw + j] = 0;
         }
         blockSums[meanOffset + a] = s;
       }
-      addScatterFromArena(arena, d, scatter, c * dd);
+      addScatterFromArena(arena, d, scatter, c * dd, padded);
     } else {
+      for (let j = 0; j < active; j++) {
+        const i = componentRows[list + j] as number;
+        column[j] = weights[i * k + c] as number;
+        rowIndex[j] = start + i;
+      }
       gatherCenteredRows(x, rowIndex, active, d, means, meanOffset, centered);
       for (let a = 0; a < d; a++) {
         const ra = a * active;

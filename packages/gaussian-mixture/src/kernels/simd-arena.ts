@@ -85,10 +85,13 @@ export function copyIntoArena(arena: SimdArena, x: Float64Array, start: number, 
   }
 }
 
-/** scatter[offset + a·d + b] += Σ_i weighted_a·centered_b (b ≤ a) from the arena (padding rows must have weight 0). */
-export function addScatterFromArena(arena: SimdArena, d: number, scatter: Float64Array, offset: number): void {
+/**
+ * scatter[offset + a·d + b] += Σ_i weighted_a·centered_b (b ≤ a) from the arena over the first
+ * `rows` rows (a multiple of 8, default the whole stride; padding rows must have weight 0).
+ */
+export function addScatterFromArena(arena: SimdArena, d: number, scatter: Float64Array, offset: number, rows: number = arena.stride): void {
   const { view: v, stride } = arena;
-  arena.kernels.scatter(arena.weighted * 8, arena.centered * 8, stride / 8, stride * 8, d, arena.out * 8);
+  arena.kernels.scatter(arena.weighted * 8, arena.centered * 8, rows / 8, stride * 8, d, arena.out * 8);
   for (let a = 0; a < d; a++) {
     for (let b = 0; b <= a; b++) scatter[offset + a * d + b] = (scatter[offset + a * d + b] as number) + (v[arena.out + a * d + b] as number);
   }
