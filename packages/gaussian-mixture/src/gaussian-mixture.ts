@@ -12,6 +12,7 @@ import {
   type DenseInput,
   type EStepExecutor,
   type FitEvent,
+  type FitMetadata,
   type FitOptions,
   type FitResult,
   type IterationInfo,
@@ -150,6 +151,9 @@ export class GaussianMixture {
     };
   }
 
+  /** Fit metadata read by fromJSON (written back by toJSON until the next fit). */
+  private loadedFit: FitMetadata | undefined;
+
   /** Whether `fit` (or fromJSON) has set parameters. */
   get fitted(): boolean {
     return this.state !== undefined;
@@ -249,7 +253,7 @@ export class GaussianMixture {
       this.model.config,
       this.model.parametersToJSON(state),
       s === undefined
-        ? { settings }
+        ? (this.loadedFit ?? { settings })
         : {
             settings,
             logLikelihood: s.logLikelihood,
@@ -285,6 +289,8 @@ export class GaussianMixture {
       ...settings,
     });
     mixture.state = state;
+    // Keep the stored fit metadata so toJSON(fromJSON(doc)) reproduces doc exactly.
+    if (doc.fit !== undefined) mixture.loadedFit = doc.fit;
     return mixture;
   }
 
@@ -344,6 +350,7 @@ export class GaussianMixture {
 
   private finishFit(result: FitResult<GaussianMixtureState>): GaussianMixtureFitSummary {
     this.state = result.parameters;
+    this.loadedFit = undefined;
     this.summary = {
       parameters: toNestedParameters(result.parameters),
       logLikelihood: result.logLikelihood,

@@ -16,6 +16,8 @@ describe('GaussianMixture API', () => {
       const copy = GaussianMixture.fromJSON(text);
       expect(JSON.stringify(copy.toJSON().parameters)).toBe(JSON.stringify(model.toJSON().parameters));
       expect(copy.toJSON().config).toEqual(model.toJSON().config);
+      // The whole document, fit metadata included, survives a second round trip.
+      expect(JSON.stringify(copy.toJSON())).toBe(text);
       expect(copy.parameters).toEqual(model.parameters);
       expect(Array.from(copy.scoreSamples(data))).toEqual(Array.from(model.scoreSamples(data)));
       expect(copy.options.weightConcentration).toBe(1.5);
