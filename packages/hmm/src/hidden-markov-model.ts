@@ -6,6 +6,7 @@ import {
   type DenseInput,
   type EStepExecutor,
   type FitEvent,
+  type FitMetadata,
   type FitResult,
   InvalidDataError,
   InvalidOptionsError,
@@ -113,6 +114,8 @@ export class HiddenMarkovModel<C = unknown> {
   readonly model: HmmModel<C, DenseMatrix, Statistics, unknown>;
   private fitted: HmmParameters<C> | undefined;
   private lastFit: FitResult<HmmParameters<C>> | undefined;
+  /** Fit metadata read by fromJSON, written back by toJSON until the next fit. */
+  private loadedFit: FitMetadata | undefined;
 
   constructor(options: HiddenMarkovModelOptions<C>, fittedParameters?: HmmParameters<C>, prebuilt?: HmmModel<C, DenseMatrix, Statistics, unknown>) {
     this.options = options;
@@ -166,6 +169,7 @@ export class HiddenMarkovModel<C = unknown> {
     }
     this.fitted = result.parameters;
     this.lastFit = result;
+    this.loadedFit = undefined;
     return result;
   }
 
@@ -181,6 +185,7 @@ export class HiddenMarkovModel<C = unknown> {
     }
     this.fitted = result.parameters;
     this.lastFit = result;
+    this.loadedFit = undefined;
     return result;
   }
 
@@ -325,7 +330,7 @@ export class HiddenMarkovModel<C = unknown> {
       this.model.config,
       this.model.parametersToJSON(this.fittedParameters),
       fit === undefined
-        ? undefined
+        ? this.loadedFit
         : {
             logLikelihood: fit.logLikelihood,
             objective: fit.objective,
@@ -348,7 +353,7 @@ export class HiddenMarkovModel<C = unknown> {
     const options = doc.config.options as { readonly [key: string]: JsonValue };
     const priors = options['priors'] as { start?: number; transitions?: number } | undefined;
     const update = options['update'] as HmmUpdate | undefined;
-    return new HiddenMarkovModel(
+    const restored = new HiddenMarkovModel(
       {
         states: model.k,
         emission: model.family as DenseFamily,
@@ -358,6 +363,9 @@ export class HiddenMarkovModel<C = unknown> {
       parameters,
       model,
     );
+    // Keep the stored fit metadata so toJSON(fromJSON(doc)) reproduces doc exactly.
+    restored.loadedFit = doc.fit;
+    return restored;
   }
 }
 

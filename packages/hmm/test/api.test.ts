@@ -36,6 +36,8 @@ describe('HiddenMarkovModel API', () => {
     expect(restored.model.config).toEqual(hmm.model.config);
     expect(restored.score(data)).toBe(hmm.score(data));
     expect(JSON.stringify(restored.toJSON().parameters)).toBe(JSON.stringify(hmm.toJSON().parameters));
+    // The whole document, fit metadata included, survives a second round trip.
+    expect(JSON.stringify(restored.toJSON())).toBe(text);
   });
 
   it('Gaussian model round-trips exactly too', () => {
