@@ -18,9 +18,7 @@ import {
   type IterationInfo,
   type JsonValue,
   type MixtureData,
-  type RunSummary,
   type SerializedModel,
-  type StopReason,
 } from '@em/core';
 import { isCovarianceType, type CovarianceType } from './gaussian-components.js';
 import { DEFAULT_REG_COVAR } from './gaussian-family.js';
@@ -71,31 +69,9 @@ export interface GaussianMixtureAsyncFitOptions extends GaussianMixtureFitOption
   readonly chunks?: number;
 }
 
-/** What `fit` returns. */
-export interface GaussianMixtureFitSummary {
+/** What `fit` returns: core's FitResult, with the parameters as nested arrays. */
+export interface GaussianMixtureFitSummary extends Omit<FitResult<GaussianMixtureState>, 'parameters' | 'iterationSeconds' | 'toleranceRule'> {
   readonly parameters: GaussianMixtureParameters;
-  /** Total log-likelihood (natural log) at the returned parameters. */
-  readonly logLikelihood: number;
-  readonly logPrior: number;
-  /** logLikelihood + logPrior: what EM never decreases. */
-  readonly objective: number;
-  /** Objective at θ_0 … θ_n (n iterations → n + 1 entries). */
-  readonly history: readonly number[];
-  readonly logLikelihoodHistory: readonly number[];
-  readonly iterations: number;
-  readonly converged: boolean;
-  readonly stopReason: StopReason;
-  /** Median wall-clock seconds per iteration. */
-  readonly secondsPerIteration: number;
-  readonly observations: number;
-  readonly freeParameters: number;
-  /** −2·logL + p·ln n (lower is better). */
-  readonly bic: number;
-  /** −2·logL + 2p (lower is better). */
-  readonly aic: number;
-  readonly runs: readonly RunSummary[];
-  readonly bestRun: number;
-  readonly events: readonly FitEvent[];
 }
 
 interface ResolvedSettings {
@@ -201,9 +177,7 @@ export class GaussianMixture {
   predictProba(data: GaussianMixtureData): number[][] {
     const k = this.model.k;
     const r = this.model.responsibilities(this.requireState(), this.checkedData(data));
-    const out: number[][] = [];
-    for (let i = 0; i < r.length / k; i++) out.push(Array.from(r.subarray(i * k, (i + 1) * k)));
-    return out;
+    return DenseMatrix.fromArray(r, r.length / k, k).toArrays();
   }
 
   /** log p(x_i) per row (natural log; over the observed coordinates when values are missing). */

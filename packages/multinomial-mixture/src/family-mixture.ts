@@ -190,9 +190,7 @@ export abstract class FamilyMixture<C, X, FS extends Statistics, Prepared, Input
   predictProba(input: Input): number[][] {
     const k = this.model.k;
     const flat = this.model.responsibilities(this.current(), this.checked(input));
-    const rows: number[][] = [];
-    for (let i = 0; i < flat.length / k; i++) rows.push(Array.from(flat.subarray(i * k, (i + 1) * k)));
-    return rows;
+    return DenseMatrix.fromArray(flat, flat.length / k, k).toArrays();
   }
 
   /** log p(row; θ) per row (natural log; −∞ marks an impossible row). */
