@@ -80,6 +80,8 @@ export interface BlockWork {
   readonly componentRows: Int32Array;
   /** How many rows of `componentRows` each component has (K). */
   readonly componentCounts: Int32Array;
+  /** The block's weights component-major: component c's at c·capacity (K × capacity). */
+  readonly componentWeights: Float64Array;
 }
 
 export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
@@ -94,6 +96,7 @@ export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
     rowTotals: new Float64Array(capacity),
     componentRows: new Int32Array(p.k * capacity),
     componentCounts: new Int32Array(p.k),
+    componentWeights: new Float64Array(p.k * capacity),
   };
   return p.work;
 }
@@ -198,6 +201,7 @@ export function prepareGaussian(components: GaussianComponents, layout: ScatterL
       rowTotals: new Float64Array(0),
       componentRows: new Int32Array(0),
       componentCounts: new Int32Array(0),
+      componentWeights: new Float64Array(0),
     },
   };
 }

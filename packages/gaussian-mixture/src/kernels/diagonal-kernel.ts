@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { NEGLIGIBLE_WEIGHT, transposeBlock } from './blocked.js';
-import { copyIntoArena, distancesInArena, simdArena } from './simd-arena.js';
+import { transposeBlock } from './blocked.js';
+import { copyIntoArena, distancesInArena, momentsInArena, simdArena } from './simd-arena.js';
 
 /** Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over the block. */
 export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
@@ -36,13 +36,12 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
 }
 
 /**
- * n_k, Σ w (x − μ_k) and Σ w (x − μ_k)² per coordinate, in one row-major pass over the block
- * (each row read once, only for the components it carries weight for); rows whose weight for a
- * component is below 2⁻⁵³ of their total are skipped (see full-kernel.ts). Per (component,
- * coordinate) the block sums run over the rows in order, as before.
+ * n_k, Σ w (x − μ_k) and Σ w (x − μ_k)² per coordinate, from the block's moments about each
+ * component's own mean (see accumulateMoments): the statistics stay centred on μ_k, so far-off
+ * data loses no digits to cancellation.
  */
 export function diagonalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
-  accumulateRowMajor(p, x, start, end, weights);
+  accumulateMoments(p, x, start, end, weights);
   const { k, d, means, blockSums, blockCounts, blockScatter } = p;
   const { counts, references, sums, scatter } = stats;
   for (let c = 0; c < k; c++) {
@@ -61,29 +60,72 @@ export function diagonalAccumulate(p: PreparedGaussian, stats: GaussianStatistic
 
 /**
  * p.blockCounts[c] = Σ w, p.blockSums[c·d + a] = Σ w (x_a − μ_ca), p.blockScatter[c·d + a] =
- * Σ w (x_a − μ_ca)² over the rows of the block whose weight for c exceeds 2⁻⁵³ of their total.
+ * Σ w (x_a − μ_ca)² over every row of the block. Dense and branch-free: the block is laid out
+ * coordinate-major and the weights component-major once, then each (component, coordinate) is
+ * one pass over the rows with independent accumulators (WebAssembly SIMD where available).
  */
-export function accumulateRowMajor(p: PreparedGaussian, x: Float64Array, start: number, end: number, weights: Float64Array): void {
+export function accumulateMoments(p: PreparedGaussian, x: Float64Array, start: number, end: number, weights: Float64Array): void {
   const { k, d, means, blockSums, blockCounts, blockScatter } = p;
+  const rows = end - start;
   blockCounts.fill(0);
-  blockSums.fill(0);
-  blockScatter.fill(0);
-  for (let i = start, wBase = 0; i < end; i++, wBase += k) {
-    let total = 0;
-    for (let c = 0; c < k; c++) total += weights[wBase + c] as number;
-    const threshold = NEGLIGIBLE_WEIGHT * total;
-    const row = i * d;
-    for (let c = 0; c < k; c++) {
-      const w = weights[wBase + c] as number;
-      if (!(w > threshold)) continue;
-      blockCounts[c] = (blockCounts[c] as number) + w;
-      const offset = c * d;
-      for (let a = 0; a < d; a++) {
-        const v = (x[row + a] as number) - (means[offset + a] as number);
-        const wv = w * v;
-        blockSums[offset + a] = (blockSums[offset + a] as number) + wv;
-        blockScatter[offset + a] = (blockScatter[offset + a] as number) + wv * v;
+  const arena = simdArena(d, rows, k);
+  if (arena !== undefined) {
+    copyIntoArena(arena, x, start, rows, d);
+    const { view, stride, componentWeights } = arena;
+    transposeWeights(weights, rows, k, view, componentWeights, stride, blockCounts);
+    momentsInArena(arena, d, k, means, blockSums, blockScatter);
+    return;
+  }
+  const work = blockWork(p, rows);
+  const { centered: transposed, componentWeights } = work;
+  transposeBlock(x, start, rows, d, transposed);
+  transposeWeights(weights, rows, k, componentWeights, 0, rows, blockCounts);
+  for (let c = 0; c < k; c++) {
+    const wc = c * rows;
+    for (let a = 0; a < d; a++) {
+      const m = means[c * d + a] as number;
+      const xa = a * rows;
+      let s0 = 0;
+      let s1 = 0;
+      let q0 = 0;
+      let q1 = 0;
+      let i = 0;
+      for (; i + 1 < rows; i += 2) {
+        const z0 = (transposed[xa + i] as number) - m;
+        const z1 = (transposed[xa + i + 1] as number) - m;
+        const v0 = (componentWeights[wc + i] as number) * z0;
+        const v1 = (componentWeights[wc + i + 1] as number) * z1;
+        s0 += v0;
+        s1 += v1;
+        q0 += v0 * z0;
+        q1 += v1 * z1;
       }
+      if (i < rows) {
+        const z0 = (transposed[xa + i] as number) - m;
+        const v0 = (componentWeights[wc + i] as number) * z0;
+        s0 += v0;
+        q0 += v0 * z0;
+      }
+      blockSums[c * d + a] = s0 + s1;
+      blockScatter[c * d + a] = q0 + q1;
     }
+  }
+}
+
+/**
+ * out[offset + c·stride + i] = weights[i·k + c] (rows beyond `rows` up to the stride set to 0),
+ * counts[c] += Σ_i weights[i·k + c].
+ */
+function transposeWeights(weights: Float64Array, rows: number, k: number, out: Float64Array, offset: number, stride: number, counts: Float64Array): void {
+  for (let c = 0; c < k; c++) {
+    const column = offset + c * stride;
+    let n = 0;
+    for (let i = 0, source = c; i < rows; i++, source += k) {
+      const w = weights[source] as number;
+      out[column + i] = w;
+      n += w;
+    }
+    for (let i = rows; i < stride; i++) out[column + i] = 0;
+    counts[c] = (counts[c] as number) + n;
   }
 }

@@ -18,12 +18,16 @@ export interface SimdArena {
   readonly out: number;
   /** The block as read from the data, coordinate-major (D × stride). */
   readonly source: number;
+  /** The block's weights component-major (K × stride), the means (K·D) and the moments out (2·K·D); empty unless `k` was given. */
+  readonly componentWeights: number;
+  readonly componentMeans: number;
+  readonly moments: number;
 }
 
 let view: Float64Array | undefined;
 
-/** The arena for d coordinates and `rows` rows (padded to a multiple of 8), or undefined without SIMD. */
-export function simdArena(d: number, rows: number): SimdArena | undefined {
+/** The arena for d coordinates, `rows` rows (padded to a multiple of 8) and k components' weights, or undefined without SIMD. */
+export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined {
   const kernels = simdKernels();
   if (kernels === undefined) return undefined;
   const stride = (rows + 7) & ~7;
@@ -34,9 +38,12 @@ export function simdArena(d: number, rows: number): SimdArena | undefined {
   const inverse = factor + d * d;
   const out = inverse + d;
   const source = out + d * d;
-  const buffer = kernels.reserve((source + d * stride) * 8);
+  const componentWeights = source + d * stride;
+  const componentMeans = componentWeights + k * stride;
+  const moments = componentMeans + k * d;
+  const buffer = kernels.reserve((moments + 2 * k * d) * 8);
   if (view === undefined || view.buffer !== buffer) view = new Float64Array(buffer);
-  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source };
+  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments };
 }
 
 /** arena.source[a·stride + i] = x[(start + i)·d + a] (the block transposed once), padding rows 0. */
@@ -94,5 +101,20 @@ export function addScatterFromArena(arena: SimdArena, d: number, scatter: Float6
   arena.kernels.scatter(arena.weighted * 8, arena.centered * 8, rows / 8, stride * 8, d, arena.out * 8);
   for (let a = 0; a < d; a++) {
     for (let b = 0; b <= a; b++) scatter[offset + a * d + b] = (scatter[offset + a * d + b] as number) + (v[arena.out + a * d + b] as number);
+  }
+}
+
+/**
+ * Moments of the block in arena.centered (raw rows, see copyIntoArena) about every component's
+ * mean: with z = x_a − μ_ca, sums[c·d + a] = Σ_i w_ic·z and scatter[c·d + a] = Σ_i w_ic·z²,
+ * w from arena.componentWeights (padding rows weigh 0). Dense: no per-row test.
+ */
+export function momentsInArena(arena: SimdArena, d: number, k: number, means: Float64Array, sums: Float64Array, scatter: Float64Array): void {
+  const { view: v, stride } = arena;
+  v.set(means.subarray(0, k * d), arena.componentMeans);
+  arena.kernels.moments(arena.centered * 8, arena.componentWeights * 8, stride / 8, stride * 8, d, k, arena.componentMeans * 8, arena.moments * 8);
+  for (let j = 0, o = arena.moments; j < k * d; j++, o += 2) {
+    sums[j] = v[o] as number;
+    scatter[j] = v[o + 1] as number;
   }
 }

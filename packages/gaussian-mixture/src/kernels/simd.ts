@@ -57,6 +57,7 @@ const op = {
   f64Load: [0x2b, 3, 0],
   f64LoadAt: (offset: number) => [0x2b, 3, ...unsigned(offset)],
   f64Store: [0x39, 3, 0],
+  f64StoreAt: (offset: number) => [0x39, 3, ...unsigned(offset)],
   f64Add: [0xa0],
   v128Load: (offset: number) => [0xfd, 0x00, 4, ...unsigned(offset)],
   v128Store: (offset: number) => [0xfd, 0x0b, 4, ...unsigned(offset)],
@@ -380,6 +381,100 @@ function centerBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 6, locals: [I32, I32, I32, I32, I32, V128], code };
 }
 
+/**
+ * moments(source, weights, octets, stride, d, k, means, out): for every component c and
+ * coordinate a, with z = x_a − m_ca over the rows, out[2(c·d + a)] = Σ w_c·z and
+ * out[2(c·d + a) + 1] = Σ w_c·z², eight rows per step in four pairs of f64x2 accumulators.
+ * `weights` is K × stride (component-major), `source` D × stride, `means` K·D.
+ */
+function momentsBody(): { params: number; locals: number[]; code: number[] } {
+  const [source, weights, octets, stride, d, k, means, out] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [c, a, p, xa, wc, end, meanAddress, outAddress] = [8, 9, 10, 11, 12, 13, 14, 15];
+  const [m, s0, s1, s2, s3, q0, q1, q2, q3, z, wz] = [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
+  const sums = [s0, s1, s2, s3];
+  const squares = [q0, q1, q2, q3];
+  const step = (lane: number): number[] => {
+    const offset = lane * 16;
+    const s = sums[lane] as number;
+    const q = squares[lane] as number;
+    return [
+      ...at(xa, p),
+      ...op.v128Load(offset),
+      ...op.get(m),
+      ...op.f64x2Sub,
+      ...op.set(z),
+      ...at(wc, p),
+      ...op.v128Load(offset),
+      ...op.get(z),
+      ...op.f64x2Mul,
+      ...op.set(wz),
+      ...op.get(s),
+      ...op.get(wz),
+      ...op.f64x2Add,
+      ...op.set(s),
+      ...op.get(q),
+      ...op.get(wz),
+      ...op.get(z),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.set(q),
+    ];
+  };
+  const zero = (local: number): number[] => [...op.v128Zero, ...op.set(local)];
+  // f64.store at outAddress + offset of lane0 + lane1 of (l0 + l1) + (l2 + l3).
+  const reduce = (locals: number[], offset: number): number[] => [
+    ...op.get(outAddress),
+    ...op.get(locals[0] as number),
+    ...op.get(locals[1] as number),
+    ...op.f64x2Add,
+    ...op.get(locals[2] as number),
+    ...op.get(locals[3] as number),
+    ...op.f64x2Add,
+    ...op.f64x2Add,
+    ...op.set(z),
+    ...op.get(z),
+    ...op.lane(0),
+    ...op.get(z),
+    ...op.lane(1),
+    ...op.f64Add,
+    ...op.f64StoreAt(offset),
+  ];
+  const code = [
+    ...op.get(octets),
+    ...op.i32(6),
+    ...op.shl,
+    ...op.set(end),
+    ...op.get(means),
+    ...op.set(meanAddress),
+    ...op.get(out),
+    ...op.set(outAddress),
+    ...forLoop(c, k, 1, [
+      ...addressOf(wc, weights, c, stride),
+      ...forLoop(a, d, 1, [
+        ...addressOf(xa, source, a, stride),
+        ...op.get(meanAddress),
+        ...op.f64Load,
+        ...op.splat,
+        ...op.set(m),
+        ...sums.flatMap(zero),
+        ...squares.flatMap(zero),
+        ...forLoop(p, end, 64, [...step(0), ...step(1), ...step(2), ...step(3)]),
+        ...reduce(sums, 0),
+        ...reduce(squares, 8),
+        ...op.get(meanAddress),
+        ...op.i32(8),
+        ...op.add,
+        ...op.set(meanAddress),
+        ...op.get(outAddress),
+        ...op.i32(16),
+        ...op.add,
+        ...op.set(outAddress),
+      ]),
+    ]),
+  ];
+  return { params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
 }
@@ -403,14 +498,15 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const scatter = scatterBody();
   const distances = distancesBody();
   const center = centerBody();
+  const moments = momentsBody();
   const type = (params: number): number[] => [0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params)])),
-    ...section(3, vector([[0], [1], [2], [3]])),
+    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params), type(moments.params)])),
+    ...section(3, vector([[0], [1], [2], [3], [4]])),
     ...section(5, vector([[0x00, ...unsigned(4)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3]])),
-    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center)])),
+    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3], [...name('moments'), 0x00, 4]])),
+    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center), functionCode(moments)])),
   ]);
 }
 
@@ -423,6 +519,7 @@ export interface SimdKernels {
   scatter(weighted: number, centered: number, octets: number, stride: number, d: number, out: number): void;
   distances(source: number, pairs: number, stride: number, d: number, means: number, precisions: number, squares: number): void;
   center(source: number, pairs: number, stride: number, d: number, means: number, target: number): void;
+  moments(source: number, weights: number, octets: number, stride: number, d: number, k: number, means: number, out: number): void;
 }
 
 let cached: SimdKernels | null | undefined;
@@ -443,7 +540,7 @@ export function simdKernels(): SimdKernels | undefined {
     const bytes = moduleBytes();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center'] };
+    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center']; moments: SimdKernels['moments'] };
     const memory = exports.memory;
     cached = {
       reserve(bytes: number): ArrayBuffer {
@@ -455,6 +552,7 @@ export function simdKernels(): SimdKernels | undefined {
       scatter: exports.scatter,
       distances: exports.distances,
       center: exports.center,
+      moments: exports.moments,
     };
   } catch {
     cached = null;

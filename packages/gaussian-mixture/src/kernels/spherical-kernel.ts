@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
-import { accumulateRowMajor } from './diagonal-kernel.js';
+import { accumulateMoments } from './diagonal-kernel.js';
 import { copyIntoArena, distancesInArena, simdArena } from './simd-arena.js';
 
 /** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block. */
@@ -38,12 +38,11 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
 }
 
 /**
- * n_k, Σ w (x − μ_k) and Σ w ‖x − μ_k‖², in one row-major pass over the block (the diagonal
- * kernel's, see diagonal-kernel.ts); rows whose weight for a component is below 2⁻⁵³ of their
- * total are skipped (see full-kernel.ts).
+ * n_k, Σ w (x − μ_k) and Σ w ‖x − μ_k‖², from the diagonal kernel's dense block moments about
+ * each component's mean (see diagonal-kernel.ts).
  */
 export function sphericalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
-  accumulateRowMajor(p, x, start, end, weights);
+  accumulateMoments(p, x, start, end, weights);
   const { k, d, means, blockSums, blockCounts, blockScatter } = p;
   const { counts, references, sums, scatter } = stats;
   for (let c = 0; c < k; c++) {
