@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
-import { copyIntoArena, distancesInArena, momentsInArena, simdArena } from './simd-arena.js';
+import { copyIntoArena, distancesInArena, momentsInArena, simdArena, transposeWeights } from './simd-arena.js';
 
 /** Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over the block. */
 export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
@@ -109,23 +109,5 @@ export function accumulateMoments(p: PreparedGaussian, x: Float64Array, start: n
       blockSums[c * d + a] = s0 + s1;
       blockScatter[c * d + a] = q0 + q1;
     }
-  }
-}
-
-/**
- * out[offset + c·stride + i] = weights[i·k + c] (rows beyond `rows` up to the stride set to 0),
- * counts[c] += Σ_i weights[i·k + c].
- */
-function transposeWeights(weights: Float64Array, rows: number, k: number, out: Float64Array, offset: number, stride: number, counts: Float64Array): void {
-  for (let c = 0; c < k; c++) {
-    const column = offset + c * stride;
-    let n = 0;
-    for (let i = 0, source = c; i < rows; i++, source += k) {
-      const w = weights[source] as number;
-      out[column + i] = w;
-      n += w;
-    }
-    for (let i = rows; i < stride; i++) out[column + i] = 0;
-    counts[c] = (counts[c] as number) + n;
   }
 }

@@ -105,16 +105,34 @@ export function addScatterFromArena(arena: SimdArena, d: number, scatter: Float6
 }
 
 /**
- * Moments of the block in arena.centered (raw rows, see copyIntoArena) about every component's
- * mean: with z = x_a − μ_ca, sums[c·d + a] = Σ_i w_ic·z and scatter[c·d + a] = Σ_i w_ic·z²,
- * w from arena.componentWeights (padding rows weigh 0). Dense: no per-row test.
+ * Moments of the block at `source` (default arena.centered: raw rows, see copyIntoArena) about
+ * every component's mean: with z = x_a − μ_ca, sums[c·d + a] = Σ_i w_ic·z and (when given)
+ * scatter[c·d + a] = Σ_i w_ic·z², w from arena.componentWeights (padding rows weigh 0); means
+ * undefined: μ = 0. Dense: no per-row test.
  */
-export function momentsInArena(arena: SimdArena, d: number, k: number, means: Float64Array, sums: Float64Array, scatter: Float64Array): void {
+export function momentsInArena(arena: SimdArena, d: number, k: number, means: Float64Array | undefined, sums: Float64Array, scatter: Float64Array | undefined, source: number = arena.centered): void {
   const { view: v, stride } = arena;
-  v.set(means.subarray(0, k * d), arena.componentMeans);
-  arena.kernels.moments(arena.centered * 8, arena.componentWeights * 8, stride / 8, stride * 8, d, k, arena.componentMeans * 8, arena.moments * 8);
-  for (let j = 0, o = arena.moments; j < k * d; j++, o += 2) {
-    sums[j] = v[o] as number;
-    scatter[j] = v[o + 1] as number;
+  if (means === undefined) v.fill(0, arena.componentMeans, arena.componentMeans + k * d);
+  else v.set(means.subarray(0, k * d), arena.componentMeans);
+  arena.kernels.moments(source * 8, arena.componentWeights * 8, stride / 8, stride * 8, d, k, arena.componentMeans * 8, arena.moments * 8);
+  for (let j = 0, o = arena.moments; j < k * d; j++, o += 2) sums[j] = v[o] as number;
+  if (scatter !== undefined) for (let j = 0, o = arena.moments + 1; j < k * d; j++, o += 2) scatter[j] = v[o] as number;
+}
+
+/**
+ * out[offset + c·stride + i] = weights[i·k + c] (rows beyond `rows` up to the stride set to 0),
+ * counts[c] += Σ_i weights[i·k + c].
+ */
+export function transposeWeights(weights: Float64Array, rows: number, k: number, out: Float64Array, offset: number, stride: number, counts: Float64Array): void {
+  for (let c = 0; c < k; c++) {
+    const column = offset + c * stride;
+    let n = 0;
+    for (let i = 0, source = c; i < rows; i++, source += k) {
+      const w = weights[source] as number;
+      out[column + i] = w;
+      n += w;
+    }
+    for (let i = rows; i < stride; i++) out[column + i] = 0;
+    counts[c] = (counts[c] as number) + n;
   }
 }

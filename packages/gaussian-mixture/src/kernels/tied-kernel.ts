@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, centerBlock, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerSourceInArena, distancesInArena, loadSourceIntoArena, simdArena, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, centerSourceInArena, distancesInArena, loadSourceIntoArena, momentsInArena, simdArena, transposeWeights, whitenInArena } from './simd-arena.js';
 
 /**
  * Tied covariance: one factor L for every component. Per block, u = L⁻¹(x − c) once, then
@@ -63,7 +63,7 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
   if (blockTotal === 0) return;
   const totalSums = p.scratch;
   // Centred rows (coordinate-major) with stride `stride`: in the WebAssembly arena when available.
-  const arena = simdArena(d, rows);
+  const arena = simdArena(d, rows, k);
   let centered: Float64Array;
   let weighted: Float64Array;
   let base: number;
@@ -99,6 +99,23 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
   }
   if (arena !== undefined) addScatterFromArena(arena, d, scatter, 0);
   else addScatter(weighted, centered, rows, d, scatter, 0);
+  if (arena !== undefined) {
+    // Per-component sums Σ w_ic (x − c) as dense products over the centred block.
+    const blockCounts = p.blockCounts;
+    blockCounts.fill(0);
+    transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts);
+    momentsInArena(arena, d, k, undefined, blockSums, undefined, arena.centered);
+    for (let c = 0; c < k; c++) {
+      const n = blockCounts[c] as number;
+      counts[c] = (counts[c] as number) + n;
+      for (let a = 0; a < d; a++) {
+        references[c * d + a] = (references[c * d + a] as number) + n * (center[a] as number);
+        sums[c * d + a] = (sums[c * d + a] as number) + (blockSums[c * d + a] as number);
+      }
+    }
+    addBlockTerms(stats, 'total', d, 0, blockTotal, totalSums, 0, center, 0);
+    return;
+  }
   // Per-component sums over the rows that carry weight for the component (see full-kernel.ts).
   for (let c = 0; c < k; c++) {
     let n = 0;
