@@ -82,6 +82,8 @@ export interface BlockWork {
   readonly componentCounts: Int32Array;
   /** The block's weights component-major: component c's at c·capacity (K × capacity). */
   readonly componentWeights: Float64Array;
+  /** Σ of each component's weights over the block (K). */
+  readonly componentTotals: Float64Array;
 }
 
 export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
@@ -97,6 +99,7 @@ export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
     componentRows: new Int32Array(p.k * capacity),
     componentCounts: new Int32Array(p.k),
     componentWeights: new Float64Array(p.k * capacity),
+    componentTotals: new Float64Array(p.k),
   };
   return p.work;
 }
@@ -202,6 +205,7 @@ export function prepareGaussian(components: GaussianComponents, layout: ScatterL
       componentRows: new Int32Array(0),
       componentCounts: new Int32Array(0),
       componentWeights: new Float64Array(0),
+      componentTotals: new Float64Array(0),
     },
   };
 }

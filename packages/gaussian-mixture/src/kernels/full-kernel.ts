@@ -1,7 +1,10 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, bucketRows, centerBlock, gatherCenteredRows, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerSourceInArena, loadSourceIntoArena, simdArena, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, centerSourceInArena, loadSourceIntoArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
+
+/** A component whose weight is non-negligible on at least this fraction of the block's rows is accumulated densely. */
+const DENSE_FRACTION = 0.75;
 
 /**
  * Full covariances. log N(x | μ_k, L_k·L_kᵀ) = c_k − ½‖y‖² with L_k·y = x − μ_k, solved by
@@ -40,27 +43,41 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
  * chains, and the reference terms need them). A row whose weight for a component is below
  * 2⁻⁵³ of its total weight is skipped for that component: with separated clusters that is most
  * (row, component) pairs, and each skipped term is below the round-off of the row's own
- * contribution.
+ * contribution. When a component carries weight on most rows of the block (poorly separated
+ * clusters), the whole block is centred and weighed densely in WebAssembly instead.
  */
 export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
   const { k, d, means } = p;
   const { counts, references, sums, scatter } = stats;
   const rows = end - start;
   const work = blockWork(p, rows);
-  const { centered, weighted, perRow: column, rowIndex, componentRows, componentCounts, capacity } = work;
+  const { centered, weighted, perRow: column, rowIndex, componentRows, componentCounts, componentTotals: blockCounts, capacity } = work;
   const blockSums = p.blockSums;
   const dd = d * d;
   bucketRows(weights, rows, k, componentRows, capacity, componentCounts);
   // One arena layout for the whole block; each component uses its first ⌈active/8⌉·8 rows.
-  const arena = simdArena(d, rows);
+  const arena = simdArena(d, rows, k);
+  let loaded = false;
   for (let c = 0; c < k; c++) {
     const active = componentCounts[c] as number;
     if (active === 0) continue;
     const list = c * capacity;
-    let blockCount = 0;
-    for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * k + c] as number;
     const meanOffset = c * d;
-    if (arena !== undefined) {
+    let blockCount = 0;
+    if (arena !== undefined && active >= DENSE_FRACTION * rows) {
+      // Most rows carry weight: centre and weigh the whole block in WebAssembly instead of
+      // gathering the rows (the few negligible weights add terms below round-off).
+      if (!loaded) {
+        loadSourceIntoArena(arena, x, start, rows, d);
+        blockCounts.fill(0);
+        transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts);
+        loaded = true;
+      }
+      blockCount = blockCounts[c] as number;
+      weighSourceInArena(arena, d, c, means, blockSums, meanOffset);
+      addScatterFromArena(arena, d, scatter, c * dd);
+    } else if (arena !== undefined) {
+      for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * k + c] as number;
       // The same sums in the WebAssembly arena (padding rows weigh 0).
       const { view, stride } = arena;
       const padded = (active + 7) & ~7;
@@ -85,6 +102,7 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       }
       addScatterFromArena(arena, d, scatter, c * dd, padded);
     } else {
+      for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * k + c] as number;
       for (let j = 0; j < active; j++) {
         const i = componentRows[list + j] as number;
         column[j] = weights[i * k + c] as number;

@@ -136,3 +136,15 @@ export function transposeWeights(weights: Float64Array, rows: number, k: number,
     counts[c] = (counts[c] as number) + n;
   }
 }
+
+/**
+ * For component c over the whole block in arena.source: arena.centered = x − μ_c, arena.weighted
+ * = w_c·(x − μ_c) (w_c from arena.componentWeights), sums[sumOffset + a] = Σ_i w_ic·(x_a − μ_ca).
+ */
+export function weighSourceInArena(arena: SimdArena, d: number, c: number, means: Float64Array, sums: Float64Array, sumOffset: number): void {
+  const { view: v, stride } = arena;
+  v.set(means.subarray(c * d, (c + 1) * d), arena.out);
+  const weights = arena.componentWeights + c * stride;
+  arena.kernels.weigh(arena.source * 8, weights * 8, stride / 4, stride * 8, d, arena.out * 8, arena.centered * 8, arena.weighted * 8, arena.inverse * 8);
+  for (let a = 0; a < d; a++) sums[sumOffset + a] = v[arena.inverse + a] as number;
+}

@@ -475,6 +475,80 @@ function momentsBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
 }
 
+/**
+ * weigh(source, weights, quads, stride, d, means, centered, weighted, out): z = x_a − m_a into
+ * `centered`, w·z into `weighted`, out[a] = Σ w·z, four rows per step in two f64x2 sums.
+ */
+function weighBody(): { params: number; locals: number[]; code: number[] } {
+  const [source, weights, quads, stride, d, means, centered, weighted, out] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [a, p, xa, ca, wa, end] = [9, 10, 11, 12, 13, 14];
+  const [m, s0, s1, z, wz] = [15, 16, 17, 18, 19];
+  const step = (offset: number, sum: number): number[] => [
+    ...at(xa, p),
+    ...op.v128Load(offset),
+    ...op.get(m),
+    ...op.f64x2Sub,
+    ...op.set(z),
+    ...at(ca, p),
+    ...op.get(z),
+    ...op.v128Store(offset),
+    ...op.get(weights),
+    ...op.get(p),
+    ...op.add,
+    ...op.v128Load(offset),
+    ...op.get(z),
+    ...op.f64x2Mul,
+    ...op.set(wz),
+    ...at(wa, p),
+    ...op.get(wz),
+    ...op.v128Store(offset),
+    ...op.get(sum),
+    ...op.get(wz),
+    ...op.f64x2Add,
+    ...op.set(sum),
+  ];
+  const code = [
+    ...op.get(quads),
+    ...op.i32(5),
+    ...op.shl,
+    ...op.set(end),
+    ...forLoop(a, d, 1, [
+      ...addressOf(xa, source, a, stride),
+      ...addressOf(ca, centered, a, stride),
+      ...addressOf(wa, weighted, a, stride),
+      ...op.get(means),
+      ...op.get(a),
+      ...op.i32(3),
+      ...op.shl,
+      ...op.add,
+      ...op.f64Load,
+      ...op.splat,
+      ...op.set(m),
+      ...op.v128Zero,
+      ...op.set(s0),
+      ...op.v128Zero,
+      ...op.set(s1),
+      ...forLoop(p, end, 32, [...step(0, s0), ...step(16, s1)]),
+      ...op.get(out),
+      ...op.get(a),
+      ...op.i32(3),
+      ...op.shl,
+      ...op.add,
+      ...op.get(s0),
+      ...op.get(s1),
+      ...op.f64x2Add,
+      ...op.set(z),
+      ...op.get(z),
+      ...op.lane(0),
+      ...op.get(z),
+      ...op.lane(1),
+      ...op.f64Add,
+      ...op.f64Store,
+    ]),
+  ];
+  return { params: 9, locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128], code };
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
 }
@@ -499,14 +573,15 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const distances = distancesBody();
   const center = centerBody();
   const moments = momentsBody();
+  const weigh = weighBody();
   const type = (params: number): number[] => [0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params), type(moments.params)])),
-    ...section(3, vector([[0], [1], [2], [3], [4]])),
+    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params), type(moments.params), type(weigh.params)])),
+    ...section(3, vector([[0], [1], [2], [3], [4], [5]])),
     ...section(5, vector([[0x00, ...unsigned(4)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3], [...name('moments'), 0x00, 4]])),
-    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center), functionCode(moments)])),
+    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3], [...name('moments'), 0x00, 4], [...name('weigh'), 0x00, 5]])),
+    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center), functionCode(moments), functionCode(weigh)])),
   ]);
 }
 
@@ -520,6 +595,7 @@ export interface SimdKernels {
   distances(source: number, pairs: number, stride: number, d: number, means: number, precisions: number, squares: number): void;
   center(source: number, pairs: number, stride: number, d: number, means: number, target: number): void;
   moments(source: number, weights: number, octets: number, stride: number, d: number, k: number, means: number, out: number): void;
+  weigh(source: number, weights: number, quads: number, stride: number, d: number, means: number, centered: number, weighted: number, out: number): void;
 }
 
 let cached: SimdKernels | null | undefined;
@@ -540,7 +616,7 @@ export function simdKernels(): SimdKernels | undefined {
     const bytes = moduleBytes();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center']; moments: SimdKernels['moments'] };
+    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center']; moments: SimdKernels['moments']; weigh: SimdKernels['weigh'] };
     const memory = exports.memory;
     cached = {
       reserve(bytes: number): ArrayBuffer {
@@ -553,6 +629,7 @@ export function simdKernels(): SimdKernels | undefined {
       distances: exports.distances,
       center: exports.center,
       moments: exports.moments,
+      weigh: exports.weigh,
     };
   } catch {
     cached = null;
