@@ -1,7 +1,7 @@
 import { Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { addScatter, whitenBlock } from './blocked.js';
-import { addScatterFromArena, copyIntoArena, distancesInArena, simdArena, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, copyIntoArena, distancesInArena, loadSourceIntoArena, momentsInArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
 
 // The WebAssembly SIMD kernels and their TypeScript fallbacks compute the same numbers.
 describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
@@ -68,6 +68,51 @@ describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
       let expected0 = 0;
       for (let a = 0; a < d; a++) expected0 += ((x[a] as number) - (mean[a] as number)) ** 2;
       expect(Math.abs((arena.view[arena.squares] as number) - expected0)).toBeLessThan(1e-12 * Math.max(1, expected0));
+    }
+  });
+
+  it('dense moments and weighing about each component mean (diagonal, spherical, tied and full statistics)', () => {
+    const random = new Random(7);
+    for (const [d, k, rows] of [
+      [1, 1, 1],
+      [3, 4, 45],
+      [10, 10, 512],
+    ] as const) {
+      const arena = simdArena(d, rows, k);
+      if (arena === undefined) throw new Error('WebAssembly SIMD is unavailable');
+      const x = new Float64Array(rows * d).map(() => 1e3 + random.normal() * 3);
+      const means = new Float64Array(k * d).map(() => 1e3 + random.normal());
+      const weights = new Float64Array(rows * k).map(() => random.next());
+      const counts = new Float64Array(k);
+      copyIntoArena(arena, x, 0, rows, d);
+      transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, counts);
+      const sums = new Float64Array(k * d);
+      const scatter = new Float64Array(k * d);
+      momentsInArena(arena, d, k, means, sums, scatter);
+      loadSourceIntoArena(arena, x, 0, rows, d);
+      const weighedSums = new Float64Array(k * d);
+      for (let c = 0; c < k; c++) {
+        weighSourceInArena(arena, d, c, means, weighedSums, c * d);
+        let n = 0;
+        for (let i = 0; i < rows; i++) n += weights[i * k + c] as number;
+        expect(Math.abs((counts[c] as number) - n)).toBeLessThan(1e-12 * n);
+        for (let a = 0; a < d; a++) {
+          let s = 0;
+          let q = 0;
+          for (let i = 0; i < rows; i++) {
+            const z = (x[i * d + a] as number) - (means[c * d + a] as number);
+            const w = weights[i * k + c] as number;
+            s += w * z;
+            q += w * z * z;
+            expect(arena.view[arena.centered + a * arena.stride + i]).toBe(z);
+          }
+          const j = c * d + a;
+          const scale = Math.sqrt(q * n);
+          expect(Math.abs((sums[j] as number) - s)).toBeLessThan(1e-12 * scale);
+          expect(Math.abs((weighedSums[j] as number) - s)).toBeLessThan(1e-12 * scale);
+          expect(Math.abs((scatter[j] as number) - q)).toBeLessThan(1e-12 * q);
+        }
+      }
     }
   });
 });
