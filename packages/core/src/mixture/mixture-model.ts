@@ -371,6 +371,28 @@ function impossibleRow(row: number): ImpossibleObservationError {
   );
 }
 
+/** block[base + j] += log π_j for one row; returns the row's maximum (−∞ when every entry is). */
+function addLogWeights(block: Float64Array, base: number, k: number, logWeights: Float64Array): number {
+  let max = -Infinity;
+  for (let j = 0; j < k; j++) {
+    const v = (block[base + j] as number) + (logWeights[j] as number);
+    block[base + j] = v;
+    if (v > max) max = v;
+  }
+  return max;
+}
+
+/** block[base + j] = exp(block[base + j] − max) for one row; returns their sum. */
+function exponentiateRow(block: Float64Array, base: number, k: number, max: number): number {
+  let sum = 0;
+  for (let j = 0; j < k; j++) {
+    const e = exponential((block[base + j] as number) - max);
+    block[base + j] = e;
+    sum += e;
+  }
+  return sum;
+}
+
 /**
  * E-step pass: per row, block[row] becomes w_i·r_ik (r the responsibilities), weightSums gets
  * them added, and the family accumulates its statistics per block. Returns Σ_i w_i log p(x_i).
@@ -383,12 +405,7 @@ function statisticsPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, 
     const end = Math.min(n, start + BLOCK_ROWS);
     family.logDensities(prepared, x, start, end, block);
     for (let i = start, base = 0; i < end; i++, base += k) {
-      let max = -Infinity;
-      for (let j = 0; j < k; j++) {
-        const v = (block[base + j] as number) + (logWeights[j] as number);
-        block[base + j] = v;
-        if (v > max) max = v;
-      }
+      const max = addLogWeights(block, base, k, logWeights);
       const w = weighted ? (sampleWeights[i] as number) : 1;
       if (!(max > -Infinity)) {
         // −∞ or NaN under every component.
@@ -399,13 +416,7 @@ function statisticsPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, 
         block.fill(0, base, base + k);
         continue;
       }
-      let sum = 0;
-      for (let j = 0; j < k; j++) {
-        const difference = (block[base + j] as number) - max;
-        const e = exponential(difference);
-        block[base + j] = e;
-        sum += e;
-      }
+      const sum = exponentiateRow(block, base, k, max);
       if (w !== 0) total += w * (max + Math.log(sum));
       const scale = w / sum;
       for (let j = 0; j < k; j++) {
@@ -435,12 +446,7 @@ function scoringPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS,
     const end = Math.min(n, start + BLOCK_ROWS);
     family.logDensities(prepared, x, start, end, block);
     for (let i = start, base = 0; i < end; i++, base += k) {
-      let max = -Infinity;
-      for (let j = 0; j < k; j++) {
-        const v = (block[base + j] as number) + (logWeights[j] as number);
-        block[base + j] = v;
-        if (v > max) max = v;
-      }
+      const max = addLogWeights(block, base, k, logWeights);
       const w = weighted ? (sampleWeights[i] as number) : 1;
       if (!(max > -Infinity)) {
         if (w > 0) {
@@ -451,13 +457,7 @@ function scoringPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS,
         if (keepResponsibilities) out.fill(Number.NaN, i * k, (i + 1) * k);
         continue;
       }
-      let sum = 0;
-      for (let j = 0; j < k; j++) {
-        const difference = (block[base + j] as number) - max;
-        const e = exponential(difference);
-        block[base + j] = e;
-        sum += e;
-      }
+      const sum = exponentiateRow(block, base, k, max);
       const lse = max + Math.log(sum);
       if (w !== 0) total += w * lse;
       if (keepRows) rowScores[i] = lse;
