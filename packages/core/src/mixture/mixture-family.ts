@@ -2,6 +2,7 @@ import type { JsonValue, MStepContext } from '../contract.js';
 import { InvalidOptionsError, InvalidParametersError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
 import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
+import { addLogWeights, exponentiateRow } from './mixture-model.js';
 import type { Random } from '../random.js';
 import type { Statistics } from '../statistics/algebra.js';
 
@@ -136,18 +137,9 @@ export function mixtureFamily<C, X, FS extends Statistics, P>(
           const base = (i - blockStart) * k * m;
           for (let state = 0; state < k; state++) {
             const offset = base + state * m;
-            let max = -Infinity;
-            for (let j = 0; j < m; j++) {
-              const v = (scratch[offset + j] as number) + (logWeights[state * m + j] as number);
-              if (v > max) max = v;
-            }
-            let value = max;
-            if (max > -Infinity && max < Infinity) {
-              let sum = 0;
-              for (let j = 0; j < m; j++) sum += Math.exp((scratch[offset + j] as number) + (logWeights[state * m + j] as number) - max);
-              value = max + Math.log(sum);
-            }
-            out[(i - start) * k + state] = value;
+            // The staged block is recomputed per call, so it can be overwritten here.
+            const max = addLogWeights(scratch, offset, m, logWeights, state * m);
+            out[(i - start) * k + state] = max > -Infinity && max < Infinity ? max + Math.log(exponentiateRow(scratch, offset, m, max)) : max;
           }
         }
       }
@@ -170,23 +162,12 @@ export function mixtureFamily<C, X, FS extends Statistics, P>(
           for (let state = 0; state < k; state++) {
             const offset = base + state * m;
             const w = weights[(i - start) * k + state] as number;
-            let max = -Infinity;
-            for (let j = 0; j < m; j++) {
-              const v = (scratch[offset + j] as number) + (logWeights[state * m + j] as number);
-              scratch[offset + j] = v;
-              if (v > max) max = v;
-            }
+            const max = addLogWeights(scratch, offset, m, logWeights, state * m);
             if (w === 0 || !(max > -Infinity)) {
-              for (let j = 0; j < m; j++) scratch[offset + j] = 0;
+              scratch.fill(0, offset, offset + m);
               continue;
             }
-            let sum = 0;
-            for (let j = 0; j < m; j++) {
-              const e = Math.exp((scratch[offset + j] as number) - max);
-              scratch[offset + j] = e;
-              sum += e;
-            }
-            const scale = w / sum;
+            const scale = w / exponentiateRow(scratch, offset, m, max);
             for (let j = 0; j < m; j++) {
               const r = (scratch[offset + j] as number) * scale;
               scratch[offset + j] = r;

@@ -371,19 +371,22 @@ function impossibleRow(row: number): ImpossibleObservationError {
   );
 }
 
-/** block[base + j] += log π_j for one row; returns the row's maximum (−∞ when every entry is). */
-function addLogWeights(block: Float64Array, base: number, k: number, logWeights: Float64Array): number {
+/**
+ * block[base + j] += logWeights[weightOffset + j] for j < k (one row of one mixture); returns the
+ * row's maximum (−∞ when every entry is). Shared with mixtureFamily.
+ */
+export function addLogWeights(block: Float64Array, base: number, k: number, logWeights: Float64Array, weightOffset = 0): number {
   let max = -Infinity;
   for (let j = 0; j < k; j++) {
-    const v = (block[base + j] as number) + (logWeights[j] as number);
+    const v = (block[base + j] as number) + (logWeights[weightOffset + j] as number);
     block[base + j] = v;
     if (v > max) max = v;
   }
   return max;
 }
 
-/** block[base + j] = exp(block[base + j] − max) for one row; returns their sum. */
-function exponentiateRow(block: Float64Array, base: number, k: number, max: number): number {
+/** block[base + j] = exp(block[base + j] − max) for j < k; returns their sum. Shared with mixtureFamily. */
+export function exponentiateRow(block: Float64Array, base: number, k: number, max: number): number {
   let sum = 0;
   for (let j = 0; j < k; j++) {
     const e = exponential((block[base + j] as number) - max);
