@@ -73,7 +73,7 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
     const v = previous.features;
     const probabilities = new Float64Array(k * v);
     for (let j = 0; j < k; j++) {
-      // max(0, ·): incremental EM subtracts old statistics, so an exact zero can come back as −1e-17.
+      // max(0, ·): statistics a caller builds by subtraction (addScaled(s, t, −1)) can hold −1e-17 where the true sum is 0 (core's loops re-sum instead).
       const total = Math.max(0, stats.totals[j] as number);
       const denominator = total + 2 * pseudocount;
       const out = j * v;

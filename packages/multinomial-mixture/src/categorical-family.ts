@@ -116,7 +116,7 @@ export function categoricalFamily(options: CategoricalFamilyOptions): Categorica
         const start = offsets[j] as number;
         const m = categories[j] as number;
         let total = 0;
-        // max(0, ·): incremental EM subtracts old statistics, so an exact zero can come back as −1e-17.
+        // max(0, ·): statistics a caller builds by subtraction (addScaled(s, t, −1)) can hold −1e-17 where the true sum is 0 (core's loops re-sum instead).
         for (let q = 0; q < m; q++) total += Math.max(0, counts[(start + q) * k + c] as number);
         const denominator = total + m * pseudocount;
         const out = c * blockSize + start;

@@ -105,7 +105,7 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
     const totals = new Float64Array(k);
     for (let f = 0; f < v; f++) {
       const row = f * k;
-      // max(0, ·): incremental EM subtracts old statistics, so an exact zero can come back as −1e-17.
+      // max(0, ·): statistics a caller builds by subtraction (addScaled(s, t, −1)) can hold −1e-17 where the true sum is 0 (core's loops re-sum instead).
       for (let j = 0; j < k; j++) totals[j] = (totals[j] as number) + Math.max(0, counts[row + j] as number);
     }
     const probabilities = new Float64Array(k * v);
