@@ -25,6 +25,7 @@ import { scatterLayout, zeroGaussianStatistics, type GaussianStatistics, type Sc
 import { diagonalAccumulate, diagonalLogDensities } from './kernels/diagonal-kernel.js';
 import { fullAccumulate, fullLogDensities } from './kernels/full-kernel.js';
 import { missingValuesAccumulate, missingValuesLogDensities } from './kernels/missing-values-kernel.js';
+import { smallFullKernels } from './kernels/small-full-kernel.js';
 import { sphericalAccumulate, sphericalLogDensities } from './kernels/spherical-kernel.js';
 import { tiedAccumulate, tiedLogDensities } from './kernels/tied-kernel.js';
 import { prepareGaussian, type PreparedGaussian } from './prepared-gaussian.js';
@@ -74,7 +75,7 @@ function kernelsFor(type: CovarianceType, missingValues: boolean): { logDensitie
   if (missingValues) return { logDensities: missingValuesLogDensities, accumulate: missingValuesAccumulate };
   switch (type) {
     case 'full':
-      return { logDensities: fullLogDensities, accumulate: fullAccumulate };
+      return { logDensities: fullLogDensitiesAnyDimension, accumulate: fullAccumulateAnyDimension };
     case 'tied':
       return { logDensities: tiedLogDensities, accumulate: tiedAccumulate };
     case 'diagonal':
@@ -82,6 +83,19 @@ function kernelsFor(type: CovarianceType, missingValues: boolean): { logDensitie
     case 'spherical':
       return { logDensities: sphericalLogDensities, accumulate: sphericalAccumulate };
   }
+}
+
+/** Full covariances: the row-at-a-time kernels in small dimension (when available), else the blocked ones. */
+function fullLogDensitiesAnyDimension(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
+  const small = smallFullKernels(p.d);
+  if (small === undefined) fullLogDensities(p, x, start, end, out);
+  else small.logDensities(p, x, start, end, out);
+}
+
+function fullAccumulateAnyDimension(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
+  const small = smallFullKernels(p.d);
+  if (small === undefined) fullAccumulate(p, stats, x, start, end, weights);
+  else small.accumulate(p, stats, x, start, end, weights);
 }
 
 export function resolveGaussianFamilyOptions(options: GaussianFamilyOptions = {}): ResolvedGaussianFamilyOptions {
