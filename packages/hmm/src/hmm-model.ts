@@ -23,6 +23,9 @@ import { type DensityTable, scaledDensitiesOf, tabulatedDensitiesOf, type Scaled
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
 import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
 
+/** Rows per call of the family's density and statistics kernels (≈ 4096·K doubles: stays in cache). */
+const EMISSION_BLOCK = 4096;
+
 /** Expected sufficient statistics of an HMM: all sums, so they merge across sequences and chunks. */
 export interface HmmStatistics<FS> {
   /** Σ_sequences γ_1(k). */
@@ -199,7 +202,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       if (outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, outcome.impossibleAt);
       const used = this.usedTable ? table : undefined;
       backwardScaled(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy, used, offset);
-      this.family.accumulate(prepared, statistics.emissions, x, offset, offset + length, workspace.forward);
+      this.accumulateEmissions(prepared, statistics.emissions, x, offset, length);
       const term = outcome.logLikelihood;
       const next = total + term;
       compensation += Math.abs(total) >= Math.abs(term) ? total - next + term : term - next + total;
@@ -214,10 +217,36 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     this.usedTable = table !== undefined && forwardTabulated(this.k, length, params.startProbabilities, params.transitionMatrix, table, offset, workspace, this.outcome);
     if (this.usedTable) return;
     workspace.ensure(length, this.k);
-    const scaled = this.scaled;
-    if (scaled === undefined) this.family.logDensities(prepared, x, offset, offset + length, workspace.emission);
-    else scaled.scaledDensities(prepared, x, offset, offset + length, workspace.emission, workspace.shifts);
-    forwardScaled(this.k, length, params.startProbabilities, params.transitionMatrix, workspace, this.outcome, scaled !== undefined);
+    this.emissionDensities(prepared, x, offset, length, true);
+    forwardScaled(this.k, length, params.startProbabilities, params.transitionMatrix, workspace, this.outcome, this.scaled !== undefined);
+  }
+
+  /**
+   * The family's log-densities (or scaled densities) of one sequence into the workspace, in
+   * blocks of EMISSION_BLOCK rows: the family's kernels then work on cache-sized blocks, as they
+   * do inside a mixture, rather than on one block as long as the sequence. `allowScaled` false:
+   * always log-densities (Viterbi).
+   */
+  private emissionDensities(prepared: Prepared, x: X, offset: number, length: number, allowScaled: boolean): void {
+    const { emission, shifts } = this.workspace;
+    const k = this.k;
+    const scaled = allowScaled ? this.scaled : undefined;
+    for (let first = 0; first < length; first += EMISSION_BLOCK) {
+      const last = Math.min(length, first + EMISSION_BLOCK);
+      const out = emission.subarray(first * k, last * k);
+      if (scaled === undefined) this.family.logDensities(prepared, x, offset + first, offset + last, out);
+      else scaled.scaledDensities(prepared, x, offset + first, offset + last, out, shifts.subarray(first, last));
+    }
+  }
+
+  /** The family's statistics of one sequence weighted by the posteriors γ in the workspace, in blocks as above. */
+  private accumulateEmissions(prepared: Prepared, statistics: FS, x: X, offset: number, length: number): void {
+    const gamma = this.workspace.forward;
+    const k = this.k;
+    for (let first = 0; first < length; first += EMISSION_BLOCK) {
+      const last = Math.min(length, first + EMISSION_BLOCK);
+      this.family.accumulate(prepared, statistics, x, offset + first, offset + last, gamma.subarray(first * k, last * k));
+    }
   }
 
   /**
@@ -384,7 +413,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       const length = data.lengths[s] as number;
       this.workspace.ensure(length, k);
       this.viterbiWorkspace.ensure(length, k);
-      this.family.logDensities(prepared, data.observations, offset, offset + length, this.workspace.emission);
+      this.emissionDensities(prepared, data.observations, offset, length, false);
       const value = viterbiPath(k, length, logStart, logTransition, this.workspace.emission, this.viterbiWorkspace, states, offset, impossible);
       if (impossible.at >= 0) throw this.impossibleError(s, offset, impossible.at, false);
       logProbabilities[s] = value;
