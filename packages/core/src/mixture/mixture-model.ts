@@ -4,6 +4,7 @@ import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, Inva
 import type { ComponentFamily } from '../family.js';
 import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
 import { exponential } from './exponential.js';
+import { acquireResponsibilityArena, releaseResponsibilityArena, type ResponsibilityArena } from './responsibilities-simd.js';
 import type { Random } from '../random.js';
 import { splitRange } from '../data/sequences.js';
 import type { Statistics } from '../statistics/algebra.js';
@@ -342,8 +343,7 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
     const prepared = this.family.prepare(params.components);
     const logWeights = new Float64Array(k);
     for (let j = 0; j < k; j++) logWeights[j] = Math.log(params.weights[j] as number);
-    const block = new Float64Array(Math.min(BLOCK_ROWS, Math.max(n, 1)) * k);
-    const pass: Pass<C, X, FS, Prepared> = { family: this.family, prepared, x, n, k, logWeights, block, sampleWeights: data.sampleWeights, throwOnImpossible };
+    const pass: Pass<C, X, FS, Prepared> = { family: this.family, prepared, x, n, k, logWeights, blockRows: Math.min(BLOCK_ROWS, Math.max(n, 1)), sampleWeights: data.sampleWeights, throwOnImpossible };
     if (statistics !== undefined) return statisticsPass(pass, statistics.weightSums, statistics.components);
     return scoringPass(pass, outputs?.perRow, outputs?.responsibilities);
   }
@@ -357,8 +357,8 @@ interface Pass<C, X, FS extends Statistics, Prepared> {
   readonly n: number;
   readonly k: number;
   readonly logWeights: Float64Array;
-  /** One block of log-densities, then of weighted responsibilities (BLOCK_ROWS × K). */
-  readonly block: Float64Array;
+  /** Rows of one block of log-densities, then of weighted responsibilities (block: blockRows × K). */
+  readonly blockRows: number;
   readonly sampleWeights: Float64Array | undefined;
   readonly throwOnImpossible: boolean;
 }
@@ -401,7 +401,50 @@ export function exponentiateRow(block: Float64Array, base: number, k: number, ma
  * them added, and the family accumulates its statistics per block. Returns Σ_i w_i log p(x_i).
  */
 function statisticsPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, weightSums: Float64Array, components: FS): number {
-  const { family, prepared, x, n, k, logWeights, block, sampleWeights, throwOnImpossible } = pass;
+  const arena = acquireResponsibilityArena();
+  if (arena === undefined) return statisticsPassScalar(pass, weightSums, components);
+  try {
+    return statisticsPassSimd(pass, weightSums, components, arena);
+  } finally {
+    releaseResponsibilityArena(arena);
+  }
+}
+
+/** The statistics pass with the per-row normalisation in the WebAssembly SIMD kernel (responsibilities-simd.ts). */
+function statisticsPassSimd<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, weightSums: Float64Array, components: FS, arena: ResponsibilityArena): number {
+  const { family, prepared, x, n, k, logWeights, sampleWeights, throwOnImpossible } = pass;
+  arena.prepare(k, pass.blockRows, logWeights);
+  const block = arena.block;
+  let total = 0;
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const end = Math.min(n, start + BLOCK_ROWS);
+    family.logDensities(prepared, x, start, end, block);
+    arena.normalize(end - start, sampleWeights, start);
+    const maxes = arena.maxes();
+    const sums = arena.sums();
+    for (let i = 0; i < end - start; i++) {
+      const sum = sums[i] as number;
+      const w = sampleWeights === undefined ? 1 : (sampleWeights[start + i] as number);
+      if (!(sum > 0)) {
+        // −∞ or NaN under every component: the kernel left the row's responsibilities at 0.
+        if (w > 0) {
+          if (throwOnImpossible) throw impossibleRow(start + i);
+          total = -Infinity;
+        }
+        continue;
+      }
+      if (w !== 0) total += w * ((maxes[i] as number) + Math.log(sum));
+    }
+    family.accumulate(prepared, components, x, start, end, block);
+  }
+  arena.addWeightSums(weightSums);
+  return total;
+}
+
+/** The statistics pass in TypeScript (engines without WebAssembly SIMD). */
+function statisticsPassScalar<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, weightSums: Float64Array, components: FS): number {
+  const { family, prepared, x, n, k, logWeights, sampleWeights, throwOnImpossible } = pass;
+  const block = new Float64Array(pass.blockRows * k);
   const weighted = sampleWeights !== undefined;
   let total = 0;
   for (let start = 0; start < n; start += BLOCK_ROWS) {
@@ -438,7 +481,8 @@ function statisticsPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, 
  * responsibilities (n×K). Impossible rows give −∞ and NaN responsibilities.
  */
 function scoringPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, perRow: Float64Array | undefined, responsibilities: Float64Array | undefined): number {
-  const { family, prepared, x, n, k, logWeights, block, sampleWeights, throwOnImpossible } = pass;
+  const { family, prepared, x, n, k, logWeights, sampleWeights, throwOnImpossible } = pass;
+  const block = new Float64Array(pass.blockRows * k);
   const weighted = sampleWeights !== undefined;
   const rowScores = perRow ?? new Float64Array(0);
   const keepRows = perRow !== undefined;

@@ -1,0 +1,491 @@
+/**
+ * The E-step's per-row log-sum-exp and responsibilities as a WebAssembly SIMD kernel (f64x2).
+ *
+ * A mixture's fused pass (mixture-model.ts) spends much of its time here: per row, add the log
+ * weights, take the maximum, K exponentials, normalise, weigh, and add the responsibilities to
+ * the per-component weight sums. The kernel takes two rows per step — lane 0 one row, lane 1 the
+ * next — so every row-wise reduction (maximum, sum) stays inside its lane and any K works without
+ * a tail. Its exponential is the same Taylor–Estrin evaluation as `exponential` in
+ * exponential.ts, instruction for instruction (WebAssembly does not fuse multiply-adds), so the
+ * responsibilities are bit-for-bit those of the TypeScript path; only the order in which the
+ * weight sums add up differs.
+ *
+ * The block of log-densities lives in the kernel's memory: the family writes into a Float64Array
+ * view of it and the family's `accumulate` reads the responsibilities from the same view, so no
+ * block is ever copied. Each arena (memory + instance) serves one pass at a time; a small pool
+ * hands out arenas, so a nested pass (a mixture inside a family) gets its own.
+ */
+import { F64, I32, V128, increment, moduleWithImportedMemory, op, simdSupported, whileBelow, type FunctionBody } from '../wasm/assembler.js';
+
+const PAGE = 65536;
+
+/** ln 2 split so that m·LN2_HIGH is exact, 1/ln 2, and 1/n! — exactly as in exponential.ts. */
+const LN2_HIGH = 6.93147180369123816490e-1;
+const LN2_LOW = 1.90821492927058770002e-10;
+const INVERSE_LN2 = 1.4426950408889634;
+const C3 = 1 / 6;
+const C4 = 1 / 24;
+const C5 = 1 / 120;
+const C6 = 1 / 720;
+const C7 = 1 / 5040;
+const C8 = 1 / 40320;
+const C9 = 1 / 362880;
+const C10 = 1 / 3628800;
+const C11 = 1 / 39916800;
+const C12 = 1 / 479001600;
+const C13 = 1 / 6227020800;
+/** Inputs are clamped here: e^−746 rounds to 0, as `exponential` returns below −745.2. */
+const CLAMP = -746;
+
+// Locals of the kernel: parameters, then i32, f64 and v128 work.
+const [BLOCK, ROWS, K, LOG_WEIGHTS, WEIGHTS, MAXES, SUMS, ACCUMULATORS] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [ROW, ROW_END, ROW_BYTES, PAIR_BYTES, COLUMN, ROW_INDEX, ADDRESS] = [8, 9, 10, 11, 12, 13, 14];
+const [MAX, SUM] = [15, 16];
+const [VALUE, MAXIMA, SHIFT, SUMS_V, SCALE, REDUCED, REDUCED2, REDUCED4, EXPONENT, HALF_EXPONENT, TAIL] = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
+
+/**
+ * The kernel's vector constants live in a table at byte 0 of its memory: a v128.load from a fixed
+ * address is one instruction, where V8 builds a v128.const from general registers in several.
+ */
+const constantTable: Array<Float64Array | BigInt64Array> = [];
+
+function tableEntry(entry: Float64Array | BigInt64Array): number[] {
+  let index = constantTable.findIndex((known) => known.constructor === entry.constructor && known[0] === entry[0]);
+  if (index < 0) index = constantTable.push(entry) - 1;
+  return [...op.i32(0), ...op.v128Load(index * 16)];
+}
+
+/** Both lanes `value`, from the constant table. */
+const constant = (value: number): number[] => tableEntry(new Float64Array([value, value]));
+/** Both lanes the 64-bit integer `value`, from the constant table. */
+const integerConstant = (value: bigint): number[] => tableEntry(new BigInt64Array([value, value]));
+
+/** ADDRESS = ROW + COLUMN, left on the stack as well. */
+const rowColumn = [...op.get(ROW), ...op.get(COLUMN), ...op.i32Add, ...op.tee(ADDRESS)];
+
+/** for (COLUMN = 0; COLUMN < PAIR_BYTES; COLUMN += 16) body — the row's entries two at a time. */
+function overPairs(body: readonly number[]): number[] {
+  return [...op.i32(0), ...op.set(COLUMN), ...whileBelow(COLUMN, PAIR_BYTES, [...body, ...increment(COLUMN, 16)])];
+}
+
+/** if (PAIR_BYTES < ROW_BYTES) body, with COLUMN = PAIR_BYTES: the last entry of a row of odd K. */
+function oddTail(body: readonly number[]): number[] {
+  return [...op.get(PAIR_BYTES), ...op.get(ROW_BYTES), ...op.i32LtU, ...op.if, ...op.get(PAIR_BYTES), ...op.set(COLUMN), ...body, ...op.end];
+}
+
+/** The larger lane of local `vector` (NaN if either is NaN). */
+function laneMax(vector: number): number[] {
+  return [...op.get(vector), ...op.f64x2ExtractLane(0), ...op.get(vector), ...op.f64x2ExtractLane(1), ...op.f64Max];
+}
+
+/**
+ * e^VALUE per lane, left on the stack (VALUE ≤ 0, −∞ or NaN; NaN stays NaN). v = max(v, −746),
+ * m = ⌊½ − v/ln 2⌋, r = v + m·ln2_high + m·ln2_low, e^r by the degree-13 Taylor polynomial in
+ * Estrin's scheme, times 2^−m applied as two exact powers 2^−⌊m/2⌋ and 2^−⌈m/2⌉ (so subnormal
+ * results round once and m up to 1076 needs no table).
+ */
+function exponentialOfValue(): number[] {
+  const twoToMinus = (exponent: number[]): number[] => [...integerConstant(1023n), ...exponent, ...op.i64x2Sub, ...op.i32(52), ...op.i64x2Shl];
+  return [
+    ...op.get(VALUE),
+    ...constant(CLAMP),
+    ...op.f64x2Max,
+    ...op.set(VALUE),
+    // m as a double in REDUCED4 for the moment (floor = truncation: the argument is ≥ ½).
+    ...constant(0.5),
+    ...op.get(VALUE),
+    ...constant(INVERSE_LN2),
+    ...op.f64x2Mul,
+    ...op.f64x2Sub,
+    ...op.f64x2Floor,
+    ...op.set(REDUCED4),
+    // m as 64-bit integers and ⌊m/2⌋.
+    ...op.get(REDUCED4),
+    ...op.i32x4TruncSatF64x2SZero,
+    ...op.i64x2ExtendLowI32x4S,
+    ...op.tee(EXPONENT),
+    ...op.i32(1),
+    ...op.i64x2ShrU,
+    ...op.set(HALF_EXPONENT),
+    // r = (v + m·ln2_high) + m·ln2_low
+    ...op.get(VALUE),
+    ...op.get(REDUCED4),
+    ...constant(LN2_HIGH),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.get(REDUCED4),
+    ...constant(LN2_LOW),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.tee(REDUCED),
+    ...op.get(REDUCED),
+    ...op.f64x2Mul,
+    ...op.tee(REDUCED2),
+    ...op.get(REDUCED2),
+    ...op.f64x2Mul,
+    ...op.set(REDUCED4),
+    // s1 = (C4 + r·C5) + (C6 + r·C7)·r²
+    ...constant(C4),
+    ...op.get(REDUCED),
+    ...constant(C5),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...constant(C6),
+    ...op.get(REDUCED),
+    ...constant(C7),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.get(REDUCED2),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    // s2 = (C8 + r·C9) + (C10 + r·C11)·r²
+    ...constant(C8),
+    ...op.get(REDUCED),
+    ...constant(C9),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...constant(C10),
+    ...op.get(REDUCED),
+    ...constant(C11),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.get(REDUCED2),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    // s3·r⁴ = (C12 + r·C13)·r⁴; high = s1 + (s2 + s3·r⁴)·r⁴; TAIL = high·r⁴
+    ...constant(C12),
+    ...op.get(REDUCED),
+    ...constant(C13),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.get(REDUCED4),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.get(REDUCED4),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.get(REDUCED4),
+    ...op.f64x2Mul,
+    ...op.set(TAIL),
+    // p = 1 + (r + (r²·(½ + r·C3) + TAIL))
+    ...constant(1),
+    ...op.get(REDUCED),
+    ...op.get(REDUCED2),
+    ...constant(0.5),
+    ...op.get(REDUCED),
+    ...constant(C3),
+    ...op.f64x2Mul,
+    ...op.f64x2Add,
+    ...op.f64x2Mul,
+    ...op.get(TAIL),
+    ...op.f64x2Add,
+    ...op.f64x2Add,
+    ...op.f64x2Add,
+    // p · 2^−⌊m/2⌋ · 2^−(m − ⌊m/2⌋)
+    ...twoToMinus(op.get(HALF_EXPONENT)),
+    ...op.f64x2Mul,
+    ...twoToMinus([...op.get(EXPONENT), ...op.get(HALF_EXPONENT), ...op.i64x2Sub]),
+    ...op.f64x2Mul,
+  ];
+}
+
+/**
+ * responsibilities(block, rows, k, logWeights, weights, maxes, sums, accumulators), byte
+ * addresses; row-major rows of K doubles, taken two entries per vector (an odd K's last entry
+ * splatted into both lanes and counted once). Per row:
+ *  1. v = block + logWeights, written back; max (NaN if any entry is NaN) → maxes;
+ *  2. e = exp(v − max) (max taken as 0 unless it is > −∞), written back; their sum → sums;
+ *  3. if the sum is > 0: r = e · weight / sum, written back and added to the per-component
+ *     accumulators; otherwise (an impossible row) the row is set to 0.
+ */
+function responsibilitiesBody(): FunctionBody {
+  const load = [...rowColumn, ...op.v128Load()];
+  const loadTail = [...rowColumn, ...op.v128Load64Splat()];
+  const logWeight = [...op.get(LOG_WEIGHTS), ...op.get(COLUMN), ...op.i32Add];
+  const accumulator = [...op.get(ACCUMULATORS), ...op.get(COLUMN), ...op.i32Add, ...op.tee(ADDRESS)];
+  const perRow = (base: number): number[] => [...op.get(base), ...op.get(ROW_INDEX), ...op.i32Add];
+  const code = [
+    ...op.get(K),
+    ...op.i32(3),
+    ...op.i32Shl,
+    ...op.tee(ROW_BYTES),
+    ...op.i32(-16),
+    ...op.i32And,
+    ...op.set(PAIR_BYTES),
+    ...op.get(BLOCK),
+    ...op.tee(ROW),
+    ...op.get(ROWS),
+    ...op.get(ROW_BYTES),
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.set(ROW_END),
+    ...op.i32(0),
+    ...op.set(ROW_INDEX),
+    ...whileBelow(ROW, ROW_END, [
+      // 1. add the log weights; the row's maximum
+      ...constant(-Infinity),
+      ...op.set(MAXIMA),
+      ...overPairs([
+        ...load,
+        ...logWeight,
+        ...op.v128Load(),
+        ...op.f64x2Add,
+        ...op.set(VALUE),
+        ...op.get(ADDRESS),
+        ...op.get(VALUE),
+        ...op.v128Store(),
+        ...op.get(MAXIMA),
+        ...op.get(VALUE),
+        ...op.f64x2Max,
+        ...op.set(MAXIMA),
+      ]),
+      ...oddTail([
+        ...loadTail,
+        ...logWeight,
+        ...op.v128Load64Splat(),
+        ...op.f64x2Add,
+        ...op.set(VALUE),
+        ...op.get(ADDRESS),
+        ...op.get(VALUE),
+        ...op.v128Store64Lane(0),
+        ...op.get(MAXIMA),
+        ...op.get(VALUE),
+        ...op.f64x2Max,
+        ...op.set(MAXIMA),
+      ]),
+      ...perRow(MAXES),
+      ...laneMax(MAXIMA),
+      ...op.tee(MAX),
+      ...op.f64Store(),
+      // shift = max > −∞ ? max : 0 (NaN → 0)
+      ...op.get(MAX),
+      ...op.f64(0),
+      ...op.get(MAX),
+      ...op.f64(-Infinity),
+      ...op.f64Gt,
+      ...op.select,
+      ...op.f64x2Splat,
+      ...op.set(SHIFT),
+      // 2. exponentials and their sum
+      ...constant(0),
+      ...op.set(SUMS_V),
+      ...overPairs([
+        ...load,
+        ...op.get(SHIFT),
+        ...op.f64x2Sub,
+        ...op.set(VALUE),
+        ...exponentialOfValue(),
+        ...op.set(VALUE),
+        ...op.get(ADDRESS),
+        ...op.get(VALUE),
+        ...op.v128Store(),
+        ...op.get(SUMS_V),
+        ...op.get(VALUE),
+        ...op.f64x2Add,
+        ...op.set(SUMS_V),
+      ]),
+      ...op.get(SUMS_V),
+      ...op.f64x2ExtractLane(0),
+      ...op.get(SUMS_V),
+      ...op.f64x2ExtractLane(1),
+      ...op.f64Add,
+      ...op.set(SUM),
+      ...oddTail([
+        ...loadTail,
+        ...op.get(SHIFT),
+        ...op.f64x2Sub,
+        ...op.set(VALUE),
+        ...exponentialOfValue(),
+        ...op.set(VALUE),
+        ...op.get(ADDRESS),
+        ...op.get(VALUE),
+        ...op.v128Store64Lane(0),
+        ...op.get(SUM),
+        ...op.get(VALUE),
+        ...op.f64x2ExtractLane(0),
+        ...op.f64Add,
+        ...op.set(SUM),
+      ]),
+      ...perRow(SUMS),
+      ...op.get(SUM),
+      ...op.f64Store(),
+      // 3. responsibilities (or a row of zeros)
+      ...op.get(SUM),
+      ...op.f64(0),
+      ...op.f64Gt,
+      ...op.if,
+      ...perRow(WEIGHTS),
+      ...op.f64Load(),
+      ...op.get(SUM),
+      ...op.f64Div,
+      ...op.f64x2Splat,
+      ...op.set(SCALE),
+      ...overPairs([
+        ...load,
+        ...op.get(SCALE),
+        ...op.f64x2Mul,
+        ...op.set(VALUE),
+        ...op.get(ADDRESS),
+        ...op.get(VALUE),
+        ...op.v128Store(),
+        ...accumulator,
+        ...op.get(ADDRESS),
+        ...op.v128Load(),
+        ...op.get(VALUE),
+        ...op.f64x2Add,
+        ...op.v128Store(),
+      ]),
+      ...oddTail([
+        ...loadTail,
+        ...op.get(SCALE),
+        ...op.f64x2Mul,
+        ...op.set(VALUE),
+        ...op.get(ADDRESS),
+        ...op.get(VALUE),
+        ...op.v128Store64Lane(0),
+        ...accumulator,
+        ...op.get(ADDRESS),
+        ...op.f64Load(),
+        ...op.get(VALUE),
+        ...op.f64x2ExtractLane(0),
+        ...op.f64Add,
+        ...op.f64Store(),
+      ]),
+      ...op.else,
+      ...op.i32(0),
+      ...op.set(COLUMN),
+      ...whileBelow(COLUMN, ROW_BYTES, [...rowColumn, ...op.f64(0), ...op.f64Store(), ...increment(COLUMN, 8)]),
+      ...op.end,
+      ...increment(ROW, op.get(ROW_BYTES)),
+      ...increment(ROW_INDEX, 8),
+    ]),
+  ];
+  return { params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
+}
+
+type Kernel = (block: number, rows: number, k: number, logWeights: number, weights: number, maxes: number, sums: number, accumulators: number) => void;
+
+let compiled: WebAssembly.Module | undefined;
+let disabled = false;
+let unavailable = false;
+
+function compile(): WebAssembly.Module | undefined {
+  if (compiled !== undefined || unavailable) return compiled;
+  try {
+    if (!simdSupported()) throw new Error('no SIMD');
+    compiled = new WebAssembly.Module(moduleWithImportedMemory([['responsibilities', responsibilitiesBody()]]));
+  } catch {
+    unavailable = true;
+  }
+  return compiled;
+}
+
+/** Turns the SIMD kernel off (true) or back on; for tests comparing it with the TypeScript loops. */
+export function disableSimdResponsibilities(disable: boolean): void {
+  disabled = disable;
+}
+
+/**
+ * One kernel instance with its memory: a block of `capacity` rows × K (plus one slack row, the
+ * partner of an odd last row), the log weights, per-row sample weights, maxima and sums, and two
+ * lanes of weight sums per component.
+ */
+export class ResponsibilityArena {
+  private readonly memory: WebAssembly.Memory;
+  private readonly kernel: Kernel;
+  private doubles = new Float64Array(0);
+  private k = 0;
+  private capacity = 0;
+  private layout = { block: 0, logWeights: 0, weights: 0, maxes: 0, sums: 0, accumulators: 0, end: 0 };
+  /** The block of log-densities, then of weighted responsibilities (capacity × K, row-major). */
+  block = new Float64Array(0);
+  /** Rows of the last normalised block (the length of maxes() and sums()). */
+  private rowsInBlock = 0;
+
+  constructor(module: WebAssembly.Module) {
+    this.memory = new WebAssembly.Memory({ initial: 1 });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.kernel = instance.exports['responsibilities'] as Kernel;
+    const bytes = new Uint8Array(this.memory.buffer);
+    constantTable.forEach((entry, index) => bytes.set(new Uint8Array(entry.buffer), index * 16));
+  }
+
+  /** Lays the memory out for K components and blocks of up to `capacity` rows; clears the sums. */
+  prepare(k: number, capacity: number, logWeights: Float64Array): void {
+    if (k !== this.k || capacity > this.capacity) {
+      const rows = capacity + 2;
+      const block = constantTable.length * 16;
+      const logWeightsAt = block + rows * k * 8;
+      const weights = logWeightsAt + k * 8 + 16;
+      const maxes = weights + rows * 8 + 16;
+      const sums = maxes + rows * 8 + 16;
+      const accumulators = sums + rows * 8 + 16;
+      const align = (offset: number): number => Math.ceil(offset / 16) * 16;
+      this.layout = {
+        block,
+        logWeights: align(logWeightsAt),
+        weights: align(weights),
+        maxes: align(maxes),
+        sums: align(sums),
+        accumulators: align(accumulators),
+        end: align(accumulators) + (k + 1) * 8,
+      };
+      const pages = Math.ceil(this.layout.end / PAGE);
+      const current = this.memory.buffer.byteLength / PAGE;
+      if (pages > current) this.memory.grow(pages - current);
+      this.k = k;
+      this.capacity = capacity;
+    }
+    // Views are recreated every time: growing (here or by another arena user) detaches old ones.
+    this.doubles = new Float64Array(this.memory.buffer);
+    this.block = new Float64Array(this.memory.buffer, this.layout.block, capacity * k);
+    this.doubles.set(logWeights, this.layout.logWeights / 8);
+    this.doubles.fill(0, this.layout.accumulators / 8, this.layout.end / 8);
+    this.rowsInBlock = 0;
+  }
+
+  /**
+   * Turns the first `rows` rows of `block` (log-densities) into weighted responsibilities
+   * w_i·r_ik and adds them to the weight sums. `sampleWeights` (from `offset`) or 1 per row.
+   */
+  normalize(rows: number, sampleWeights: Float64Array | undefined, offset: number): void {
+    const { doubles, layout } = this;
+    const weights = layout.weights / 8;
+    if (sampleWeights === undefined) doubles.fill(1, weights, weights + rows);
+    else doubles.set(sampleWeights.subarray(offset, offset + rows), weights);
+    this.rowsInBlock = rows;
+    this.kernel(layout.block, rows, this.k, layout.logWeights, layout.weights, layout.maxes, layout.sums, layout.accumulators);
+  }
+
+  /** Row i's maximum of log weight + log-density (NaN if one was NaN, −∞ if all were −∞). */
+  maxes(): Float64Array {
+    return this.doubles.subarray(this.layout.maxes / 8, this.layout.maxes / 8 + this.rowsInBlock);
+  }
+
+  /** Row i's Σ_k exp(v_ik − max_i) (0 or NaN for an impossible row, whose responsibilities are 0). */
+  sums(): Float64Array {
+    return this.doubles.subarray(this.layout.sums / 8, this.layout.sums / 8 + this.rowsInBlock);
+  }
+
+  /** Adds the accumulated Σ_i w_i r_ik to `weightSums`. */
+  addWeightSums(weightSums: Float64Array): void {
+    const base = this.layout.accumulators / 8;
+    for (let j = 0; j < this.k; j++) weightSums[j] = (weightSums[j] as number) + (this.doubles[base + j] as number);
+  }
+}
+
+const pool: ResponsibilityArena[] = [];
+
+/** An arena for one pass, or undefined where WebAssembly SIMD is unavailable (or disabled). */
+export function acquireResponsibilityArena(): ResponsibilityArena | undefined {
+  if (disabled) return undefined;
+  const module = compile();
+  if (module === undefined) return undefined;
+  return pool.pop() ?? new ResponsibilityArena(module);
+}
+
+/** Returns an arena to the pool. */
+export function releaseResponsibilityArena(arena: ResponsibilityArena): void {
+  pool.push(arena);
+}
+

@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { exponential } from '../src/mixture/exponential.js';
+import { acquireResponsibilityArena, disableSimdResponsibilities, releaseResponsibilityArena } from '../src/mixture/responsibilities-simd.js';
+import { simdSupported } from '../src/wasm/assembler.js';
+import { createMixtureModel, DenseMatrix, ImpossibleObservationError, Random } from '../src/index.js';
+import { gaussianMixture, gaussianSample, poissonFamily } from './helpers/families.js';
+
+/** The per-row normalisation written out plainly (Math.exp, sequential sums). */
+function reference(logDensities: Float64Array, rows: number, k: number, logWeights: Float64Array, weights: Float64Array) {
+  const out = new Float64Array(rows * k);
+  const maxes = new Float64Array(rows);
+  const sums = new Float64Array(rows);
+  const weightSums = new Float64Array(k);
+  for (let i = 0; i < rows; i++) {
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) max = Math.max(max, (logDensities[i * k + j] as number) + (logWeights[j] as number));
+    maxes[i] = max;
+    const shift = max > -Infinity ? max : 0;
+    let sum = 0;
+    for (let j = 0; j < k; j++) sum += Math.exp((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift);
+    sums[i] = sum;
+    if (!(sum > 0)) continue;
+    for (let j = 0; j < k; j++) {
+      const r = ((weights[i] as number) * Math.exp((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift)) / sum;
+      out[i * k + j] = r;
+      weightSums[j] = (weightSums[j] as number) + r;
+    }
+  }
+  return { out, maxes, sums, weightSums };
+}
+
+/** |a − b| ≤ relative·|b| + absolute, entry by entry; returns the first failure. */
+function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>, relative: number, absolute = 0): string | undefined {
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i] as number;
+    const b = expected[i] as number;
+    if (Object.is(a, b)) continue;
+    if (!(Math.abs(a - b) <= relative * Math.abs(b) + absolute)) return `entry ${i}: ${a} vs ${b}`;
+  }
+  return undefined;
+}
+
+afterEach(() => disableSimdResponsibilities(false));
+
+describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () => {
+  it('matches the plain computation for K = 1…33, odd and even rows, weights, −∞ entries and impossible rows', () => {
+    const random = new Random(2024);
+    const arena = acquireResponsibilityArena();
+    expect(arena).toBeDefined();
+    if (arena === undefined) return;
+    try {
+      for (const k of [1, 2, 3, 4, 7, 10, 33]) {
+        for (const rows of [1, 2, 5, 64, 513]) {
+          const logWeights = Float64Array.from({ length: k }, () => Math.log(0.05 + random.next()));
+          const logDensities = new Float64Array(rows * k);
+          for (let i = 0; i < logDensities.length; i++) {
+            const scale = [1, 30, 800, 1e4][i % 4] as number;
+            logDensities[i] = random.next() < 0.05 ? -Infinity : (random.next() - 0.7) * scale;
+          }
+          // An impossible row (every entry −∞) when there is room for one.
+          if (rows > 3) logDensities.fill(-Infinity, 3 * k, 4 * k);
+          const weights = Float64Array.from({ length: rows }, (_, i) => (i % 5 === 4 ? 0 : 0.5 + random.next()));
+          arena.prepare(k, rows, logWeights);
+          arena.block.set(logDensities);
+          arena.normalize(rows, weights, 0);
+          const expected = reference(logDensities, rows, k, logWeights, weights);
+          const label = `K=${k}, rows=${rows}`;
+          expect(firstMismatch(arena.maxes(), expected.maxes, 0), label).toBeUndefined();
+          expect(firstMismatch(arena.sums(), expected.sums, 4e-16 * k), label).toBeUndefined();
+          expect(firstMismatch(arena.block.subarray(0, rows * k), expected.out, 1e-15 + 4e-16 * k, 1e-300), label).toBeUndefined();
+          const weightSums = new Float64Array(k);
+          arena.addWeightSums(weightSums);
+          expect(firstMismatch(weightSums, expected.weightSums, 1e-13), label).toBeUndefined();
+          if (rows > 3) expect(Array.from(arena.block.subarray(3 * k, 4 * k))).toEqual(new Array<number>(k).fill(0));
+        }
+      }
+    } finally {
+      releaseResponsibilityArena(arena);
+    }
+  });
+
+  it('its exponential is the TypeScript `exponential` bit for bit, subnormals and underflow included', () => {
+    // K = 2 with entries (0, v) and log weights 0: the second responsibility is e^v · (1 / (1 + e^v)), and
+    // with a single row the kernel's sum 1 + e^v adds in the same order as here.
+    const arena = acquireResponsibilityArena();
+    if (arena === undefined) throw new Error('SIMD unavailable');
+    try {
+      const values = [-1e-300, -1e-9, -0.3, -0.34657359, -1, -20, -300, -707.9, -708.5, -730, -745, -745.13, -745.2, -746, -1e5, -Infinity];
+      arena.prepare(2, 1, new Float64Array(2));
+      for (const v of values) {
+        arena.block.set([0, v]);
+        arena.normalize(1, undefined, 0);
+        const e = exponential(v);
+        expect(arena.sums()[0], `v = ${v}`).toBe(1 + e);
+        // The kernel scales by weight / sum, then multiplies.
+        expect(arena.block[1], `v = ${v}`).toBe(e * (1 / (1 + e)));
+      }
+    } finally {
+      releaseResponsibilityArena(arena);
+    }
+  });
+
+  it('a NaN log-density makes its row impossible rather than NaN responsibilities', () => {
+    const arena = acquireResponsibilityArena();
+    if (arena === undefined) throw new Error('SIMD unavailable');
+    try {
+      arena.prepare(3, 2, new Float64Array(3));
+      arena.block.set([-1, Number.NaN, -2, -1, -2, -3]);
+      arena.normalize(2, undefined, 0);
+      expect(arena.sums()[0]).toBeNaN();
+      expect(Array.from(arena.block.subarray(0, 3))).toEqual([0, 0, 0]);
+      expect(arena.sums()[1]).toBeGreaterThan(1);
+      const weightSums = new Float64Array(3);
+      arena.addWeightSums(weightSums);
+      expect(weightSums.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 15);
+    } finally {
+      releaseResponsibilityArena(arena);
+    }
+  });
+});
+
+describe('the mixture E-step with and without the SIMD kernel', () => {
+  it('gives the same log-likelihood and statistics (weighted, 3 components, several blocks)', () => {
+    const model = gaussianMixture(3);
+    const x = gaussianSample(1500, [0.2, 0.5, 0.3], [-3, 0, 4], 11);
+    const sampleWeights = Float64Array.from({ length: 1500 }, (_, i) => (i % 7 === 0 ? 0 : 1 + (i % 3)));
+    const params = { weights: Float64Array.of(0.3, 0.3, 0.4), components: { means: Float64Array.of(-2, 0.5, 3) } };
+    const data = { observations: x, sampleWeights };
+    disableSimdResponsibilities(true);
+    const scalar = model.eStep(params, data);
+    disableSimdResponsibilities(false);
+    const simd = model.eStep(params, data);
+    expect(Math.abs(simd.logLikelihood - scalar.logLikelihood)).toBeLessThanOrEqual(1e-13 * Math.abs(scalar.logLikelihood));
+    expect(firstMismatch(simd.statistics.weightSums, scalar.statistics.weightSums, 1e-13)).toBeUndefined();
+    const simdSums = simd.statistics.components as unknown as { readonly sum: Float64Array };
+    const scalarSums = scalar.statistics.components as unknown as { readonly sum: Float64Array };
+    expect(firstMismatch(simdSums.sum, scalarSums.sum, 1e-12)).toBeUndefined();
+  });
+
+  it('still names the impossible row, in a later block too', () => {
+    const model = createMixtureModel(poissonFamily(), { components: 2 });
+    const values = new Array<number>(1200).fill(0);
+    values[777] = 3;
+    const params = { weights: Float64Array.of(0.5, 0.5), components: { rates: Float64Array.of(0, 0) } };
+    for (const disable of [false, true]) {
+      disableSimdResponsibilities(disable);
+      expect(() => model.eStep(params, { observations: DenseMatrix.from(values) })).toThrow(ImpossibleObservationError);
+      expect(() => model.eStep(params, { observations: DenseMatrix.from(values) })).toThrow(/Observation 777 /);
+      const dropped = new Float64Array(1200).fill(1);
+      dropped[777] = 0;
+      expect(model.eStep(params, { observations: DenseMatrix.from(values), sampleWeights: dropped }).logLikelihood).toBeCloseTo(0, 10);
+    }
+  });
+});
