@@ -43,6 +43,15 @@ export interface ComponentFamily<C, X, FS extends Statistics, Prepared = unknown
    * Weights already include responsibilities and sample weights.
    */
   accumulate(prepared: Prepared, stats: FS, x: X, start: number, end: number, weights: Float64Array): void;
+  /**
+   * Optional component-major variants of `logDensities` and `accumulate`, for families whose
+   * kernels work one component at a time: with rows = end − start,
+   * out[k·rows + (i − start)] = log f_k(x_i), and the weights arrive as w[k·rows + (i − start)].
+   * `out` may be longer than K·rows. A family implements both or neither; the finite mixture's E-step uses them, which saves
+   * the strided writes and transposes of the row-major layout. Same values as the row-major pair.
+   */
+  logDensitiesByComponent?(prepared: Prepared, x: X, start: number, end: number, out: Float64Array): void;
+  accumulateByComponent?(prepared: Prepared, stats: FS, x: X, start: number, end: number, weights: Float64Array): void;
   /** argmax_C Σ_k E[log f_k] + log p(C) from the statistics. Pure. */
   maximize(stats: FS, previous: C, context: MStepContext): C;
   /** Σ_i Σ_k w_ik log f_k(x_i; C) from the statistics (up to a constant independent of C). */

@@ -3,7 +3,7 @@ import { exponential } from '../src/mixture/exponential.js';
 import { acquireResponsibilityArena, disableSimdResponsibilities, releaseResponsibilityArena } from '../src/mixture/responsibilities-simd.js';
 import { simdSupported } from '../src/wasm/assembler.js';
 import { createMixtureModel, DenseMatrix, ImpossibleObservationError, Random } from '../src/index.js';
-import { gaussianMixture, gaussianSample, poissonFamily } from './helpers/families.js';
+import { gaussianFamily, gaussianMixture, gaussianSample, poissonFamily, type MeanComponents } from './helpers/families.js';
 
 /** The per-row normalisation written out plainly (Math.exp, sequential sums). */
 function reference(logDensities: Float64Array, rows: number, k: number, logWeights: Float64Array, weights: Float64Array) {
@@ -40,6 +40,33 @@ function firstMismatch(actual: ArrayLike<number>, expected: ArrayLike<number>, r
   return undefined;
 }
 
+/** The rows × cols matrix `m` (row-major) transposed. */
+function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = m[i * cols + j] as number;
+  return out;
+}
+
+/** The test Gaussian family with component-major kernels (row-major ones + transposes). */
+function byComponentFamily(): ReturnType<typeof gaussianFamily> {
+  const family = gaussianFamily();
+  return {
+    ...family,
+    logDensitiesByComponent(prepared, x, start, end, out) {
+      const rows = end - start;
+      const k = (prepared as MeanComponents).means.length;
+      const rowMajor = new Float64Array(rows * k);
+      family.logDensities(prepared, x, start, end, rowMajor);
+      out.set(transpose(rowMajor, rows, k));
+    },
+    accumulateByComponent(prepared, stats, x, start, end, weights) {
+      const rows = end - start;
+      const k = (prepared as MeanComponents).means.length;
+      family.accumulate(prepared, stats, x, start, end, transpose(weights.subarray(0, rows * k), k, rows));
+    },
+  };
+}
+
 afterEach(() => disableSimdResponsibilities(false));
 
 describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () => {
@@ -49,6 +76,7 @@ describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () =
     expect(arena).toBeDefined();
     if (arena === undefined) return;
     try {
+      for (const byComponent of [false, true])
       for (const k of [1, 2, 3, 4, 7, 10, 33]) {
         for (const rows of [1, 2, 5, 64, 513]) {
           const logWeights = Float64Array.from({ length: k }, () => Math.log(0.05 + random.next()));
@@ -60,18 +88,19 @@ describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () =
           // An impossible row (every entry −∞) when there is room for one.
           if (rows > 3) logDensities.fill(-Infinity, 3 * k, 4 * k);
           const weights = Float64Array.from({ length: rows }, (_, i) => (i % 5 === 4 ? 0 : 0.5 + random.next()));
-          arena.prepare(k, rows, logWeights);
-          arena.block.set(logDensities);
+          arena.prepare(k, rows, logWeights, byComponent);
+          arena.block.set(byComponent ? transpose(logDensities, rows, k) : logDensities);
           arena.normalize(rows, weights, 0);
           const expected = reference(logDensities, rows, k, logWeights, weights);
-          const label = `K=${k}, rows=${rows}`;
+          const label = `K=${k}, rows=${rows}, ${byComponent ? 'component' : 'row'}-major`;
           expect(firstMismatch(arena.maxes(), expected.maxes, 0), label).toBeUndefined();
           expect(firstMismatch(arena.sums(), expected.sums, 4e-16 * k), label).toBeUndefined();
-          expect(firstMismatch(arena.block.subarray(0, rows * k), expected.out, 1e-15 + 4e-16 * k, 1e-300), label).toBeUndefined();
+          const out = arena.block.subarray(0, rows * k);
+          expect(firstMismatch(byComponent ? transpose(out, k, rows) : out, expected.out, 1e-15 + 4e-16 * k, 1e-300), label).toBeUndefined();
           const weightSums = new Float64Array(k);
           arena.addWeightSums(weightSums);
           expect(firstMismatch(weightSums, expected.weightSums, 1e-13), label).toBeUndefined();
-          if (rows > 3) expect(Array.from(arena.block.subarray(3 * k, 4 * k))).toEqual(new Array<number>(k).fill(0));
+          if (rows > 3) expect(Array.from(expected.out.subarray(3 * k, 4 * k))).toEqual(new Array<number>(k).fill(0));
         }
       }
     } finally {
@@ -135,6 +164,17 @@ describe('the mixture E-step with and without the SIMD kernel', () => {
     const simdSums = simd.statistics.components as unknown as { readonly sum: Float64Array };
     const scalarSums = scalar.statistics.components as unknown as { readonly sum: Float64Array };
     expect(firstMismatch(simdSums.sum, scalarSums.sum, 1e-12)).toBeUndefined();
+  });
+
+  it('uses a family\'s component-major kernels when it has them, with the same results', () => {
+    const x = gaussianSample(1101, [0.2, 0.5, 0.3], [-3, 0, 4], 12);
+    const params = { weights: Float64Array.of(0.3, 0.3, 0.4), components: { means: Float64Array.of(-2, 0.5, 3) } };
+    const sampleWeights = Float64Array.from({ length: 1101 }, (_, i) => (i % 5 === 0 ? 0.5 : 1));
+    const rowMajor = gaussianMixture(3).eStep(params, { observations: x, sampleWeights });
+    const byComponent = createMixtureModel(byComponentFamily(), { components: 3 }).eStep(params, { observations: x, sampleWeights });
+    expect(Math.abs(byComponent.logLikelihood - rowMajor.logLikelihood)).toBeLessThanOrEqual(1e-13 * Math.abs(rowMajor.logLikelihood));
+    expect(firstMismatch(byComponent.statistics.weightSums, rowMajor.statistics.weightSums, 1e-13)).toBeUndefined();
+    expect(firstMismatch(byComponent.statistics.components['sum'] as Float64Array, rowMajor.statistics.components['sum'] as Float64Array, 1e-12)).toBeUndefined();
   });
 
   it('still names the impossible row, in a later block too', () => {

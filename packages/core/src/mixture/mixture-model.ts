@@ -413,12 +413,14 @@ function statisticsPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, 
 /** The statistics pass with the per-row normalisation in the WebAssembly SIMD kernel (responsibilities-simd.ts). */
 function statisticsPassSimd<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, weightSums: Float64Array, components: FS, arena: ResponsibilityArena): number {
   const { family, prepared, x, n, k, logWeights, sampleWeights, throwOnImpossible } = pass;
-  arena.prepare(k, pass.blockRows, logWeights);
+  const byComponent = family.logDensitiesByComponent !== undefined && family.accumulateByComponent !== undefined;
+  arena.prepare(k, pass.blockRows, logWeights, byComponent);
   const block = arena.block;
   let total = 0;
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);
-    family.logDensities(prepared, x, start, end, block);
+    if (byComponent) family.logDensitiesByComponent?.(prepared, x, start, end, block);
+    else family.logDensities(prepared, x, start, end, block);
     arena.normalize(end - start, sampleWeights, start);
     const maxes = arena.maxes();
     const sums = arena.sums();
@@ -435,7 +437,8 @@ function statisticsPassSimd<C, X, FS extends Statistics, Prepared>(pass: Pass<C,
       }
       if (w !== 0) total += w * ((maxes[i] as number) + Math.log(sum));
     }
-    family.accumulate(prepared, components, x, start, end, block);
+    if (byComponent) family.accumulateByComponent?.(prepared, components, x, start, end, block);
+    else family.accumulate(prepared, components, x, start, end, block);
   }
   arena.addWeightSums(weightSums);
   return total;

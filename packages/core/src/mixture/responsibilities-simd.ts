@@ -50,7 +50,8 @@ const [VALUE, MAXIMA, SHIFT, SUMS_V, SCALE, REDUCED, REDUCED2, REDUCED4, EXPONEN
 const constantTable: Array<Float64Array | BigInt64Array> = [];
 
 function tableEntry(entry: Float64Array | BigInt64Array): number[] {
-  let index = constantTable.findIndex((known) => known.constructor === entry.constructor && known[0] === entry[0]);
+  const bytes = new Uint8Array(entry.buffer);
+  let index = constantTable.findIndex((known) => new Uint8Array(known.buffer).every((byte, i) => byte === bytes[i]));
   if (index < 0) index = constantTable.push(entry) - 1;
   return [...op.i32(0), ...op.v128Load(index * 16)];
 }
@@ -363,6 +364,140 @@ function responsibilitiesBody(): FunctionBody {
   return { params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
 }
 
+
+// Locals of the component-major kernel (parameters as above).
+const [COLUMN_BYTES, ROW_OFFSET, PAIR_END, CELL, LOG_WEIGHT, LOG_WEIGHT_END, ACCUMULATOR] = [8, 9, 10, 11, 12, 13, 14];
+
+/**
+ * responsibilitiesByComponent(block, rows, k, logWeights, weights, maxes, sums, accumulators):
+ * the same three steps with the block component-major (K columns of `rows` doubles), two rows
+ * per vector: lanes are rows, so every load and store is a whole vector and every reduction is
+ * within a lane. An odd last row runs the same code on a splatted lane, storing lane 0 only.
+ * The accumulators hold two lanes per component (16 bytes).
+ */
+function responsibilitiesByComponentBody(): FunctionBody {
+  const lane0 = tableEntry(new Float64Array(new BigInt64Array([-1n, 0n]).buffer));
+  const pairStep = (tail: boolean): number[] => {
+    const load = tail ? op.v128Load64Splat() : op.v128Load();
+    const store = (value: number): number[] => [...op.get(value), ...(tail ? op.v128Store64Lane(0) : op.v128Store())];
+    const atRow = (base: number): number[] => [...op.get(base), ...op.get(ROW_OFFSET), ...op.i32Add];
+    /** for (component = 0; component < K; component++, CELL += COLUMN_BYTES) body — LOG_WEIGHT walks the log weights. */
+    const overComponents = (body: readonly number[]): number[] => [
+      ...atRow(BLOCK),
+      ...op.set(CELL),
+      ...op.get(LOG_WEIGHTS),
+      ...op.set(LOG_WEIGHT),
+      ...op.get(ACCUMULATORS),
+      ...op.set(ACCUMULATOR),
+      ...whileBelow(LOG_WEIGHT, LOG_WEIGHT_END, [...body, ...increment(CELL, op.get(COLUMN_BYTES)), ...increment(LOG_WEIGHT, 8), ...increment(ACCUMULATOR, 16)]),
+    ];
+    return [
+      // 1. add the log weights; maxima per lane
+      ...constant(-Infinity),
+      ...op.set(MAXIMA),
+      ...overComponents([
+        ...op.get(CELL),
+        ...op.get(CELL),
+        ...load,
+        ...op.get(LOG_WEIGHT),
+        ...op.v128Load64Splat(),
+        ...op.f64x2Add,
+        ...op.tee(VALUE),
+        ...(tail ? op.v128Store64Lane(0) : op.v128Store()),
+        ...op.get(MAXIMA),
+        ...op.get(VALUE),
+        ...op.f64x2Max,
+        ...op.set(MAXIMA),
+      ]),
+      ...atRow(MAXES),
+      ...store(MAXIMA),
+      ...op.get(MAXIMA),
+      ...op.get(MAXIMA),
+      ...constant(-Infinity),
+      ...op.f64x2Gt,
+      ...op.v128And,
+      ...op.set(SHIFT),
+      // 2. exponentials and their sums
+      ...constant(0),
+      ...op.set(SUMS_V),
+      ...overComponents([
+        ...op.get(CELL),
+        ...load,
+        ...op.get(SHIFT),
+        ...op.f64x2Sub,
+        ...op.set(VALUE),
+        ...exponentialOfValue(),
+        ...op.set(VALUE),
+        ...op.get(CELL),
+        ...store(VALUE),
+        ...op.get(SUMS_V),
+        ...op.get(VALUE),
+        ...op.f64x2Add,
+        ...op.set(SUMS_V),
+      ]),
+      ...atRow(SUMS),
+      ...store(SUMS_V),
+      // 3. responsibilities, 0 on rows whose sum is not > 0 (and on the splatted lane)
+      ...op.get(SUMS_V),
+      ...constant(0),
+      ...op.f64x2Gt,
+      ...(tail ? [...lane0, ...op.v128And] : []),
+      ...op.set(TAIL),
+      ...atRow(WEIGHTS),
+      ...load,
+      ...op.get(SUMS_V),
+      ...op.f64x2Div,
+      ...op.set(SCALE),
+      ...overComponents([
+        ...op.get(CELL),
+        ...load,
+        ...op.get(SCALE),
+        ...op.f64x2Mul,
+        ...op.get(TAIL),
+        ...op.v128And,
+        ...op.set(VALUE),
+        ...op.get(CELL),
+        ...store(VALUE),
+        ...op.get(ACCUMULATOR),
+        ...op.get(ACCUMULATOR),
+        ...op.v128Load(),
+        ...op.get(VALUE),
+        ...op.f64x2Add,
+        ...op.v128Store(),
+      ]),
+    ];
+  };
+  const code = [
+    ...op.get(ROWS),
+    ...op.i32(3),
+    ...op.i32Shl,
+    ...op.set(COLUMN_BYTES),
+    ...op.get(ROWS),
+    ...op.i32(-2),
+    ...op.i32And,
+    ...op.i32(3),
+    ...op.i32Shl,
+    ...op.set(PAIR_END),
+    ...op.get(LOG_WEIGHTS),
+    ...op.get(K),
+    ...op.i32(3),
+    ...op.i32Shl,
+    ...op.i32Add,
+    ...op.set(LOG_WEIGHT_END),
+    ...op.i32(0),
+    ...op.set(ROW_OFFSET),
+    ...whileBelow(ROW_OFFSET, PAIR_END, [...pairStep(false), ...increment(ROW_OFFSET, 16)]),
+    ...op.get(ROW_OFFSET),
+    ...op.get(COLUMN_BYTES),
+    ...op.i32LtU,
+    ...op.if,
+    ...pairStep(true),
+    ...op.end,
+  ];
+  // Same local indices as the row-major kernel: i32 8–14, f64 15–16 (unused here), v128 17–27.
+  return { params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
+}
+
 type Kernel = (block: number, rows: number, k: number, logWeights: number, weights: number, maxes: number, sums: number, accumulators: number) => void;
 
 let compiled: WebAssembly.Module | undefined;
@@ -373,7 +508,12 @@ function compile(): WebAssembly.Module | undefined {
   if (compiled !== undefined || unavailable) return compiled;
   try {
     if (!simdSupported()) throw new Error('no SIMD');
-    compiled = new WebAssembly.Module(moduleWithImportedMemory([['responsibilities', responsibilitiesBody()]]));
+    compiled = new WebAssembly.Module(
+      moduleWithImportedMemory([
+        ['responsibilities', responsibilitiesBody()],
+        ['responsibilitiesByComponent', responsibilitiesByComponentBody()],
+      ]),
+    );
   } catch {
     unavailable = true;
   }
@@ -386,18 +526,19 @@ export function disableSimdResponsibilities(disable: boolean): void {
 }
 
 /**
- * One kernel instance with its memory: a block of `capacity` rows × K (plus one slack row, the
- * partner of an odd last row), the log weights, per-row sample weights, maxima and sums, and two
- * lanes of weight sums per component.
+ * One kernel instance with its memory: the constant table, a block of `capacity` rows × K, the
+ * log weights, per-row sample weights, maxima and sums, and the weight sums per component.
  */
 export class ResponsibilityArena {
   private readonly memory: WebAssembly.Memory;
-  private readonly kernel: Kernel;
+  private readonly rowMajor: Kernel;
+  private readonly componentMajor: Kernel;
+  private byComponent = false;
   private doubles = new Float64Array(0);
   private k = 0;
   private capacity = 0;
   private layout = { block: 0, logWeights: 0, weights: 0, maxes: 0, sums: 0, accumulators: 0, end: 0 };
-  /** The block of log-densities, then of weighted responsibilities (capacity × K, row-major). */
+  /** The block of log-densities, then of weighted responsibilities (capacity × K, in the prepared layout). */
   block = new Float64Array(0);
   /** Rows of the last normalised block (the length of maxes() and sums()). */
   private rowsInBlock = 0;
@@ -405,13 +546,18 @@ export class ResponsibilityArena {
   constructor(module: WebAssembly.Module) {
     this.memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
-    this.kernel = instance.exports['responsibilities'] as Kernel;
+    this.rowMajor = instance.exports['responsibilities'] as Kernel;
+    this.componentMajor = instance.exports['responsibilitiesByComponent'] as Kernel;
     const bytes = new Uint8Array(this.memory.buffer);
     constantTable.forEach((entry, index) => bytes.set(new Uint8Array(entry.buffer), index * 16));
   }
 
-  /** Lays the memory out for K components and blocks of up to `capacity` rows; clears the sums. */
-  prepare(k: number, capacity: number, logWeights: Float64Array): void {
+  /**
+   * Lays the memory out for K components and blocks of up to `capacity` rows, row-major
+   * (out[i·K + k]) or component-major (out[k·rows + i], rows those of the block); clears the sums.
+   */
+  prepare(k: number, capacity: number, logWeights: Float64Array, byComponent = false): void {
+    this.byComponent = byComponent;
     if (k !== this.k || capacity > this.capacity) {
       const rows = capacity + 2;
       const block = constantTable.length * 16;
@@ -428,7 +574,7 @@ export class ResponsibilityArena {
         maxes: align(maxes),
         sums: align(sums),
         accumulators: align(accumulators),
-        end: align(accumulators) + (k + 1) * 8,
+        end: align(accumulators) + k * 16,
       };
       const pages = Math.ceil(this.layout.end / PAGE);
       const current = this.memory.buffer.byteLength / PAGE;
@@ -454,7 +600,7 @@ export class ResponsibilityArena {
     if (sampleWeights === undefined) doubles.fill(1, weights, weights + rows);
     else doubles.set(sampleWeights.subarray(offset, offset + rows), weights);
     this.rowsInBlock = rows;
-    this.kernel(layout.block, rows, this.k, layout.logWeights, layout.weights, layout.maxes, layout.sums, layout.accumulators);
+    (this.byComponent ? this.componentMajor : this.rowMajor)(layout.block, rows, this.k, layout.logWeights, layout.weights, layout.maxes, layout.sums, layout.accumulators);
   }
 
   /** Row i's maximum of log weight + log-density (NaN if one was NaN, −∞ if all were −∞). */
@@ -470,7 +616,9 @@ export class ResponsibilityArena {
   /** Adds the accumulated Σ_i w_i r_ik to `weightSums`. */
   addWeightSums(weightSums: Float64Array): void {
     const base = this.layout.accumulators / 8;
-    for (let j = 0; j < this.k; j++) weightSums[j] = (weightSums[j] as number) + (this.doubles[base + j] as number);
+    const { doubles } = this;
+    if (this.byComponent) for (let j = 0; j < this.k; j++) weightSums[j] = (weightSums[j] as number) + ((doubles[base + 2 * j] as number) + (doubles[base + 2 * j + 1] as number));
+    else for (let j = 0; j < this.k; j++) weightSums[j] = (weightSums[j] as number) + (doubles[base + j] as number);
   }
 }
 
