@@ -88,9 +88,10 @@ function laneMax(vector: number): number[] {
 function exponentialOfValue(): number[] {
   const twoToMinus = (exponent: number[]): number[] => [...integerConstant(1023n), ...exponent, ...op.i64x2Sub, ...op.i32(52), ...op.i64x2Shl];
   return [
+    // v < −746 ? −746 : v (pseudo-maximum: NaN stays NaN)
     ...op.get(VALUE),
     ...constant(CLAMP),
-    ...op.f64x2Max,
+    ...op.f64x2Pmax,
     ...op.set(VALUE),
     // m as a double in REDUCED4 for the moment (floor = truncation: the argument is ≥ ½).
     ...constant(0.5),
@@ -100,10 +101,12 @@ function exponentialOfValue(): number[] {
     ...op.f64x2Sub,
     ...op.f64x2Floor,
     ...op.set(REDUCED4),
-    // m as 64-bit integers and ⌊m/2⌋.
+    // m as 64-bit integers (the bits of m + 2⁵² minus those of 2⁵², exact for 0 ≤ m < 2⁵²) and ⌊m/2⌋.
     ...op.get(REDUCED4),
-    ...op.i32x4TruncSatF64x2SZero,
-    ...op.i64x2ExtendLowI32x4S,
+    ...constant(2 ** 52),
+    ...op.f64x2Add,
+    ...integerConstant(0x4330000000000000n),
+    ...op.i64x2Sub,
     ...op.tee(EXPONENT),
     ...op.i32(1),
     ...op.i64x2ShrU,
@@ -194,7 +197,7 @@ function exponentialOfValue(): number[] {
  * responsibilities(block, rows, k, logWeights, weights, maxes, sums, accumulators), byte
  * addresses; row-major rows of K doubles, taken two entries per vector (an odd K's last entry
  * splatted into both lanes and counted once). Per row:
- *  1. v = block + logWeights, written back; max (NaN if any entry is NaN) → maxes;
+ *  1. v = block + logWeights, written back; max over the non-NaN entries → maxes;
  *  2. e = exp(v − max) (max taken as 0 unless it is > −∞), written back; their sum → sums;
  *  3. if the sum is > 0: r = e · weight / sum, written back and added to the per-component
  *     accumulators; otherwise (an impossible row) the row is set to 0.
@@ -237,7 +240,7 @@ function responsibilitiesBody(): FunctionBody {
         ...op.v128Store(),
         ...op.get(MAXIMA),
         ...op.get(VALUE),
-        ...op.f64x2Max,
+        ...op.f64x2Pmax,
         ...op.set(MAXIMA),
       ]),
       ...oddTail([
@@ -251,7 +254,7 @@ function responsibilitiesBody(): FunctionBody {
         ...op.v128Store64Lane(0),
         ...op.get(MAXIMA),
         ...op.get(VALUE),
-        ...op.f64x2Max,
+        ...op.f64x2Pmax,
         ...op.set(MAXIMA),
       ]),
       ...perRow(MAXES),
@@ -365,108 +368,53 @@ function responsibilitiesBody(): FunctionBody {
 }
 
 
-// Locals of the component-major kernel (parameters as above).
-const [COLUMN_BYTES, ROW_OFFSET, PAIR_END, CELL, LOG_WEIGHT, LOG_WEIGHT_END, ACCUMULATOR] = [8, 9, 10, 11, 12, 13, 14];
+// The component-major kernel: parameters as above plus SHIFTS; i32 work 9–16; v128 17–29 (the
+// exponential's locals keep their indices).
+const SHIFTS = 8;
+const [COLUMN_BYTES, ROW_OFFSET, PAIR_END, CELL, COMPONENT_END, LOG_WEIGHT, ACCUMULATOR, CELL_ADDRESS] = [9, 10, 11, 12, 13, 14, 15, 16];
+const [ACCUMULATED, LOG_WEIGHT_SPLAT] = [28, 29];
 
 /**
- * responsibilitiesByComponent(block, rows, k, logWeights, weights, maxes, sums, accumulators):
- * the same three steps with the block component-major (K columns of `rows` doubles), two rows
- * per vector: lanes are rows, so every load and store is a whole vector and every reduction is
- * within a lane. An odd last row runs the same code on a splatted lane, storing lane 0 only.
- * The accumulators hold two lanes per component (16 bytes).
+ * responsibilitiesByComponent(block, rows, k, logWeights, weights, maxes, sums, accumulators,
+ * shifts): the same three steps with the block component-major (K columns of `rows` doubles),
+ * each step one sweep down every column, two rows per vector, with the per-row maxima, shifts,
+ * sums and scales in their own arrays (contiguous, never a strided access). An odd last row is
+ * handled by splatting its entry and storing lane 0 only. Weights are overwritten with the
+ * per-row scales. The accumulators hold two lanes per component (16 bytes).
  */
 function responsibilitiesByComponentBody(): FunctionBody {
   const lane0 = tableEntry(new Float64Array(new BigInt64Array([-1n, 0n]).buffer));
-  const pairStep = (tail: boolean): number[] => {
-    const load = tail ? op.v128Load64Splat() : op.v128Load();
-    const store = (value: number): number[] => [...op.get(value), ...(tail ? op.v128Store64Lane(0) : op.v128Store())];
-    const atRow = (base: number): number[] => [...op.get(base), ...op.get(ROW_OFFSET), ...op.i32Add];
-    /** for (component = 0; component < K; component++, CELL += COLUMN_BYTES) body — LOG_WEIGHT walks the log weights. */
-    const overComponents = (body: readonly number[]): number[] => [
-      ...atRow(BLOCK),
-      ...op.set(CELL),
-      ...op.get(LOG_WEIGHTS),
-      ...op.set(LOG_WEIGHT),
-      ...op.get(ACCUMULATORS),
-      ...op.set(ACCUMULATOR),
-      ...whileBelow(LOG_WEIGHT, LOG_WEIGHT_END, [...body, ...increment(CELL, op.get(COLUMN_BYTES)), ...increment(LOG_WEIGHT, 8), ...increment(ACCUMULATOR, 16)]),
-    ];
-    return [
-      // 1. add the log weights; maxima per lane
-      ...constant(-Infinity),
-      ...op.set(MAXIMA),
-      ...overComponents([
-        ...op.get(CELL),
-        ...op.get(CELL),
-        ...load,
-        ...op.get(LOG_WEIGHT),
-        ...op.v128Load64Splat(),
-        ...op.f64x2Add,
-        ...op.tee(VALUE),
-        ...(tail ? op.v128Store64Lane(0) : op.v128Store()),
-        ...op.get(MAXIMA),
-        ...op.get(VALUE),
-        ...op.f64x2Max,
-        ...op.set(MAXIMA),
-      ]),
-      ...atRow(MAXES),
-      ...store(MAXIMA),
-      ...op.get(MAXIMA),
-      ...op.get(MAXIMA),
-      ...constant(-Infinity),
-      ...op.f64x2Gt,
-      ...op.v128And,
-      ...op.set(SHIFT),
-      // 2. exponentials and their sums
-      ...constant(0),
-      ...op.set(SUMS_V),
-      ...overComponents([
-        ...op.get(CELL),
-        ...load,
-        ...op.get(SHIFT),
-        ...op.f64x2Sub,
-        ...op.set(VALUE),
-        ...exponentialOfValue(),
-        ...op.set(VALUE),
-        ...op.get(CELL),
-        ...store(VALUE),
-        ...op.get(SUMS_V),
-        ...op.get(VALUE),
-        ...op.f64x2Add,
-        ...op.set(SUMS_V),
-      ]),
-      ...atRow(SUMS),
-      ...store(SUMS_V),
-      // 3. responsibilities, 0 on rows whose sum is not > 0 (and on the splatted lane)
-      ...op.get(SUMS_V),
-      ...constant(0),
-      ...op.f64x2Gt,
-      ...(tail ? [...lane0, ...op.v128And] : []),
-      ...op.set(TAIL),
-      ...atRow(WEIGHTS),
-      ...load,
-      ...op.get(SUMS_V),
-      ...op.f64x2Div,
-      ...op.set(SCALE),
-      ...overComponents([
-        ...op.get(CELL),
-        ...load,
-        ...op.get(SCALE),
-        ...op.f64x2Mul,
-        ...op.get(TAIL),
-        ...op.v128And,
-        ...op.set(VALUE),
-        ...op.get(CELL),
-        ...store(VALUE),
-        ...op.get(ACCUMULATOR),
-        ...op.get(ACCUMULATOR),
-        ...op.v128Load(),
-        ...op.get(VALUE),
-        ...op.f64x2Add,
-        ...op.v128Store(),
-      ]),
-    ];
-  };
+  const rowAt = (base: number): number[] => [...op.get(base), ...op.get(ROW_OFFSET), ...op.i32Add];
+  /** for (ROW_OFFSET = 0; ROW_OFFSET < limit; ROW_OFFSET += 16) body */
+  const overRows = (limit: number, body: readonly number[]): number[] => [...op.i32(0), ...op.set(ROW_OFFSET), ...whileBelow(ROW_OFFSET, limit, [...body, ...increment(ROW_OFFSET, 16)])];
+  /** Every column: the pairs of rows, then the odd last row (cell(true)) if there is one. */
+  const overCells = (perColumn: readonly number[], cell: (tail: boolean) => number[], afterColumn: readonly number[]): number[] => [
+    ...op.get(BLOCK),
+    ...op.set(CELL),
+    ...op.get(LOG_WEIGHTS),
+    ...op.set(LOG_WEIGHT),
+    ...op.get(ACCUMULATORS),
+    ...op.set(ACCUMULATOR),
+    ...whileBelow(CELL, COMPONENT_END, [
+      ...perColumn,
+      ...overRows(PAIR_END, cell(false)),
+      ...op.get(PAIR_END),
+      ...op.get(COLUMN_BYTES),
+      ...op.i32LtU,
+      ...op.if,
+      ...op.get(PAIR_END),
+      ...op.set(ROW_OFFSET),
+      ...cell(true),
+      ...op.end,
+      ...afterColumn,
+      ...increment(CELL, op.get(COLUMN_BYTES)),
+      ...increment(LOG_WEIGHT, 8),
+      ...increment(ACCUMULATOR, 16),
+    ]),
+  ];
+  const address = [...op.get(CELL), ...op.get(ROW_OFFSET), ...op.i32Add, ...op.tee(CELL_ADDRESS)];
+  const load = (tail: boolean): number[] => [...address, ...(tail ? op.v128Load64Splat() : op.v128Load())];
+  const store = (tail: boolean, value: number): number[] => [...op.get(CELL_ADDRESS), ...op.get(value), ...(tail ? op.v128Store64Lane(0) : op.v128Store())];
   const code = [
     ...op.get(ROWS),
     ...op.i32(3),
@@ -478,27 +426,87 @@ function responsibilitiesByComponentBody(): FunctionBody {
     ...op.i32(3),
     ...op.i32Shl,
     ...op.set(PAIR_END),
-    ...op.get(LOG_WEIGHTS),
+    ...op.get(BLOCK),
     ...op.get(K),
-    ...op.i32(3),
-    ...op.i32Shl,
-    ...op.i32Add,
-    ...op.set(LOG_WEIGHT_END),
-    ...op.i32(0),
-    ...op.set(ROW_OFFSET),
-    ...whileBelow(ROW_OFFSET, PAIR_END, [...pairStep(false), ...increment(ROW_OFFSET, 16)]),
-    ...op.get(ROW_OFFSET),
     ...op.get(COLUMN_BYTES),
-    ...op.i32LtU,
-    ...op.if,
-    ...pairStep(true),
-    ...op.end,
+    ...op.i32Mul,
+    ...op.i32Add,
+    ...op.set(COMPONENT_END),
+    // 0. maxima −∞, sums 0 (rows rounded up to a pair)
+    ...overRows(COLUMN_BYTES, [...rowAt(MAXES), ...constant(-Infinity), ...op.v128Store(), ...rowAt(SUMS), ...constant(0), ...op.v128Store()]),
+    // 1. add the log weights; maxima per row
+    ...overCells([...op.get(LOG_WEIGHT), ...op.v128Load64Splat(), ...op.set(LOG_WEIGHT_SPLAT)], (tail) => [
+      ...load(tail),
+      ...op.get(LOG_WEIGHT_SPLAT),
+      ...op.f64x2Add,
+      ...op.set(VALUE),
+      ...store(tail, VALUE),
+      ...rowAt(MAXES),
+      ...rowAt(MAXES),
+      ...op.v128Load(),
+      ...op.get(VALUE),
+      ...op.f64x2Pmax,
+      ...op.v128Store(),
+    ], []),
+    // shift = max > −∞ ? max : 0
+    ...overRows(COLUMN_BYTES, [...rowAt(SHIFTS), ...rowAt(MAXES), ...op.v128Load(), ...op.tee(MAXIMA), ...op.get(MAXIMA), ...constant(-Infinity), ...op.f64x2Gt, ...op.v128And, ...op.v128Store()]),
+    // 2. exponentials and their sums
+    ...overCells([], (tail) => [
+      ...load(tail),
+      ...rowAt(SHIFTS),
+      ...op.v128Load(),
+      ...op.f64x2Sub,
+      ...op.set(VALUE),
+      ...exponentialOfValue(),
+      ...op.set(VALUE),
+      ...store(tail, VALUE),
+      ...rowAt(SUMS),
+      ...rowAt(SUMS),
+      ...op.v128Load(),
+      ...op.get(VALUE),
+      ...op.f64x2Add,
+      ...op.v128Store(),
+    ], []),
+    // scale = sum > 0 ? weight / sum : 0, over the weights
+    ...overRows(COLUMN_BYTES, [
+      ...rowAt(WEIGHTS),
+      ...rowAt(WEIGHTS),
+      ...op.v128Load(),
+      ...rowAt(SUMS),
+      ...op.v128Load(),
+      ...op.tee(SUMS_V),
+      ...op.f64x2Div,
+      ...op.get(SUMS_V),
+      ...constant(0),
+      ...op.f64x2Gt,
+      ...op.v128And,
+      ...op.v128Store(),
+    ]),
+    // 3. responsibilities (0 where the scale is 0: impossible rows may hold NaN) and their sums
+    ...overCells([...constant(0), ...op.set(ACCUMULATED)], (tail) => [
+      ...rowAt(WEIGHTS),
+      ...op.v128Load(),
+      ...op.set(SCALE),
+      ...load(tail),
+      ...op.get(SCALE),
+      ...op.f64x2Mul,
+      ...op.get(SCALE),
+      ...constant(0),
+      ...op.f64x2Gt,
+      ...op.v128And,
+      ...op.set(VALUE),
+      ...store(tail, VALUE),
+      ...op.get(ACCUMULATED),
+      ...op.get(VALUE),
+      ...(tail ? [...lane0, ...op.v128And] : []),
+      ...op.f64x2Add,
+      ...op.set(ACCUMULATED),
+    ], [...op.get(ACCUMULATOR), ...op.get(ACCUMULATOR), ...op.v128Load(), ...op.get(ACCUMULATED), ...op.f64x2Add, ...op.v128Store()]),
   ];
-  // Same local indices as the row-major kernel: i32 8–14, f64 15–16 (unused here), v128 17–27.
-  return { params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, F64, F64, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
+  return { params: 9, locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
 }
 
-type Kernel = (block: number, rows: number, k: number, logWeights: number, weights: number, maxes: number, sums: number, accumulators: number) => void;
+type Kernel = (block: number, rows: number, k: number, logWeights: number, weights: number, maxes: number, sums: number, accumulators: number, shifts: number) => void;
 
 let compiled: WebAssembly.Module | undefined;
 let disabled = false;
@@ -537,7 +545,7 @@ export class ResponsibilityArena {
   private doubles = new Float64Array(0);
   private k = 0;
   private capacity = 0;
-  private layout = { block: 0, logWeights: 0, weights: 0, maxes: 0, sums: 0, accumulators: 0, end: 0 };
+  private layout = { block: 0, logWeights: 0, weights: 0, maxes: 0, sums: 0, shifts: 0, accumulators: 0, end: 0 };
   /** The block of log-densities, then of weighted responsibilities (capacity × K, in the prepared layout). */
   block = new Float64Array(0);
   /** Rows of the last normalised block (the length of maxes() and sums()). */
@@ -565,7 +573,8 @@ export class ResponsibilityArena {
       const weights = logWeightsAt + k * 8 + 16;
       const maxes = weights + rows * 8 + 16;
       const sums = maxes + rows * 8 + 16;
-      const accumulators = sums + rows * 8 + 16;
+      const shifts = sums + rows * 8 + 16;
+      const accumulators = shifts + rows * 8 + 16;
       const align = (offset: number): number => Math.ceil(offset / 16) * 16;
       this.layout = {
         block,
@@ -573,6 +582,7 @@ export class ResponsibilityArena {
         weights: align(weights),
         maxes: align(maxes),
         sums: align(sums),
+        shifts: align(shifts),
         accumulators: align(accumulators),
         end: align(accumulators) + k * 16,
       };
@@ -600,10 +610,10 @@ export class ResponsibilityArena {
     if (sampleWeights === undefined) doubles.fill(1, weights, weights + rows);
     else doubles.set(sampleWeights.subarray(offset, offset + rows), weights);
     this.rowsInBlock = rows;
-    (this.byComponent ? this.componentMajor : this.rowMajor)(layout.block, rows, this.k, layout.logWeights, layout.weights, layout.maxes, layout.sums, layout.accumulators);
+    (this.byComponent ? this.componentMajor : this.rowMajor)(layout.block, rows, this.k, layout.logWeights, layout.weights, layout.maxes, layout.sums, layout.accumulators, layout.shifts);
   }
 
-  /** Row i's maximum of log weight + log-density (NaN if one was NaN, −∞ if all were −∞). */
+  /** Row i's maximum of log weight + log-density over its non-NaN entries (−∞ if there are none); a NaN entry shows in sums() instead. */
   maxes(): Float64Array {
     return this.doubles.subarray(this.layout.maxes / 8, this.layout.maxes / 8 + this.rowsInBlock);
   }

@@ -122,6 +122,9 @@ export const op = {
   f64x2Mul: simd(0xf2),
   f64x2Div: simd(0xf3),
   f64x2Max: simd(0xf5),
+  /** b < a ? a : b per lane (one instruction on x64, unlike the NaN-propagating f64x2.max). */
+  f64x2Pmax: simd(0xf7),
+  i64x2Add: simd(0xce),
   i32x4TruncSatF64x2SZero: simd(0xfc),
 };
 
