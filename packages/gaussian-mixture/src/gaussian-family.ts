@@ -68,11 +68,14 @@ export interface GaussianFamily extends ComponentFamily<GaussianComponents, Dens
 
 export const DEFAULT_REG_COVAR = 1e-6;
 
-type LogDensityKernel = (p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array) => void;
-type AccumulateKernel = (p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array) => void;
+/** A kernel pair's signature: out and weights row-major, or component-major with `byComponent` (see ComponentFamily). */
+type LogDensityKernel = (p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent: boolean) => void;
+type AccumulateKernel = (p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent: boolean) => void;
+type RowMajorLogDensityKernel = (p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array) => void;
+type RowMajorAccumulateKernel = (p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array) => void;
 
 function kernelsFor(type: CovarianceType, missingValues: boolean): { logDensities: LogDensityKernel; accumulate: AccumulateKernel } {
-  if (missingValues) return { logDensities: missingValuesLogDensities, accumulate: missingValuesAccumulate };
+  if (missingValues) return { logDensities: logDensitiesThroughRows(missingValuesLogDensities), accumulate: accumulateThroughRows(missingValuesAccumulate) };
   switch (type) {
     case 'full':
       return { logDensities: fullLogDensitiesAnyDimension, accumulate: fullAccumulateAnyDimension };
@@ -85,17 +88,55 @@ function kernelsFor(type: CovarianceType, missingValues: boolean): { logDensitie
   }
 }
 
-/** Full covariances: the row-at-a-time kernels in small dimension (when available), else the blocked ones. */
-function fullLogDensitiesAnyDimension(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
-  const small = smallFullKernels(p.d);
-  if (small === undefined) fullLogDensities(p, x, start, end, out);
-  else small.logDensities(p, x, start, end, out);
+/** A block-sized buffer for the transposes below (one per thread; the kernels do not nest). */
+let transposeBuffer = new Float64Array(0);
+
+function bufferOf(length: number): Float64Array {
+  if (transposeBuffer.length < length) transposeBuffer = new Float64Array(length);
+  return transposeBuffer;
 }
 
-function fullAccumulateAnyDimension(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
+/** A row-major-only density kernel in either layout (component-major through a transposed copy). */
+function logDensitiesThroughRows(kernel: RowMajorLogDensityKernel): LogDensityKernel {
+  return (p, x, start, end, out, byComponent) => {
+    if (!byComponent) {
+      kernel(p, x, start, end, out);
+      return;
+    }
+    const rows = end - start;
+    const k = p.k;
+    const buffer = bufferOf(rows * k);
+    kernel(p, x, start, end, buffer);
+    for (let c = 0; c < k; c++) for (let i = 0, o = c * rows; i < rows; i++) out[o + i] = buffer[i * k + c] as number;
+  };
+}
+
+/** A row-major-only statistics kernel in either layout (component-major weights transposed first). */
+function accumulateThroughRows(kernel: RowMajorAccumulateKernel): AccumulateKernel {
+  return (p, stats, x, start, end, weights, byComponent) => {
+    if (!byComponent) {
+      kernel(p, stats, x, start, end, weights);
+      return;
+    }
+    const rows = end - start;
+    const k = p.k;
+    const buffer = bufferOf(rows * k);
+    for (let c = 0; c < k; c++) for (let i = 0, o = c * rows; i < rows; i++) buffer[i * k + c] = weights[o + i] as number;
+    kernel(p, stats, x, start, end, buffer);
+  };
+}
+
+/** Full covariances: the row-at-a-time kernels in small dimension (when available), else the blocked ones. */
+function fullLogDensitiesAnyDimension(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent: boolean): void {
   const small = smallFullKernels(p.d);
-  if (small === undefined) fullAccumulate(p, stats, x, start, end, weights);
-  else small.accumulate(p, stats, x, start, end, weights);
+  if (small === undefined) fullLogDensities(p, x, start, end, out, byComponent);
+  else logDensitiesThroughRows(small.logDensities)(p, x, start, end, out, byComponent);
+}
+
+function fullAccumulateAnyDimension(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent: boolean): void {
+  const small = smallFullKernels(p.d);
+  if (small === undefined) fullAccumulate(p, stats, x, start, end, weights, byComponent);
+  else accumulateThroughRows(small.accumulate)(p, stats, x, start, end, weights, byComponent);
 }
 
 export function resolveGaussianFamilyOptions(options: GaussianFamilyOptions = {}): ResolvedGaussianFamilyOptions {
@@ -174,9 +215,11 @@ export function gaussianFamily(options: GaussianFamilyOptions = {}): GaussianFam
     },
     validateComponents: (components) => validateGaussianComponents(components, type),
     prepare: (components) => prepareGaussian(components, layout, missingValues),
-    logDensities: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out),
+    logDensities: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out, false),
+    logDensitiesByComponent: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out, true),
     zeroStatistics: (components) => zeroGaussianStatistics(layout, componentCountOf(components), components.dimension),
-    accumulate: (prepared, stats, x, start, end, weights) => kernels.accumulate(prepared, stats, x.data, start, end, weights),
+    accumulate: (prepared, stats, x, start, end, weights) => kernels.accumulate(prepared, stats, x.data, start, end, weights, false),
+    accumulateByComponent: (prepared, stats, x, start, end, weights) => kernels.accumulate(prepared, stats, x.data, start, end, weights, true),
     maximize: (stats, previous, context: MStepContext) => maximizeGaussian(stats, previous, settings, context),
     expectedLogDensity: (components, stats) => gaussianExpectedLogDensity(components, stats, layout),
     logPrior: (components) => (resolved.update.covariances ? covarianceLogPrior(components, strength) : 0),

@@ -8,18 +8,21 @@
 export const NEGLIGIBLE_WEIGHT = 2 ** -53;
 
 /**
- * One row-major pass over the block's weights: the rows whose weight for component c exceeds
+ * One pass over the block's weights, row by row: the rows whose weight for component c exceeds
  * 2⁻⁵³ of their total (NEGLIGIBLE_WEIGHT) go, in order, to componentRows[c·capacity …], their
- * number to counts[c].
+ * number to counts[c]. Weights row-major (weights[i·k + c]) or component-major (`byComponent`:
+ * weights[c·rows + i]).
  */
-export function bucketRows(weights: Float64Array, rows: number, k: number, componentRows: Int32Array, capacity: number, counts: Int32Array): void {
+export function bucketRows(weights: Float64Array, rows: number, k: number, componentRows: Int32Array, capacity: number, counts: Int32Array, byComponent = false): void {
   counts.fill(0);
-  for (let i = 0, base = 0; i < rows; i++, base += k) {
+  const rowStep = byComponent ? 1 : k;
+  const componentStep = byComponent ? rows : 1;
+  for (let i = 0, base = 0; i < rows; i++, base += rowStep) {
     let total = 0;
-    for (let c = 0; c < k; c++) total += weights[base + c] as number;
+    for (let c = 0, o = base; c < k; c++, o += componentStep) total += weights[o] as number;
     const threshold = NEGLIGIBLE_WEIGHT * total;
     for (let c = 0; c < k; c++) {
-      if (!((weights[base + c] as number) > threshold)) continue;
+      if (!((weights[base + c * componentStep] as number) > threshold)) continue;
       const n = counts[c] as number;
       componentRows[c * capacity + n] = i;
       counts[c] = n + 1;

@@ -3,17 +3,23 @@ import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
 import { copyIntoArena, distancesInArena, momentsInArena, simdArena, transposeWeights } from './simd-arena.js';
 
-/** Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over the block. */
-export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
+/**
+ * Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over
+ * the block; out row-major (out[i·K + k]) or, `byComponent`, component-major (out[k·rows + i]).
+ */
+export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent = false): void {
   const { k, d, means, precisions, logNormalizers } = p;
   const rows = end - start;
+  const rowStep = byComponent ? 1 : k;
+  const componentStep = byComponent ? rows : 1;
   const arena = simdArena(d, rows);
   if (arena !== undefined) {
     copyIntoArena(arena, x, start, rows, d);
     for (let c = 0; c < k; c++) {
       distancesInArena(arena, d, means, c * d, precisions, c * d);
       const constant = logNormalizers[c] as number;
-      for (let i = 0; i < rows; i++) out[i * k + c] = constant - 0.5 * (arena.view[arena.squares + i] as number);
+      const { view, squares } = arena;
+      for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (view[squares + i] as number);
     }
     return;
   }
@@ -31,7 +37,7 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
       }
     }
     const constant = logNormalizers[c] as number;
-    for (let i = 0; i < rows; i++) out[i * k + c] = constant - 0.5 * (squares[i] as number);
+    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (squares[i] as number);
   }
 }
 
@@ -40,8 +46,8 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
  * component's own mean (see accumulateMoments): the statistics stay centred on μ_k, so far-off
  * data loses no digits to cancellation.
  */
-export function diagonalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
-  accumulateMoments(p, x, start, end, weights);
+export function diagonalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
+  accumulateMoments(p, x, start, end, weights, byComponent);
   const { k, d, means, blockSums, blockCounts, blockScatter } = p;
   const { counts, references, sums, scatter } = stats;
   for (let c = 0; c < k; c++) {
@@ -64,7 +70,7 @@ export function diagonalAccumulate(p: PreparedGaussian, stats: GaussianStatistic
  * coordinate-major and the weights component-major once, then each (component, coordinate) is
  * one pass over the rows with independent accumulators (WebAssembly SIMD where available).
  */
-export function accumulateMoments(p: PreparedGaussian, x: Float64Array, start: number, end: number, weights: Float64Array): void {
+export function accumulateMoments(p: PreparedGaussian, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
   const { k, d, means, blockSums, blockCounts, blockScatter } = p;
   const rows = end - start;
   blockCounts.fill(0);
@@ -72,14 +78,14 @@ export function accumulateMoments(p: PreparedGaussian, x: Float64Array, start: n
   if (arena !== undefined) {
     copyIntoArena(arena, x, start, rows, d);
     const { view, stride, componentWeights } = arena;
-    transposeWeights(weights, rows, k, view, componentWeights, stride, blockCounts);
+    transposeWeights(weights, rows, k, view, componentWeights, stride, blockCounts, byComponent);
     momentsInArena(arena, d, k, means, blockSums, blockScatter);
     return;
   }
   const work = blockWork(p, rows);
   const { centered: transposed, componentWeights } = work;
   transposeBlock(x, start, rows, d, transposed);
-  transposeWeights(weights, rows, k, componentWeights, 0, rows, blockCounts);
+  transposeWeights(weights, rows, k, componentWeights, 0, rows, blockCounts, byComponent);
   for (let c = 0; c < k; c++) {
     const wc = c * rows;
     for (let a = 0; a < d; a++) {

@@ -11,9 +11,11 @@ const DENSE_FRACTION = 0.75;
  * forward substitution on the Cholesky factor (no inverse is formed), for a whole block of rows
  * at once per component.
  */
-export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
+export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent = false): void {
   const { k, d, means, factors, inverseDiagonals, logNormalizers } = p;
   const rows = end - start;
+  const rowStep = byComponent ? 1 : k;
+  const componentStep = byComponent ? rows : 1;
   const arena = simdArena(d, rows);
   if (arena !== undefined) {
     loadSourceIntoArena(arena, x, start, rows, d);
@@ -23,7 +25,7 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
       const constant = logNormalizers[c] as number;
       const squares = arena.view;
       const base = arena.squares;
-      for (let i = 0; i < rows; i++) out[i * k + c] = constant - 0.5 * (squares[base + i] as number);
+      for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (squares[base + i] as number);
     }
     return;
   }
@@ -33,7 +35,7 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
     centerBlock(x, start, rows, d, means, c * d, centered);
     whitenBlock(centered, rows, d, factors, c * dd, inverseDiagonals, c * d, squares);
     const constant = logNormalizers[c] as number;
-    for (let i = 0; i < rows; i++) out[i * k + c] = constant - 0.5 * (squares[i] as number);
+    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (squares[i] as number);
   }
 }
 
@@ -46,15 +48,18 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
  * contribution. When a component carries weight on most rows of the block (poorly separated
  * clusters), the whole block is centred and weighed densely in WebAssembly instead.
  */
-export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
+export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
   const { k, d, means } = p;
   const { counts, references, sums, scatter } = stats;
   const rows = end - start;
+  // w_ic = weights[i·rowStep + c·componentStep]
+  const rowStep = byComponent ? 1 : k;
+  const componentStep = byComponent ? rows : 1;
   const work = blockWork(p, rows);
   const { centered, weighted, perRow: column, rowIndex, componentRows, componentCounts, componentTotals: blockCounts, capacity } = work;
   const blockSums = p.blockSums;
   const dd = d * d;
-  bucketRows(weights, rows, k, componentRows, capacity, componentCounts);
+  bucketRows(weights, rows, k, componentRows, capacity, componentCounts, byComponent);
   // One arena layout for the whole block; each component uses its first ⌈active/8⌉·8 rows.
   const arena = simdArena(d, rows, k);
   let loaded = false;
@@ -70,14 +75,14 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       if (!loaded) {
         loadSourceIntoArena(arena, x, start, rows, d);
         blockCounts.fill(0);
-        transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts);
+        transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts, byComponent);
         loaded = true;
       }
       blockCount = blockCounts[c] as number;
       weighSourceInArena(arena, d, c, means, blockSums, meanOffset);
       addScatterFromArena(arena, d, scatter, c * dd);
     } else if (arena !== undefined) {
-      for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * k + c] as number;
+      for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * rowStep + c * componentStep] as number;
       // The same sums in the WebAssembly arena (padding rows weigh 0).
       const { view, stride } = arena;
       const padded = (active + 7) & ~7;
@@ -89,7 +94,7 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
         for (let j = 0; j < active; j++) {
           const i = componentRows[list + j] as number;
           const z = (x[(start + i) * d + a] as number) - m;
-          const v = (weights[i * k + c] as number) * z;
+          const v = (weights[i * rowStep + c * componentStep] as number) * z;
           view[rc + j] = z;
           view[rw + j] = v;
           s += v;
@@ -102,10 +107,10 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       }
       addScatterFromArena(arena, d, scatter, c * dd, padded);
     } else {
-      for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * k + c] as number;
+      for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * rowStep + c * componentStep] as number;
       for (let j = 0; j < active; j++) {
         const i = componentRows[list + j] as number;
-        column[j] = weights[i * k + c] as number;
+        column[j] = weights[i * rowStep + c * componentStep] as number;
         rowIndex[j] = start + i;
       }
       gatherCenteredRows(x, rowIndex, active, d, means, meanOffset, centered);

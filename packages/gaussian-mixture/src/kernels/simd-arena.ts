@@ -120,14 +120,16 @@ export function momentsInArena(arena: SimdArena, d: number, k: number, means: Fl
 }
 
 /**
- * out[offset + c·stride + i] = weights[i·k + c] (rows beyond `rows` up to the stride set to 0),
- * counts[c] += Σ_i weights[i·k + c].
+ * out[offset + c·stride + i] = w_ic (rows beyond `rows` up to the stride set to 0), counts[c] +=
+ * Σ_i w_ic, with w_ic = weights[i·k + c] (row-major) or weights[c·rows + i] (`byComponent`).
  */
-export function transposeWeights(weights: Float64Array, rows: number, k: number, out: Float64Array, offset: number, stride: number, counts: Float64Array): void {
+export function transposeWeights(weights: Float64Array, rows: number, k: number, out: Float64Array, offset: number, stride: number, counts: Float64Array, byComponent = false): void {
+  const rowStep = byComponent ? 1 : k;
+  const componentStep = byComponent ? rows : 1;
   for (let c = 0; c < k; c++) {
     const column = offset + c * stride;
     let n = 0;
-    for (let i = 0, source = c; i < rows; i++, source += k) {
+    for (let i = 0, source = c * componentStep; i < rows; i++, source += rowStep) {
       const w = weights[source] as number;
       out[column + i] = w;
       n += w;

@@ -4,10 +4,12 @@ import { transposeBlock } from './blocked.js';
 import { accumulateMoments } from './diagonal-kernel.js';
 import { copyIntoArena, distancesInArena, simdArena } from './simd-arena.js';
 
-/** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block. */
-export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
+/** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block; out as in diagonalLogDensities. */
+export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent = false): void {
   const { k, d, means, precisions, logNormalizers } = p;
   const rows = end - start;
+  const rowStep = byComponent ? 1 : k;
+  const componentStep = byComponent ? rows : 1;
   const arena = simdArena(d, rows);
   if (arena !== undefined) {
     copyIntoArena(arena, x, start, rows, d);
@@ -15,7 +17,8 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
       distancesInArena(arena, d, means, c * d, undefined, 0);
       const constant = logNormalizers[c] as number;
       const half = 0.5 * (precisions[c] as number);
-      for (let i = 0; i < rows; i++) out[i * k + c] = constant - half * (arena.view[arena.squares + i] as number);
+      const { view, squares } = arena;
+      for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - half * (view[squares + i] as number);
     }
     return;
   }
@@ -33,7 +36,7 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
     }
     const constant = logNormalizers[c] as number;
     const half = 0.5 * (precisions[c] as number);
-    for (let i = 0; i < rows; i++) out[i * k + c] = constant - half * (squares[i] as number);
+    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - half * (squares[i] as number);
   }
 }
 
@@ -41,8 +44,8 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
  * n_k, Σ w (x − μ_k) and Σ w ‖x − μ_k‖², from the diagonal kernel's dense block moments about
  * each component's mean (see diagonal-kernel.ts).
  */
-export function sphericalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
-  accumulateMoments(p, x, start, end, weights);
+export function sphericalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
+  accumulateMoments(p, x, start, end, weights, byComponent);
   const { k, d, means, blockSums, blockCounts, blockScatter } = p;
   const { counts, references, sums, scatter } = stats;
   for (let c = 0; c < k; c++) {

@@ -5,11 +5,14 @@ import { addScatterFromArena, centerSourceInArena, distancesInArena, loadSourceI
 
 /**
  * Tied covariance: one factor L for every component. Per block, u = L⁻¹(x − c) once, then
- * ‖u − L⁻¹(μ_k − c)‖² per component: D²/2 + K·D work per row instead of K·D²/2.
+ * ‖u − L⁻¹(μ_k − c)‖² per component: D²/2 + K·D work per row instead of K·D²/2. out row-major, or
+ * component-major with `byComponent` (see diagonalLogDensities).
  */
-export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array): void {
+export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent = false): void {
   const { k, d, center, factors, inverseDiagonals, whitenedMeans, logNormalizers } = p;
   const rows = end - start;
+  const rowStep = byComponent ? 1 : k;
+  const componentStep = byComponent ? rows : 1;
   const { centered, perRow: squares } = blockWork(p, rows);
   const constant = logNormalizers[0] as number;
   const arena = simdArena(d, rows);
@@ -20,7 +23,8 @@ export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
     // ‖u − L⁻¹(μ_k − c)‖² on the whitened rows left in the arena.
     for (let c = 0; c < k; c++) {
       distancesInArena(arena, d, whitenedMeans, c * d, undefined, 0);
-      for (let i = 0; i < rows; i++) out[i * k + c] = constant - 0.5 * (arena.view[arena.squares + i] as number);
+      const { view, squares: at } = arena;
+      for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (view[at + i] as number);
     }
     return;
   } else {
@@ -37,7 +41,7 @@ export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
         squares[i] = (squares[i] as number) + v * v;
       }
     }
-    for (let i = 0; i < rows; i++) out[i * k + c] = constant - 0.5 * (squares[i] as number);
+    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (squares[i] as number);
   }
 }
 
@@ -45,17 +49,20 @@ export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
  * Complete-data tied statistics about the common reference c: n_k, Σ w_ik (x − c) per component,
  * and one total scatter Σ_i (Σ_k w_ik)(x − c)(x − c)ᵀ (lower triangle).
  */
-export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array): void {
+export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
   const { k, d, center } = p;
   const { counts, references, sums, scatter } = stats;
   const rows = end - start;
+  // w_ic = weights[i·rowStep + c·componentStep]
+  const rowStep = byComponent ? 1 : k;
+  const componentStep = byComponent ? rows : 1;
   const work = blockWork(p, rows);
   const { perRow: totals, rowIndex, rowTotals } = work;
   const blockSums = p.blockSums;
   let blockTotal = 0;
   for (let i = 0; i < rows; i++) {
     let t = 0;
-    for (let c = 0; c < k; c++) t += weights[i * k + c] as number;
+    for (let c = 0, o = i * rowStep; c < k; c++, o += componentStep) t += weights[o] as number;
     totals[i] = t;
     rowTotals[i] = NEGLIGIBLE_WEIGHT * t;
     blockTotal += t;
@@ -103,7 +110,7 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
     // Per-component sums Σ w_ic (x − c) as dense products over the centred block.
     const blockCounts = p.blockCounts;
     blockCounts.fill(0);
-    transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts);
+    transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts, byComponent);
     momentsInArena(arena, d, k, undefined, blockSums, undefined, arena.centered);
     for (let c = 0; c < k; c++) {
       const n = blockCounts[c] as number;
@@ -121,7 +128,7 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
     let n = 0;
     let active = 0;
     for (let i = 0; i < rows; i++) {
-      const w = weights[i * k + c] as number;
+      const w = weights[i * rowStep + c * componentStep] as number;
       if (!(w > (rowTotals[i] as number))) continue;
       rowIndex[active++] = i;
       n += w;
@@ -133,7 +140,7 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       let s = 0;
       for (let j = 0; j < active; j++) {
         const i = rowIndex[j] as number;
-        s += (weights[i * k + c] as number) * (centered[rc + i] as number);
+        s += (weights[i * rowStep + c * componentStep] as number) * (centered[rc + i] as number);
       }
       blockSums[c * d + a] = s;
       references[c * d + a] = (references[c * d + a] as number) + n * (center[a] as number);
