@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
-import { copyIntoArena, distancesInArena, momentsInArena, simdArena, transposeWeights } from './simd-arena.js';
+import { distancesInArena, loadSourceIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights } from './simd-arena.js';
 
 /**
  * Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over
@@ -14,9 +14,9 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
   const componentStep = byComponent ? rows : 1;
   const arena = simdArena(d, rows);
   if (arena !== undefined) {
-    copyIntoArena(arena, x, start, rows, d);
+    loadSourceIntoArena(arena, x, start, rows, d);
     for (let c = 0; c < k; c++) {
-      distancesInArena(arena, d, means, c * d, precisions, c * d);
+      distancesInArena(arena, d, means, c * d, precisions, c * d, arena.source);
       const constant = logNormalizers[c] as number;
       const { view, squares } = arena;
       for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (view[squares + i] as number);
@@ -76,10 +76,10 @@ export function accumulateMoments(p: PreparedGaussian, x: Float64Array, start: n
   blockCounts.fill(0);
   const arena = simdArena(d, rows, k);
   if (arena !== undefined) {
-    copyIntoArena(arena, x, start, rows, d);
+    reloadSourceIntoArena(arena, x, start, rows, d);
     const { view, stride, componentWeights } = arena;
     transposeWeights(weights, rows, k, view, componentWeights, stride, blockCounts, byComponent);
-    momentsInArena(arena, d, k, means, blockSums, blockScatter);
+    momentsInArena(arena, d, k, means, blockSums, blockScatter, arena.source);
     return;
   }
   const work = blockWork(p, rows);

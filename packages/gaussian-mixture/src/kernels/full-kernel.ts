@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, bucketRows, centerBlock, gatherCenteredRows, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerSourceInArena, loadSourceIntoArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, centerSourceInArena, loadSourceIntoArena, reloadSourceIntoArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
 
 /** A component whose weight is non-negligible on at least this fraction of the block's rows is accumulated densely. */
 const DENSE_FRACTION = 0.75;
@@ -62,6 +62,8 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
   bucketRows(weights, rows, k, componentRows, capacity, componentCounts, byComponent);
   // One arena layout for the whole block; each component uses its first ⌈active/8⌉·8 rows.
   const arena = simdArena(d, rows, k);
+  // The block's transpose, usually still in the arena from the densities of the same rows.
+  if (arena !== undefined) reloadSourceIntoArena(arena, x, start, rows, d);
   let loaded = false;
   for (let c = 0; c < k; c++) {
     const active = componentCounts[c] as number;
@@ -73,7 +75,6 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
       // Most rows carry weight: centre and weigh the whole block in WebAssembly instead of
       // gathering the rows (the few negligible weights add terms below round-off).
       if (!loaded) {
-        loadSourceIntoArena(arena, x, start, rows, d);
         blockCounts.fill(0);
         transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts, byComponent);
         loaded = true;
@@ -90,10 +91,11 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
         const m = means[meanOffset + a] as number;
         const rc = arena.centered + a * stride;
         const rw = arena.weighted + a * stride;
+        const rs = arena.source + a * stride;
         let s = 0;
         for (let j = 0; j < active; j++) {
           const i = componentRows[list + j] as number;
-          const z = (x[(start + i) * d + a] as number) - m;
+          const z = (view[rs + i] as number) - m;
           const v = (weights[i * rowStep + c * componentStep] as number) * z;
           view[rc + j] = z;
           view[rw + j] = v;

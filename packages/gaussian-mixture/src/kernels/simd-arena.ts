@@ -46,8 +46,31 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
   return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments };
 }
 
+/**
+ * The block whose transpose is in arena.source, recorded by loadSourceIntoArena for the one
+ * statistics call that follows the density call of the same block in an E-step (weakly: the
+ * record does not keep the data alive).
+ */
+let loadedBlock: { readonly x: WeakRef<Float64Array>; readonly start: number; readonly rows: number; readonly d: number; readonly source: number } | undefined;
+
+/**
+ * Like loadSourceIntoArena, but skips the copy when the last block loaded is this one (the
+ * densities of the same rows were just computed), and forgets that block either way, so a later
+ * call — perhaps after the data changed — copies again.
+ */
+export function reloadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
+  const block = loadedBlock;
+  if (block !== undefined && block.x.deref() === x && block.start === start && block.rows === rows && block.d === d && block.source === arena.source) {
+    loadedBlock = undefined;
+    return;
+  }
+  loadSourceIntoArena(arena, x, start, rows, d);
+  loadedBlock = undefined;
+}
+
 /** arena.source[a·stride + i] = x[(start + i)·d + a] (the block transposed once), padding rows 0. */
 export function loadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
+  loadedBlock = { x: new WeakRef(x), start, rows, d, source: arena.source };
   const { view: v, stride, source } = arena;
   let from = start * d;
   for (let i = 0; i < rows; i++) for (let a = 0; a < d; a++) v[source + a * stride + i] = x[from++] as number;
@@ -70,15 +93,16 @@ export function whitenInArena(arena: SimdArena, d: number, factors: Float64Array
 }
 
 /**
- * arena.squares[i] = Σ_a (arena.centered[a·stride + i] − mean[a])²·precision[a] (precision
- * omitted: 1), via the arena's factor slot for the means and inverse slot for the precisions.
+ * arena.squares[i] = Σ_a (arena[from + a·stride + i] − mean[a])²·precision[a] (precision
+ * omitted: 1; `from` arena.centered unless given), via the arena's factor slot for the means and
+ * inverse slot for the precisions.
  */
-export function distancesInArena(arena: SimdArena, d: number, mean: Float64Array, meanOffset: number, precisions: Float64Array | undefined, precisionOffset: number): void {
+export function distancesInArena(arena: SimdArena, d: number, mean: Float64Array, meanOffset: number, precisions: Float64Array | undefined, precisionOffset: number, from: number = arena.centered): void {
   const { view: v, stride } = arena;
   v.set(mean.subarray(meanOffset, meanOffset + d), arena.factor);
   if (precisions === undefined) v.fill(1, arena.inverse, arena.inverse + d);
   else v.set(precisions.subarray(precisionOffset, precisionOffset + d), arena.inverse);
-  arena.kernels.distances(arena.centered * 8, stride / 2, stride * 8, d, arena.factor * 8, arena.inverse * 8, arena.squares * 8);
+  arena.kernels.distances(from * 8, stride / 2, stride * 8, d, arena.factor * 8, arena.inverse * 8, arena.squares * 8);
 }
 
 /** arena.centered[a·stride + i] = x[(start + i)·d + a] (no centring), padding rows 0. */

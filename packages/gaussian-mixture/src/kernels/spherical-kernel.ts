@@ -2,7 +2,7 @@ import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.j
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
 import { accumulateMoments } from './diagonal-kernel.js';
-import { copyIntoArena, distancesInArena, simdArena } from './simd-arena.js';
+import { distancesInArena, loadSourceIntoArena, simdArena } from './simd-arena.js';
 
 /** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block; out as in diagonalLogDensities. */
 export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent = false): void {
@@ -12,9 +12,9 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
   const componentStep = byComponent ? rows : 1;
   const arena = simdArena(d, rows);
   if (arena !== undefined) {
-    copyIntoArena(arena, x, start, rows, d);
+    loadSourceIntoArena(arena, x, start, rows, d);
     for (let c = 0; c < k; c++) {
-      distancesInArena(arena, d, means, c * d, undefined, 0);
+      distancesInArena(arena, d, means, c * d, undefined, 0, arena.source);
       const constant = logNormalizers[c] as number;
       const half = 0.5 * (precisions[c] as number);
       const { view, squares } = arena;

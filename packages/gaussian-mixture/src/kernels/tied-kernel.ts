@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, centerBlock, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerSourceInArena, distancesInArena, loadSourceIntoArena, momentsInArena, simdArena, transposeWeights, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, centerSourceInArena, distancesInArena, loadSourceIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights, whitenInArena } from './simd-arena.js';
 
 /**
  * Tied covariance: one factor L for every component. Per block, u = L⁻¹(x − c) once, then
@@ -77,7 +77,7 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
   let weightedBase: number;
   let stride: number;
   if (arena !== undefined) {
-    loadSourceIntoArena(arena, x, start, rows, d);
+    reloadSourceIntoArena(arena, x, start, rows, d);
     centerSourceInArena(arena, d, center, 0);
     centered = arena.view;
     weighted = arena.view;
