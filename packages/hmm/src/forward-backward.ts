@@ -3,7 +3,8 @@
  *
  * Emission log-densities are shifted per time step by their maximum m_t before exponentiation,
  * so b_t(k) = exp(log f_k(x_t) − m_t) ∈ [0, 1] with max 1 (a family that can produce b_t and m_t
- * directly — a categorical table — hands them over "prescaled", with no exp per step). Forward
+ * directly — a categorical table — hands them over "prescaled", with no exp per step; otherwise
+ * the exp is `exponential` of exponential.ts, within 3 units of 2⁻⁵² of Math.exp and 2–3× faster). Forward
  * variables are normalised at every step by c_t = Σ_k α̃_t(k); then
  *   log p(x_1..T) = Σ_t (log c_t + m_t),
  * summed with Neumaier compensation, and γ_t = α̂_t ⊙ β̂_t needs no further normalisation.
@@ -16,6 +17,7 @@
  */
 import { InvalidOptionsError } from '@em/core';
 import type { DensityTable } from './scaled-densities.js';
+import { exponential } from './exponential.js';
 import { UNROLLED_CHUNK, unrolledKernels } from './unrolled-kernels.js';
 
 let unrolledAllowed = true;
@@ -225,7 +227,7 @@ function forwardGeneral(k: number, length: number, start: Float64Array, transiti
     for (let j = 0; j < k; j++) {
       let b = emission[base + j] as number;
       if (!prescaled) {
-        b = Math.exp(b - max);
+        b = exponential(b - max);
         emission[base + j] = b;
       }
       if (b === 0) {
@@ -292,8 +294,8 @@ function forwardTwo(length: number, start: Float64Array, transition: Float64Arra
     }
     if (!(max > -Infinity) || max === Infinity) return t;
     if (!prescaled) {
-      b0 = Math.exp(b0 - max);
-      b1 = Math.exp(b1 - max);
+      b0 = exponential(b0 - max);
+      b1 = exponential(b1 - max);
       emission[base] = b0;
       emission[base + 1] = b1;
     }

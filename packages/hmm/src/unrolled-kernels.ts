@@ -10,6 +10,8 @@
  * order in one expression).
  */
 
+import { exponential } from './exponential.js';
+
 /**
  * Forward pass over steps first … end − 1 of a sequence (α̂_{first−1} read back from `forward`):
  * returns the first impossible step, or −1. `transition` is A row-major; buffers as in
@@ -130,8 +132,10 @@ function warmUp(k: number, kernels: UnrolledKernels): void {
 }
 
 function compile<F>(parameters: readonly string[], body: string): F {
-  // The body is built from integer indices only (no user data); see the file comment.
-  return new Function(...parameters, `'use strict';\n${body}`) as F;
+  // The body is built from integer indices only (no user data); see the file comment. It sees
+  // one binding besides its parameters: `exponential` (exponential.ts).
+  const factory = new Function('exponential', `'use strict';\nreturn function (${parameters.join(', ')}) {\n${body}\n};`) as (exp: typeof exponential) => F;
+  return factory(exponential);
 }
 
 function each(k: number, line: (index: number) => string): string[] {
@@ -159,7 +163,7 @@ function forwardSource(k: number, mode: 'log' | 'prescaled' | 'tabulated'): stri
   lines.push('  if (!(max > -Infinity) || max === Infinity) return t;');
   for (let j = 0; j < k; j++) {
     if (mode === 'tabulated') lines.push(`  const b${j} = table[row + ${j}];`);
-    else lines.push(prescaled ? `  const b${j} = emission[base + ${j}];` : `  const b${j} = Math.exp(e${j} - max); emission[base + ${j}] = b${j};`);
+    else lines.push(prescaled ? `  const b${j} = emission[base + ${j}];` : `  const b${j} = exponential(e${j} - max); emission[base + ${j}] = b${j};`);
   }
   lines.push(`  let ${each(k, (j) => `v${j}`).join(', ')};`);
   lines.push(`  if (t === 0) { ${each(k, (j) => `v${j} = start[${j}] * b${j};`).join(' ')} }`);
