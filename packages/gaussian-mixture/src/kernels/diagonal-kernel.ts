@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
-import { distancesInArena, loadSourceIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights } from './simd-arena.js';
+import { distancesInArena, emitDensities, loadSourceIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights } from './simd-arena.js';
 
 /**
  * Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over
@@ -17,9 +17,7 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
     loadSourceIntoArena(arena, x, start, rows, d);
     for (let c = 0; c < k; c++) {
       distancesInArena(arena, d, means, c * d, precisions, c * d, arena.source);
-      const constant = logNormalizers[c] as number;
-      const { view, squares } = arena;
-      for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (view[squares + i] as number);
+      emitDensities(arena, rows, logNormalizers[c] as number, 0.5, out, c, rowStep, componentStep);
     }
     return;
   }

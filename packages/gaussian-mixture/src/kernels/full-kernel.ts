@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, bucketRows, centerBlock, gatherCenteredRows, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerSourceInArena, loadSourceIntoArena, reloadSourceIntoArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, centerSourceInArena, emitDensities, loadSourceIntoArena, reloadSourceIntoArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
 
 /** A component whose weight is non-negligible on at least this fraction of the block's rows is accumulated densely. */
 const DENSE_FRACTION = 0.75;
@@ -22,10 +22,7 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
     for (let c = 0; c < k; c++) {
       centerSourceInArena(arena, d, means, c * d);
       whitenInArena(arena, d, factors, c * d * d, inverseDiagonals, c * d);
-      const constant = logNormalizers[c] as number;
-      const squares = arena.view;
-      const base = arena.squares;
-      for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (squares[base + i] as number);
+      emitDensities(arena, rows, logNormalizers[c] as number, 0.5, out, c, rowStep, componentStep);
     }
     return;
   }

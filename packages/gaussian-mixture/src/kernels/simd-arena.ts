@@ -22,6 +22,9 @@ export interface SimdArena {
   readonly componentWeights: number;
   readonly componentMeans: number;
   readonly moments: number;
+  /** A row-major copy of the block (rows·D) on its way to `source`, and two constants for `affine`. */
+  readonly raw: number;
+  readonly constants: number;
 }
 
 let view: Float64Array | undefined;
@@ -41,9 +44,11 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
   const componentWeights = source + d * stride;
   const componentMeans = componentWeights + k * stride;
   const moments = componentMeans + k * d;
-  const buffer = kernels.reserve((moments + 2 * k * d) * 8);
+  const raw = moments + 2 * k * d;
+  const constants = raw + d * stride;
+  const buffer = kernels.reserve((constants + 2) * 8);
   if (view === undefined || view.buffer !== buffer) view = new Float64Array(buffer);
-  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments };
+  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments, raw, constants };
 }
 
 /**
@@ -72,8 +77,8 @@ export function reloadSourceIntoArena(arena: SimdArena, x: Float64Array, start: 
 export function loadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
   loadedBlock = { x: new WeakRef(x), start, rows, d, source: arena.source };
   const { view: v, stride, source } = arena;
-  let from = start * d;
-  for (let i = 0; i < rows; i++) for (let a = 0; a < d; a++) v[source + a * stride + i] = x[from++] as number;
+  v.set(x.subarray(start * d, (start + rows) * d), arena.raw);
+  arena.kernels.transpose(arena.raw * 8, rows, d, source * 8, stride * 8);
   for (let a = 0; a < d; a++) v.fill(0, source + a * stride + rows, source + (a + 1) * stride);
 }
 
@@ -173,4 +178,21 @@ export function weighSourceInArena(arena: SimdArena, d: number, c: number, means
   const weights = arena.componentWeights + c * stride;
   arena.kernels.weigh(arena.source * 8, weights * 8, stride / 4, stride * 8, d, arena.out * 8, arena.centered * 8, arena.weighted * 8, arena.inverse * 8);
   for (let a = 0; a < d; a++) sums[sumOffset + a] = v[arena.inverse + a] as number;
+}
+
+/**
+ * out[c·componentStep + i·rowStep] = constant − scale·arena.squares[i] for the block's rows: a
+ * log-density column. Component-major (rowStep 1) in WebAssembly plus one copy; row-major
+ * (strided) in TypeScript.
+ */
+export function emitDensities(arena: SimdArena, rows: number, constant: number, scale: number, out: Float64Array, c: number, rowStep: number, componentStep: number): void {
+  const { view: v, squares } = arena;
+  if (rowStep === 1) {
+    v[arena.constants] = constant;
+    v[arena.constants + 1] = scale;
+    arena.kernels.affine(squares * 8, (rows + 1) >> 1, arena.constants * 8);
+    out.set(v.subarray(squares, squares + rows), c * componentStep);
+    return;
+  }
+  for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - scale * (v[squares + i] as number);
 }

@@ -549,6 +549,66 @@ function weighBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 9, locals: [I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128], code };
 }
 
+/**
+ * transpose(raw, rows, d, source, stride): source[a·stride + i] = raw[i·d + a] — a row-major
+ * block (copied in with one memcpy) laid out coordinate-major. `stride` in bytes.
+ */
+function transposeBody(): { params: number; locals: number[]; code: number[] } {
+  const [raw, rows, d, source, stride] = [0, 1, 2, 3, 4];
+  const [i, a, from, to, rowBase] = [5, 6, 7, 8, 9];
+  const code = [
+    ...op.get(raw),
+    ...op.set(from),
+    ...op.get(source),
+    ...op.set(rowBase),
+    ...forLoop(i, rows, 1, [
+      ...op.get(rowBase),
+      ...op.set(to),
+      ...forLoop(a, d, 1, [
+        ...op.get(to),
+        ...op.get(from),
+        ...op.f64Load,
+        ...op.f64Store,
+        ...op.get(from),
+        ...op.i32(8),
+        ...op.add,
+        ...op.set(from),
+        ...op.get(to),
+        ...op.get(stride),
+        ...op.add,
+        ...op.set(to),
+      ]),
+      ...op.get(rowBase),
+      ...op.i32(8),
+      ...op.add,
+      ...op.set(rowBase),
+    ]),
+  ];
+  return { params: 5, locals: [I32, I32, I32, I32, I32], code };
+}
+
+/** affine(values, pairs, constants): values = constants[0] − constants[1]·values, two per f64x2. */
+function affineBody(): { params: number; locals: number[]; code: number[] } {
+  const [values, pairs, constants] = [0, 1, 2];
+  const [p, end, c0, c1] = [3, 4, 5, 6];
+  const code = [
+    ...op.get(pairs),
+    ...op.i32(4),
+    ...op.shl,
+    ...op.set(end),
+    ...op.get(constants),
+    ...op.f64Load,
+    ...op.splat,
+    ...op.set(c0),
+    ...op.get(constants),
+    ...op.f64LoadAt(8),
+    ...op.splat,
+    ...op.set(c1),
+    ...forLoop(p, end, 16, [...at(values, p), ...op.get(c0), ...at(values, p), ...op.v128Load(0), ...op.get(c1), ...op.f64x2Mul, ...op.f64x2Sub, ...op.v128Store(0)]),
+  ];
+  return { params: 3, locals: [I32, I32, V128, V128], code };
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
 }
@@ -574,14 +634,16 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const center = centerBody();
   const moments = momentsBody();
   const weigh = weighBody();
+  const transpose = transposeBody();
+  const affine = affineBody();
   const type = (params: number): number[] => [0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params), type(moments.params), type(weigh.params)])),
-    ...section(3, vector([[0], [1], [2], [3], [4], [5]])),
+    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params), type(moments.params), type(weigh.params), type(transpose.params), type(affine.params)])),
+    ...section(3, vector([[0], [1], [2], [3], [4], [5], [6], [7]])),
     ...section(5, vector([[0x00, ...unsigned(4)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3], [...name('moments'), 0x00, 4], [...name('weigh'), 0x00, 5]])),
-    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center), functionCode(moments), functionCode(weigh)])),
+    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3], [...name('moments'), 0x00, 4], [...name('weigh'), 0x00, 5], [...name('transpose'), 0x00, 6], [...name('affine'), 0x00, 7]])),
+    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center), functionCode(moments), functionCode(weigh), functionCode(transpose), functionCode(affine)])),
   ]);
 }
 
@@ -596,6 +658,8 @@ export interface SimdKernels {
   center(source: number, pairs: number, stride: number, d: number, means: number, target: number): void;
   moments(source: number, weights: number, octets: number, stride: number, d: number, k: number, means: number, out: number): void;
   weigh(source: number, weights: number, quads: number, stride: number, d: number, means: number, centered: number, weighted: number, out: number): void;
+  transpose(raw: number, rows: number, d: number, source: number, stride: number): void;
+  affine(values: number, pairs: number, constants: number): void;
 }
 
 let cached: SimdKernels | null | undefined;
@@ -616,7 +680,7 @@ export function simdKernels(): SimdKernels | undefined {
     const bytes = moduleBytes();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center']; moments: SimdKernels['moments']; weigh: SimdKernels['weigh'] };
+    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center']; moments: SimdKernels['moments']; weigh: SimdKernels['weigh']; transpose: SimdKernels['transpose']; affine: SimdKernels['affine'] };
     const memory = exports.memory;
     cached = {
       reserve(bytes: number): ArrayBuffer {
@@ -630,6 +694,8 @@ export function simdKernels(): SimdKernels | undefined {
       center: exports.center,
       moments: exports.moments,
       weigh: exports.weigh,
+      transpose: exports.transpose,
+      affine: exports.affine,
     };
   } catch {
     cached = null;

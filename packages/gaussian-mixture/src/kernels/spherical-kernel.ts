@@ -2,7 +2,7 @@ import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.j
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
 import { accumulateMoments } from './diagonal-kernel.js';
-import { distancesInArena, loadSourceIntoArena, simdArena } from './simd-arena.js';
+import { distancesInArena, emitDensities, loadSourceIntoArena, simdArena } from './simd-arena.js';
 
 /** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block; out as in diagonalLogDensities. */
 export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent = false): void {
@@ -15,10 +15,7 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
     loadSourceIntoArena(arena, x, start, rows, d);
     for (let c = 0; c < k; c++) {
       distancesInArena(arena, d, means, c * d, undefined, 0, arena.source);
-      const constant = logNormalizers[c] as number;
-      const half = 0.5 * (precisions[c] as number);
-      const { view, squares } = arena;
-      for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - half * (view[squares + i] as number);
+      emitDensities(arena, rows, logNormalizers[c] as number, 0.5 * (precisions[c] as number), out, c, rowStep, componentStep);
     }
     return;
   }

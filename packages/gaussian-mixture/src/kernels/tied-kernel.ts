@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, centerBlock, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerSourceInArena, distancesInArena, loadSourceIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, centerSourceInArena, emitDensities, distancesInArena, loadSourceIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights, whitenInArena } from './simd-arena.js';
 
 /**
  * Tied covariance: one factor L for every component. Per block, u = L⁻¹(x − c) once, then
@@ -23,8 +23,7 @@ export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
     // ‖u − L⁻¹(μ_k − c)‖² on the whitened rows left in the arena.
     for (let c = 0; c < k; c++) {
       distancesInArena(arena, d, whitenedMeans, c * d, undefined, 0);
-      const { view, squares: at } = arena;
-      for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (view[at + i] as number);
+      emitDensities(arena, rows, constant, 0.5, out, c, rowStep, componentStep);
     }
     return;
   } else {
