@@ -100,6 +100,16 @@ describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () =
           const weightSums = new Float64Array(k);
           arena.addWeightSums(weightSums);
           expect(firstMismatch(weightSums, expected.weightSums, 1e-13), label).toBeUndefined();
+          // Σ w_i (max_i + log sum_i) over the possible rows; the impossible rows with weight counted.
+          let total = 0;
+          let impossible = 0;
+          for (let i = 0; i < rows; i++) {
+            const sum = expected.sums[i] as number;
+            if (sum > 0) total += (weights[i] as number) * ((expected.maxes[i] as number) + Math.log(sum));
+            else if ((weights[i] as number) > 0) impossible++;
+          }
+          expect(arena.addLogLikelihood(), label).toBe(impossible);
+          expect(Math.abs(arena.total() - total), label).toBeLessThanOrEqual(1e-14 * Math.abs(total) + 1e-300);
           if (rows > 3) expect(Array.from(expected.out.subarray(3 * k, 4 * k))).toEqual(new Array<number>(k).fill(0));
         }
       }
@@ -124,6 +134,36 @@ describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () =
         // The kernel scales by weight / sum, then multiplies.
         expect(arena.block[1], `v = ${v}`).toBe(e * (1 / (1 + e)));
       }
+    } finally {
+      releaseResponsibilityArena(arena);
+    }
+  });
+
+  it('its logarithm agrees with Math.log to 1e-15 relative over [1, 10⁶] (the range of row sums)', () => {
+    const arena = acquireResponsibilityArena();
+    if (arena === undefined) throw new Error('SIMD unavailable');
+    try {
+      const random = new Random(5);
+      let worst = 0;
+      for (let trial = 0; trial < 2000; trial++) {
+        // One row, K = 2, entries (0, v): the sum is 1 + e^v, any value in (1, 2].
+        // Plus a row whose sum is large: K entries of 0 give sum K.
+        const v = -random.next() * 40;
+        arena.prepare(2, 1, new Float64Array(2));
+        arena.block.set([0, v]);
+        arena.normalize(1, undefined, 0);
+        arena.addLogLikelihood();
+        const expected = Math.log(arena.sums()[0] as number);
+        worst = Math.max(worst, Math.abs(arena.total() - expected) / Math.max(Math.abs(expected), 1e-300));
+      }
+      for (const k of [3, 7, 64, 1000, 99_999]) {
+        arena.prepare(k, 1, new Float64Array(k));
+        arena.block.fill(0);
+        arena.normalize(1, undefined, 0);
+        arena.addLogLikelihood();
+        worst = Math.max(worst, Math.abs(arena.total() - Math.log(k)) / Math.log(k));
+      }
+      expect(worst).toBeLessThanOrEqual(1e-15);
     } finally {
       releaseResponsibilityArena(arena);
     }

@@ -149,7 +149,7 @@ async function main(): Promise<void> {
     for (const cell of cells) {
       const x = makeData(cell, new Random(42));
       const inputMegabytes = (x.data.byteLength / 2 ** 20).toFixed(0);
-      const iterations = cell.n * cell.d * cell.k >= 1e8 ? 3 : 10;
+      const iterations = Number(argument('iterations') ?? (cell.n * cell.d * cell.k >= 1e8 ? 5 : 10));
       for (const type of types) {
         const modes: Array<['in process' | `${number} workers`, EStepExecutor | undefined]> = [['in process', undefined]];
         if (executor !== undefined) modes.push([`${workers} workers`, executor]);

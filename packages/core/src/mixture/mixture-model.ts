@@ -345,6 +345,18 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
     for (let j = 0; j < k; j++) logWeights[j] = Math.log(params.weights[j] as number);
     const pass: Pass<C, X, FS, Prepared> = { family: this.family, prepared, x, n, k, logWeights, blockRows: Math.min(BLOCK_ROWS, Math.max(n, 1)), sampleWeights: data.sampleWeights, throwOnImpossible };
     if (statistics !== undefined) return statisticsPass(pass, statistics.weightSums, statistics.components);
+    if (outputs === undefined) {
+      // The total alone: the E-step's kernel without the statistics, so logLikelihood(θ) is
+      // exactly the E-step's log-likelihood at θ (and the history's entries).
+      const arena = acquireResponsibilityArena();
+      if (arena !== undefined) {
+        try {
+          return statisticsPassSimd(pass, undefined, undefined, arena);
+        } finally {
+          releaseResponsibilityArena(arena);
+        }
+      }
+    }
     return scoringPass(pass, outputs?.perRow, outputs?.responsibilities);
   }
 }
@@ -410,38 +422,43 @@ function statisticsPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, 
   }
 }
 
-/** The statistics pass with the per-row normalisation in the WebAssembly SIMD kernel (responsibilities-simd.ts). */
-function statisticsPassSimd<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, weightSums: Float64Array, components: FS, arena: ResponsibilityArena): number {
+/**
+ * The statistics pass with the per-row normalisation in the WebAssembly SIMD kernel
+ * (responsibilities-simd.ts); without `components`, the log-likelihood alone.
+ */
+function statisticsPassSimd<C, X, FS extends Statistics, Prepared>(
+  pass: Pass<C, X, FS, Prepared>,
+  weightSums: Float64Array | undefined,
+  components: FS | undefined,
+  arena: ResponsibilityArena,
+): number {
   const { family, prepared, x, n, k, logWeights, sampleWeights, throwOnImpossible } = pass;
   const byComponent = family.logDensitiesByComponent !== undefined && family.accumulateByComponent !== undefined;
   arena.prepare(k, pass.blockRows, logWeights, byComponent);
   const block = arena.block;
-  let total = 0;
+  let impossible = false;
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);
     if (byComponent) family.logDensitiesByComponent?.(prepared, x, start, end, block);
     else family.logDensities(prepared, x, start, end, block);
     arena.normalize(end - start, sampleWeights, start);
-    const maxes = arena.maxes();
-    const sums = arena.sums();
-    for (let i = 0; i < end - start; i++) {
-      const sum = sums[i] as number;
-      const w = sampleWeights === undefined ? 1 : (sampleWeights[start + i] as number);
-      if (!(sum > 0)) {
-        // −∞ or NaN under every component: the kernel left the row's responsibilities at 0.
-        if (w > 0) {
-          if (throwOnImpossible) throw impossibleRow(start + i);
-          total = -Infinity;
-        }
-        continue;
+    if (arena.addLogLikelihood() > 0) {
+      // Rows with weight and zero probability under every component (−∞ or NaN): the kernel left
+      // their responsibilities at 0; name the first, or make the total −∞.
+      const sums = arena.sums();
+      for (let i = 0; i < end - start; i++) {
+        const w = sampleWeights === undefined ? 1 : (sampleWeights[start + i] as number);
+        if ((sums[i] as number) > 0 || !(w > 0)) continue;
+        if (throwOnImpossible) throw impossibleRow(start + i);
+        impossible = true;
       }
-      if (w !== 0) total += w * ((maxes[i] as number) + Math.log(sum));
     }
+    if (components === undefined) continue;
     if (byComponent) family.accumulateByComponent?.(prepared, components, x, start, end, block);
     else family.accumulate(prepared, components, x, start, end, block);
   }
-  arena.addWeightSums(weightSums);
-  return total;
+  if (weightSums !== undefined) arena.addWeightSums(weightSums);
+  return impossible ? -Infinity : arena.total();
 }
 
 /** The statistics pass in TypeScript (engines without WebAssembly SIMD). */

@@ -379,7 +379,7 @@ const [ACCUMULATED, LOG_WEIGHT_SPLAT] = [28, 29];
  * shifts): the same three steps with the block component-major (K columns of `rows` doubles),
  * each step one sweep down every column, two rows per vector, with the per-row maxima, shifts,
  * sums and scales in their own arrays (contiguous, never a strided access). An odd last row is
- * handled by splatting its entry and storing lane 0 only. Weights are overwritten with the
+ * handled by splatting its entry and storing lane 0 only. The shifts array then holds the
  * per-row scales. The accumulators hold two lanes per component (16 bytes).
  */
 function responsibilitiesByComponentBody(): FunctionBody {
@@ -467,9 +467,9 @@ function responsibilitiesByComponentBody(): FunctionBody {
       ...op.f64x2Add,
       ...op.v128Store(),
     ], []),
-    // scale = sum > 0 ? weight / sum : 0, over the weights
+    // scale = sum > 0 ? weight / sum : 0, over the shifts (no longer needed)
     ...overRows(COLUMN_BYTES, [
-      ...rowAt(WEIGHTS),
+      ...rowAt(SHIFTS),
       ...rowAt(WEIGHTS),
       ...op.v128Load(),
       ...rowAt(SUMS),
@@ -484,7 +484,7 @@ function responsibilitiesByComponentBody(): FunctionBody {
     ]),
     // 3. responsibilities (0 where the scale is 0: impossible rows may hold NaN) and their sums
     ...overCells([...constant(0), ...op.set(ACCUMULATED)], (tail) => [
-      ...rowAt(WEIGHTS),
+      ...rowAt(SHIFTS),
       ...op.v128Load(),
       ...op.set(SCALE),
       ...load(tail),
@@ -506,6 +506,141 @@ function responsibilitiesByComponentBody(): FunctionBody {
   return { params: 9, locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
 }
 
+// The log-likelihood kernel's locals.
+const [LL_MAXES, LL_SUMS, LL_WEIGHTS, LL_PAIRS, LL_OUT] = [0, 1, 2, 3, 4];
+const [LL_OFFSET, LL_END] = [5, 6];
+const [LL_SUM, LL_EXPONENT, LL_MANTISSA, LL_BIG, LL_T, LL_T2, LL_POLYNOMIAL, LL_TOTAL, LL_IMPOSSIBLE, LL_WEIGHT, LL_GOOD] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+
+/**
+ * logLikelihood(maxes, sums, weights, pairs, out), two rows per vector: out[0..1] (two lanes)
+ * += Σ w_i·(max_i + log sum_i) over the rows whose sum is > 0, and out[2..3] (two i64 lanes)
+ * += the number of rows with weight > 0 whose sum is not (impossible rows). log s for s ≥ 1:
+ * s = 2^e·m with m in [√½, √2), log m = 2·atanh(t) with t = (m − 1)/(m + 1), |t| ≤ 0.172, by
+ * its odd series to t²³ (truncation below 10⁻¹⁸ relative), plus e·ln 2 in two parts.
+ */
+function logLikelihoodBody(): FunctionBody {
+  const at = (base: number): number[] => [...op.get(base), ...op.get(LL_OFFSET), ...op.i32Add];
+  const series: number[] = [];
+  // Horner in t²: 1 + t²/3 + t⁴/5 + … + t²²/23
+  series.push(...constant(1 / 23));
+  for (let n = 21; n >= 1; n -= 2) series.push(...op.get(LL_T2), ...op.f64x2Mul, ...constant(1 / n), ...op.f64x2Add);
+  const code = [
+    ...op.get(LL_PAIRS),
+    ...op.i32(4),
+    ...op.i32Shl,
+    ...op.set(LL_END),
+    ...op.get(LL_OUT),
+    ...op.v128Load(),
+    ...op.set(LL_TOTAL),
+    ...op.get(LL_OUT),
+    ...op.v128Load(16),
+    ...op.set(LL_IMPOSSIBLE),
+    ...op.i32(0),
+    ...op.set(LL_OFFSET),
+    ...whileBelow(LL_OFFSET, LL_END, [
+      ...at(LL_SUMS),
+      ...op.v128Load(),
+      ...op.tee(LL_SUM),
+      ...constant(0),
+      ...op.f64x2Gt,
+      ...op.set(LL_GOOD),
+      ...at(LL_WEIGHTS),
+      ...op.v128Load(),
+      ...op.set(LL_WEIGHT),
+      // impossible rows with weight > 0: lanes of −1 (all ones) subtracted from the count
+      ...op.get(LL_IMPOSSIBLE),
+      ...op.get(LL_WEIGHT),
+      ...constant(0),
+      ...op.f64x2Gt,
+      ...op.get(LL_GOOD),
+      ...op.v128AndNot,
+      ...op.i64x2Sub,
+      ...op.set(LL_IMPOSSIBLE),
+      // e (as a double, through 2⁵² + biased exponent) and m in [1, 2); an impossible row's sum is replaced by 1
+      ...op.get(LL_SUM),
+      ...constant(1),
+      ...op.get(LL_GOOD),
+      ...op.v128Bitselect,
+      ...op.tee(LL_SUM),
+      ...op.i32(52),
+      ...op.i64x2ShrU,
+      ...integerConstant(0x4330000000000000n),
+      ...op.v128Or,
+      ...constant(2 ** 52 + 1023),
+      ...op.f64x2Sub,
+      ...op.set(LL_EXPONENT),
+      ...op.get(LL_SUM),
+      ...integerConstant(0x000fffffffffffffn),
+      ...op.v128And,
+      ...integerConstant(0x3ff0000000000000n),
+      ...op.v128Or,
+      ...op.tee(LL_MANTISSA),
+      ...constant(Math.SQRT2),
+      ...op.f64x2Gt,
+      ...op.set(LL_BIG),
+      ...op.get(LL_MANTISSA),
+      ...constant(0.5),
+      ...op.f64x2Mul,
+      ...op.get(LL_MANTISSA),
+      ...op.get(LL_BIG),
+      ...op.v128Bitselect,
+      ...op.set(LL_MANTISSA),
+      ...op.get(LL_EXPONENT),
+      ...constant(1),
+      ...op.get(LL_BIG),
+      ...op.v128And,
+      ...op.f64x2Add,
+      ...op.set(LL_EXPONENT),
+      // t = (m − 1)/(m + 1)
+      ...op.get(LL_MANTISSA),
+      ...constant(1),
+      ...op.f64x2Sub,
+      ...op.get(LL_MANTISSA),
+      ...constant(1),
+      ...op.f64x2Add,
+      ...op.f64x2Div,
+      ...op.tee(LL_T),
+      ...op.get(LL_T),
+      ...op.f64x2Mul,
+      ...op.set(LL_T2),
+      ...series,
+      ...op.set(LL_POLYNOMIAL),
+      // total += good ? w·(max + (e·ln2_high + (2t·P + e·ln2_low))) : 0
+      ...op.get(LL_TOTAL),
+      ...op.get(LL_WEIGHT),
+      ...at(LL_MAXES),
+      ...op.v128Load(),
+      ...op.get(LL_EXPONENT),
+      ...constant(LN2_HIGH),
+      ...op.f64x2Mul,
+      ...op.get(LL_T),
+      ...op.get(LL_T),
+      ...op.f64x2Add,
+      ...op.get(LL_POLYNOMIAL),
+      ...op.f64x2Mul,
+      ...op.get(LL_EXPONENT),
+      ...constant(LN2_LOW),
+      ...op.f64x2Mul,
+      ...op.f64x2Add,
+      ...op.f64x2Add,
+      ...op.f64x2Add,
+      ...op.f64x2Mul,
+      ...op.get(LL_GOOD),
+      ...op.v128And,
+      ...op.f64x2Add,
+      ...op.set(LL_TOTAL),
+      ...increment(LL_OFFSET, 16),
+    ]),
+    ...op.get(LL_OUT),
+    ...op.get(LL_TOTAL),
+    ...op.v128Store(),
+    ...op.get(LL_OUT),
+    ...op.get(LL_IMPOSSIBLE),
+    ...op.v128Store(16),
+  ];
+  return { params: 5, locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
+}
+
 type Kernel = (block: number, rows: number, k: number, logWeights: number, weights: number, maxes: number, sums: number, accumulators: number, shifts: number) => void;
 
 let compiled: WebAssembly.Module | undefined;
@@ -520,6 +655,7 @@ function compile(): WebAssembly.Module | undefined {
       moduleWithImportedMemory([
         ['responsibilities', responsibilitiesBody()],
         ['responsibilitiesByComponent', responsibilitiesByComponentBody()],
+        ['logLikelihood', logLikelihoodBody()],
       ]),
     );
   } catch {
@@ -541,11 +677,13 @@ export class ResponsibilityArena {
   private readonly memory: WebAssembly.Memory;
   private readonly rowMajor: Kernel;
   private readonly componentMajor: Kernel;
+  private readonly logLikelihoodKernel: (maxes: number, sums: number, weights: number, pairs: number, out: number) => void;
+  private integers = new Int32Array(0);
   private byComponent = false;
   private doubles = new Float64Array(0);
   private k = 0;
   private capacity = 0;
-  private layout = { block: 0, logWeights: 0, weights: 0, maxes: 0, sums: 0, shifts: 0, accumulators: 0, end: 0 };
+  private layout = { block: 0, logWeights: 0, weights: 0, maxes: 0, sums: 0, shifts: 0, accumulators: 0, totals: 0, end: 0 };
   /** The block of log-densities, then of weighted responsibilities (capacity × K, in the prepared layout). */
   block = new Float64Array(0);
   /** Rows of the last normalised block (the length of maxes() and sums()). */
@@ -556,6 +694,7 @@ export class ResponsibilityArena {
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.rowMajor = instance.exports['responsibilities'] as Kernel;
     this.componentMajor = instance.exports['responsibilitiesByComponent'] as Kernel;
+    this.logLikelihoodKernel = instance.exports['logLikelihood'] as (maxes: number, sums: number, weights: number, pairs: number, out: number) => void;
     const bytes = new Uint8Array(this.memory.buffer);
     constantTable.forEach((entry, index) => bytes.set(new Uint8Array(entry.buffer), index * 16));
   }
@@ -584,7 +723,8 @@ export class ResponsibilityArena {
         sums: align(sums),
         shifts: align(shifts),
         accumulators: align(accumulators),
-        end: align(accumulators) + k * 16,
+        totals: align(accumulators) + k * 16,
+        end: align(accumulators) + k * 16 + 32,
       };
       const pages = Math.ceil(this.layout.end / PAGE);
       const current = this.memory.buffer.byteLength / PAGE;
@@ -594,6 +734,7 @@ export class ResponsibilityArena {
     }
     // Views are recreated every time: growing (here or by another arena user) detaches old ones.
     this.doubles = new Float64Array(this.memory.buffer);
+    this.integers = new Int32Array(this.memory.buffer);
     this.block = new Float64Array(this.memory.buffer, this.layout.block, capacity * k);
     this.doubles.set(logWeights, this.layout.logWeights / 8);
     this.doubles.fill(0, this.layout.accumulators / 8, this.layout.end / 8);
@@ -611,6 +752,32 @@ export class ResponsibilityArena {
     else doubles.set(sampleWeights.subarray(offset, offset + rows), weights);
     this.rowsInBlock = rows;
     (this.byComponent ? this.componentMajor : this.rowMajor)(layout.block, rows, this.k, layout.logWeights, layout.weights, layout.maxes, layout.sums, layout.accumulators, layout.shifts);
+  }
+
+  /**
+   * Σ_i w_i·log Σ_k π_k f_k(x_i) over the last normalised block's possible rows, added to the
+   * pass's running total (see total()); returns the number of impossible rows with weight > 0 in
+   * this block (0 almost always — then maxes() and sums() need not be read at all).
+   */
+  addLogLikelihood(): number {
+    const { doubles, layout } = this;
+    const rows = this.rowsInBlock;
+    if (rows % 2 === 1) {
+      // The partner of an odd last row: weight 0, sum 1, max 0 — adds nothing.
+      doubles[layout.weights / 8 + rows] = 0;
+      doubles[layout.sums / 8 + rows] = 1;
+      doubles[layout.maxes / 8 + rows] = 0;
+    }
+    const before = this.integers[layout.totals / 4 + 4] as number;
+    const beforeHigh = this.integers[layout.totals / 4 + 6] as number;
+    this.logLikelihoodKernel(layout.maxes, layout.sums, layout.weights, (rows + 1) >> 1, layout.totals);
+    return (this.integers[layout.totals / 4 + 4] as number) - before + ((this.integers[layout.totals / 4 + 6] as number) - beforeHigh);
+  }
+
+  /** The running Σ_i w_i·log p(x_i) of addLogLikelihood since prepare. */
+  total(): number {
+    const base = this.layout.totals / 8;
+    return (this.doubles[base] as number) + (this.doubles[base + 1] as number);
   }
 
   /** Row i's maximum of log weight + log-density over its non-NaN entries (−∞ if there are none); a NaN entry shows in sums() instead. */

@@ -111,6 +111,10 @@ export const op = {
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
   f64x2Gt: simd(0x4a),
   v128And: simd(0x4e),
+  v128AndNot: simd(0x4f),
+  v128Or: simd(0x50),
+  /** [a, b, mask] → (a & mask) | (b & ~mask) */
+  v128Bitselect: simd(0x52),
   v128AnyTrue: simd(0x53),
   f64x2Floor: simd(0x75),
   i64x2ExtendLowI32x4S: simd(0xc7),

@@ -158,10 +158,24 @@ export function transposeWeights(weights: Float64Array, rows: number, k: number,
   for (let c = 0; c < k; c++) {
     const column = offset + c * stride;
     let n = 0;
-    for (let i = 0, source = c * componentStep; i < rows; i++, source += rowStep) {
-      const w = weights[source] as number;
-      out[column + i] = w;
-      n += w;
+    if (byComponent) {
+      // Already a column: one copy, then the sum (two accumulators).
+      const from = c * rows;
+      out.set(weights.subarray(from, from + rows), column);
+      let m = 0;
+      let i = 0;
+      for (; i + 1 < rows; i += 2) {
+        n += weights[from + i] as number;
+        m += weights[from + i + 1] as number;
+      }
+      if (i < rows) n += weights[from + i] as number;
+      n += m;
+    } else {
+      for (let i = 0, source = c * componentStep; i < rows; i++, source += rowStep) {
+        const w = weights[source] as number;
+        out[column + i] = w;
+        n += w;
+      }
     }
     for (let i = rows; i < stride; i++) out[column + i] = 0;
     counts[c] = (counts[c] as number) + n;
