@@ -1,7 +1,21 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { addScatter, bucketRows, centerBlock, gatherCenteredRows, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerSourceInArena, emitDensities, loadSourceIntoArena, reloadSourceIntoArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
+import { addScatter, bucketRows, centerBlock, gatherCenteredRows, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
+import {
+  addScatterFromArena,
+  bucketRowsInArena,
+  centerSourceInArena,
+  emitDensities,
+  gatherRowsInArena,
+  loadSourceIntoArena,
+  reloadSourceIntoArena,
+  rowListOf,
+  simdArena,
+  transposeWeights,
+  weighSourceInArena,
+  whitenInArena,
+  type SimdArena,
+} from './simd-arena.js';
 
 /** A component whose weight is non-negligible on at least this fraction of the block's rows is accumulated densely. */
 const DENSE_FRACTION = 0.75;
@@ -46,90 +60,93 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
  * clusters), the whole block is centred and weighed densely in WebAssembly instead.
  */
 export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
+  const rows = end - start;
+  const arena = simdArena(p.d, rows, p.k);
+  if (arena === undefined) fullAccumulateBlocked(p, stats, x, start, end, weights, byComponent);
+  else fullAccumulateInArena(p, stats, arena, x, start, end, weights, byComponent);
+}
+
+/**
+ * The statistics in WebAssembly: the block's transpose (usually still in the arena from the
+ * densities), the weights component-major, rows bucketed per component; then per component
+ * either the listed rows gathered, centred and weighed, or — when most rows carry weight — the
+ * whole block centred and weighed densely, and the weighted scatter.
+ */
+function fullAccumulateInArena(p: PreparedGaussian, stats: GaussianStatistics, arena: SimdArena, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent: boolean): void {
   const { k, d, means } = p;
-  const { counts, references, sums, scatter } = stats;
+  const { scatter } = stats;
+  const rows = end - start;
+  const blockCounts = blockWork(p, rows).componentTotals;
+  const blockSums = p.blockSums;
+  reloadSourceIntoArena(arena, x, start, rows, d);
+  blockCounts.fill(0);
+  transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts, byComponent);
+  const integers = bucketRowsInArena(arena, rows, k, NEGLIGIBLE_WEIGHT);
+  for (let c = 0; c < k; c++) {
+    const active = integers[rowListOf(arena, c).count] as number;
+    if (active === 0) continue;
+    const meanOffset = c * d;
+    if (active >= DENSE_FRACTION * rows) {
+      // Most rows carry weight: the whole block (the few negligible weights add terms below round-off).
+      weighSourceInArena(arena, d, c, means, blockSums, meanOffset);
+      addScatterFromArena(arena, d, scatter, c * d * d);
+    } else {
+      const padded = gatherRowsInArena(arena, d, c, active, means, blockSums, meanOffset);
+      addScatterFromArena(arena, d, scatter, c * d * d, padded);
+    }
+    addComponentBlock(stats, p, c, blockCounts[c] as number);
+  }
+}
+
+/** counts, reference terms and sums of component c from its block count and p.blockSums. */
+function addComponentBlock(stats: GaussianStatistics, p: PreparedGaussian, c: number, blockCount: number): void {
+  const { d, means, blockSums } = p;
+  const { counts, references, sums } = stats;
+  const meanOffset = c * d;
+  counts[c] = (counts[c] as number) + blockCount;
+  for (let a = 0; a < d; a++) {
+    references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
+    sums[meanOffset + a] = (sums[meanOffset + a] as number) + (blockSums[meanOffset + a] as number);
+  }
+  addBlockTerms(stats, 'full', d, c, blockCount, blockSums, meanOffset, means, meanOffset);
+}
+
+/** The statistics in TypeScript (engines without WebAssembly SIMD): rows bucketed, gathered and scattered per component. */
+function fullAccumulateBlocked(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent: boolean): void {
+  const { k, d, means } = p;
+  const { scatter } = stats;
   const rows = end - start;
   // w_ic = weights[i·rowStep + c·componentStep]
   const rowStep = byComponent ? 1 : k;
   const componentStep = byComponent ? rows : 1;
   const work = blockWork(p, rows);
-  const { centered, weighted, perRow: column, rowIndex, componentRows, componentCounts, componentTotals: blockCounts, capacity } = work;
+  const { centered, weighted, perRow: column, rowIndex, componentRows, componentCounts, capacity } = work;
   const blockSums = p.blockSums;
-  const dd = d * d;
   bucketRows(weights, rows, k, componentRows, capacity, componentCounts, byComponent);
-  // One arena layout for the whole block; each component uses its first ⌈active/8⌉·8 rows.
-  const arena = simdArena(d, rows, k);
-  // The block's transpose, usually still in the arena from the densities of the same rows.
-  if (arena !== undefined) reloadSourceIntoArena(arena, x, start, rows, d);
-  let loaded = false;
   for (let c = 0; c < k; c++) {
     const active = componentCounts[c] as number;
     if (active === 0) continue;
     const list = c * capacity;
     const meanOffset = c * d;
     let blockCount = 0;
-    if (arena !== undefined && active >= DENSE_FRACTION * rows) {
-      // Most rows carry weight: centre and weigh the whole block in WebAssembly instead of
-      // gathering the rows (the few negligible weights add terms below round-off).
-      if (!loaded) {
-        blockCounts.fill(0);
-        transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts, byComponent);
-        loaded = true;
-      }
-      blockCount = blockCounts[c] as number;
-      weighSourceInArena(arena, d, c, means, blockSums, meanOffset);
-      addScatterFromArena(arena, d, scatter, c * dd);
-    } else if (arena !== undefined) {
-      for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * rowStep + c * componentStep] as number;
-      // The same sums in the WebAssembly arena (padding rows weigh 0).
-      const { view, stride } = arena;
-      const padded = (active + 7) & ~7;
-      for (let a = 0; a < d; a++) {
-        const m = means[meanOffset + a] as number;
-        const rc = arena.centered + a * stride;
-        const rw = arena.weighted + a * stride;
-        const rs = arena.source + a * stride;
-        let s = 0;
-        for (let j = 0; j < active; j++) {
-          const i = componentRows[list + j] as number;
-          const z = (view[rs + i] as number) - m;
-          const v = (weights[i * rowStep + c * componentStep] as number) * z;
-          view[rc + j] = z;
-          view[rw + j] = v;
-          s += v;
-        }
-        for (let j = active; j < padded; j++) {
-          view[rc + j] = 0;
-          view[rw + j] = 0;
-        }
-        blockSums[meanOffset + a] = s;
-      }
-      addScatterFromArena(arena, d, scatter, c * dd, padded);
-    } else {
-      for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * rowStep + c * componentStep] as number;
-      for (let j = 0; j < active; j++) {
-        const i = componentRows[list + j] as number;
-        column[j] = weights[i * rowStep + c * componentStep] as number;
-        rowIndex[j] = start + i;
-      }
-      gatherCenteredRows(x, rowIndex, active, d, means, meanOffset, centered);
-      for (let a = 0; a < d; a++) {
-        const ra = a * active;
-        let s = 0;
-        for (let i = 0; i < active; i++) {
-          const v = (column[i] as number) * (centered[ra + i] as number);
-          weighted[ra + i] = v;
-          s += v;
-        }
-        blockSums[meanOffset + a] = s;
-      }
-      addScatter(weighted, centered, active, d, scatter, c * dd);
+    for (let j = 0; j < active; j++) blockCount += weights[(componentRows[list + j] as number) * rowStep + c * componentStep] as number;
+    for (let j = 0; j < active; j++) {
+      const i = componentRows[list + j] as number;
+      column[j] = weights[i * rowStep + c * componentStep] as number;
+      rowIndex[j] = start + i;
     }
-    counts[c] = (counts[c] as number) + blockCount;
+    gatherCenteredRows(x, rowIndex, active, d, means, meanOffset, centered);
     for (let a = 0; a < d; a++) {
-      references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
-      sums[meanOffset + a] = (sums[meanOffset + a] as number) + (blockSums[meanOffset + a] as number);
+      const ra = a * active;
+      let s = 0;
+      for (let i = 0; i < active; i++) {
+        const v = (column[i] as number) * (centered[ra + i] as number);
+        weighted[ra + i] = v;
+        s += v;
+      }
+      blockSums[meanOffset + a] = s;
     }
-    addBlockTerms(stats, 'full', d, c, blockCount, blockSums, meanOffset, means, meanOffset);
+    addScatter(weighted, centered, active, d, scatter, c * d * d);
+    addComponentBlock(stats, p, c, blockCount);
   }
 }

@@ -25,6 +25,10 @@ export interface SimdArena {
   /** A row-major copy of the block (rows·D) on its way to `source`, and two constants for `affine`. */
   readonly raw: number;
   readonly constants: number;
+  /** bucket's per-row thresholds (stride doubles), row lists (K·stride i32) and their lengths (K i32). */
+  readonly thresholds: number;
+  readonly lists: number;
+  readonly listCounts: number;
 }
 
 let view: Float64Array | undefined;
@@ -46,9 +50,12 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
   const moments = componentMeans + k * d;
   const raw = moments + 2 * k * d;
   const constants = raw + d * stride;
-  const buffer = kernels.reserve((constants + 2) * 8);
+  const thresholds = constants + 4;
+  const lists = thresholds + stride;
+  const listCounts = lists + (k * stride) / 2;
+  const buffer = kernels.reserve((listCounts + k) * 8);
   if (view === undefined || view.buffer !== buffer) view = new Float64Array(buffer);
-  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments, raw, constants };
+  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments, raw, constants, thresholds, lists, listCounts };
 }
 
 /**
@@ -209,4 +216,38 @@ export function emitDensities(arena: SimdArena, rows: number, constant: number, 
     return;
   }
   for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - scale * (v[squares + i] as number);
+}
+
+let integers: Int32Array = new Int32Array(0);
+
+/**
+ * For every component, the rows of the block (weights already in arena.componentWeights) whose
+ * weight exceeds `fraction` of the row's total weight; returns the Int32Array view of the
+ * arena, where rowList(arena, c) starts and rowCount(arena, c) is stored.
+ */
+export function bucketRowsInArena(arena: SimdArena, rows: number, k: number, fraction: number): Int32Array {
+  const { view: v, stride } = arena;
+  v[arena.constants + 2] = fraction;
+  arena.kernels.bucket(arena.componentWeights * 8, rows, stride * 8, k, arena.thresholds * 8, arena.lists * 8, arena.listCounts * 8, (arena.constants + 2) * 8);
+  if (integers.buffer !== v.buffer) integers = new Int32Array(v.buffer);
+  return integers;
+}
+
+/** Index (in the Int32Array) of component c's row list and of its length, after bucketRowsInArena. */
+export function rowListOf(arena: SimdArena, c: number): { readonly list: number; readonly count: number } {
+  return { list: arena.lists * 2 + c * arena.stride, count: arena.listCounts * 2 + c };
+}
+
+/**
+ * Component c's listed rows centred (arena.centered) and weighed (arena.weighted), compacted and
+ * zero-padded to a multiple of 8 rows, in WebAssembly; sums[sumOffset + a] = Σ w·(x_a − μ_ca).
+ * Returns the padded row count.
+ */
+export function gatherRowsInArena(arena: SimdArena, d: number, c: number, count: number, means: Float64Array, sums: Float64Array, sumOffset: number): number {
+  const { view: v, stride } = arena;
+  v.set(means.subarray(c * d, (c + 1) * d), arena.out);
+  const { list } = rowListOf(arena, c);
+  arena.kernels.gather(arena.source * 8, (arena.componentWeights + c * stride) * 8, stride * 8, d, list * 4, count, arena.out * 8, arena.centered * 8, arena.weighted * 8, arena.inverse * 8);
+  for (let a = 0; a < d; a++) sums[sumOffset + a] = v[arena.inverse + a] as number;
+  return (count + 7) & ~7;
 }

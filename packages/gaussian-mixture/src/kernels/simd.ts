@@ -67,6 +67,14 @@ const op = {
   f64x2Add: [0xfd, 0xf0, 0x01],
   f64x2Sub: [0xfd, 0xf1, 0x01],
   f64x2Mul: [0xfd, 0xf2, 0x01],
+  i32Load: [0x28, 2, 0],
+  i32Store: [0x36, 2, 0],
+  and: [0x71],
+  shrU: [0x76],
+  f64Const: (value: number) => [0x44, ...Array.from(new Uint8Array(new Float64Array([value]).buffer))],
+  f64Sub: [0xa1],
+  f64Mul: [0xa2],
+  f64Gt: [0x64],
 };
 
 /** for (counter = 0; counter < limit; counter += step) body — `limit` a local. */
@@ -609,6 +617,179 @@ function affineBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 3, locals: [I32, I32, V128, V128], code };
 }
 
+/**
+ * bucket(weights, rows, stride, k, thresholds, lists, counts, fraction): thresholds[i] =
+ * fraction · Σ_c w_ic (two rows per f64x2 over the padded stride), then for every component the
+ * rows whose w_ic exceeds its threshold, in order, to lists[c·stride/8 …] (i32 row indices,
+ * appended without branches), their number to counts[c]. `weights` is K × stride bytes,
+ * component-major; `fraction` the address of one double.
+ */
+function bucketBody(): { params: number; locals: number[]; code: number[] } {
+  const [weights, rows, stride, k, thresholds, lists, counts, fraction] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [c, p, wc, n, listAddress, rowBytes] = [8, 9, 10, 11, 12, 13];
+  const [tiny] = [14];
+  const code = [
+    ...forLoop(p, stride, 16, [...at(thresholds, p), ...op.v128Zero, ...op.v128Store(0)]),
+    ...forLoop(c, k, 1, [
+      ...addressOf(wc, weights, c, stride),
+      ...forLoop(p, stride, 16, [...at(thresholds, p), ...at(thresholds, p), ...op.v128Load(0), ...at(wc, p), ...op.v128Load(0), ...op.f64x2Add, ...op.v128Store(0)]),
+    ]),
+    ...op.get(fraction),
+    ...op.f64Load,
+    ...op.splat,
+    ...op.set(tiny),
+    ...forLoop(p, stride, 16, [...at(thresholds, p), ...at(thresholds, p), ...op.v128Load(0), ...op.get(tiny), ...op.f64x2Mul, ...op.v128Store(0)]),
+    ...op.get(rows),
+    ...op.i32(3),
+    ...op.shl,
+    ...op.set(rowBytes),
+    ...forLoop(c, k, 1, [
+      ...addressOf(wc, weights, c, stride),
+      // lists + c·(stride/8 rows)·4 bytes = lists + c·stride/2
+      ...op.get(lists),
+      ...op.get(c),
+      ...op.get(stride),
+      ...op.mul,
+      ...op.i32(1),
+      ...op.shrU,
+      ...op.add,
+      ...op.set(listAddress),
+      ...op.i32(0),
+      ...op.set(n),
+      ...forLoop(p, rowBytes, 8, [
+        // lists[n] = p/8; n += w > threshold
+        ...op.get(listAddress),
+        ...op.get(n),
+        ...op.i32(2),
+        ...op.shl,
+        ...op.add,
+        ...op.get(p),
+        ...op.i32(3),
+        ...op.shrU,
+        ...op.i32Store,
+        ...op.get(n),
+        ...at(wc, p),
+        ...op.f64Load,
+        ...at(thresholds, p),
+        ...op.f64Load,
+        ...op.f64Gt,
+        ...op.add,
+        ...op.set(n),
+      ]),
+      ...op.get(counts),
+      ...op.get(c),
+      ...op.i32(2),
+      ...op.shl,
+      ...op.add,
+      ...op.get(n),
+      ...op.i32Store,
+    ]),
+  ];
+  return { params: 8, locals: [I32, I32, I32, I32, I32, I32, V128], code };
+}
+
+/**
+ * gather(source, weights, stride, d, list, count, means, centered, weighted, sums): for the
+ * `count` rows listed (i32 indices at `list`), z = source_a − m_a into `centered`, w·z into
+ * `weighted` (both compacted, zero-padded to a multiple of 8 rows), sums[a] = Σ w·z. `weights`
+ * is the component's column.
+ */
+function gatherBody(): { params: number; locals: number[]; code: number[] } {
+  const [source, weights, stride, d, list, count, means, centered, weighted, sums] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const [a, j, end, padded, sa, ca, wa, row] = [10, 11, 12, 13, 14, 15, 16, 17];
+  const [m, s, z, v] = [18, 19, 20, 21];
+  const F64 = 0x7c;
+  const code = [
+    ...op.get(count),
+    ...op.i32(2),
+    ...op.shl,
+    ...op.set(end),
+    ...op.get(count),
+    ...op.i32(7),
+    ...op.add,
+    ...op.i32(-8),
+    ...op.and,
+    ...op.i32(3),
+    ...op.shl,
+    ...op.set(padded),
+    ...forLoop(a, d, 1, [
+      ...addressOf(sa, source, a, stride),
+      ...addressOf(ca, centered, a, stride),
+      ...addressOf(wa, weighted, a, stride),
+      ...op.get(means),
+      ...op.get(a),
+      ...op.i32(3),
+      ...op.shl,
+      ...op.add,
+      ...op.f64Load,
+      ...op.set(m),
+      ...op.f64Const(0),
+      ...op.set(s),
+      ...forLoop(j, end, 4, [
+        ...at(list, j),
+        ...op.i32Load,
+        ...op.i32(3),
+        ...op.shl,
+        ...op.set(row),
+        ...at(sa, row),
+        ...op.f64Load,
+        ...op.get(m),
+        ...op.f64Sub,
+        ...op.set(z),
+        // centered[j], weighted[j]: byte offset 2j (j counts 4 bytes per row)
+        ...op.get(ca),
+        ...op.get(j),
+        ...op.i32(1),
+        ...op.shl,
+        ...op.add,
+        ...op.get(z),
+        ...op.f64Store,
+        ...at(weights, row),
+        ...op.f64Load,
+        ...op.get(z),
+        ...op.f64Mul,
+        ...op.set(v),
+        ...op.get(wa),
+        ...op.get(j),
+        ...op.i32(1),
+        ...op.shl,
+        ...op.add,
+        ...op.get(v),
+        ...op.f64Store,
+        ...op.get(s),
+        ...op.get(v),
+        ...op.f64Add,
+        ...op.set(s),
+      ]),
+      // zero padding: rows count … padded
+      ...op.get(end),
+      ...op.i32(1),
+      ...op.shl,
+      ...op.set(j),
+      ...whileLoop([...op.get(j), ...op.get(padded), ...op.geS], [
+        ...at(ca, j),
+        ...op.f64Const(0),
+        ...op.f64Store,
+        ...at(wa, j),
+        ...op.f64Const(0),
+        ...op.f64Store,
+        ...op.get(j),
+        ...op.i32(8),
+        ...op.add,
+        ...op.set(j),
+      ]),
+      ...op.get(sums),
+      ...op.get(a),
+      ...op.i32(3),
+      ...op.shl,
+      ...op.add,
+      ...op.get(s),
+      ...op.f64Store,
+    ]),
+  ];
+  return { params: 10, locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64], code };
+}
+
 function section(id: number, content: number[]): number[] {
   return [id, ...unsigned(content.length), ...content];
 }
@@ -636,14 +817,16 @@ function moduleBytes(): Uint8Array<ArrayBuffer> {
   const weigh = weighBody();
   const transpose = transposeBody();
   const affine = affineBody();
+  const bucket = bucketBody();
+  const gather = gatherBody();
   const type = (params: number): number[] => [0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params), type(moments.params), type(weigh.params), type(transpose.params), type(affine.params)])),
-    ...section(3, vector([[0], [1], [2], [3], [4], [5], [6], [7]])),
+    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params), type(moments.params), type(weigh.params), type(transpose.params), type(affine.params), type(bucket.params), type(gather.params)])),
+    ...section(3, vector([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9]])),
     ...section(5, vector([[0x00, ...unsigned(4)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3], [...name('moments'), 0x00, 4], [...name('weigh'), 0x00, 5], [...name('transpose'), 0x00, 6], [...name('affine'), 0x00, 7]])),
-    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center), functionCode(moments), functionCode(weigh), functionCode(transpose), functionCode(affine)])),
+    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3], [...name('moments'), 0x00, 4], [...name('weigh'), 0x00, 5], [...name('transpose'), 0x00, 6], [...name('affine'), 0x00, 7], [...name('bucket'), 0x00, 8], [...name('gather'), 0x00, 9]])),
+    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center), functionCode(moments), functionCode(weigh), functionCode(transpose), functionCode(affine), functionCode(bucket), functionCode(gather)])),
   ]);
 }
 
@@ -660,6 +843,8 @@ export interface SimdKernels {
   weigh(source: number, weights: number, quads: number, stride: number, d: number, means: number, centered: number, weighted: number, out: number): void;
   transpose(raw: number, rows: number, d: number, source: number, stride: number): void;
   affine(values: number, pairs: number, constants: number): void;
+  bucket(weights: number, rows: number, stride: number, k: number, thresholds: number, lists: number, counts: number, fraction: number): void;
+  gather(source: number, weights: number, stride: number, d: number, list: number, count: number, means: number, centered: number, weighted: number, sums: number): void;
 }
 
 let cached: SimdKernels | null | undefined;
@@ -680,7 +865,7 @@ export function simdKernels(): SimdKernels | undefined {
     const bytes = moduleBytes();
     if (!WebAssembly.validate(bytes)) return undefined;
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center']; moments: SimdKernels['moments']; weigh: SimdKernels['weigh']; transpose: SimdKernels['transpose']; affine: SimdKernels['affine'] };
+    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center']; moments: SimdKernels['moments']; weigh: SimdKernels['weigh']; transpose: SimdKernels['transpose']; affine: SimdKernels['affine']; bucket: SimdKernels['bucket']; gather: SimdKernels['gather'] };
     const memory = exports.memory;
     cached = {
       reserve(bytes: number): ArrayBuffer {
@@ -696,6 +881,8 @@ export function simdKernels(): SimdKernels | undefined {
       weigh: exports.weigh,
       transpose: exports.transpose,
       affine: exports.affine,
+      bucket: exports.bucket,
+      gather: exports.gather,
     };
   } catch {
     cached = null;
