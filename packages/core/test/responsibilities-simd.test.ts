@@ -1,9 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { exponential } from '../src/mixture/exponential.js';
+import { NEGLIGIBLE_LOG_RATIO, responsibilityTerm } from '../src/mixture/exponential.js';
 import { acquireResponsibilityArena, disableSimdResponsibilities, releaseResponsibilityArena } from '../src/mixture/responsibilities-simd.js';
 import { simdSupported } from '../src/wasm/assembler.js';
 import { createMixtureModel, DenseMatrix, ImpossibleObservationError, Random } from '../src/index.js';
 import { gaussianFamily, gaussianMixture, gaussianSample, poissonFamily, type MeanComponents } from './helpers/families.js';
+
+/** A row's term e^v written out plainly: Math.exp, 0 below the negligible ratio. */
+const term = (v: number): number => (v < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(v));
 
 /** The per-row normalisation written out plainly (Math.exp, sequential sums). */
 function reference(logDensities: Float64Array, rows: number, k: number, logWeights: Float64Array, weights: Float64Array) {
@@ -17,11 +20,11 @@ function reference(logDensities: Float64Array, rows: number, k: number, logWeigh
     maxes[i] = max;
     const shift = max > -Infinity ? max : 0;
     let sum = 0;
-    for (let j = 0; j < k; j++) sum += Math.exp((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift);
+    for (let j = 0; j < k; j++) sum += term((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift);
     sums[i] = sum;
     if (!(sum > 0)) continue;
     for (let j = 0; j < k; j++) {
-      const r = ((weights[i] as number) * Math.exp((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift)) / sum;
+      const r = ((weights[i] as number) * term((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift)) / sum;
       out[i * k + j] = r;
       weightSums[j] = (weightSums[j] as number) + r;
     }
@@ -118,18 +121,19 @@ describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () =
     }
   });
 
-  it('its exponential is the TypeScript `exponential` bit for bit, subnormals and underflow included', () => {
+  it('its exponential is the TypeScript one (responsibilityTerm) bit for bit, the flush to 0 below e^−600 included', () => {
     // K = 2 with entries (0, v) and log weights 0: the second responsibility is e^v · (1 / (1 + e^v)), and
     // with a single row the kernel's sum 1 + e^v adds in the same order as here.
     const arena = acquireResponsibilityArena();
     if (arena === undefined) throw new Error('SIMD unavailable');
     try {
-      const values = [-1e-300, -1e-9, -0.3, -0.34657359, -1, -20, -300, -707.9, -708.5, -730, -745, -745.13, -745.2, -746, -1e5, -Infinity];
+      const values = [-1e-300, -1e-9, -0.3, -0.34657359, -1, -20, -300, -599.99, -600, -600.01, -707.9, -708.5, -745, -746, -1e5, -Infinity];
       arena.prepare(2, 1, new Float64Array(2));
       for (const v of values) {
         arena.block.set([0, v]);
         arena.normalize(1, undefined, 0);
-        const e = exponential(v);
+        const e = responsibilityTerm(v);
+        if (v < -600) expect(e).toBe(0);
         expect(arena.sums()[0], `v = ${v}`).toBe(1 + e);
         // The kernel scales by weight / sum, then multiplies.
         expect(arena.block[1], `v = ${v}`).toBe(e * (1 / (1 + e)));

@@ -3,7 +3,7 @@ import { silentContext } from '../contract.js';
 import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
 import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
-import { exponential } from './exponential.js';
+import { responsibilityTerm } from './exponential.js';
 import { acquireResponsibilityArena, releaseResponsibilityArena, type ResponsibilityArena } from './responsibilities-simd.js';
 import type { Random } from '../random.js';
 import { splitRange } from '../data/sequences.js';
@@ -401,7 +401,7 @@ export function addLogWeights(block: Float64Array, base: number, k: number, logW
 export function exponentiateRow(block: Float64Array, base: number, k: number, max: number): number {
   let sum = 0;
   for (let j = 0; j < k; j++) {
-    const e = exponential((block[base + j] as number) - max);
+    const e = responsibilityTerm((block[base + j] as number) - max);
     block[base + j] = e;
     sum += e;
   }

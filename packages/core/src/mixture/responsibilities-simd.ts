@@ -15,6 +15,7 @@
  * block is ever copied. Each arena (memory + instance) serves one pass at a time; a small pool
  * hands out arenas, so a nested pass (a mixture inside a family) gets its own.
  */
+import { NEGLIGIBLE_LOG_RATIO } from './exponential.js';
 import { F64, I32, V128, increment, moduleWithImportedMemory, op, simdSupported, whileBelow, type FunctionBody } from '../wasm/assembler.js';
 
 const PAGE = 65536;
@@ -34,14 +35,17 @@ const C10 = 1 / 3628800;
 const C11 = 1 / 39916800;
 const C12 = 1 / 479001600;
 const C13 = 1 / 6227020800;
-/** Inputs are clamped here: e^−746 rounds to 0, as `exponential` returns below −745.2. */
-const CLAMP = -746;
+/**
+ * Inputs are clamped just below NEGLIGIBLE_LOG_RATIO, whose results are set to 0: every
+ * intermediate stays a normal number (no subnormal slow path) and 2^−m needs one factor.
+ */
+const CLAMP = NEGLIGIBLE_LOG_RATIO - 1;
 
 // Locals of the kernel: parameters, then i32, f64 and v128 work.
 const [BLOCK, ROWS, K, LOG_WEIGHTS, WEIGHTS, MAXES, SUMS, ACCUMULATORS] = [0, 1, 2, 3, 4, 5, 6, 7];
 const [ROW, ROW_END, ROW_BYTES, PAIR_BYTES, COLUMN, ROW_INDEX, ADDRESS] = [8, 9, 10, 11, 12, 13, 14];
 const [MAX, SUM] = [15, 16];
-const [VALUE, MAXIMA, SHIFT, SUMS_V, SCALE, REDUCED, REDUCED2, REDUCED4, EXPONENT, HALF_EXPONENT, TAIL] = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27];
+const [VALUE, MAXIMA, SHIFT, SUMS_V, SCALE, REDUCED, REDUCED2, REDUCED4, EXPONENT, TAIL] = [17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
 
 /**
  * The kernel's vector constants live in a table at byte 0 of its memory: a v128.load from a fixed
@@ -80,10 +84,10 @@ function laneMax(vector: number): number[] {
 }
 
 /**
- * e^VALUE per lane, left on the stack (VALUE ≤ 0, −∞ or NaN; NaN stays NaN). v = max(v, −746),
+ * e^VALUE per lane, left on the stack (VALUE ≤ 0, −∞ or NaN; NaN stays NaN), 0 below
+ * NEGLIGIBLE_LOG_RATIO (exponential.ts: no subnormal numbers anywhere). v = max(v, −601),
  * m = ⌊½ − v/ln 2⌋, r = v + m·ln2_high + m·ln2_low, e^r by the degree-13 Taylor polynomial in
- * Estrin's scheme, times 2^−m applied as two exact powers 2^−⌊m/2⌋ and 2^−⌈m/2⌉ (so subnormal
- * results round once and m up to 1076 needs no table).
+ * Estrin's scheme, times 2^−m built from its exponent bits.
  */
 function exponentialOfValue(): number[] {
   const twoToMinus = (exponent: number[]): number[] => [...integerConstant(1023n), ...exponent, ...op.i64x2Sub, ...op.i32(52), ...op.i64x2Shl];
@@ -101,16 +105,13 @@ function exponentialOfValue(): number[] {
     ...op.f64x2Sub,
     ...op.f64x2Floor,
     ...op.set(REDUCED4),
-    // m as 64-bit integers (the bits of m + 2⁵² minus those of 2⁵², exact for 0 ≤ m < 2⁵²) and ⌊m/2⌋.
+    // m as 64-bit integers (the bits of m + 2⁵² minus those of 2⁵², exact for 0 ≤ m < 2⁵²).
     ...op.get(REDUCED4),
     ...constant(2 ** 52),
     ...op.f64x2Add,
     ...integerConstant(0x4330000000000000n),
     ...op.i64x2Sub,
-    ...op.tee(EXPONENT),
-    ...op.i32(1),
-    ...op.i64x2ShrU,
-    ...op.set(HALF_EXPONENT),
+    ...op.set(EXPONENT),
     // r = (v + m·ln2_high) + m·ln2_low
     ...op.get(VALUE),
     ...op.get(REDUCED4),
@@ -185,11 +186,13 @@ function exponentialOfValue(): number[] {
     ...op.f64x2Add,
     ...op.f64x2Add,
     ...op.f64x2Add,
-    // p · 2^−⌊m/2⌋ · 2^−(m − ⌊m/2⌋)
-    ...twoToMinus(op.get(HALF_EXPONENT)),
+    // p · 2^−m (m ≤ 867: a normal number), then 0 where v < NEGLIGIBLE_LOG_RATIO (NaN stays NaN)
+    ...twoToMinus(op.get(EXPONENT)),
     ...op.f64x2Mul,
-    ...twoToMinus([...op.get(EXPONENT), ...op.get(HALF_EXPONENT), ...op.i64x2Sub]),
-    ...op.f64x2Mul,
+    ...op.get(VALUE),
+    ...constant(NEGLIGIBLE_LOG_RATIO),
+    ...op.f64x2Lt,
+    ...op.v128AndNot,
   ];
 }
 

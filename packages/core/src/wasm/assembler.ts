@@ -109,6 +109,7 @@ export const op = {
   i64x2Const: (low: bigint, high = low): number[] => [...simd(0x0c), ...i64Pair(low, high)],
   f64x2Splat: simd(0x14),
   f64x2ExtractLane: (lane: number): number[] => [...simd(0x21), lane],
+  f64x2Lt: simd(0x49),
   f64x2Gt: simd(0x4a),
   v128And: simd(0x4e),
   v128AndNot: simd(0x4f),
