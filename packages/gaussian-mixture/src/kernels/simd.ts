@@ -323,42 +323,49 @@ function scatterBody(): { params: number; locals: number[]; code: number[] } {
 
 /**
  * distances(source, pairs, stride, d, means, precisions, squares): squares = Σ_a (x_a − m_a)²·τ_a
- * per row, two rows per f64x2 (`pairs` even). Diagonal, spherical (τ = 1) and tied (on whitened
+ * per row, eight rows per step with their sums kept in registers (`pairs` a multiple of 4). Diagonal, spherical (τ = 1) and tied (on whitened
  * rows) log-densities.
  */
 function distancesBody(): { params: number; locals: number[]; code: number[] } {
   const [source, pairs, stride, d, means, precisions, squares] = [0, 1, 2, 3, 4, 5, 6];
-  const [a, p, ra, end] = [7, 8, 9, 10];
-  const [m, tau, v] = [11, 12, 13];
-  const step = (offset: number): number[] => [
-    ...op.get(ra),
-    ...op.get(p),
-    ...op.add,
-    ...op.v128Load(offset),
-    ...op.get(m),
-    ...op.f64x2Sub,
-    ...op.set(v),
-    ...at(squares, p),
-    ...at(squares, p),
-    ...op.v128Load(offset),
-    ...op.get(v),
-    ...op.get(v),
-    ...op.f64x2Mul,
-    ...op.get(tau),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
-    ...op.v128Store(offset),
-  ];
-  const splatOf = (base: number, target: number): number[] => [...op.get(base), ...op.get(a), ...op.i32(3), ...op.shl, ...op.add, ...op.f64Load, ...op.splat, ...op.set(target)];
+  const [p, end, ab, dBytes, xa] = [7, 8, 9, 10, 11];
+  const [m, tau, s0, s1, s2, s3, z] = [12, 13, 14, 15, 16, 17, 18];
+  const sums = [s0, s1, s2, s3];
+  // Eight rows per step, their four sums in registers across every coordinate.
+  const step = (lane: number): number[] => {
+    const s = sums[lane] as number;
+    return [...op.get(xa), ...op.v128Load(lane * 16), ...op.get(m), ...op.f64x2Sub, ...op.set(z), ...op.get(s), ...op.get(z), ...op.get(z), ...op.f64x2Mul, ...op.get(tau), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(s)];
+  };
+  const splatAt = (base: number, target: number): number[] => [...at(base, ab), ...op.f64Load, ...op.splat, ...op.set(target)];
   const code = [
     ...op.get(pairs),
     ...op.i32(4),
     ...op.shl,
     ...op.set(end),
-    ...forLoop(p, end, 32, [...at(squares, p), ...op.v128Zero, ...op.v128Store(0), ...at(squares, p), ...op.v128Zero, ...op.v128Store(16)]),
-    ...forLoop(a, d, 1, [...addressOf(ra, source, a, stride), ...splatOf(means, m), ...splatOf(precisions, tau), ...forLoop(p, end, 32, [...step(0), ...step(16)])]),
+    ...op.get(d),
+    ...op.i32(3),
+    ...op.shl,
+    ...op.set(dBytes),
+    ...forLoop(p, end, 64, [
+      ...sums.flatMap((s) => [...op.v128Zero, ...op.set(s)]),
+      ...at(source, p),
+      ...op.set(xa),
+      ...forLoop(ab, dBytes, 8, [
+        ...splatAt(means, m),
+        ...splatAt(precisions, tau),
+        ...step(0),
+        ...step(1),
+        ...step(2),
+        ...step(3),
+        ...op.get(xa),
+        ...op.get(stride),
+        ...op.add,
+        ...op.set(xa),
+      ]),
+      ...sums.flatMap((s, lane) => [...at(squares, p), ...op.get(s), ...op.v128Store(lane * 16)]),
+    ]),
   ];
-  return { params: 7, locals: [I32, I32, I32, I32, V128, V128, V128], code };
+  return { params: 7, locals: [I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128], code };
 }
 
 /** center(source, pairs, stride, d, means, target): target_a = source_a − m_a for every coordinate, two rows per f64x2. */
