@@ -42,6 +42,8 @@ function argument(name: string): string | undefined {
 const quick = process.argv.includes('--quick');
 const noWorkers = process.argv.includes('--no-workers');
 const workers = Number(argument('workers') ?? 2);
+const chunksArgument = argument('chunks');
+const chunks = chunksArgument === undefined ? undefined : Number(chunksArgument);
 const types = (argument('types')?.split(',') ?? COVARIANCE_TYPES) as CovarianceType[];
 const selectedCells = argument('cells')
   ?.split(',')
@@ -119,7 +121,7 @@ async function measure(x: DenseMatrix, cell: Cell, type: CovarianceType, iterati
   const timer = setInterval(sample, 20);
   try {
     const cpuStart = process.cpuUsage();
-    const fit = executor === undefined ? model.fit(x, { onIteration: sample }) : await model.fitAsync(x, { executor, onIteration: sample });
+    const fit = executor === undefined ? model.fit(x, { onIteration: sample }) : await model.fitAsync(x, { executor, onIteration: sample, ...(chunks === undefined ? {} : { chunks }) });
     const cpu = process.cpuUsage(cpuStart);
     sample();
     return {

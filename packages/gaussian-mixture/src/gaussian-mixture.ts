@@ -65,9 +65,15 @@ export interface GaussianMixtureFitOptions {
 export interface GaussianMixtureAsyncFitOptions extends GaussianMixtureFitOptions {
   /** Where E-steps run, e.g. `createWorkerExecutor` from '@em/core/parallel'. */
   readonly executor?: EStepExecutor;
-  /** Data chunks (default: the executor's concurrency). */
+  /**
+   * Data chunks (default: four per worker of the executor, so a worker that finishes early takes
+   * the next chunk instead of waiting for the slowest; the data is shared, not copied, per chunk).
+   */
   readonly chunks?: number;
 }
+
+/** Default chunks per worker of an executor (see GaussianMixtureAsyncFitOptions.chunks). */
+const CHUNKS_PER_WORKER = 4;
 
 /** What `fit` returns: core's FitResult, with the parameters as nested arrays. */
 export interface GaussianMixtureFitSummary extends Omit<FitResult<GaussianMixtureState>, 'parameters' | 'iterationSeconds' | 'toleranceRule'> {
@@ -163,7 +169,7 @@ export class GaussianMixture {
     const result = await fitEmAsync(this.model, prepared.data, {
       ...prepared.fitOptions,
       ...(options.executor !== undefined ? { executor: options.executor } : {}),
-      ...(options.chunks !== undefined ? { chunks: options.chunks } : {}),
+      ...(options.executor !== undefined ? { chunks: options.chunks ?? CHUNKS_PER_WORKER * options.executor.concurrency } : {}),
     });
     return this.finishFit(result);
   }
