@@ -1,4 +1,7 @@
-import { F64, I32, V128, increment, moduleWithImportedMemory, op, whileBelow, type FunctionBody } from './wasm-bytes.js';
+import { wasm } from '@em/core';
+
+const { F64, I32, V128, increment, moduleWithImportedMemory, op, whileBelow } = wasm;
+type FunctionBody = wasm.FunctionBody;
 
 // The two O(nnz·K) loops of the sparse E-step (see sparse-kernels.ts) as WebAssembly SIMD: two
 // components per f64x2 lane pair, K padded to an even stride. A module is assembled per K (the

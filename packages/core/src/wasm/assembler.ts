@@ -79,6 +79,8 @@ export const op = {
   f64Load: (offset = 0): number[] => [0x2b, 3, ...unsignedLeb(offset)],
   i32Store: (offset = 0): number[] => [0x36, 2, ...unsignedLeb(offset)],
   f64Store: (offset = 0): number[] => [0x39, 3, ...unsignedLeb(offset)],
+  f64Zero: [0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+  f64Eq: [0x61],
   i32Eqz: [0x45],
   i32LtS: [0x48],
   i32LtU: [0x49],
