@@ -16,7 +16,7 @@ export type LawName = (typeof LAW_NAMES)[number];
 export const LAW_DESCRIPTIONS: { readonly [L in LawName]: string } = {
   'monotone-objective': 'log-likelihood + log-prior never decreases at any EM step (direct E/M steps and fitEm)',
   'm-step-maximizes-q': 'Q + log-prior at the M-step output beats the previous parameters, a fresh initialisation and perturbations of the output',
-  'e-step-log-likelihood': 'the E-step log-likelihood equals logLikelihood on the whole data and on every chunk',
+  'e-step-log-likelihood': 'the E-step log-likelihood equals logLikelihood on the whole data and on every chunk, and the component-major kernels of a mixture family agree with its row-major ones',
   'statistics-algebra': 'statistics are plain sums: add is associative and commutative, zeroStatistics is its identity, scale by -1 its inverse',
   'chunking-invariance': 'statistics and log-likelihood of the whole data equal the sum over any split, and fitEm gives the same history for any chunk count',
   'm-step-purity': 'the M-step output is valid, inputs are never mutated, and the same input gives the same output',

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkEmConformance, LAW_NAMES, type LawName } from '../src/index.js';
 import {
+  correctComponentMajor,
   correctModel,
   correctModelWithPrior,
+  transposedComponentMajor,
   halfwayMStep,
   float32Statistics,
   ignoredPrior,
@@ -34,8 +36,8 @@ function messageOf(report: ReturnType<typeof check>, law: LawName): string {
 }
 
 describe('the kit passes correct models', () => {
-  it('reports every law passed for the maximum-likelihood and the MAP Poisson mixture', () => {
-    for (const model of [correctModel, correctModelWithPrior]) {
+  it('reports every law passed for the maximum-likelihood and the MAP Poisson mixture, and with component-major kernels', () => {
+    for (const model of [correctModel, correctModelWithPrior, correctComponentMajor]) {
       const report = check(model);
       expect(report.failed).toEqual([]);
       expect(report.laws.map((outcome) => outcome.status)).toEqual(LAW_NAMES.map(() => 'passed'));
@@ -59,6 +61,7 @@ describe('each law detects the defect it guards against', () => {
     { defect: 'zeroStatistics that is not zero', model: nonZeroIdentity, detectedBy: ['statistics-algebra'], mentions: /not all zeros/ },
     { defect: 'statistics with a Float32Array leaf', model: float32Statistics, detectedBy: ['statistics-algebra'], mentions: /is a Float32Array/ },
     { defect: 'an M-step with hidden state', model: statefulMStep, detectedBy: ['m-step-purity', 'incremental-em', 'monotone-objective'], mentions: /not deterministic/ },
+    { defect: 'component-major densities written row-major', model: transposedComponentMajor, detectedBy: ['e-step-log-likelihood'], mentions: /logDensitiesByComponent gives/ },
     { defect: 'parametersToJSON that rounds', model: lossySerialization, detectedBy: ['serialization-round-trip'], mentions: /does not round-trip/ },
     { defect: 'parametersFromJSON that returns number[] for a Float64Array', model: untypedDeserialization, detectedBy: ['serialization-round-trip'], mentions: /array where Float64Array was expected/ },
   ];
