@@ -92,6 +92,7 @@ export const op = {
   i32Mul: [0x6c],
   i32And: [0x71],
   i32Shl: [0x74],
+  i32ShrU: [0x76],
   f64Gt: [0x64],
   select: [0x1b],
   f64Add: [0xa0],

@@ -8,73 +8,50 @@
  * Memory layout of one call (byte offsets chosen by the caller): coordinate-major blocks with a
  * row stride that is a multiple of 8 rows, so the loops take 2 or 8 rows per step without tails.
  */
+import { wasm } from '@em/core';
 
-// --- a minimal assembler ---------------------------------------------------------------------
+// --- instructions: core's assembler under the short names these kernels use ---------------------
 
-function unsigned(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function signed(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-const I32 = 0x7f;
-const V128 = 0x7b;
+const { I32, V128 } = wasm;
+const F64 = wasm.F64;
+const core = wasm.op;
 
 const op = {
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  end: [0x0b],
-  br: (depth: number) => [0x0c, ...unsigned(depth)],
-  brIf: (depth: number) => [0x0d, ...unsigned(depth)],
-  get: (index: number) => [0x20, ...unsigned(index)],
-  set: (index: number) => [0x21, ...unsigned(index)],
-  i32: (value: number) => [0x41, ...signed(value)],
-  add: [0x6a],
-  mul: [0x6c],
-  shl: [0x74],
-  geS: [0x4e],
-  gtS: [0x4a],
-  f64Load: [0x2b, 3, 0],
-  f64LoadAt: (offset: number) => [0x2b, 3, ...unsigned(offset)],
-  f64Store: [0x39, 3, 0],
-  f64StoreAt: (offset: number) => [0x39, 3, ...unsigned(offset)],
-  f64Add: [0xa0],
-  v128Load: (offset: number) => [0xfd, 0x00, 4, ...unsigned(offset)],
-  v128Store: (offset: number) => [0xfd, 0x0b, 4, ...unsigned(offset)],
-  v128Zero: [0xfd, 0x0c, ...new Array<number>(16).fill(0)],
-  splat: [0xfd, 0x14],
-  lane: (index: number) => [0xfd, 0x21, index],
-  f64x2Add: [0xfd, 0xf0, 0x01],
-  f64x2Sub: [0xfd, 0xf1, 0x01],
-  f64x2Mul: [0xfd, 0xf2, 0x01],
-  i32Load: [0x28, 2, 0],
-  i32Store: [0x36, 2, 0],
-  and: [0x71],
-  shrU: [0x76],
-  f64Const: (value: number) => [0x44, ...Array.from(new Uint8Array(new Float64Array([value]).buffer))],
-  f64Sub: [0xa1],
-  f64Mul: [0xa2],
-  f64Gt: [0x64],
+  block: core.block,
+  loop: core.loop,
+  if: core.if,
+  end: core.end,
+  br: core.br,
+  brIf: core.brIf,
+  get: core.get,
+  set: core.set,
+  i32: core.i32,
+  add: core.i32Add,
+  mul: core.i32Mul,
+  shl: core.i32Shl,
+  shrU: core.i32ShrU,
+  and: core.i32And,
+  geS: core.i32GeS,
+  gtS: core.i32GtS,
+  i32Load: core.i32Load(),
+  i32Store: core.i32Store(),
+  f64Const: core.f64,
+  f64Load: core.f64Load(),
+  f64LoadAt: core.f64Load,
+  f64Store: core.f64Store(),
+  f64StoreAt: core.f64Store,
+  f64Add: core.f64Add,
+  f64Sub: core.f64Sub,
+  f64Mul: core.f64Mul,
+  f64Gt: core.f64Gt,
+  v128Load: core.v128Load,
+  v128Store: core.v128Store,
+  v128Zero: core.f64x2Const(0),
+  splat: core.f64x2Splat,
+  lane: core.f64x2ExtractLane,
+  f64x2Add: core.f64x2Add,
+  f64x2Sub: core.f64x2Sub,
+  f64x2Mul: core.f64x2Mul,
 };
 
 /** for (counter = 0; counter < limit; counter += step) body — `limit` a local. */
@@ -705,7 +682,6 @@ function gatherBody(): { params: number; locals: number[]; code: number[] } {
   const [source, weights, stride, d, list, count, means, centered, weighted, sums] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [a, j, end, padded, sa, ca, wa, row] = [10, 11, 12, 13, 14, 15, 16, 17];
   const [m, s, z, v] = [18, 19, 20, 21];
-  const F64 = 0x7c;
   const code = [
     ...op.get(count),
     ...op.i32(2),
@@ -797,43 +773,18 @@ function gatherBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 10, locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64], code };
 }
 
-function section(id: number, content: number[]): number[] {
-  return [id, ...unsigned(content.length), ...content];
-}
-
-function vector(items: number[][]): number[] {
-  return [...unsigned(items.length), ...items.flat()];
-}
-
-function name(text: string): number[] {
-  return [...unsigned(text.length), ...Array.from(text, (ch) => ch.charCodeAt(0))];
-}
-
-function functionCode(body: { locals: number[]; code: number[] }): number[] {
-  const locals = vector(body.locals.map((type) => [1, type]));
-  const content = [...locals, ...body.code, ...op.end];
-  return [...unsigned(content.length), ...content];
-}
-
 function moduleBytes(): Uint8Array<ArrayBuffer> {
-  const whiten = whitenBody();
-  const scatter = scatterBody();
-  const distances = distancesBody();
-  const center = centerBody();
-  const moments = momentsBody();
-  const weigh = weighBody();
-  const transpose = transposeBody();
-  const affine = affineBody();
-  const bucket = bucketBody();
-  const gather = gatherBody();
-  const type = (params: number): number[] => [0x60, ...unsigned(params), ...new Array<number>(params).fill(I32), 0];
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vector([type(whiten.params), type(scatter.params), type(distances.params), type(center.params), type(moments.params), type(weigh.params), type(transpose.params), type(affine.params), type(bucket.params), type(gather.params)])),
-    ...section(3, vector([[0], [1], [2], [3], [4], [5], [6], [7], [8], [9]])),
-    ...section(5, vector([[0x00, ...unsigned(4)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], [...name('whiten'), 0x00, 0], [...name('scatter'), 0x00, 1], [...name('distances'), 0x00, 2], [...name('center'), 0x00, 3], [...name('moments'), 0x00, 4], [...name('weigh'), 0x00, 5], [...name('transpose'), 0x00, 6], [...name('affine'), 0x00, 7], [...name('bucket'), 0x00, 8], [...name('gather'), 0x00, 9]])),
-    ...section(10, vector([functionCode(whiten), functionCode(scatter), functionCode(distances), functionCode(center), functionCode(moments), functionCode(weigh), functionCode(transpose), functionCode(affine), functionCode(bucket), functionCode(gather)])),
+  return wasm.moduleWithImportedMemory([
+    ['whiten', whitenBody()],
+    ['scatter', scatterBody()],
+    ['distances', distancesBody()],
+    ['center', centerBody()],
+    ['moments', momentsBody()],
+    ['weigh', weighBody()],
+    ['transpose', transposeBody()],
+    ['affine', affineBody()],
+    ['bucket', bucketBody()],
+    ['gather', gatherBody()],
   ]);
 }
 
@@ -871,9 +822,9 @@ export function simdKernels(): SimdKernels | undefined {
     if (typeof WebAssembly === 'undefined') return undefined;
     const bytes = moduleBytes();
     if (!WebAssembly.validate(bytes)) return undefined;
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    const exports = instance.exports as { memory: WebAssembly.Memory; whiten: SimdKernels['whiten']; scatter: SimdKernels['scatter']; distances: SimdKernels['distances']; center: SimdKernels['center']; moments: SimdKernels['moments']; weigh: SimdKernels['weigh']; transpose: SimdKernels['transpose']; affine: SimdKernels['affine']; bucket: SimdKernels['bucket']; gather: SimdKernels['gather'] };
-    const memory = exports.memory;
+    const memory = new WebAssembly.Memory({ initial: 4 });
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
+    const exports = instance.exports as unknown as Omit<SimdKernels, 'reserve'>;
     cached = {
       reserve(bytes: number): ArrayBuffer {
         const missing = bytes - memory.buffer.byteLength;
