@@ -29,6 +29,9 @@ export interface SimdArena {
   readonly thresholds: number;
   readonly lists: number;
   readonly listCounts: number;
+  /** Per-component squared distances kept from the densities (K × stride) and K dot products. */
+  readonly componentSquares: number;
+  readonly dots: number;
 }
 
 let view: Float64Array | undefined;
@@ -57,9 +60,11 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
   const thresholds = constants + 4;
   const lists = thresholds + stride;
   const listCounts = lists + (k * stride) / 2;
-  const buffer = kernels.reserve((listCounts + k) * 8);
+  const componentSquares = listCounts + k + (k & 1);
+  const dots = componentSquares + k * stride;
+  const buffer = kernels.reserve((dots + k) * 8);
   if (view === undefined || view.buffer !== buffer) view = new Float64Array(buffer);
-  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments, raw, constants, thresholds, lists, listCounts };
+  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments, raw, constants, thresholds, lists, listCounts, componentSquares, dots };
 }
 
 /**
@@ -74,19 +79,39 @@ let loadedBlock: { readonly x: WeakRef<Float64Array>; readonly start: number; re
  * densities of the same rows were just computed), and forgets that block either way, so a later
  * call — perhaps after the data changed — copies again.
  */
-export function reloadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
+export function reloadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): boolean {
   const block = loadedBlock;
   if (block !== undefined && block.x.deref() === x && block.start === start && block.rows === rows && block.d === d && block.source === arena.source) {
     loadedBlock = undefined;
-    return;
+    return true;
   }
   loadSourceIntoArena(arena, x, start, rows, d);
   loadedBlock = undefined;
+  return false;
+}
+
+/** The prepared components whose squared distances to the loaded block are in arena.componentSquares. */
+let squaresOf: object | undefined;
+
+/** Records that arena.componentSquares holds `owner`'s distances to the block just loaded. */
+export function recordComponentSquares(owner: object): void {
+  squaresOf = owner;
+}
+
+/**
+ * Whether arena.componentSquares holds `owner`'s distances to the block (call right after
+ * reloadSourceIntoArena returned true); the record is consumed.
+ */
+export function takeComponentSquares(owner: object): boolean {
+  const held = squaresOf === owner;
+  squaresOf = undefined;
+  return held;
 }
 
 /** arena.source[a·stride + i] = x[(start + i)·d + a] (the block transposed once), padding rows 0. */
 export function loadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
   loadedBlock = { x: new WeakRef(x), start, rows, d, source: arena.source };
+  squaresOf = undefined;
   const { view: v, stride, source } = arena;
   v.set(x.subarray(start * d, (start + rows) * d), arena.raw);
   arena.kernels.transpose(arena.raw * 8, rows, d, source * 8, stride * 8);
@@ -113,12 +138,24 @@ export function whitenInArena(arena: SimdArena, d: number, factors: Float64Array
  * omitted: 1; `from` arena.centered unless given), via the arena's factor slot for the means and
  * inverse slot for the precisions.
  */
-export function distancesInArena(arena: SimdArena, d: number, mean: Float64Array, meanOffset: number, precisions: Float64Array | undefined, precisionOffset: number, from: number = arena.centered): void {
+export function distancesInArena(
+  arena: SimdArena,
+  d: number,
+  mean: Float64Array,
+  meanOffset: number,
+  precisions: Float64Array | undefined,
+  precisionOffset: number,
+  from: number = arena.centered,
+  target: number = arena.squares,
+): void {
   const { view: v, stride } = arena;
   v.set(mean.subarray(meanOffset, meanOffset + d), arena.factor);
-  if (precisions === undefined) v.fill(1, arena.inverse, arena.inverse + d);
-  else v.set(precisions.subarray(precisionOffset, precisionOffset + d), arena.inverse);
-  arena.kernels.distances(from * 8, stride / 2, stride * 8, d, arena.factor * 8, arena.inverse * 8, arena.squares * 8);
+  if (precisions === undefined) {
+    arena.kernels.unweightedDistances(from * 8, stride / 2, stride * 8, d, arena.factor * 8, 0, target * 8);
+    return;
+  }
+  v.set(precisions.subarray(precisionOffset, precisionOffset + d), arena.inverse);
+  arena.kernels.distances(from * 8, stride / 2, stride * 8, d, arena.factor * 8, arena.inverse * 8, target * 8);
 }
 
 /** arena.centered[a·stride + i] = x[(start + i)·d + a] (no centring), padding rows 0. */
@@ -154,7 +191,7 @@ export function momentsInArena(arena: SimdArena, d: number, k: number, means: Fl
   const { view: v, stride } = arena;
   if (means === undefined) v.fill(0, arena.componentMeans, arena.componentMeans + k * d);
   else v.set(means.subarray(0, k * d), arena.componentMeans);
-  arena.kernels.moments(source * 8, arena.componentWeights * 8, stride / 8, stride * 8, d, k, arena.componentMeans * 8, arena.moments * 8);
+  (scatter === undefined ? arena.kernels.sumMoments : arena.kernels.moments)(source * 8, arena.componentWeights * 8, stride / 8, stride * 8, d, k, arena.componentMeans * 8, arena.moments * 8);
   for (let j = 0, o = arena.moments; j < k * d; j++, o += 2) sums[j] = v[o] as number;
   if (scatter !== undefined) for (let j = 0, o = arena.moments + 1; j < k * d; j++, o += 2) scatter[j] = v[o] as number;
 }
@@ -210,13 +247,25 @@ export function weighSourceInArena(arena: SimdArena, d: number, c: number, means
  * log-density column. Component-major (rowStep 1) in WebAssembly plus one copy; row-major
  * (strided) in TypeScript.
  */
-export function emitDensities(arena: SimdArena, rows: number, constant: number, scale: number, out: Float64Array, c: number, rowStep: number, componentStep: number): void {
-  const { view: v, squares } = arena;
+export function emitDensities(
+  arena: SimdArena,
+  rows: number,
+  constant: number,
+  scale: number,
+  out: Float64Array,
+  c: number,
+  rowStep: number,
+  componentStep: number,
+  squares: number = arena.squares,
+): void {
+  const { view: v } = arena;
   if (rowStep === 1) {
+    // `affine` works in place: on arena.squares, so squares kept elsewhere stay intact.
+    if (squares !== arena.squares) v.copyWithin(arena.squares, squares, squares + rows);
     v[arena.constants] = constant;
     v[arena.constants + 1] = scale;
-    arena.kernels.affine(squares * 8, (rows + 1) >> 1, arena.constants * 8);
-    out.set(v.subarray(squares, squares + rows), c * componentStep);
+    arena.kernels.affine(arena.squares * 8, (rows + 1) >> 1, arena.constants * 8);
+    out.set(v.subarray(arena.squares, arena.squares + rows), c * componentStep);
     return;
   }
   for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - scale * (v[squares + i] as number);

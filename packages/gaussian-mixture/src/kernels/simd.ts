@@ -303,7 +303,7 @@ function scatterBody(): { params: number; locals: number[]; code: number[] } {
  * per row, eight rows per step with their sums kept in registers (`pairs` a multiple of 4). Diagonal, spherical (τ = 1) and tied (on whitened
  * rows) log-densities.
  */
-function distancesBody(): { params: number; locals: number[]; code: number[] } {
+function distancesBody(weighted: boolean): { params: number; locals: number[]; code: number[] } {
   const [source, pairs, stride, d, means, precisions, squares] = [0, 1, 2, 3, 4, 5, 6];
   const [p, end, ab, dBytes, xa] = [7, 8, 9, 10, 11];
   const [m, tau, s0, s1, s2, s3, z] = [12, 13, 14, 15, 16, 17, 18];
@@ -311,7 +311,8 @@ function distancesBody(): { params: number; locals: number[]; code: number[] } {
   // Eight rows per step, their four sums in registers across every coordinate.
   const step = (lane: number): number[] => {
     const s = sums[lane] as number;
-    return [...op.get(xa), ...op.v128Load(lane * 16), ...op.get(m), ...op.f64x2Sub, ...op.set(z), ...op.get(s), ...op.get(z), ...op.get(z), ...op.f64x2Mul, ...op.get(tau), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(s)];
+    const scaled = weighted ? [...op.get(tau), ...op.f64x2Mul] : [];
+    return [...op.get(xa), ...op.v128Load(lane * 16), ...op.get(m), ...op.f64x2Sub, ...op.set(z), ...op.get(s), ...op.get(z), ...op.get(z), ...op.f64x2Mul, ...scaled, ...op.f64x2Add, ...op.set(s)];
   };
   const splatAt = (base: number, target: number): number[] => [...at(base, ab), ...op.f64Load, ...op.splat, ...op.set(target)];
   const code = [
@@ -329,7 +330,7 @@ function distancesBody(): { params: number; locals: number[]; code: number[] } {
       ...op.set(xa),
       ...forLoop(ab, dBytes, 8, [
         ...splatAt(means, m),
-        ...splatAt(precisions, tau),
+        ...(weighted ? splatAt(precisions, tau) : []),
         ...step(0),
         ...step(1),
         ...step(2),
@@ -379,7 +380,7 @@ function centerBody(): { params: number; locals: number[]; code: number[] } {
  * out[2(c·d + a) + 1] = Σ w_c·z², eight rows per step in four pairs of f64x2 accumulators.
  * `weights` is K × stride (component-major), `source` D × stride, `means` K·D.
  */
-function momentsBody(): { params: number; locals: number[]; code: number[] } {
+function momentsBody(withSquares: boolean): { params: number; locals: number[]; code: number[] } {
   const [source, weights, octets, stride, d, k, means, out] = [0, 1, 2, 3, 4, 5, 6, 7];
   const [c, a, p, xa, wc, end, meanAddress, outAddress] = [8, 9, 10, 11, 12, 13, 14, 15];
   const [m, s0, s1, s2, s3, q0, q1, q2, q3, z, wz] = [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
@@ -404,12 +405,7 @@ function momentsBody(): { params: number; locals: number[]; code: number[] } {
       ...op.get(wz),
       ...op.f64x2Add,
       ...op.set(s),
-      ...op.get(q),
-      ...op.get(wz),
-      ...op.get(z),
-      ...op.f64x2Mul,
-      ...op.f64x2Add,
-      ...op.set(q),
+      ...(withSquares ? [...op.get(q), ...op.get(wz), ...op.get(z), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(q)] : []),
     ];
   };
   const zero = (local: number): number[] => [...op.v128Zero, ...op.set(local)];
@@ -449,10 +445,10 @@ function momentsBody(): { params: number; locals: number[]; code: number[] } {
         ...op.splat,
         ...op.set(m),
         ...sums.flatMap(zero),
-        ...squares.flatMap(zero),
+        ...(withSquares ? squares.flatMap(zero) : []),
         ...forLoop(p, end, 64, [...step(0), ...step(1), ...step(2), ...step(3)]),
         ...reduce(sums, 0),
-        ...reduce(squares, 8),
+        ...(withSquares ? reduce(squares, 8) : []),
         ...op.get(meanAddress),
         ...op.i32(8),
         ...op.add,
@@ -773,18 +769,72 @@ function gatherBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 10, locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64], code };
 }
 
+/** dots(weights, squares, stride, k, out): out[c] = Σ_i w_ic·squares_ic over the padded stride (component-major both). */
+function dotsBody(): { params: number; locals: number[]; code: number[] } {
+  const [weights, squares, stride, k, out] = [0, 1, 2, 3, 4];
+  const [c, p, wc, sc] = [5, 6, 7, 8];
+  const [s0, s1] = [9, 10];
+  const code = [
+    ...forLoop(c, k, 1, [
+      ...addressOf(wc, weights, c, stride),
+      ...addressOf(sc, squares, c, stride),
+      ...op.v128Zero,
+      ...op.set(s0),
+      ...op.v128Zero,
+      ...op.set(s1),
+      ...forLoop(p, stride, 32, [
+        ...op.get(s0),
+        ...at(wc, p),
+        ...op.v128Load(0),
+        ...at(sc, p),
+        ...op.v128Load(0),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.set(s0),
+        ...op.get(s1),
+        ...at(wc, p),
+        ...op.v128Load(16),
+        ...at(sc, p),
+        ...op.v128Load(16),
+        ...op.f64x2Mul,
+        ...op.f64x2Add,
+        ...op.set(s1),
+      ]),
+      ...op.get(out),
+      ...op.get(c),
+      ...op.i32(3),
+      ...op.shl,
+      ...op.add,
+      ...op.get(s0),
+      ...op.get(s1),
+      ...op.f64x2Add,
+      ...op.set(s0),
+      ...op.get(s0),
+      ...op.lane(0),
+      ...op.get(s0),
+      ...op.lane(1),
+      ...op.f64Add,
+      ...op.f64Store,
+    ]),
+  ];
+  return { params: 5, locals: [I32, I32, I32, I32, V128, V128], code };
+}
+
 function moduleBytes(): Uint8Array<ArrayBuffer> {
   return wasm.moduleWithImportedMemory([
     ['whiten', whitenBody()],
     ['scatter', scatterBody()],
-    ['distances', distancesBody()],
+    ['distances', distancesBody(true)],
+    ['unweightedDistances', distancesBody(false)],
     ['center', centerBody()],
-    ['moments', momentsBody()],
+    ['moments', momentsBody(true)],
+    ['sumMoments', momentsBody(false)],
     ['weigh', weighBody()],
     ['transpose', transposeBody()],
     ['affine', affineBody()],
     ['bucket', bucketBody()],
     ['gather', gatherBody()],
+    ['dots', dotsBody()],
   ]);
 }
 
@@ -796,12 +846,17 @@ export interface SimdKernels {
   whiten(work: number, pairs: number, stride: number, d: number, factors: number, inverseDiagonals: number, squares: number): void;
   scatter(weighted: number, centered: number, octets: number, stride: number, d: number, out: number): void;
   distances(source: number, pairs: number, stride: number, d: number, means: number, precisions: number, squares: number): void;
+  /** `distances` with every τ_a = 1 (`precisions` ignored). */
+  unweightedDistances(source: number, pairs: number, stride: number, d: number, means: number, precisions: number, squares: number): void;
   center(source: number, pairs: number, stride: number, d: number, means: number, target: number): void;
   moments(source: number, weights: number, octets: number, stride: number, d: number, k: number, means: number, out: number): void;
+  /** `moments` without the squares (out[2(c·d + a) + 1] not written). */
+  sumMoments(source: number, weights: number, octets: number, stride: number, d: number, k: number, means: number, out: number): void;
   weigh(source: number, weights: number, quads: number, stride: number, d: number, means: number, centered: number, weighted: number, out: number): void;
   transpose(raw: number, rows: number, d: number, source: number, stride: number): void;
   affine(values: number, pairs: number, constants: number): void;
   bucket(weights: number, rows: number, stride: number, k: number, thresholds: number, lists: number, counts: number, fraction: number): void;
+  dots(weights: number, squares: number, stride: number, k: number, out: number): void;
   gather(source: number, weights: number, stride: number, d: number, list: number, count: number, means: number, centered: number, weighted: number, sums: number): void;
 }
 
@@ -834,13 +889,16 @@ export function simdKernels(): SimdKernels | undefined {
       whiten: exports.whiten,
       scatter: exports.scatter,
       distances: exports.distances,
+      unweightedDistances: exports.unweightedDistances,
       center: exports.center,
       moments: exports.moments,
+      sumMoments: exports.sumMoments,
       weigh: exports.weigh,
       transpose: exports.transpose,
       affine: exports.affine,
       bucket: exports.bucket,
       gather: exports.gather,
+      dots: exports.dots,
     };
   } catch {
     cached = null;

@@ -2,7 +2,18 @@ import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.j
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
 import { accumulateMoments } from './diagonal-kernel.js';
-import { distancesInArena, emitDensities, loadSourceIntoArena, simdArena } from './simd-arena.js';
+import {
+  distancesInArena,
+  emitDensities,
+  loadSourceIntoArena,
+  momentsInArena,
+  recordComponentSquares,
+  reloadSourceIntoArena,
+  simdArena,
+  takeComponentSquares,
+  transposeWeights,
+  type SimdArena,
+} from './simd-arena.js';
 
 /** Spherical covariances: log N = c_k − ½ ‖x − μ_k‖² / σ²_k, coordinate by coordinate over the block; out as in diagonalLogDensities. */
 export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, start: number, end: number, out: Float64Array, byComponent = false): void {
@@ -10,13 +21,16 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
   const rows = end - start;
   const rowStep = byComponent ? 1 : k;
   const componentStep = byComponent ? rows : 1;
-  const arena = simdArena(d, rows);
+  const arena = simdArena(d, rows, k);
   if (arena !== undefined) {
     loadSourceIntoArena(arena, x, start, rows, d);
     for (let c = 0; c < k; c++) {
-      distancesInArena(arena, d, means, c * d, undefined, 0, arena.source);
-      emitDensities(arena, rows, logNormalizers[c] as number, 0.5 * (precisions[c] as number), out, c, rowStep, componentStep);
+      // ‖x − μ_c‖² kept per component: the statistics of the same rows reuse them (Σ w‖x − μ‖²).
+      const squares = arena.componentSquares + c * arena.stride;
+      distancesInArena(arena, d, means, c * d, undefined, 0, arena.source, squares);
+      emitDensities(arena, rows, logNormalizers[c] as number, 0.5 * (precisions[c] as number), out, c, rowStep, componentStep, squares);
     }
+    recordComponentSquares(p);
     return;
   }
   const { perRow: squares, centered: transposed } = blockWork(p, rows);
@@ -42,21 +56,64 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
  * each component's mean (see diagonal-kernel.ts).
  */
 export function sphericalAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
+  const arena = simdArena(p.d, end - start, p.k);
+  if (arena !== undefined) {
+    sphericalAccumulateInArena(p, stats, arena, x, start, end, weights, byComponent);
+    return;
+  }
   accumulateMoments(p, x, start, end, weights, byComponent);
-  const { k, d, means, blockSums, blockCounts, blockScatter } = p;
-  const { counts, references, sums, scatter } = stats;
+  const { k, d, blockCounts, blockScatter } = p;
   for (let c = 0; c < k; c++) {
     const blockCount = blockCounts[c] as number;
     if (!(blockCount > 0)) continue;
-    const meanOffset = c * d;
     let squaredSum = 0;
-    for (let a = 0; a < d; a++) squaredSum += blockScatter[meanOffset + a] as number;
-    scatter[c] = (scatter[c] as number) + squaredSum;
-    counts[c] = (counts[c] as number) + blockCount;
-    for (let a = 0; a < d; a++) {
-      references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
-      sums[meanOffset + a] = (sums[meanOffset + a] as number) + (blockSums[meanOffset + a] as number);
-    }
-    addBlockTerms(stats, 'spherical', d, c, blockCount, blockSums, meanOffset, means, meanOffset);
+    for (let a = 0; a < d; a++) squaredSum += blockScatter[c * d + a] as number;
+    addSphericalBlock(stats, p, c, blockCount, squaredSum);
+  }
+}
+
+/** Component c's block: n_c, Σ w (x − μ_c) (from p.blockSums) and Σ w ‖x − μ_c‖² into the statistics. */
+function addSphericalBlock(stats: GaussianStatistics, p: PreparedGaussian, c: number, blockCount: number, squaredSum: number): void {
+  const { d, means, blockSums } = p;
+  const { counts, references, sums, scatter } = stats;
+  const meanOffset = c * d;
+  scatter[c] = (scatter[c] as number) + squaredSum;
+  counts[c] = (counts[c] as number) + blockCount;
+  for (let a = 0; a < d; a++) {
+    references[meanOffset + a] = (references[meanOffset + a] as number) + blockCount * (means[meanOffset + a] as number);
+    sums[meanOffset + a] = (sums[meanOffset + a] as number) + (blockSums[meanOffset + a] as number);
+  }
+  addBlockTerms(stats, 'spherical', d, c, blockCount, blockSums, meanOffset, means, meanOffset);
+}
+
+/**
+ * The spherical statistics in WebAssembly: Σ w‖x − μ_c‖² from the squared distances the
+ * densities of the same rows left in the arena (recomputed if they are not there), Σ w (x − μ_c)
+ * from the sums-only moments kernel.
+ */
+function sphericalAccumulateInArena(
+  p: PreparedGaussian,
+  stats: GaussianStatistics,
+  arena: SimdArena,
+  x: Float64Array,
+  start: number,
+  end: number,
+  weights: Float64Array,
+  byComponent: boolean,
+): void {
+  const { k, d, means, blockSums, blockCounts } = p;
+  const rows = end - start;
+  const { view, stride, kernels } = arena;
+  const reused = reloadSourceIntoArena(arena, x, start, rows, d);
+  if (!(reused && takeComponentSquares(p))) {
+    for (let c = 0; c < k; c++) distancesInArena(arena, d, means, c * d, undefined, 0, arena.source, arena.componentSquares + c * stride);
+  }
+  blockCounts.fill(0);
+  transposeWeights(weights, rows, k, view, arena.componentWeights, stride, blockCounts, byComponent);
+  momentsInArena(arena, d, k, means, blockSums, undefined, arena.source);
+  kernels.dots(arena.componentWeights * 8, arena.componentSquares * 8, stride * 8, k, arena.dots * 8);
+  for (let c = 0; c < k; c++) {
+    const blockCount = blockCounts[c] as number;
+    if (blockCount > 0) addSphericalBlock(stats, p, c, blockCount, view[arena.dots + c] as number);
   }
 }
