@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { NEGLIGIBLE_LOG_RATIO, responsibilityTerm } from '../src/mixture/exponential.js';
-import { acquireResponsibilityArena, disableSimdResponsibilities, releaseResponsibilityArena } from '../src/mixture/responsibilities-simd.js';
+import { acquireResponsibilityArena, disableSimdResponsibilities, releaseResponsibilityArena, responsibilitiesModuleBytes } from '../src/mixture/responsibilities-simd.js';
 import { simdSupported } from '../src/wasm/assembler.js';
 import { createMixtureModel, DenseMatrix, ImpossibleObservationError, Random } from '../src/index.js';
 import { gaussianFamily, gaussianMixture, gaussianSample, poissonFamily, type MeanComponents } from './helpers/families.js';
@@ -73,6 +73,10 @@ function byComponentFamily(): ReturnType<typeof gaussianFamily> {
 afterEach(() => disableSimdResponsibilities(false));
 
 describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () => {
+  it('is one module under 4 KB (Chrome compiles nothing larger synchronously on the main thread)', () => {
+    expect(responsibilitiesModuleBytes().byteLength).toBeLessThan(4096);
+  });
+
   it('matches the plain computation for K = 1…33, odd and even rows, weights, −∞ entries and impossible rows', () => {
     const random = new Random(2024);
     const arena = acquireResponsibilityArena();

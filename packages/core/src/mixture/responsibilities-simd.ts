@@ -650,17 +650,23 @@ let compiled: WebAssembly.Module | undefined;
 let disabled = false;
 let unavailable = false;
 
+/**
+ * The kernel module's bytes. It must stay under 4 KB: Chrome refuses to compile a larger module
+ * synchronously on the main thread (a test checks the size).
+ */
+export function responsibilitiesModuleBytes(): Uint8Array<ArrayBuffer> {
+  return moduleWithImportedMemory([
+    ['responsibilities', responsibilitiesBody()],
+    ['responsibilitiesByComponent', responsibilitiesByComponentBody()],
+    ['logLikelihood', logLikelihoodBody()],
+  ]);
+}
+
 function compile(): WebAssembly.Module | undefined {
   if (compiled !== undefined || unavailable) return compiled;
   try {
     if (!simdSupported()) throw new Error('no SIMD');
-    compiled = new WebAssembly.Module(
-      moduleWithImportedMemory([
-        ['responsibilities', responsibilitiesBody()],
-        ['responsibilitiesByComponent', responsibilitiesByComponentBody()],
-        ['logLikelihood', logLikelihoodBody()],
-      ]),
-    );
+    compiled = new WebAssembly.Module(responsibilitiesModuleBytes());
   } catch {
     unavailable = true;
   }

@@ -1,7 +1,16 @@
 import { Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { addScatter, whitenBlock } from './blocked.js';
+import { moduleBytes } from './simd.js';
 import { addScatterFromArena, copyIntoArena, distancesInArena, loadSourceIntoArena, momentsInArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
+
+describe('WebAssembly modules', () => {
+  it('each stays under 4 KB (Chrome compiles nothing larger synchronously on the main thread)', () => {
+    const sizes = moduleBytes().map((bytes) => bytes.byteLength);
+    expect(sizes.length).toBeGreaterThan(0);
+    for (const size of sizes) expect(size).toBeLessThan(4096);
+  });
+});
 
 // The WebAssembly SIMD kernels and their TypeScript fallbacks compute the same numbers.
 describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {

@@ -820,22 +820,31 @@ function dotsBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 5, locals: [I32, I32, I32, I32, V128, V128], code };
 }
 
-function moduleBytes(): Uint8Array<ArrayBuffer> {
-  return wasm.moduleWithImportedMemory([
-    ['whiten', whitenBody()],
-    ['scatter', scatterBody()],
-    ['distances', distancesBody(true)],
-    ['unweightedDistances', distancesBody(false)],
-    ['center', centerBody()],
-    ['moments', momentsBody(true)],
-    ['sumMoments', momentsBody(false)],
-    ['weigh', weighBody()],
-    ['transpose', transposeBody()],
-    ['affine', affineBody()],
-    ['bucket', bucketBody()],
-    ['gather', gatherBody()],
-    ['dots', dotsBody()],
-  ]);
+/**
+ * The kernels as two modules sharing one memory: Chrome refuses to compile a module larger than
+ * 4 KB synchronously on the main thread (and the kernels are needed synchronously), so each stays
+ * under that (a test checks it).
+ */
+export function moduleBytes(): Array<Uint8Array<ArrayBuffer>> {
+  return [
+    wasm.moduleWithImportedMemory([
+      ['whiten', whitenBody()],
+      ['scatter', scatterBody()],
+      ['center', centerBody()],
+      ['weigh', weighBody()],
+      ['transpose', transposeBody()],
+      ['affine', affineBody()],
+    ]),
+    wasm.moduleWithImportedMemory([
+      ['distances', distancesBody(true)],
+      ['unweightedDistances', distancesBody(false)],
+      ['moments', momentsBody(true)],
+      ['sumMoments', momentsBody(false)],
+      ['bucket', bucketBody()],
+      ['gather', gatherBody()],
+      ['dots', dotsBody()],
+    ]),
+  ];
 }
 
 // --- the kernels ---------------------------------------------------------------------------
@@ -875,11 +884,13 @@ export function simdKernels(): SimdKernels | undefined {
   cached = null;
   try {
     if (typeof WebAssembly === 'undefined') return undefined;
-    const bytes = moduleBytes();
-    if (!WebAssembly.validate(bytes)) return undefined;
+    const modules = moduleBytes();
+    if (!modules.every((bytes) => WebAssembly.validate(bytes))) return undefined;
     const memory = new WebAssembly.Memory({ initial: 4 });
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    const exports = instance.exports as unknown as Omit<SimdKernels, 'reserve'>;
+    const exports = Object.assign(
+      {},
+      ...modules.map((bytes) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports),
+    ) as unknown as Omit<SimdKernels, 'reserve'>;
     cached = {
       reserve(bytes: number): ArrayBuffer {
         const missing = bytes - memory.buffer.byteLength;
