@@ -73,7 +73,7 @@ function byComponentFamily(): ReturnType<typeof gaussianFamily> {
 afterEach(() => disableSimdResponsibilities(false));
 
 describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () => {
-  it('is one module under 4 KB (Chrome compiles nothing larger synchronously on the main thread)', () => {
+  it('is one module under 4 KB (Chrome has limited synchronous main-thread compilation to that)', () => {
     expect(responsibilitiesModuleBytes().byteLength).toBeLessThan(4096);
   });
 

@@ -34,6 +34,8 @@ describe.skipIf(SKIP_BROWSER)('built packages in headless Chromium', () => {
   let browser;
   /** Results per scenario: in the browser, and in Node. */
   let browserResults = {};
+  /** @type {{ compiled: number[]; refused: string[] } | undefined} */
+  let wasmCompiles;
   let nodeResults = {};
   const problems = [];
 
@@ -78,6 +80,7 @@ describe.skipIf(SKIP_BROWSER)('built packages in headless Chromium', () => {
       }),
     ]);
     browserResults = JSON.parse(await page.evaluate(() => globalThis.emSmokeResults));
+    wasmCompiles = await page.evaluate(() => globalThis.emWasmCompiles);
 
     const node = spawnSync(process.execPath, [fileURLToPath(new URL('../src/node-run.mjs', import.meta.url))], {
       cwd: PACKAGE_DIRECTORY,
@@ -91,6 +94,13 @@ describe.skipIf(SKIP_BROWSER)('built packages in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it('compiles every WebAssembly SIMD kernel module on the main thread (no silent TypeScript fallback)', () => {
+    if (!chromiumInstalled()) return;
+    expect(wasmCompiles?.refused).toEqual([]);
+    // core's E-step kernel, the Gaussian kernels (two modules), at least one multinomial module.
+    expect(wasmCompiles?.compiled.length ?? 0).toBeGreaterThanOrEqual(4);
   });
 
   it('has Chromium to run in', () => {

@@ -651,8 +651,8 @@ let disabled = false;
 let unavailable = false;
 
 /**
- * The kernel module's bytes. It must stay under 4 KB: Chrome refuses to compile a larger module
- * synchronously on the main thread (a test checks the size).
+ * The kernel module's bytes, kept under 4 KB: Chrome has limited synchronous compilation on the
+ * main thread to modules of that size (not every version enforces it; a test checks the size).
  */
 export function responsibilitiesModuleBytes(): Uint8Array<ArrayBuffer> {
   return moduleWithImportedMemory([

@@ -5,7 +5,7 @@ import { moduleBytes } from './simd.js';
 import { addScatterFromArena, copyIntoArena, distancesInArena, loadSourceIntoArena, momentsInArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
 
 describe('WebAssembly modules', () => {
-  it('each stays under 4 KB (Chrome compiles nothing larger synchronously on the main thread)', () => {
+  it('each stays under 4 KB (Chrome has limited synchronous main-thread compilation to that)', () => {
     const sizes = moduleBytes().map((bytes) => bytes.byteLength);
     expect(sizes.length).toBeGreaterThan(0);
     for (const size of sizes) expect(size).toBeLessThan(4096);
