@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HiddenMarkovModel } from '@em/hmm';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { expectOneLineFailure, type FitReportJson, fitReportKeys, fixtureDirecto
 type HmmJson = FitReportJson<{
   startProbabilities: number[];
   transitionMatrix: number[][];
-  emission: { type: string; probabilities?: number[][]; means?: number[][]; covariances?: unknown; covarianceType?: string };
+  emission: { type: string; probabilities?: number[][]; weights?: number[][]; means?: unknown[]; covariances?: unknown; covarianceType?: string };
 }>;
 
 const casino = new HiddenMarkovModel(
@@ -138,6 +139,27 @@ describe('em fit hmm', () => {
     const gmm = await fitJson(dir, '--data', 'gauss.csv', '--states', '2', '--emission', 'gmm', '--mixture-components', '2', '--covariance', 'diagonal', '--seed', '1', '--max-iter', '10');
     expect(gmm.params.emission.type).toBe('gmm');
     expect(gmm.params.emission.means).toHaveLength(2);
+  });
+
+  it('gmm: --init takes the params of an earlier fit (weights [K][M], means [K][M][D]); --max-iter 0 gives back its log-likelihood', async () => {
+    const dir = files();
+    for (const covariance of ['full', 'diagonal', 'spherical', 'tied']) {
+      const first = await fitJson(dir, '--data', 'gauss.csv', '--states', '2', '--emission', 'gmm', '--mixture-components', '2', '--covariance', covariance, '--seed', '3', '--max-iter', '8', '--prior', 'none');
+      expect(first.params.emission.weights).toHaveLength(2);
+      writeFileSync(join(dir, `gmm-${covariance}.json`), JSON.stringify(first.params));
+      const again = await fitJson(dir, '--data', 'gauss.csv', '--states', '2', '--emission', 'gmm', '--mixture-components', '2', '--covariance', covariance, '--init', `gmm-${covariance}.json`, '--max-iter', '0', '--prior', 'none');
+      expect(again.history).toHaveLength(1);
+      expect(Math.abs(again.logLikelihood - first.logLikelihood)).toBeLessThanOrEqual(1e-9 * Math.abs(first.logLikelihood));
+      expect(again.params).toEqual(first.params);
+    }
+    writeFileSync(
+      join(dir, 'gmm-bad.json'),
+      JSON.stringify({ emission: { type: 'gmm', covarianceType: 'diagonal', weights: [[0.5, 0.5], [0.5, 0.5]], means: [[[0, 1]], [[4, -2]]], covariances: [[1, 1], [1, 1], [1, 1], [1, 1]] } }),
+    );
+    expectOneLineFailure(
+      await runEm(['fit', 'hmm', '--data', 'gauss.csv', '--states', '2', '--emission', 'gmm', '--mixture-components', '2', '--covariance', 'diagonal', '--init', 'gmm-bad.json'], dir),
+      /emission\.means\[0\] has 1 means but --mixture-components is 2/,
+    );
   });
 
   it('bad input fails with one line', async () => {

@@ -22,6 +22,7 @@ export const fitHmmCommand: Command = {
     '{ kind, params: { startProbabilities [K], transitionMatrix [K][K], emission }, logLikelihood, history,\n' +
     '  iterations, converged, stopReason, secondsPerIteration, bic, aic }\n' +
     'emission: { type: "categorical", probabilities [K][M] } or { type: "gaussian", covarianceType, means [K][D], covariances }\n' +
+    'or { type: "gmm", covarianceType, weights [K][M], means [K][M][D], covariances over the K·M components }\n' +
     '(covariances shaped as in em fit gmm); --init takes the same document. --tol is ABSOLUTE on the total\n' +
     'log-likelihood, as hmmlearn (default 0.01).',
   options: {
@@ -52,7 +53,7 @@ export const fitHmmCommand: Command = {
     const data = table.matrix;
     requireObservations(data, table.source);
     const lengths = await readLengths(io, options.string('lengths'), data.rows);
-    const init = settings.init === undefined ? undefined : parseHmmInit(await readJsonFile(io, settings.init, '--init'), settings.init, k, emission, data.cols, covariance);
+    const init = settings.init === undefined ? undefined : parseHmmInit(await readJsonFile(io, settings.init, '--init'), settings.init, k, emission, data.cols, covariance, mixtureComponents);
     const completeInit = init?.startProbabilities !== undefined && init.transitionMatrix !== undefined && init.emissions !== undefined;
     if (settings.maxIterations === 0 && !completeInit) {
       throw new UsageError('em fit hmm: --max-iter 0 evaluates the --init parameters, so --init must give startProbabilities, transitionMatrix and emission.');

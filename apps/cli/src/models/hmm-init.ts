@@ -6,16 +6,34 @@ import { expectLength, isRecord, numberArray, numberMatrix } from './json-shape.
 export const EMISSION_TYPES = ['categorical', 'gaussian', 'gmm'] as const;
 export type EmissionType = (typeof EMISSION_TYPES)[number];
 
+/** The covariance shape over the K·M inner components of GMM emissions. */
+function innerCovarianceShapeText(type: CovarianceTypeName): string {
+  return covarianceShapeText(type).replace('[K]', '[K·M]');
+}
+
 /**
  * Parses an `--init` document: { startProbabilities [K], transitionMatrix [K][K], emission:
- * { type: 'categorical', probabilities [K][M] } | { type: 'gaussian', covarianceType, means [K][D], covariances } }.
- * Every part is optional (what is missing is initialised); `dimension` is the data's D.
+ * { type: 'categorical', probabilities [K][M] } | { type: 'gaussian', covarianceType, means [K][D], covariances }
+ * | { type: 'gmm', covarianceType, weights [K][M], means [K][M][D], covariances (over the K·M components) } }
+ * — the shape `em fit hmm --json` prints. Every part is optional (what is missing is
+ * initialised); `dimension` is the data's D, `mixtureComponents` the M of GMM emissions.
  */
-export function parseHmmInit(json: unknown, source: string, k: number, emission: EmissionType, dimension: number, covariance: CovarianceTypeName): HmmInit {
+export function parseHmmInit(
+  json: unknown,
+  source: string,
+  k: number,
+  emission: EmissionType,
+  dimension: number,
+  covariance: CovarianceTypeName,
+  mixtureComponents = 1,
+): HmmInit {
+  const chain = '"startProbabilities": [K], "transitionMatrix": [K][K]';
   const expected =
     emission === 'categorical'
-      ? '{ "startProbabilities": [K], "transitionMatrix": [K][K], "emission": { "type": "categorical", "probabilities": [K][M] } }'
-      : `{ "startProbabilities": [K], "transitionMatrix": [K][K], "emission": { "type": "gaussian", "covarianceType": "${covariance}", "means": [K][D], "covariances": ${covarianceShapeText(covariance)} } }`;
+      ? `{ ${chain}, "emission": { "type": "categorical", "probabilities": [K][M] } }`
+      : emission === 'gaussian'
+        ? `{ ${chain}, "emission": { "type": "gaussian", "covarianceType": "${covariance}", "means": [K][D], "covariances": ${covarianceShapeText(covariance)} } }`
+        : `{ ${chain}, "emission": { "type": "gmm", "covarianceType": "${covariance}", "weights": [K][M], "means": [K][M][D], "covariances": ${innerCovarianceShapeText(covariance)} } }`;
   const label = `--init ${source}`;
   if (!isRecord(json)) throw new FormatError(`${label} must hold a JSON object.`, `Expected ${expected}.`);
   const init: { -readonly [key in keyof HmmInit]: HmmInit[key] } = {};
@@ -36,12 +54,7 @@ export function parseHmmInit(json: unknown, source: string, k: number, emission:
   if (emissionJson === undefined) return init;
   if (!isRecord(emissionJson)) throw new FormatError(`${label}: "emission" must be an object.`, `Expected ${expected}.`);
   const type = emissionJson['type'];
-  if (type !== emission || emission === 'gmm') {
-    throw new FormatError(
-      `${label}: emission type ${JSON.stringify(type)} does not match --emission ${emission}${emission === 'gmm' ? ' (initial GMM emissions are not supported: give only the chain)' : ''}.`,
-      `Expected ${expected}.`,
-    );
-  }
+  if (type !== emission) throw new FormatError(`${label}: emission type ${JSON.stringify(type)} does not match --emission ${emission}.`, `Expected ${expected}.`);
   if (emission === 'categorical') {
     const probabilities = numberMatrix(emissionJson['probabilities'], `${label}: emission.probabilities`, expected);
     expectLength(probabilities.length, k, `${label}: emission.probabilities has ${probabilities.length} rows but --states is ${k}`, 'Give one probability row per state.', 'probabilities');
@@ -52,6 +65,10 @@ export function parseHmmInit(json: unknown, source: string, k: number, emission:
   if (covarianceType !== covariance) {
     throw new FormatError(`${label}: emission.covarianceType is ${JSON.stringify(covarianceType)} but --covariance is ${covariance}.`, 'Make them agree.');
   }
+  if (emission === 'gmm') {
+    init.emissions = parseGmmEmissions(emissionJson, label, expected, k, mixtureComponents, dimension, covariance);
+    return init;
+  }
   const means = numberMatrix(emissionJson['means'], `${label}: emission.means`, expected);
   expectLength(means.length, k, `${label}: emission.means has ${means.length} rows but --states is ${k}`, 'Give one mean per state.', 'means');
   means.forEach((row, i) =>
@@ -60,6 +77,39 @@ export function parseHmmInit(json: unknown, source: string, k: number, emission:
   const covariances = parseCovariances(emissionJson['covariances'], covariance, k, dimension, `${label}: emission.covariances`, expected);
   init.emissions = { covarianceType: covariance, dimension, means: means.flat(), covariances: (covariances as unknown as number[][][]).flat(2) };
   return init;
+}
+
+/** GMM emissions: weights [K][M], means [K][M][D], covariances over the K·M inner components. */
+function parseGmmEmissions(
+  emissionJson: Record<string, unknown>,
+  label: string,
+  expected: string,
+  k: number,
+  m: number,
+  dimension: number,
+  covariance: CovarianceTypeName,
+): JsonValue {
+  const weights = numberMatrix(emissionJson['weights'], `${label}: emission.weights`, expected);
+  expectLength(weights.length, k, `${label}: emission.weights has ${weights.length} rows but --states is ${k}`, 'Give one row of mixing weights per state.', 'weights');
+  weights.forEach((row, i) =>
+    expectLength(row.length, m, `${label}: emission.weights[${i}] has ${row.length} entries but --mixture-components is ${m}`, 'Give M mixing weights per state.', 'weights'),
+  );
+  const rawMeans = emissionJson['means'];
+  if (!Array.isArray(rawMeans)) throw new FormatError(`${label}: emission.means must be an array [K][M][D].`, `Expected ${expected}.`);
+  expectLength(rawMeans.length, k, `${label}: emission.means has ${rawMeans.length} entries but --states is ${k}`, 'Give M means per state.', 'means');
+  const means = rawMeans.map((perState: unknown, i) => {
+    const rows = numberMatrix(perState, `${label}: emission.means[${i}]`, expected);
+    expectLength(rows.length, m, `${label}: emission.means[${i}] has ${rows.length} means but --mixture-components is ${m}`, 'Give M means per state.', 'means');
+    rows.forEach((row, j) =>
+      expectLength(row.length, dimension, `${label}: emission.means[${i}][${j}] has ${row.length} coordinates but the data has D = ${dimension} columns`, 'Make every mean as long as a data row.', 'means'),
+    );
+    return rows;
+  });
+  const covariances = parseCovariances(emissionJson['covariances'], covariance, k * m, dimension, `${label}: emission.covariances`, expected);
+  return {
+    weights,
+    inner: { covarianceType: covariance, dimension, means: means.flat(2), covariances: (covariances as unknown as number[][][]).flat(2) },
+  };
 }
 
 /** The Gaussian family's flat covariances → the CLI shape. */
