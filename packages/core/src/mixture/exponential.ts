@@ -20,28 +20,22 @@ const EXP_UNDERFLOW = -745.2;
 
 /** Below this, `exponential` defers to Math.exp (its result would be subnormal). */
 const EXP_SUBNORMAL = -708;
-/** ln 2 split so that k·LN2_HIGH is exact for |k| ≤ 2¹¹, and 1/ln 2. */
-const LN2_HIGH = 6.93147180369123816490e-1;
-const LN2_LOW = 1.90821492927058770002e-10;
-const INVERSE_LN2 = 1.4426950408889634;
+/** ln 2 split so that k·LN2_HIGH is exact for |k| ≤ 2¹¹, and 1/ln 2 (shared with the SIMD kernel). */
+export const LN2_HIGH = 6.93147180369123816490e-1;
+export const LN2_LOW = 1.90821492927058770002e-10;
+export const INVERSE_LN2 = 1.4426950408889634;
 /** POWERS_OF_HALF[m] = 2⁻ᵐ, m = 0…1022 (exact). */
 const POWERS_OF_HALF = (() => {
   const table = new Float64Array(1023);
   for (let m = 0; m < table.length; m++) table[m] = 2 ** -m;
   return table;
 })();
-/** 1/n! for n = 3…13 (multiplications: a division per term would cost more than the exp). */
-const C3 = 1 / 6;
-const C4 = 1 / 24;
-const C5 = 1 / 120;
-const C6 = 1 / 720;
-const C7 = 1 / 5040;
-const C8 = 1 / 40320;
-const C9 = 1 / 362880;
-const C10 = 1 / 3628800;
-const C11 = 1 / 39916800;
-const C12 = 1 / 479001600;
-const C13 = 1 / 6227020800;
+/**
+ * 1/n! for n = 3…13 (multiplications: a division per term would cost more than the exp); the
+ * SIMD kernel (responsibilities-simd.ts) evaluates the same polynomial with them.
+ */
+export const TAYLOR = { C3: 1 / 6, C4: 1 / 24, C5: 1 / 120, C6: 1 / 720, C7: 1 / 5040, C8: 1 / 40320, C9: 1 / 362880, C10: 1 / 3628800, C11: 1 / 39916800, C12: 1 / 479001600, C13: 1 / 6227020800 } as const;
+const { C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13 } = TAYLOR;
 
 /**
  * exp(v) for v ≤ 0, within one unit in the last place of Math.exp (checked over [−745, 0] in

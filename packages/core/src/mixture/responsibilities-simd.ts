@@ -15,26 +15,12 @@
  * block is ever copied. Each arena (memory + instance) serves one pass at a time; a small pool
  * hands out arenas, so a nested pass (a mixture inside a family) gets its own.
  */
-import { NEGLIGIBLE_LOG_RATIO } from './exponential.js';
+import { INVERSE_LN2, LN2_HIGH, LN2_LOW, NEGLIGIBLE_LOG_RATIO, TAYLOR } from './exponential.js';
 import { F64, I32, V128, increment, moduleWithImportedMemory, op, simdSupported, whileBelow, type FunctionBody } from '../wasm/assembler.js';
 
 const PAGE = 65536;
 
-/** ln 2 split so that m·LN2_HIGH is exact, 1/ln 2, and 1/n! — exactly as in exponential.ts. */
-const LN2_HIGH = 6.93147180369123816490e-1;
-const LN2_LOW = 1.90821492927058770002e-10;
-const INVERSE_LN2 = 1.4426950408889634;
-const C3 = 1 / 6;
-const C4 = 1 / 24;
-const C5 = 1 / 120;
-const C6 = 1 / 720;
-const C7 = 1 / 5040;
-const C8 = 1 / 40320;
-const C9 = 1 / 362880;
-const C10 = 1 / 3628800;
-const C11 = 1 / 39916800;
-const C12 = 1 / 479001600;
-const C13 = 1 / 6227020800;
+const { C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13 } = TAYLOR;
 /**
  * Inputs are clamped just below NEGLIGIBLE_LOG_RATIO, whose results are set to 0: every
  * intermediate stays a normal number (no subnormal slow path) and 2^−m needs one factor.
@@ -89,6 +75,16 @@ function laneMax(vector: number): number[] {
  * m = ⌊½ − v/ln 2⌋, r = v + m·ln2_high + m·ln2_low, e^r by the degree-13 Taylor polynomial in
  * Estrin's scheme, times 2^−m built from its exponent bits.
  */
+/** a + r·b on the stack (r = REDUCED). */
+function linear(a: number, b: number): number[] {
+  return [...constant(a), ...op.get(REDUCED), ...constant(b), ...op.f64x2Mul, ...op.f64x2Add];
+}
+
+/** (a + r·b) + (c + r·d)·r² on the stack (Estrin's scheme, r² = REDUCED2). */
+function quadratic(a: number, b: number, c: number, d: number): number[] {
+  return [...linear(a, b), ...linear(c, d), ...op.get(REDUCED2), ...op.f64x2Mul, ...op.f64x2Add];
+}
+
 function exponentialOfValue(): number[] {
   const twoToMinus = (exponent: number[]): number[] => [...integerConstant(1023n), ...exponent, ...op.i64x2Sub, ...op.i32(52), ...op.i64x2Shl];
   return [
@@ -130,39 +126,11 @@ function exponentialOfValue(): number[] {
     ...op.f64x2Mul,
     ...op.set(REDUCED4),
     // s1 = (C4 + r·C5) + (C6 + r·C7)·r²
-    ...constant(C4),
-    ...op.get(REDUCED),
-    ...constant(C5),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
-    ...constant(C6),
-    ...op.get(REDUCED),
-    ...constant(C7),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
-    ...op.get(REDUCED2),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
+    ...quadratic(C4, C5, C6, C7),
     // s2 = (C8 + r·C9) + (C10 + r·C11)·r²
-    ...constant(C8),
-    ...op.get(REDUCED),
-    ...constant(C9),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
-    ...constant(C10),
-    ...op.get(REDUCED),
-    ...constant(C11),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
-    ...op.get(REDUCED2),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
+    ...quadratic(C8, C9, C10, C11),
     // s3·r⁴ = (C12 + r·C13)·r⁴; high = s1 + (s2 + s3·r⁴)·r⁴; TAIL = high·r⁴
-    ...constant(C12),
-    ...op.get(REDUCED),
-    ...constant(C13),
-    ...op.f64x2Mul,
-    ...op.f64x2Add,
+    ...linear(C12, C13),
     ...op.get(REDUCED4),
     ...op.f64x2Mul,
     ...op.f64x2Add,
