@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
-import { distancesInArena, emitDensities, loadSourceIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights } from './simd-arena.js';
+import { distancesInArena, emitDensities, loadSourceIntoArena, loadWeightsIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights } from './simd-arena.js';
 
 /**
  * Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over
@@ -75,8 +75,7 @@ export function accumulateMoments(p: PreparedGaussian, x: Float64Array, start: n
   const arena = simdArena(d, rows, k);
   if (arena !== undefined) {
     reloadSourceIntoArena(arena, x, start, rows, d);
-    const { view, stride, componentWeights } = arena;
-    transposeWeights(weights, rows, k, view, componentWeights, stride, blockCounts, byComponent);
+    loadWeightsIntoArena(arena, weights, rows, k, blockCounts, byComponent);
     momentsInArena(arena, d, k, means, blockSums, blockScatter, arena.source);
     return;
   }

@@ -11,7 +11,7 @@ import {
   reloadSourceIntoArena,
   rowListOf,
   simdArena,
-  transposeWeights,
+  loadWeightsIntoArena,
   weighSourceInArena,
   whitenInArena,
   type SimdArena,
@@ -80,7 +80,7 @@ function fullAccumulateInArena(p: PreparedGaussian, stats: GaussianStatistics, a
   const blockSums = p.blockSums;
   reloadSourceIntoArena(arena, x, start, rows, d);
   blockCounts.fill(0);
-  transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, blockCounts, byComponent);
+  loadWeightsIntoArena(arena, weights, rows, k, blockCounts, byComponent);
   const integers = bucketRowsInArena(arena, rows, k, NEGLIGIBLE_WEIGHT);
   for (let c = 0; c < k; c++) {
     const active = integers[rowListOf(arena, c).count] as number;

@@ -197,6 +197,26 @@ export function momentsInArena(arena: SimdArena, d: number, k: number, means: Fl
 }
 
 /**
+ * The block's weights into arena.componentWeights (K × stride, padding rows 0) and counts[c] +=
+ * Σ_i w_ic: component-major weights are copied a column at a time and summed in WebAssembly;
+ * row-major ones (the HMM's) are transposed by transposeWeights.
+ */
+export function loadWeightsIntoArena(arena: SimdArena, weights: Float64Array, rows: number, k: number, counts: Float64Array, byComponent: boolean): void {
+  const { view: v, stride, componentWeights } = arena;
+  if (!byComponent) {
+    transposeWeights(weights, rows, k, v, componentWeights, stride, counts);
+    return;
+  }
+  for (let c = 0; c < k; c++) {
+    const column = componentWeights + c * stride;
+    v.set(weights.subarray(c * rows, (c + 1) * rows), column);
+    v.fill(0, column + rows, column + stride);
+  }
+  arena.kernels.columnSums(componentWeights * 8, stride * 8, k, arena.dots * 8);
+  for (let c = 0; c < k; c++) counts[c] = (counts[c] as number) + (v[arena.dots + c] as number);
+}
+
+/**
  * out[offset + c·stride + i] = w_ic (rows beyond `rows` up to the stride set to 0), counts[c] +=
  * Σ_i w_ic, with w_ic = weights[i·k + c] (row-major) or weights[c·rows + i] (`byComponent`).
  */

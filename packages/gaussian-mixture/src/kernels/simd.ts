@@ -820,6 +820,50 @@ function dotsBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 5, locals: [I32, I32, I32, I32, V128, V128], code };
 }
 
+/** columnSums(weights, stride, k, out): out[c] = Σ_i w_ic over the padded stride (component-major). */
+function columnSumsBody(): { params: number; locals: number[]; code: number[] } {
+  const [weights, stride, k, out] = [0, 1, 2, 3];
+  const [c, p, wc] = [4, 5, 6];
+  const [s0, s1] = [7, 8];
+  const code = [
+    ...forLoop(c, k, 1, [
+      ...addressOf(wc, weights, c, stride),
+      ...op.v128Zero,
+      ...op.set(s0),
+      ...op.v128Zero,
+      ...op.set(s1),
+      ...forLoop(p, stride, 32, [
+        ...op.get(s0),
+        ...at(wc, p),
+        ...op.v128Load(0),
+        ...op.f64x2Add,
+        ...op.set(s0),
+        ...op.get(s1),
+        ...at(wc, p),
+        ...op.v128Load(16),
+        ...op.f64x2Add,
+        ...op.set(s1),
+      ]),
+      ...op.get(out),
+      ...op.get(c),
+      ...op.i32(3),
+      ...op.shl,
+      ...op.add,
+      ...op.get(s0),
+      ...op.get(s1),
+      ...op.f64x2Add,
+      ...op.set(s0),
+      ...op.get(s0),
+      ...op.lane(0),
+      ...op.get(s0),
+      ...op.lane(1),
+      ...op.f64Add,
+      ...op.f64Store,
+    ]),
+  ];
+  return { params: 4, locals: [I32, I32, I32, V128, V128], code };
+}
+
 /**
  * The kernels as two modules sharing one memory, each under 4 KB: Chrome has limited synchronous
  * compilation on the main thread to modules of 4 KB (the kernels are needed synchronously; the
@@ -835,6 +879,7 @@ export function moduleBytes(): Array<Uint8Array<ArrayBuffer>> {
       ['weigh', weighBody()],
       ['transpose', transposeBody()],
       ['affine', affineBody()],
+      ['columnSums', columnSumsBody()],
     ]),
     wasm.moduleWithImportedMemory([
       ['distances', distancesBody(true)],
@@ -865,6 +910,7 @@ export interface SimdKernels {
   weigh(source: number, weights: number, quads: number, stride: number, d: number, means: number, centered: number, weighted: number, out: number): void;
   transpose(raw: number, rows: number, d: number, source: number, stride: number): void;
   affine(values: number, pairs: number, constants: number): void;
+  columnSums(weights: number, stride: number, k: number, out: number): void;
   bucket(weights: number, rows: number, stride: number, k: number, thresholds: number, lists: number, counts: number, fraction: number): void;
   dots(weights: number, squares: number, stride: number, k: number, out: number): void;
   gather(source: number, weights: number, stride: number, d: number, list: number, count: number, means: number, centered: number, weighted: number, sums: number): void;
@@ -908,6 +954,7 @@ export function simdKernels(): SimdKernels | undefined {
       weigh: exports.weigh,
       transpose: exports.transpose,
       affine: exports.affine,
+      columnSums: exports.columnSums,
       bucket: exports.bucket,
       gather: exports.gather,
       dots: exports.dots,

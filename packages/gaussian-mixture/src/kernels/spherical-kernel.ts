@@ -11,7 +11,7 @@ import {
   reloadSourceIntoArena,
   simdArena,
   takeComponentSquares,
-  transposeWeights,
+  loadWeightsIntoArena,
   type SimdArena,
 } from './simd-arena.js';
 
@@ -109,7 +109,7 @@ function sphericalAccumulateInArena(
     for (let c = 0; c < k; c++) distancesInArena(arena, d, means, c * d, undefined, 0, arena.source, arena.componentSquares + c * stride);
   }
   blockCounts.fill(0);
-  transposeWeights(weights, rows, k, view, arena.componentWeights, stride, blockCounts, byComponent);
+  loadWeightsIntoArena(arena, weights, rows, k, blockCounts, byComponent);
   momentsInArena(arena, d, k, means, blockSums, undefined, arena.source);
   kernels.dots(arena.componentWeights * 8, arena.componentSquares * 8, stride * 8, k, arena.dots * 8);
   for (let c = 0; c < k; c++) {
