@@ -2,7 +2,21 @@ import { Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { addScatter, whitenBlock } from './blocked.js';
 import { moduleBytes } from './simd.js';
-import { addScatterFromArena, copyIntoArena, distancesInArena, loadSourceIntoArena, momentsInArena, simdArena, transposeWeights, weighSourceInArena, whitenInArena } from './simd-arena.js';
+import {
+  addScatterFromArena,
+  bucketRowsInArena,
+  distancesInArena,
+  emitDensities,
+  gatherRowsInArena,
+  loadSourceIntoArena,
+  loadWeightsIntoArena,
+  momentsInArena,
+  rowListOf,
+  simdArena,
+  transposeWeights,
+  weighSourceInArena,
+  whitenInArena,
+} from './simd-arena.js';
 
 describe('WebAssembly modules', () => {
   it('each stays under 4 KB (Chrome has limited synchronous main-thread compilation to that)', () => {
@@ -66,14 +80,14 @@ describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
       const x = new Float64Array(rows * d).map(() => random.normal() * 3);
       const mean = new Float64Array(d).map(() => random.normal());
       const precision = new Float64Array(d).map(() => 0.5 + random.next());
-      copyIntoArena(arena, x, 0, rows, d);
-      distancesInArena(arena, d, mean, 0, precision, 0);
+      loadSourceIntoArena(arena, x, 0, rows, d);
+      distancesInArena(arena, d, mean, 0, precision, 0, arena.source);
       for (let i = 0; i < rows; i++) {
         let expected = 0;
         for (let a = 0; a < d; a++) expected += ((x[i * d + a] as number) - (mean[a] as number)) ** 2 * (precision[a] as number);
         expect(Math.abs((arena.view[arena.squares + i] as number) - expected)).toBeLessThan(1e-12 * Math.max(1, expected));
       }
-      distancesInArena(arena, d, mean, 0, undefined, 0);
+      distancesInArena(arena, d, mean, 0, undefined, 0, arena.source);
       let expected0 = 0;
       for (let a = 0; a < d; a++) expected0 += ((x[a] as number) - (mean[a] as number)) ** 2;
       expect(Math.abs((arena.view[arena.squares] as number) - expected0)).toBeLessThan(1e-12 * Math.max(1, expected0));
@@ -93,12 +107,14 @@ describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
       const means = new Float64Array(k * d).map(() => 1e3 + random.normal());
       const weights = new Float64Array(rows * k).map(() => random.next());
       const counts = new Float64Array(k);
-      copyIntoArena(arena, x, 0, rows, d);
+      loadSourceIntoArena(arena, x, 0, rows, d);
       transposeWeights(weights, rows, k, arena.view, arena.componentWeights, arena.stride, counts);
       const sums = new Float64Array(k * d);
       const scatter = new Float64Array(k * d);
-      momentsInArena(arena, d, k, means, sums, scatter);
-      loadSourceIntoArena(arena, x, 0, rows, d);
+      momentsInArena(arena, d, k, means, sums, scatter, arena.source);
+      const sumsOnly = new Float64Array(k * d);
+      momentsInArena(arena, d, k, means, sumsOnly, undefined, arena.source);
+      expect(Array.from(sumsOnly)).toEqual(Array.from(sums));
       const weighedSums = new Float64Array(k * d);
       for (let c = 0; c < k; c++) {
         weighSourceInArena(arena, d, c, means, weighedSums, c * d);
@@ -125,3 +141,74 @@ describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
     }
   });
 });
+
+// The kernels added for the component-major E-step, each against a plain loop.
+describe('WebAssembly kernels of the component-major E-step', () => {
+  const d = 5;
+  const k = 3;
+  const rows = 37;
+  const random = new Random(11);
+  const x = new Float64Array(rows * d).map(() => 50 + random.normal() * 2);
+  const means = new Float64Array(k * d).map(() => 50 + random.normal());
+  // Component-major weights; component 2 negligible on most rows.
+  const weights = new Float64Array(k * rows).map((_, j) => (Math.floor(j / rows) === 2 && j % 5 !== 0 ? 1e-20 : random.next()));
+
+  it('transpose into the arena, density columns (affine) and component-major weights with their sums', () => {
+    const arena = simdArena(d, rows, k);
+    if (arena === undefined) throw new Error('WebAssembly SIMD is unavailable');
+    loadSourceIntoArena(arena, x, 0, rows, d);
+    for (let i = 0; i < rows; i++) for (let a = 0; a < d; a++) expect(arena.view[arena.source + a * arena.stride + i]).toBe(x[i * d + a]);
+    for (let a = 0; a < d; a++) for (let i = rows; i < arena.stride; i++) expect(arena.view[arena.source + a * arena.stride + i]).toBe(0);
+    distancesInArena(arena, d, means, d, undefined, 0, arena.source);
+    const squares = Array.from(arena.view.subarray(arena.squares, arena.squares + rows));
+    const out = new Float64Array(k * rows);
+    emitDensities(arena, rows, -2.5, 0.25, out, 1, 1, rows);
+    for (let i = 0; i < rows; i++) expect(out[rows + i]).toBe(-2.5 - 0.25 * (squares[i] as number));
+    const counts = new Float64Array(k);
+    loadWeightsIntoArena(arena, weights, rows, k, counts, true);
+    for (let c = 0; c < k; c++) {
+      let n = 0;
+      for (let i = 0; i < rows; i++) {
+        expect(arena.view[arena.componentWeights + c * arena.stride + i]).toBe(weights[c * rows + i]);
+        n += weights[c * rows + i] as number;
+      }
+      expect(Math.abs((counts[c] as number) - n)).toBeLessThanOrEqual(1e-14 * n);
+    }
+  });
+
+  it('bucket rows per component and gather them centred and weighed', () => {
+    const arena = simdArena(d, rows, k);
+    if (arena === undefined) throw new Error('WebAssembly SIMD is unavailable');
+    loadSourceIntoArena(arena, x, 0, rows, d);
+    loadWeightsIntoArena(arena, weights, rows, k, new Float64Array(k), true);
+    const integers = bucketRowsInArena(arena, rows, k, 2 ** -53);
+    for (let c = 0; c < k; c++) {
+      const expected: number[] = [];
+      for (let i = 0; i < rows; i++) {
+        let total = 0;
+        for (let j = 0; j < k; j++) total += weights[j * rows + i] as number;
+        if ((weights[c * rows + i] as number) > 2 ** -53 * total) expected.push(i);
+      }
+      const { list, count } = rowListOf(arena, c);
+      expect(Array.from(integers.subarray(list, list + (integers[count] as number)))).toEqual(expected);
+      const sums = new Float64Array(d);
+      const padded = gatherRowsInArena(arena, d, c, expected.length, means, sums, 0);
+      expect(padded % 8).toBe(0);
+      for (let a = 0; a < d; a++) {
+        let s = 0;
+        expected.forEach((i, j) => {
+          const z = (x[i * d + a] as number) - (means[c * d + a] as number);
+          const w = weights[c * rows + i] as number;
+          expect(arena.view[arena.centered + a * arena.stride + j]).toBe(z);
+          expect(arena.view[arena.weighted + a * arena.stride + j]).toBe(w * z);
+          s += w * z;
+        });
+        for (let j = expected.length; j < padded; j++) expect(arena.view[arena.weighted + a * arena.stride + j]).toBe(0);
+        expect(Math.abs((sums[a] as number) - s)).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(s)));
+      }
+    }
+    // Component 2 carries weight on every fifth row only.
+    expect(integers[rowListOf(arena, 2).count]).toBe(Math.ceil(rows / 5));
+  });
+});
+

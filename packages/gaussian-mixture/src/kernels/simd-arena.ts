@@ -158,17 +158,6 @@ export function distancesInArena(
   arena.kernels.distances(from * 8, stride / 2, stride * 8, d, arena.factor * 8, arena.inverse * 8, target * 8);
 }
 
-/** arena.centered[a·stride + i] = x[(start + i)·d + a] (no centring), padding rows 0. */
-export function copyIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
-  const { view: v, stride, centered } = arena;
-  for (let a = 0; a < d; a++) {
-    const column = centered + a * stride;
-    let source = start * d + a;
-    for (let i = 0; i < rows; i++, source += d) v[column + i] = x[source] as number;
-    for (let i = rows; i < stride; i++) v[column + i] = 0;
-  }
-}
-
 /**
  * scatter[offset + a·d + b] += Σ_i weighted_a·centered_b (b ≤ a) from the arena over the first
  * `rows` rows (a multiple of 8, default the whole stride; padding rows must have weight 0).
@@ -182,7 +171,7 @@ export function addScatterFromArena(arena: SimdArena, d: number, scatter: Float6
 }
 
 /**
- * Moments of the block at `source` (default arena.centered: raw rows, see copyIntoArena) about
+ * Moments of the block at `source` (e.g. arena.source, the raw rows of loadSourceIntoArena) about
  * every component's mean: with z = x_a − μ_ca, sums[c·d + a] = Σ_i w_ic·z and (when given)
  * scatter[c·d + a] = Σ_i w_ic·z², w from arena.componentWeights (padding rows weigh 0); means
  * undefined: μ = 0. Dense: no per-row test.
