@@ -46,6 +46,9 @@ function tableEntry(entry: Float64Array | BigInt64Array): number[] {
   return [...op.i32(0), ...op.v128Load(index * 16)];
 }
 
+/** All ones in lane 0, zeros in lane 1 (a mask keeping lane 0), from the constant table. */
+const laneZero = (): number[] => tableEntry(new Float64Array(new BigInt64Array([-1n, 0n]).buffer));
+
 /** Both lanes `value`, from the constant table. */
 const constant = (value: number): number[] => tableEntry(new Float64Array([value, value]));
 /** Both lanes the 64-bit integer `value`, from the constant table. */
@@ -174,9 +177,13 @@ function exponentialOfValue(): number[] {
  *     accumulators; otherwise (an impossible row) the row is set to 0.
  */
 function responsibilitiesBody(): FunctionBody {
-  const load = [...rowColumn, ...op.v128Load()];
-  const loadTail = [...rowColumn, ...op.v128Load64Splat()];
-  const logWeight = [...op.get(LOG_WEIGHTS), ...op.get(COLUMN), ...op.i32Add];
+  const load = (tail: boolean): number[] => [...rowColumn, ...(tail ? op.v128Load64Splat() : op.v128Load())];
+  const store = (tail: boolean): number[] => [...op.get(ADDRESS), ...op.get(VALUE), ...(tail ? op.v128Store64Lane(0) : op.v128Store())];
+  /** VALUE, or its lane 0 alone for the splatted last entry (so it is counted once). */
+  const counted = (tail: boolean): number[] => [...op.get(VALUE), ...(tail ? [...laneZero(), ...op.v128And] : [])];
+  /** The row's entries two at a time, then an odd K's last one splatted: cell(tail). */
+  const overRow = (cell: (tail: boolean) => number[]): number[] => [...overPairs(cell(false)), ...oddTail(cell(true))];
+  const logWeight = (tail: boolean): number[] => [...op.get(LOG_WEIGHTS), ...op.get(COLUMN), ...op.i32Add, ...(tail ? op.v128Load64Splat() : op.v128Load())];
   const accumulator = [...op.get(ACCUMULATORS), ...op.get(COLUMN), ...op.i32Add, ...op.tee(ADDRESS)];
   const perRow = (base: number): number[] => [...op.get(base), ...op.get(ROW_INDEX), ...op.i32Add];
   const code = [
@@ -200,29 +207,12 @@ function responsibilitiesBody(): FunctionBody {
       // 1. add the log weights; the row's maximum
       ...constant(-Infinity),
       ...op.set(MAXIMA),
-      ...overPairs([
-        ...load,
-        ...logWeight,
-        ...op.v128Load(),
+      ...overRow((tail) => [
+        ...load(tail),
+        ...logWeight(tail),
         ...op.f64x2Add,
         ...op.set(VALUE),
-        ...op.get(ADDRESS),
-        ...op.get(VALUE),
-        ...op.v128Store(),
-        ...op.get(MAXIMA),
-        ...op.get(VALUE),
-        ...op.f64x2Pmax,
-        ...op.set(MAXIMA),
-      ]),
-      ...oddTail([
-        ...loadTail,
-        ...logWeight,
-        ...op.v128Load64Splat(),
-        ...op.f64x2Add,
-        ...op.set(VALUE),
-        ...op.get(ADDRESS),
-        ...op.get(VALUE),
-        ...op.v128Store64Lane(0),
+        ...store(tail),
         ...op.get(MAXIMA),
         ...op.get(VALUE),
         ...op.f64x2Pmax,
@@ -244,18 +234,16 @@ function responsibilitiesBody(): FunctionBody {
       // 2. exponentials and their sum
       ...constant(0),
       ...op.set(SUMS_V),
-      ...overPairs([
-        ...load,
+      ...overRow((tail) => [
+        ...load(tail),
         ...op.get(SHIFT),
         ...op.f64x2Sub,
         ...op.set(VALUE),
         ...exponentialOfValue(),
         ...op.set(VALUE),
-        ...op.get(ADDRESS),
-        ...op.get(VALUE),
-        ...op.v128Store(),
+        ...store(tail),
         ...op.get(SUMS_V),
-        ...op.get(VALUE),
+        ...counted(tail),
         ...op.f64x2Add,
         ...op.set(SUMS_V),
       ]),
@@ -265,26 +253,11 @@ function responsibilitiesBody(): FunctionBody {
       ...op.f64x2ExtractLane(1),
       ...op.f64Add,
       ...op.set(SUM),
-      ...oddTail([
-        ...loadTail,
-        ...op.get(SHIFT),
-        ...op.f64x2Sub,
-        ...op.set(VALUE),
-        ...exponentialOfValue(),
-        ...op.set(VALUE),
-        ...op.get(ADDRESS),
-        ...op.get(VALUE),
-        ...op.v128Store64Lane(0),
-        ...op.get(SUM),
-        ...op.get(VALUE),
-        ...op.f64x2ExtractLane(0),
-        ...op.f64Add,
-        ...op.set(SUM),
-      ]),
       ...perRow(SUMS),
       ...op.get(SUM),
       ...op.f64Store(),
-      // 3. responsibilities (or a row of zeros)
+      // 3. responsibilities (or a row of zeros); the accumulators have a spare slot after the
+      // last component for the splatted entry's zeroed lane 1.
       ...op.get(SUM),
       ...op.f64(0),
       ...op.f64Gt,
@@ -295,36 +268,18 @@ function responsibilitiesBody(): FunctionBody {
       ...op.f64Div,
       ...op.f64x2Splat,
       ...op.set(SCALE),
-      ...overPairs([
-        ...load,
+      ...overRow((tail) => [
+        ...load(tail),
         ...op.get(SCALE),
         ...op.f64x2Mul,
         ...op.set(VALUE),
-        ...op.get(ADDRESS),
-        ...op.get(VALUE),
-        ...op.v128Store(),
+        ...store(tail),
         ...accumulator,
         ...op.get(ADDRESS),
         ...op.v128Load(),
-        ...op.get(VALUE),
+        ...counted(tail),
         ...op.f64x2Add,
         ...op.v128Store(),
-      ]),
-      ...oddTail([
-        ...loadTail,
-        ...op.get(SCALE),
-        ...op.f64x2Mul,
-        ...op.set(VALUE),
-        ...op.get(ADDRESS),
-        ...op.get(VALUE),
-        ...op.v128Store64Lane(0),
-        ...accumulator,
-        ...op.get(ADDRESS),
-        ...op.f64Load(),
-        ...op.get(VALUE),
-        ...op.f64x2ExtractLane(0),
-        ...op.f64Add,
-        ...op.f64Store(),
       ]),
       ...op.else,
       ...op.i32(0),
@@ -354,7 +309,6 @@ const [ACCUMULATED, LOG_WEIGHT_SPLAT] = [28, 29];
  * per-row scales. The accumulators hold two lanes per component (16 bytes).
  */
 function responsibilitiesByComponentBody(): FunctionBody {
-  const lane0 = tableEntry(new Float64Array(new BigInt64Array([-1n, 0n]).buffer));
   const rowAt = (base: number): number[] => [...op.get(base), ...op.get(ROW_OFFSET), ...op.i32Add];
   /** for (ROW_OFFSET = 0; ROW_OFFSET < limit; ROW_OFFSET += 16) body */
   const overRows = (limit: number, body: readonly number[]): number[] => [...op.i32(0), ...op.set(ROW_OFFSET), ...whileBelow(ROW_OFFSET, limit, [...body, ...increment(ROW_OFFSET, 16)])];
@@ -469,7 +423,7 @@ function responsibilitiesByComponentBody(): FunctionBody {
       ...store(tail, VALUE),
       ...op.get(ACCUMULATED),
       ...op.get(VALUE),
-      ...(tail ? [...lane0, ...op.v128And] : []),
+      ...(tail ? [...laneZero(), ...op.v128And] : []),
       ...op.f64x2Add,
       ...op.set(ACCUMULATED),
     ], [...op.get(ACCUMULATOR), ...op.get(ACCUMULATOR), ...op.v128Load(), ...op.get(ACCUMULATED), ...op.f64x2Add, ...op.v128Store()]),
