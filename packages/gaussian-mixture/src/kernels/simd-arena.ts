@@ -201,7 +201,7 @@ export function loadWeightsIntoArena(arena: SimdArena, weights: Float64Array, ro
     v.set(weights.subarray(c * rows, (c + 1) * rows), column);
     v.fill(0, column + rows, column + stride);
   }
-  arena.kernels.columnSums(componentWeights * 8, stride * 8, k, arena.dots * 8);
+  arena.kernels.columnSums(componentWeights * 8, 0, stride * 8, k, arena.dots * 8);
   for (let c = 0; c < k; c++) counts[c] = (counts[c] as number) + (v[arena.dots + c] as number);
 }
 

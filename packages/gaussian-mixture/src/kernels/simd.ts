@@ -769,37 +769,25 @@ function gatherBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 10, locals: [I32, I32, I32, I32, I32, I32, I32, I32, F64, F64, F64, F64], code };
 }
 
-/** dots(weights, squares, stride, k, out): out[c] = Σ_i w_ic·squares_ic over the padded stride (component-major both). */
-function dotsBody(): { params: number; locals: number[]; code: number[] } {
-  const [weights, squares, stride, k, out] = [0, 1, 2, 3, 4];
-  const [c, p, wc, sc] = [5, 6, 7, 8];
+/**
+ * columns(weights, other, stride, k, out), component-major K × stride arrays over the padded
+ * stride: out[c] = Σ_i w_ic·other_ic (`product`: the `dots` kernel) or Σ_i w_ic (`columnSums`,
+ * `other` ignored); two f64x2 sums in flight.
+ */
+function columnsBody(product: boolean): { params: number; locals: number[]; code: number[] } {
+  const [weights, other, stride, k, out] = [0, 1, 2, 3, 4];
+  const [c, p, wc, oc] = [5, 6, 7, 8];
   const [s0, s1] = [9, 10];
+  const term = (offset: number): number[] => [...at(wc, p), ...op.v128Load(offset), ...(product ? [...at(oc, p), ...op.v128Load(offset), ...op.f64x2Mul] : [])];
   const code = [
     ...forLoop(c, k, 1, [
       ...addressOf(wc, weights, c, stride),
-      ...addressOf(sc, squares, c, stride),
+      ...addressOf(oc, other, c, stride),
       ...op.v128Zero,
       ...op.set(s0),
       ...op.v128Zero,
       ...op.set(s1),
-      ...forLoop(p, stride, 32, [
-        ...op.get(s0),
-        ...at(wc, p),
-        ...op.v128Load(0),
-        ...at(sc, p),
-        ...op.v128Load(0),
-        ...op.f64x2Mul,
-        ...op.f64x2Add,
-        ...op.set(s0),
-        ...op.get(s1),
-        ...at(wc, p),
-        ...op.v128Load(16),
-        ...at(sc, p),
-        ...op.v128Load(16),
-        ...op.f64x2Mul,
-        ...op.f64x2Add,
-        ...op.set(s1),
-      ]),
+      ...forLoop(p, stride, 32, [...op.get(s0), ...term(0), ...op.f64x2Add, ...op.set(s0), ...op.get(s1), ...term(16), ...op.f64x2Add, ...op.set(s1)]),
       ...op.get(out),
       ...op.get(c),
       ...op.i32(3),
@@ -820,49 +808,6 @@ function dotsBody(): { params: number; locals: number[]; code: number[] } {
   return { params: 5, locals: [I32, I32, I32, I32, V128, V128], code };
 }
 
-/** columnSums(weights, stride, k, out): out[c] = Σ_i w_ic over the padded stride (component-major). */
-function columnSumsBody(): { params: number; locals: number[]; code: number[] } {
-  const [weights, stride, k, out] = [0, 1, 2, 3];
-  const [c, p, wc] = [4, 5, 6];
-  const [s0, s1] = [7, 8];
-  const code = [
-    ...forLoop(c, k, 1, [
-      ...addressOf(wc, weights, c, stride),
-      ...op.v128Zero,
-      ...op.set(s0),
-      ...op.v128Zero,
-      ...op.set(s1),
-      ...forLoop(p, stride, 32, [
-        ...op.get(s0),
-        ...at(wc, p),
-        ...op.v128Load(0),
-        ...op.f64x2Add,
-        ...op.set(s0),
-        ...op.get(s1),
-        ...at(wc, p),
-        ...op.v128Load(16),
-        ...op.f64x2Add,
-        ...op.set(s1),
-      ]),
-      ...op.get(out),
-      ...op.get(c),
-      ...op.i32(3),
-      ...op.shl,
-      ...op.add,
-      ...op.get(s0),
-      ...op.get(s1),
-      ...op.f64x2Add,
-      ...op.set(s0),
-      ...op.get(s0),
-      ...op.lane(0),
-      ...op.get(s0),
-      ...op.lane(1),
-      ...op.f64Add,
-      ...op.f64Store,
-    ]),
-  ];
-  return { params: 4, locals: [I32, I32, I32, V128, V128], code };
-}
 
 /**
  * The kernels as two modules sharing one memory, each under 4 KB: Chrome has limited synchronous
@@ -879,7 +824,7 @@ export function moduleBytes(): Array<Uint8Array<ArrayBuffer>> {
       ['weigh', weighBody()],
       ['transpose', transposeBody()],
       ['affine', affineBody()],
-      ['columnSums', columnSumsBody()],
+      ['columnSums', columnsBody(false)],
     ]),
     wasm.moduleWithImportedMemory([
       ['distances', distancesBody(true)],
@@ -888,7 +833,7 @@ export function moduleBytes(): Array<Uint8Array<ArrayBuffer>> {
       ['sumMoments', momentsBody(false)],
       ['bucket', bucketBody()],
       ['gather', gatherBody()],
-      ['dots', dotsBody()],
+      ['dots', columnsBody(true)],
     ]),
   ];
 }
@@ -910,7 +855,7 @@ export interface SimdKernels {
   weigh(source: number, weights: number, quads: number, stride: number, d: number, means: number, centered: number, weighted: number, out: number): void;
   transpose(raw: number, rows: number, d: number, source: number, stride: number): void;
   affine(values: number, pairs: number, constants: number): void;
-  columnSums(weights: number, stride: number, k: number, out: number): void;
+  columnSums(weights: number, unused: number, stride: number, k: number, out: number): void;
   bucket(weights: number, rows: number, stride: number, k: number, thresholds: number, lists: number, counts: number, fraction: number): void;
   dots(weights: number, squares: number, stride: number, k: number, out: number): void;
   gather(source: number, weights: number, stride: number, d: number, list: number, count: number, means: number, centered: number, weighted: number, sums: number): void;
