@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
-import { distancesInArena, emitDensities, loadSourceIntoArena, loadWeightsIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights } from './simd-arena.js';
+import { componentDensitiesInArena, loadSourceIntoArena, loadWeightsIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights } from './simd-arena.js';
 
 /**
  * Diagonal covariances: log N = c_k − ½ Σ_j (x_j − μ_kj)² / σ²_kj, coordinate by coordinate over
@@ -12,13 +12,10 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
   const rows = end - start;
   const rowStep = byComponent ? 1 : k;
   const componentStep = byComponent ? rows : 1;
-  const arena = simdArena(d, rows);
+  const arena = simdArena(d, rows, k);
   if (arena !== undefined) {
     loadSourceIntoArena(arena, x, start, rows, d);
-    for (let c = 0; c < k; c++) {
-      distancesInArena(arena, d, means, c * d, precisions, c * d, arena.source);
-      emitDensities(arena, rows, logNormalizers[c] as number, 0.5, out, c, rowStep, componentStep);
-    }
+    componentDensitiesInArena(arena, rows, d, k, means, precisions, logNormalizers, undefined, 0.5, out, rowStep, componentStep);
     return;
   }
   const { perRow: squares, centered: transposed } = blockWork(p, rows);

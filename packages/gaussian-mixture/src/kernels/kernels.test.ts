@@ -11,6 +11,8 @@ import {
   loadSourceIntoArena,
   loadWeightsIntoArena,
   momentsInArena,
+  weightedSumsInArena,
+  componentDensitiesInArena,
   rowListOf,
   simdArena,
   transposeWeights,
@@ -112,9 +114,20 @@ describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
       const sums = new Float64Array(k * d);
       const scatter = new Float64Array(k * d);
       momentsInArena(arena, d, k, means, sums, scatter, arena.source);
-      const sumsOnly = new Float64Array(k * d);
-      momentsInArena(arena, d, k, means, sumsOnly, undefined, arena.source);
-      expect(Array.from(sumsOnly)).toEqual(Array.from(sums));
+      // Wᵀ·X (the spherical and tied sums): Σ_i w_ic·x_ia, within round-off of Σ w·|x|.
+      const products = new Float64Array(k * d);
+      weightedSumsInArena(arena, d, k, products, arena.source);
+      for (let c = 0; c < k; c++) {
+        for (let a = 0; a < d; a++) {
+          let s = 0;
+          let magnitude = 0;
+          for (let i = 0; i < rows; i++) {
+            s += (weights[i * k + c] as number) * (x[i * d + a] as number);
+            magnitude += Math.abs((weights[i * k + c] as number) * (x[i * d + a] as number));
+          }
+          expect(Math.abs((products[c * d + a] as number) - s)).toBeLessThan(1e-14 * magnitude);
+        }
+      }
       const weighedSums = new Float64Array(k * d);
       for (let c = 0; c < k; c++) {
         weighSourceInArena(arena, d, c, means, weighedSums, c * d);
@@ -143,6 +156,44 @@ describe('blocked kernels: WebAssembly SIMD and TypeScript agree', () => {
 });
 
 // The kernels added for the component-major E-step, each against a plain loop.
+describe('span kernels: every component per call', () => {
+  it('density columns, spherical (squares kept) and diagonal, both layouts, over several spans', () => {
+    const random = new Random(5);
+    // 512 rows of D = 10, K = 10 make six spans of 96 rows, the last one partial; 45 rows one span.
+    for (const [d, k, rows] of [
+      [10, 10, 512],
+      [3, 4, 45],
+      [1, 1, 1],
+    ] as const) {
+      const arena = simdArena(d, rows, k);
+      if (arena === undefined) throw new Error('WebAssembly SIMD is unavailable');
+      const x = new Float64Array(rows * d).map(() => 1e3 + random.normal() * 3);
+      const means = new Float64Array(k * d).map(() => 1e3 + random.normal());
+      const precisions = new Float64Array(k * d).map(() => 0.5 + random.next());
+      const scales = new Float64Array(k).map(() => 0.5 + random.next());
+      const constants = new Float64Array(k).map(() => random.normal());
+      loadSourceIntoArena(arena, x, 0, rows, d);
+      for (const weighted of [false, true]) {
+        for (const byComponent of [true, false]) {
+          const out = new Float64Array(rows * k).fill(Number.NaN);
+          const rowStep = byComponent ? 1 : k;
+          const componentStep = byComponent ? rows : 1;
+          componentDensitiesInArena(arena, rows, d, k, means, weighted ? precisions : undefined, constants, weighted ? undefined : scales, 0.5, out, rowStep, componentStep);
+          for (let c = 0; c < k; c++) {
+            for (let i = 0; i < rows; i++) {
+              let q = 0;
+              for (let a = 0; a < d; a++) q += ((x[i * d + a] as number) - (means[c * d + a] as number)) ** 2 * (weighted ? (precisions[c * d + a] as number) : 1);
+              const expected = (constants[c] as number) - 0.5 * (weighted ? 1 : (scales[c] as number)) * q;
+              expect(Math.abs((out[c * componentStep + i * rowStep] as number) - expected)).toBeLessThan(1e-12 * Math.max(1, Math.abs(expected)));
+              if (!weighted) expect(Math.abs((arena.view[arena.componentSquares + c * arena.stride + i] as number) - q)).toBeLessThan(1e-12 * Math.max(1, q));
+            }
+          }
+        }
+      }
+    }
+  });
+});
+
 describe('WebAssembly kernels of the component-major E-step', () => {
   const d = 5;
   const k = 3;

@@ -32,6 +32,10 @@ export interface SimdArena {
   /** Per-component squared distances kept from the densities (K × stride) and K dot products. */
   readonly componentSquares: number;
   readonly dots: number;
+  /** Every component's log-density column (K × stride), precisions (K·D) and density constants (2K). */
+  readonly componentDensities: number;
+  readonly componentPrecisions: number;
+  readonly componentConstants: number;
 }
 
 let view: Float64Array | undefined;
@@ -62,9 +66,44 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
   const listCounts = lists + (k * stride) / 2;
   const componentSquares = listCounts + k + (k & 1);
   const dots = componentSquares + k * stride;
-  const buffer = kernels.reserve((dots + k) * 8);
+  const componentDensities = dots + k + (k & 1);
+  const componentPrecisions = componentDensities + k * stride;
+  const componentConstants = componentPrecisions + k * d;
+  const buffer = kernels.reserve((componentConstants + 2 * k) * 8);
   if (view === undefined || view.buffer !== buffer) view = new Float64Array(buffer);
-  return { kernels, view, stride, centered, weighted, squares, factor, inverse, out, source, componentWeights, componentMeans, moments, raw, constants, thresholds, lists, listCounts, componentSquares, dots };
+  return {
+    kernels,
+    view,
+    stride,
+    centered,
+    weighted,
+    squares,
+    factor,
+    inverse,
+    out,
+    source,
+    componentWeights,
+    componentMeans,
+    moments,
+    raw,
+    constants,
+    thresholds,
+    lists,
+    listCounts,
+    componentSquares,
+    dots,
+    componentDensities,
+    componentPrecisions,
+    componentConstants,
+  };
+}
+
+/**
+ * Bytes per column of one span of the span kernels (simd-spans.ts): as many rows (a multiple of
+ * 8) as let `columns` columns of the span share 24 KB of the level-1 cache.
+ */
+function spanBytes(columns: number): number {
+  return Math.max(8, Math.floor(3072 / Math.max(columns, 1) / 8) * 8) * 8;
 }
 
 /**
@@ -172,17 +211,29 @@ export function addScatterFromArena(arena: SimdArena, d: number, scatter: Float6
 
 /**
  * Moments of the block at `source` (e.g. arena.source, the raw rows of loadSourceIntoArena) about
- * every component's mean: with z = x_a − μ_ca, sums[c·d + a] = Σ_i w_ic·z and (when given)
- * scatter[c·d + a] = Σ_i w_ic·z², w from arena.componentWeights (padding rows weigh 0); means
- * undefined: μ = 0. Dense: no per-row test.
+ * every component's mean: with z = x_a − μ_ca, sums[c·d + a] = Σ_i w_ic·z and scatter[c·d + a]
+ * = Σ_i w_ic·z², w from arena.componentWeights (padding rows weigh 0). Dense: no per-row test.
  */
-export function momentsInArena(arena: SimdArena, d: number, k: number, means: Float64Array | undefined, sums: Float64Array, scatter: Float64Array | undefined, source: number = arena.centered): void {
+export function momentsInArena(arena: SimdArena, d: number, k: number, means: Float64Array, sums: Float64Array, scatter: Float64Array, source: number = arena.centered): void {
   const { view: v, stride } = arena;
-  if (means === undefined) v.fill(0, arena.componentMeans, arena.componentMeans + k * d);
-  else v.set(means.subarray(0, k * d), arena.componentMeans);
-  (scatter === undefined ? arena.kernels.sumMoments : arena.kernels.moments)(source * 8, arena.componentWeights * 8, stride / 8, stride * 8, d, k, arena.componentMeans * 8, arena.moments * 8);
-  for (let j = 0, o = arena.moments; j < k * d; j++, o += 2) sums[j] = v[o] as number;
-  if (scatter !== undefined) for (let j = 0, o = arena.moments + 1; j < k * d; j++, o += 2) scatter[j] = v[o] as number;
+  v.set(means.subarray(0, k * d), arena.componentMeans);
+  v.fill(0, arena.moments, arena.moments + 2 * k * d);
+  arena.kernels.moments(source * 8, arena.componentWeights * 8, spanBytes(d + k), stride * 8, d, k, arena.componentMeans * 8, arena.moments * 8);
+  for (let j = 0, o = arena.moments; j < k * d; j++, o += 2) {
+    sums[j] = v[o] as number;
+    scatter[j] = v[o + 1] as number;
+  }
+}
+
+/**
+ * sums[c·d + a] = Σ_i w_ic·arena[from + a·stride + i] (weights from arena.componentWeights,
+ * padding rows weigh 0): the product Wᵀ·X in WebAssembly, one multiply-add per term.
+ */
+export function weightedSumsInArena(arena: SimdArena, d: number, k: number, sums: Float64Array, from: number): void {
+  const { view: v, stride } = arena;
+  v.fill(0, arena.moments, arena.moments + k * d);
+  arena.kernels.weightedSums(from * 8, arena.componentWeights * 8, spanBytes(d + k), stride * 8, d, k, arena.moments * 8);
+  for (let j = 0; j < k * d; j++) sums[j] = v[arena.moments + j] as number;
 }
 
 /**
@@ -249,6 +300,49 @@ export function weighSourceInArena(arena: SimdArena, d: number, c: number, means
   const weights = arena.componentWeights + c * stride;
   arena.kernels.weigh(arena.source * 8, weights * 8, stride / 4, stride * 8, d, arena.out * 8, arena.centered * 8, arena.weighted * 8, arena.inverse * 8);
   for (let a = 0; a < d; a++) sums[sumOffset + a] = v[arena.inverse + a] as number;
+}
+
+/**
+ * Every component's log-density column of the block in arena.source in one call: out[c·componentStep
+ * + i·rowStep] = constants_c − scaleFactor·scales_c·Σ_a (x_ia − μ_ca)²·τ_ca, τ from `precisions` (K·D) or 1
+ * when undefined, in which case the squared distances are also kept in arena.componentSquares
+ * (the spherical statistics reuse them).
+ */
+export function componentDensitiesInArena(
+  arena: SimdArena,
+  rows: number,
+  d: number,
+  k: number,
+  means: Float64Array,
+  precisions: Float64Array | undefined,
+  constants: Float64Array,
+  scales: Float64Array | undefined,
+  scaleFactor: number,
+  out: Float64Array,
+  rowStep: number,
+  componentStep: number,
+): void {
+  const { view: v, stride, componentDensities } = arena;
+  v.set(means.subarray(0, k * d), arena.componentMeans);
+  for (let c = 0; c < k; c++) {
+    v[arena.componentConstants + 2 * c] = constants[c] as number;
+    v[arena.componentConstants + 2 * c + 1] = scaleFactor * (scales === undefined ? 1 : (scales[c] as number));
+  }
+  const span = spanBytes(d + 2 * k);
+  if (precisions === undefined) {
+    arena.kernels.sphericalDensities(arena.source * 8, span, stride * 8, d, k, arena.componentMeans * 8, 0, arena.componentConstants * 8, arena.componentSquares * 8, componentDensities * 8);
+  } else {
+    v.set(precisions.subarray(0, k * d), arena.componentPrecisions);
+    arena.kernels.diagonalDensities(arena.source * 8, span, stride * 8, d, k, arena.componentMeans * 8, arena.componentPrecisions * 8, arena.componentConstants * 8, 0, componentDensities * 8);
+  }
+  if (rowStep === 1) {
+    for (let c = 0; c < k; c++) out.set(v.subarray(componentDensities + c * stride, componentDensities + c * stride + rows), c * componentStep);
+    return;
+  }
+  for (let c = 0; c < k; c++) {
+    const column = componentDensities + c * stride;
+    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = v[column + i] as number;
+  }
 }
 
 /**

@@ -9,87 +9,8 @@
  * row stride that is a multiple of 8 rows, so the loops take 2 or 8 rows per step without tails.
  */
 import { wasm } from '@em/core';
-
-// --- instructions: core's assembler under the short names these kernels use ---------------------
-
-const { I32, V128 } = wasm;
-const F64 = wasm.F64;
-const core = wasm.op;
-
-const op = {
-  block: core.block,
-  loop: core.loop,
-  if: core.if,
-  end: core.end,
-  br: core.br,
-  brIf: core.brIf,
-  get: core.get,
-  set: core.set,
-  i32: core.i32,
-  add: core.i32Add,
-  mul: core.i32Mul,
-  shl: core.i32Shl,
-  shrU: core.i32ShrU,
-  and: core.i32And,
-  geS: core.i32GeS,
-  gtS: core.i32GtS,
-  i32Load: core.i32Load(),
-  i32Store: core.i32Store(),
-  f64Const: core.f64,
-  f64Load: core.f64Load(),
-  f64LoadAt: core.f64Load,
-  f64Store: core.f64Store(),
-  f64StoreAt: core.f64Store,
-  f64Add: core.f64Add,
-  f64Sub: core.f64Sub,
-  f64Mul: core.f64Mul,
-  f64Gt: core.f64Gt,
-  v128Load: core.v128Load,
-  v128Store: core.v128Store,
-  v128Zero: core.f64x2Const(0),
-  splat: core.f64x2Splat,
-  lane: core.f64x2ExtractLane,
-  f64x2Add: core.f64x2Add,
-  f64x2Sub: core.f64x2Sub,
-  f64x2Mul: core.f64x2Mul,
-};
-
-/** for (counter = 0; counter < limit; counter += step) body — `limit` a local. */
-function forLoop(counter: number, limit: number, step: number, body: number[]): number[] {
-  return [
-    ...op.i32(0),
-    ...op.set(counter),
-    ...op.block,
-    ...op.loop,
-    ...op.get(counter),
-    ...op.get(limit),
-    ...op.geS,
-    ...op.brIf(1),
-    ...body,
-    ...op.get(counter),
-    ...op.i32(step),
-    ...op.add,
-    ...op.set(counter),
-    ...op.br(0),
-    ...op.end,
-    ...op.end,
-  ];
-}
-
-/** while (!exit) body — `exit` leaves an i32 on the stack, non-zero to stop. */
-function whileLoop(exit: number[], body: number[]): number[] {
-  return [...op.block, ...op.loop, ...exit, ...op.brIf(1), ...body, ...op.br(0), ...op.end, ...op.end];
-}
-
-/** local[target] = local[base] + local[index] * local[scale] */
-function addressOf(target: number, base: number, index: number, scale: number): number[] {
-  return [...op.get(base), ...op.get(index), ...op.get(scale), ...op.mul, ...op.add, ...op.set(target)];
-}
-
-/** The address local[base] + local[p] on the stack. */
-function at(base: number, p: number): number[] {
-  return [...op.get(base), ...op.get(p), ...op.add];
-}
+import { F64, I32, V128, addressOf, at, forLoop, op, whileLoop } from './simd-instructions.js';
+import { componentDensitiesBody, momentsBody, weightedSumsBody } from './simd-spans.js';
 
 /**
  * whiten(work, pairs, stride, d, factors, inverseDiagonals, squares): in place forward
@@ -372,95 +293,6 @@ function centerBody(): { params: number; locals: number[]; code: number[] } {
     ]),
   ];
   return { params: 6, locals: [I32, I32, I32, I32, I32, V128], code };
-}
-
-/**
- * moments(source, weights, octets, stride, d, k, means, out): for every component c and
- * coordinate a, with z = x_a − m_ca over the rows, out[2(c·d + a)] = Σ w_c·z and
- * out[2(c·d + a) + 1] = Σ w_c·z², eight rows per step in four pairs of f64x2 accumulators.
- * `weights` is K × stride (component-major), `source` D × stride, `means` K·D.
- */
-function momentsBody(withSquares: boolean): { params: number; locals: number[]; code: number[] } {
-  const [source, weights, octets, stride, d, k, means, out] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [c, a, p, xa, wc, end, meanAddress, outAddress] = [8, 9, 10, 11, 12, 13, 14, 15];
-  const [m, s0, s1, s2, s3, q0, q1, q2, q3, z, wz] = [16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26];
-  const sums = [s0, s1, s2, s3];
-  const squares = [q0, q1, q2, q3];
-  const step = (lane: number): number[] => {
-    const offset = lane * 16;
-    const s = sums[lane] as number;
-    const q = squares[lane] as number;
-    return [
-      ...at(xa, p),
-      ...op.v128Load(offset),
-      ...op.get(m),
-      ...op.f64x2Sub,
-      ...op.set(z),
-      ...at(wc, p),
-      ...op.v128Load(offset),
-      ...op.get(z),
-      ...op.f64x2Mul,
-      ...op.set(wz),
-      ...op.get(s),
-      ...op.get(wz),
-      ...op.f64x2Add,
-      ...op.set(s),
-      ...(withSquares ? [...op.get(q), ...op.get(wz), ...op.get(z), ...op.f64x2Mul, ...op.f64x2Add, ...op.set(q)] : []),
-    ];
-  };
-  const zero = (local: number): number[] => [...op.v128Zero, ...op.set(local)];
-  // f64.store at outAddress + offset of lane0 + lane1 of (l0 + l1) + (l2 + l3).
-  const reduce = (locals: number[], offset: number): number[] => [
-    ...op.get(outAddress),
-    ...op.get(locals[0] as number),
-    ...op.get(locals[1] as number),
-    ...op.f64x2Add,
-    ...op.get(locals[2] as number),
-    ...op.get(locals[3] as number),
-    ...op.f64x2Add,
-    ...op.f64x2Add,
-    ...op.set(z),
-    ...op.get(z),
-    ...op.lane(0),
-    ...op.get(z),
-    ...op.lane(1),
-    ...op.f64Add,
-    ...op.f64StoreAt(offset),
-  ];
-  const code = [
-    ...op.get(octets),
-    ...op.i32(6),
-    ...op.shl,
-    ...op.set(end),
-    ...op.get(means),
-    ...op.set(meanAddress),
-    ...op.get(out),
-    ...op.set(outAddress),
-    ...forLoop(c, k, 1, [
-      ...addressOf(wc, weights, c, stride),
-      ...forLoop(a, d, 1, [
-        ...addressOf(xa, source, a, stride),
-        ...op.get(meanAddress),
-        ...op.f64Load,
-        ...op.splat,
-        ...op.set(m),
-        ...sums.flatMap(zero),
-        ...(withSquares ? squares.flatMap(zero) : []),
-        ...forLoop(p, end, 64, [...step(0), ...step(1), ...step(2), ...step(3)]),
-        ...reduce(sums, 0),
-        ...(withSquares ? reduce(squares, 8) : []),
-        ...op.get(meanAddress),
-        ...op.i32(8),
-        ...op.add,
-        ...op.set(meanAddress),
-        ...op.get(outAddress),
-        ...op.i32(16),
-        ...op.add,
-        ...op.set(outAddress),
-      ]),
-    ]),
-  ];
-  return { params: 8, locals: [I32, I32, I32, I32, I32, I32, I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
 }
 
 /**
@@ -829,11 +661,15 @@ export function moduleBytes(): Array<Uint8Array<ArrayBuffer>> {
     wasm.moduleWithImportedMemory([
       ['distances', distancesBody(true)],
       ['unweightedDistances', distancesBody(false)],
-      ['moments', momentsBody(true)],
-      ['sumMoments', momentsBody(false)],
       ['bucket', bucketBody()],
       ['gather', gatherBody()],
       ['dots', columnsBody(true)],
+    ]),
+    wasm.moduleWithImportedMemory([
+      ['weightedSums', weightedSumsBody()],
+      ['moments', momentsBody()],
+      ['sphericalDensities', componentDensitiesBody(false, true)],
+      ['diagonalDensities', componentDensitiesBody(true, false)],
     ]),
   ];
 }
@@ -849,9 +685,14 @@ export interface SimdKernels {
   /** `distances` with every τ_a = 1 (`precisions` ignored). */
   unweightedDistances(source: number, pairs: number, stride: number, d: number, means: number, precisions: number, squares: number): void;
   center(source: number, pairs: number, stride: number, d: number, means: number, target: number): void;
-  moments(source: number, weights: number, octets: number, stride: number, d: number, k: number, means: number, out: number): void;
-  /** `moments` without the squares (out[2(c·d + a) + 1] not written). */
-  sumMoments(source: number, weights: number, octets: number, stride: number, d: number, k: number, means: number, out: number): void;
+  /** Adds Σ w·(x − m) and Σ w·(x − m)² per component and coordinate to out (simd-spans.ts). */
+  moments(source: number, weights: number, span: number, stride: number, d: number, k: number, means: number, out: number): void;
+  /** Adds Σ_i w_ic·x_ia (Wᵀ·X) to out[c·d + a] (simd-spans.ts). */
+  weightedSums(source: number, weights: number, span: number, stride: number, d: number, k: number, out: number): void;
+  /** Every component's ‖x − μ_c‖² (kept in `squares`) and density constant − scale·‖x − μ_c‖² (simd-spans.ts). */
+  sphericalDensities(source: number, span: number, stride: number, d: number, k: number, means: number, unused: number, constants: number, squares: number, densities: number): void;
+  /** Every component's density constant − scale·Σ_a (x_a − μ_ca)²·τ_ca (simd-spans.ts; `squares` unused). */
+  diagonalDensities(source: number, span: number, stride: number, d: number, k: number, means: number, precisions: number, constants: number, squares: number, densities: number): void;
   weigh(source: number, weights: number, quads: number, stride: number, d: number, means: number, centered: number, weighted: number, out: number): void;
   transpose(raw: number, rows: number, d: number, source: number, stride: number): void;
   affine(values: number, pairs: number, constants: number): void;
@@ -895,7 +736,9 @@ export function simdKernels(): SimdKernels | undefined {
       unweightedDistances: exports.unweightedDistances,
       center: exports.center,
       moments: exports.moments,
-      sumMoments: exports.sumMoments,
+      weightedSums: exports.weightedSums,
+      sphericalDensities: exports.sphericalDensities,
+      diagonalDensities: exports.diagonalDensities,
       weigh: exports.weigh,
       transpose: exports.transpose,
       affine: exports.affine,

@@ -3,10 +3,11 @@ import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { transposeBlock } from './blocked.js';
 import { accumulateMoments } from './diagonal-kernel.js';
 import {
+  componentDensitiesInArena,
   distancesInArena,
-  emitDensities,
   loadSourceIntoArena,
-  momentsInArena,
+  centerSourceInArena,
+  weightedSumsInArena,
   recordComponentSquares,
   reloadSourceIntoArena,
   simdArena,
@@ -24,12 +25,8 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
   const arena = simdArena(d, rows, k);
   if (arena !== undefined) {
     loadSourceIntoArena(arena, x, start, rows, d);
-    for (let c = 0; c < k; c++) {
-      // ‖x − μ_c‖² kept per component: the statistics of the same rows reuse them (Σ w‖x − μ‖²).
-      const squares = arena.componentSquares + c * arena.stride;
-      distancesInArena(arena, d, means, c * d, undefined, 0, arena.source, squares);
-      emitDensities(arena, rows, logNormalizers[c] as number, 0.5 * (precisions[c] as number), out, c, rowStep, componentStep, squares);
-    }
+    // ‖x − μ_c‖² stay in arena.componentSquares: the statistics of the same rows reuse them (Σ w‖x − μ‖²).
+    componentDensitiesInArena(arena, rows, d, k, means, undefined, logNormalizers, precisions, 0.5, out, rowStep, componentStep);
     recordComponentSquares(p);
     return;
   }
@@ -110,7 +107,18 @@ function sphericalAccumulateInArena(
   }
   blockCounts.fill(0);
   loadWeightsIntoArena(arena, weights, rows, k, blockCounts, byComponent);
-  momentsInArena(arena, d, k, means, blockSums, undefined, arena.source);
+  // Σ w (x − μ_c) as Σ w (x − r) − (μ_c − r)·Σ w, r the block's first row: one product Wᵀ·X̃ of the
+  // block centred on r (data far from the origin keeps its digits) instead of a pass per (c, a).
+  const origin = start * d;
+  centerSourceInArena(arena, d, x, origin);
+  weightedSumsInArena(arena, d, k, blockSums, arena.centered);
+  for (let c = 0; c < k; c++) {
+    const count = blockCounts[c] as number;
+    for (let a = 0; a < d; a++) {
+      const j = c * d + a;
+      blockSums[j] = (blockSums[j] as number) - ((means[j] as number) - (x[origin + a] as number)) * count;
+    }
+  }
   kernels.dots(arena.componentWeights * 8, arena.componentSquares * 8, stride * 8, k, arena.dots * 8);
   for (let c = 0; c < k; c++) {
     const blockCount = blockCounts[c] as number;

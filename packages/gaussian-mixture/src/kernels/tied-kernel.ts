@@ -1,7 +1,7 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
 import { addScatter, centerBlock, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
-import { addScatterFromArena, centerSourceInArena, emitDensities, distancesInArena, loadSourceIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, loadWeightsIntoArena, whitenInArena } from './simd-arena.js';
+import { addScatterFromArena, centerSourceInArena, emitDensities, distancesInArena, loadSourceIntoArena, weightedSumsInArena, reloadSourceIntoArena, simdArena, loadWeightsIntoArena, whitenInArena } from './simd-arena.js';
 
 /**
  * Tied covariance: one factor L for every component. Per block, u = L⁻¹(x − c) once, then
@@ -110,7 +110,7 @@ export function tiedAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
     const blockCounts = p.blockCounts;
     blockCounts.fill(0);
     loadWeightsIntoArena(arena, weights, rows, k, blockCounts, byComponent);
-    momentsInArena(arena, d, k, undefined, blockSums, undefined, arena.centered);
+    weightedSumsInArena(arena, d, k, blockSums, arena.centered);
     for (let c = 0; c < k; c++) {
       const n = blockCounts[c] as number;
       counts[c] = (counts[c] as number) + n;

@@ -1,0 +1,89 @@
+/**
+ * The instructions and loop shapes the Gaussian kernels are written in: core's WebAssembly
+ * assembler under short names, plus counted loops and address arithmetic on locals.
+ */
+import { wasm } from '@em/core';
+
+// --- instructions: core's assembler under the short names these kernels use ---------------------
+
+export const { I32, V128, F64 } = wasm;
+const core = wasm.op;
+
+export const op = {
+  block: core.block,
+  loop: core.loop,
+  if: core.if,
+  end: core.end,
+  br: core.br,
+  brIf: core.brIf,
+  get: core.get,
+  set: core.set,
+  i32: core.i32,
+  add: core.i32Add,
+  mul: core.i32Mul,
+  shl: core.i32Shl,
+  shrU: core.i32ShrU,
+  and: core.i32And,
+  geS: core.i32GeS,
+  gtS: core.i32GtS,
+  ltS: core.i32LtS,
+  select: core.select,
+  tee: core.tee,
+  i32Load: core.i32Load(),
+  i32Store: core.i32Store(),
+  f64Const: core.f64,
+  f64Load: core.f64Load(),
+  f64LoadAt: core.f64Load,
+  f64Store: core.f64Store(),
+  f64StoreAt: core.f64Store,
+  f64Add: core.f64Add,
+  f64Sub: core.f64Sub,
+  f64Mul: core.f64Mul,
+  f64Gt: core.f64Gt,
+  v128Load: core.v128Load,
+  v128Store: core.v128Store,
+  v128Zero: core.f64x2Const(0),
+  splat: core.f64x2Splat,
+  lane: core.f64x2ExtractLane,
+  f64x2Add: core.f64x2Add,
+  f64x2Sub: core.f64x2Sub,
+  f64x2Mul: core.f64x2Mul,
+};
+
+/** for (counter = 0; counter < limit; counter += step) body — `limit` a local. */
+export function forLoop(counter: number, limit: number, step: number, body: number[]): number[] {
+  return [
+    ...op.i32(0),
+    ...op.set(counter),
+    ...op.block,
+    ...op.loop,
+    ...op.get(counter),
+    ...op.get(limit),
+    ...op.geS,
+    ...op.brIf(1),
+    ...body,
+    ...op.get(counter),
+    ...op.i32(step),
+    ...op.add,
+    ...op.set(counter),
+    ...op.br(0),
+    ...op.end,
+    ...op.end,
+  ];
+}
+
+/** while (!exit) body — `exit` leaves an i32 on the stack, non-zero to stop. */
+export function whileLoop(exit: number[], body: number[]): number[] {
+  return [...op.block, ...op.loop, ...exit, ...op.brIf(1), ...body, ...op.br(0), ...op.end, ...op.end];
+}
+
+/** local[target] = local[base] + local[index] * local[scale] */
+export function addressOf(target: number, base: number, index: number, scale: number): number[] {
+  return [...op.get(base), ...op.get(index), ...op.get(scale), ...op.mul, ...op.add, ...op.set(target)];
+}
+
+/** The address local[base] + local[p] on the stack. */
+export function at(base: number, p: number): number[] {
+  return [...op.get(base), ...op.get(p), ...op.add];
+}
+
