@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { NEGLIGIBLE_LOG_RATIO, responsibilityTerm } from '../src/mixture/exponential.js';
+import { negligibleLogRatio, responsibilityTerm } from '../src/mixture/exponential.js';
 import { acquireResponsibilityArena, disableSimdResponsibilities, releaseResponsibilityArena, responsibilitiesModuleBytes } from '../src/mixture/responsibilities-simd.js';
 import { simdSupported } from '../src/wasm/assembler.js';
 import { createMixtureModel, DenseMatrix, ImpossibleObservationError, Random } from '../src/index.js';
 import { gaussianFamily, gaussianMixture, gaussianSample, poissonFamily, type MeanComponents } from './helpers/families.js';
 
-/** A row's term e^v written out plainly: Math.exp, 0 below the negligible ratio. */
-const term = (v: number): number => (v < NEGLIGIBLE_LOG_RATIO ? 0 : Math.exp(v));
+/** A row's term e^v written out plainly: Math.exp, 0 below the negligible ratio for K components. */
+const term = (v: number, k: number): number => (v < negligibleLogRatio(k) ? 0 : Math.exp(v));
 
 /** The per-row normalisation written out plainly (Math.exp, sequential sums). */
 function reference(logDensities: Float64Array, rows: number, k: number, logWeights: Float64Array, weights: Float64Array) {
@@ -20,11 +20,11 @@ function reference(logDensities: Float64Array, rows: number, k: number, logWeigh
     maxes[i] = max;
     const shift = max > -Infinity ? max : 0;
     let sum = 0;
-    for (let j = 0; j < k; j++) sum += term((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift);
+    for (let j = 0; j < k; j++) sum += term((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift, k);
     sums[i] = sum;
     if (!(sum > 0)) continue;
     for (let j = 0; j < k; j++) {
-      const r = ((weights[i] as number) * term((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift)) / sum;
+      const r = ((weights[i] as number) * term((logDensities[i * k + j] as number) + (logWeights[j] as number) - shift, k)) / sum;
       out[i * k + j] = r;
       weightSums[j] = (weightSums[j] as number) + r;
     }
@@ -125,22 +125,61 @@ describe.runIf(simdSupported())('WebAssembly SIMD responsibilities kernel', () =
     }
   });
 
-  it('its exponential is the TypeScript one (responsibilityTerm) bit for bit, the flush to 0 below e^−600 included', () => {
+  it('its exponential is the TypeScript one (responsibilityTerm) bit for bit, the drop to 0 below the threshold included', () => {
     // K = 2 with entries (0, v) and log weights 0: the second responsibility is e^v · (1 / (1 + e^v)), and
     // with a single row the kernel's sum 1 + e^v adds in the same order as here.
     const arena = acquireResponsibilityArena();
     if (arena === undefined) throw new Error('SIMD unavailable');
+    const threshold = negligibleLogRatio(2);
     try {
-      const values = [-1e-300, -1e-9, -0.3, -0.34657359, -1, -20, -300, -599.99, -600, -600.01, -707.9, -708.5, -745, -746, -1e5, -Infinity];
+      const values = [-1e-300, -1e-9, -0.3, -0.34657359, -1, -20, -38.8, threshold + 1e-12, threshold, threshold - 1e-12, -40, -300, -708.5, -746, -1e5, -Infinity];
       arena.prepare(2, 1, new Float64Array(2));
       for (const v of values) {
         arena.block.set([0, v]);
         arena.normalize(1, undefined, 0);
-        const e = responsibilityTerm(v);
-        if (v < -600) expect(e).toBe(0);
+        const e = responsibilityTerm(v, threshold);
+        if (v < threshold) expect(e).toBe(0);
+        else expect(e).toBeGreaterThan(0);
         expect(arena.sums()[0], `v = ${v}`).toBe(1 + e);
         // The kernel scales by weight / sum, then multiplies.
         expect(arena.block[1], `v = ${v}`).toBe(e * (1 / (1 + e)));
+      }
+    } finally {
+      releaseResponsibilityArena(arena);
+    }
+  });
+
+  it('drops exactly the terms below negligibleLogRatio(K), whose sum is below a quarter of the last place of the row sum', () => {
+    for (const k of [1, 2, 10, 1000]) {
+      const threshold = negligibleLogRatio(k);
+      // K terms just below the threshold add up to less than 2^−55 (a quarter ulp of 1).
+      expect(k * Math.exp(threshold)).toBeLessThanOrEqual(2 ** -55 * (1 + 1e-12));
+      expect(1 + (k - 1) * Math.exp(threshold)).toBe(1);
+    }
+    // Mixed-lane pairs (one lane kept, one dropped) and all-dropped pairs, both layouts, K = 3.
+    const arena = acquireResponsibilityArena();
+    if (arena === undefined) throw new Error('SIMD unavailable');
+    try {
+      const k = 3;
+      const threshold = negligibleLogRatio(k);
+      const rows = 4;
+      const logDensities = Float64Array.from([0, -2, threshold - 5, 0, threshold - 1, threshold - 2, 0, threshold + 0.5, -50, 0, -1, -3]);
+      const logWeights = new Float64Array(k);
+      const weights = new Float64Array(rows).fill(1);
+      const expected = reference(logDensities, rows, k, logWeights, weights);
+      for (const byComponent of [false, true]) {
+        arena.prepare(k, rows, logWeights, byComponent);
+        if (byComponent) for (let i = 0; i < rows; i++) for (let j = 0; j < k; j++) arena.block[j * rows + i] = logDensities[i * k + j] as number;
+        else arena.block.set(logDensities);
+        arena.normalize(rows, undefined, 0);
+        for (let i = 0; i < rows; i++) {
+          for (let j = 0; j < k; j++) {
+            const actual = arena.block[byComponent ? j * rows + i : i * k + j] as number;
+            const wanted = expected.out[i * k + j] as number;
+            if (wanted === 0) expect(actual).toBe(0);
+            else expect(Math.abs(actual - wanted)).toBeLessThanOrEqual(4e-16 * wanted);
+          }
+        }
       }
     } finally {
       releaseResponsibilityArena(arena);

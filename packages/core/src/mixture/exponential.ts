@@ -1,16 +1,28 @@
 /**
- * A row's terms e^(v − max) below e^−600 (≈ 10⁻²⁶¹ of the row's largest term, 2⁻⁵³ being the
- * precision of the sum) are set to 0 by the E-step: they change no responsibility or statistic
- * by a representable amount, and leaving them would let subnormal numbers (below e^−708) into
- * the responsibilities and the statistics, which costs x86 processors a microcode assist per
- * operation — measured 2.2× slower normalisation on data with far-apart components.
+ * The log-ratio below which a row's term e^(v − max) is dropped (set to 0) by the E-step, for K
+ * components: −(55·ln 2 + ln K), so that everything dropped from a row adds up to less than
+ * K·e^T = 2⁻⁵⁵, a quarter of the last place of the row's sum (which is ≥ 1, the largest term being
+ * e⁰). The sum, the log-likelihood and every kept responsibility are therefore those of the full
+ * computation up to the order of the additions; a dropped responsibility is below 2⁻⁵⁵/K of its
+ * row's largest. Most terms of well-separated data fall below it, and the kernels skip their
+ * exponentials (−40.4 for K = 10: e^−40.4 ≈ 3·10⁻¹⁸). It also keeps subnormal numbers (below
+ * e^−708), which cost x86 processors a microcode assist per operation, out of the statistics.
  */
-export const NEGLIGIBLE_LOG_RATIO = -600;
-
-/** e^v, or 0 below NEGLIGIBLE_LOG_RATIO (a term of a row normalised by its maximum). */
-export function responsibilityTerm(v: number): number {
-  return v < NEGLIGIBLE_LOG_RATIO ? 0 : exponential(v);
+export function negligibleLogRatio(k: number): number {
+  return -(55 * Math.LN2 + Math.log(Math.max(k, 1)));
 }
+
+/** e^v, or 0 below `threshold` (negligibleLogRatio(K); v a term of a row normalised by its maximum). */
+export function responsibilityTerm(v: number, threshold: number): number {
+  return v < threshold ? 0 : exponential(v);
+}
+
+/**
+ * Every threshold is above this (negligibleLogRatio(K) > −600 for any K a memory can hold): the
+ * SIMD kernel clamps its inputs just below it, so every intermediate of its exponential stays a
+ * normal number.
+ */
+export const LOWEST_NEGLIGIBLE_LOG_RATIO = -600;
 
 /**
  * exp(v) is exactly 0 in double precision for every v below this (the smallest subnormal is

@@ -2,6 +2,7 @@ import type { JsonValue, MStepContext } from '../contract.js';
 import { InvalidOptionsError, InvalidParametersError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
 import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
+import { negligibleLogRatio } from './exponential.js';
 import { addLogWeights, exponentiateRow } from './mixture-model.js';
 import type { Random } from '../random.js';
 import type { Statistics } from '../statistics/algebra.js';
@@ -65,6 +66,8 @@ export function mixtureFamily<C, X, FS extends Statistics, P>(
       option: 'components',
     });
   }
+  /** Sub-component terms below this are dropped, as in the mixture E-step (exponential.ts). */
+  const threshold = negligibleLogRatio(m);
   const alpha = options.weightConcentration ?? 1;
   if (!Number.isFinite(alpha) || alpha < 1) {
     throw new InvalidOptionsError(`weightConcentration must be ≥ 1; got ${String(alpha)}.`, 'Use 1 for plain maximum likelihood or a value > 1 to pull weights towards equality.', {
@@ -139,7 +142,7 @@ export function mixtureFamily<C, X, FS extends Statistics, P>(
             const offset = base + state * m;
             // The staged block is recomputed per call, so it can be overwritten here.
             const max = addLogWeights(scratch, offset, m, logWeights, state * m);
-            out[(i - start) * k + state] = max > -Infinity && max < Infinity ? max + Math.log(exponentiateRow(scratch, offset, m, max)) : max;
+            out[(i - start) * k + state] = max > -Infinity && max < Infinity ? max + Math.log(exponentiateRow(scratch, offset, m, max, threshold)) : max;
           }
         }
       }
@@ -167,7 +170,7 @@ export function mixtureFamily<C, X, FS extends Statistics, P>(
               scratch.fill(0, offset, offset + m);
               continue;
             }
-            const scale = w / exponentiateRow(scratch, offset, m, max);
+            const scale = w / exponentiateRow(scratch, offset, m, max, threshold);
             for (let j = 0; j < m; j++) {
               const r = (scratch[offset + j] as number) * scale;
               scratch[offset + j] = r;

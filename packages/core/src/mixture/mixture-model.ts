@@ -3,7 +3,7 @@ import { silentContext } from '../contract.js';
 import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
 import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
-import { responsibilityTerm } from './exponential.js';
+import { negligibleLogRatio, responsibilityTerm } from './exponential.js';
 import { acquireResponsibilityArena, releaseResponsibilityArena, type ResponsibilityArena } from './responsibilities-simd.js';
 import type { Random } from '../random.js';
 import { splitRange } from '../data/sequences.js';
@@ -397,11 +397,14 @@ export function addLogWeights(block: Float64Array, base: number, k: number, logW
   return max;
 }
 
-/** block[base + j] = exp(block[base + j] − max) for j < k; returns their sum. Shared with mixtureFamily. */
-export function exponentiateRow(block: Float64Array, base: number, k: number, max: number): number {
+/**
+ * block[base + j] = exp(block[base + j] − max) for j < k, 0 below `threshold` (negligibleLogRatio(k));
+ * returns their sum. Shared with mixtureFamily.
+ */
+export function exponentiateRow(block: Float64Array, base: number, k: number, max: number, threshold: number): number {
   let sum = 0;
   for (let j = 0; j < k; j++) {
-    const e = responsibilityTerm((block[base + j] as number) - max);
+    const e = responsibilityTerm((block[base + j] as number) - max, threshold);
     block[base + j] = e;
     sum += e;
   }
@@ -466,6 +469,7 @@ function statisticsPassScalar<C, X, FS extends Statistics, Prepared>(pass: Pass<
   const { family, prepared, x, n, k, logWeights, sampleWeights, throwOnImpossible } = pass;
   const block = new Float64Array(pass.blockRows * k);
   const weighted = sampleWeights !== undefined;
+  const threshold = negligibleLogRatio(k);
   let total = 0;
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);
@@ -482,7 +486,7 @@ function statisticsPassScalar<C, X, FS extends Statistics, Prepared>(pass: Pass<
         block.fill(0, base, base + k);
         continue;
       }
-      const sum = exponentiateRow(block, base, k, max);
+      const sum = exponentiateRow(block, base, k, max, threshold);
       if (w !== 0) total += w * (max + Math.log(sum));
       const scale = w / sum;
       for (let j = 0; j < k; j++) {
@@ -508,6 +512,7 @@ function scoringPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS,
   const keepRows = perRow !== undefined;
   const keepResponsibilities = responsibilities !== undefined;
   const out = responsibilities ?? new Float64Array(0);
+  const threshold = negligibleLogRatio(k);
   let total = 0;
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);
@@ -524,7 +529,7 @@ function scoringPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS,
         if (keepResponsibilities) out.fill(Number.NaN, i * k, (i + 1) * k);
         continue;
       }
-      const sum = exponentiateRow(block, base, k, max);
+      const sum = exponentiateRow(block, base, k, max, threshold);
       const lse = max + Math.log(sum);
       if (w !== 0) total += w * lse;
       if (keepRows) rowScores[i] = lse;

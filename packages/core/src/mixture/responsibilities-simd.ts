@@ -15,17 +15,18 @@
  * block is ever copied. Each arena (memory + instance) serves one pass at a time; a small pool
  * hands out arenas, so a nested pass (a mixture inside a family) gets its own.
  */
-import { INVERSE_LN2, LN2_HIGH, LN2_LOW, NEGLIGIBLE_LOG_RATIO, TAYLOR } from './exponential.js';
+import { INVERSE_LN2, LN2_HIGH, LN2_LOW, LOWEST_NEGLIGIBLE_LOG_RATIO, TAYLOR, negligibleLogRatio } from './exponential.js';
 import { F64, I32, V128, increment, moduleWithImportedMemory, op, simdSupported, whileBelow, type FunctionBody } from '../wasm/assembler.js';
 
 const PAGE = 65536;
 
 const { C3, C4, C5, C6, C7, C8, C9, C10, C11, C12, C13 } = TAYLOR;
 /**
- * Inputs are clamped just below NEGLIGIBLE_LOG_RATIO, whose results are set to 0: every
- * intermediate stays a normal number (no subnormal slow path) and 2^−m needs one factor.
+ * Inputs are clamped just below LOWEST_NEGLIGIBLE_LOG_RATIO (every threshold is above it, and
+ * results below the threshold are set to 0): every intermediate stays a normal number (no
+ * subnormal slow path) and 2^−m needs one factor.
  */
-const CLAMP = NEGLIGIBLE_LOG_RATIO - 1;
+const CLAMP = LOWEST_NEGLIGIBLE_LOG_RATIO - 1;
 
 // Locals of the kernel: parameters, then i32, f64 and v128 work.
 const [BLOCK, ROWS, K, LOG_WEIGHTS, WEIGHTS, MAXES, SUMS, ACCUMULATORS] = [0, 1, 2, 3, 4, 5, 6, 7];
@@ -37,11 +38,14 @@ const [VALUE, MAXIMA, SHIFT, SUMS_V, SCALE, REDUCED, REDUCED2, REDUCED4, EXPONEN
  * The kernel's vector constants live in a table at byte 0 of its memory: a v128.load from a fixed
  * address is one instruction, where V8 builds a v128.const from general registers in several.
  */
-const constantTable: Array<Float64Array | BigInt64Array> = [];
+const constantTable: Array<Float64Array | BigInt64Array> = [new Float64Array(2)];
+
+/** Entry 0 is not a constant: `prepare` writes negligibleLogRatio(K) there (both lanes). */
+const threshold = (): number[] => [...op.i32(0), ...op.v128Load(0)];
 
 function tableEntry(entry: Float64Array | BigInt64Array): number[] {
   const bytes = new Uint8Array(entry.buffer);
-  let index = constantTable.findIndex((known) => new Uint8Array(known.buffer).every((byte, i) => byte === bytes[i]));
+  let index = constantTable.findIndex((known, i) => i > 0 && new Uint8Array(known.buffer).every((byte, j) => byte === bytes[j]));
   if (index < 0) index = constantTable.push(entry) - 1;
   return [...op.i32(0), ...op.v128Load(index * 16)];
 }
@@ -73,8 +77,8 @@ function laneMax(vector: number): number[] {
 }
 
 /**
- * e^VALUE per lane, left on the stack (VALUE ≤ 0, −∞ or NaN; NaN stays NaN), 0 below
- * NEGLIGIBLE_LOG_RATIO (exponential.ts: no subnormal numbers anywhere). v = max(v, −601),
+ * e^VALUE per lane, left on the stack (VALUE ≤ 0, −∞ or NaN; NaN stays NaN), 0 below the
+ * threshold negligibleLogRatio(K) (exponential.ts: no subnormal numbers anywhere). v = max(v, −601),
  * m = ⌊½ − v/ln 2⌋, r = v + m·ln2_high + m·ln2_low, e^r by the degree-13 Taylor polynomial in
  * Estrin's scheme, times 2^−m built from its exponent bits.
  */
@@ -157,14 +161,27 @@ function exponentialOfValue(): number[] {
     ...op.f64x2Add,
     ...op.f64x2Add,
     ...op.f64x2Add,
-    // p · 2^−m (m ≤ 867: a normal number), then 0 where v < NEGLIGIBLE_LOG_RATIO (NaN stays NaN)
+    // p · 2^−m (m ≤ 867: a normal number), then 0 where v is below the threshold (NaN stays NaN)
     ...twoToMinus(op.get(EXPONENT)),
     ...op.f64x2Mul,
     ...op.get(VALUE),
-    ...constant(NEGLIGIBLE_LOG_RATIO),
+    ...threshold(),
     ...op.f64x2Lt,
     ...op.v128AndNot,
   ];
+}
+
+/**
+ * VALUE = e^VALUE per lane (0 below the threshold), skipping the exponential altogether when
+ * every lane is below it — most terms of well-separated data, so the branch pays for itself.
+ */
+function exponentiateValue(): number[] {
+  return [...negligible(), ...op.if, ...constant(0), ...op.set(VALUE), ...op.else, ...exponentialOfValue(), ...op.set(VALUE), ...op.end];
+}
+
+/** 1 if every lane of VALUE is below the threshold (NaN is not), else 0. */
+function negligible(): number[] {
+  return [...op.get(VALUE), ...threshold(), ...op.f64x2Lt, ...op.i64x2AllTrue];
 }
 
 /**
@@ -239,8 +256,7 @@ function responsibilitiesBody(): FunctionBody {
         ...op.get(SHIFT),
         ...op.f64x2Sub,
         ...op.set(VALUE),
-        ...exponentialOfValue(),
-        ...op.set(VALUE),
+        ...exponentiateValue(),
         ...store(tail),
         ...op.get(SUMS_V),
         ...counted(tail),
@@ -382,6 +398,13 @@ function responsibilitiesByComponentBody(): FunctionBody {
       ...op.v128Load(),
       ...op.f64x2Sub,
       ...op.set(VALUE),
+      // negligible lanes only: store 0, the sums unchanged; else e^v, stored and summed
+      ...negligible(),
+      ...op.if,
+      ...constant(0),
+      ...op.set(VALUE),
+      ...store(tail, VALUE),
+      ...op.else,
       ...exponentialOfValue(),
       ...op.set(VALUE),
       ...store(tail, VALUE),
@@ -391,6 +414,7 @@ function responsibilitiesByComponentBody(): FunctionBody {
       ...op.get(VALUE),
       ...op.f64x2Add,
       ...op.v128Store(),
+      ...op.end,
     ], []),
     // scale = sum > 0 ? weight / sum : 0, over the shifts (no longer needed)
     ...overRows(COLUMN_BYTES, [
@@ -434,21 +458,35 @@ function responsibilitiesByComponentBody(): FunctionBody {
 // The log-likelihood kernel's locals.
 const [LL_MAXES, LL_SUMS, LL_WEIGHTS, LL_PAIRS, LL_OUT] = [0, 1, 2, 3, 4];
 const [LL_OFFSET, LL_END] = [5, 6];
-const [LL_SUM, LL_EXPONENT, LL_MANTISSA, LL_BIG, LL_T, LL_T2, LL_POLYNOMIAL, LL_TOTAL, LL_IMPOSSIBLE, LL_WEIGHT, LL_GOOD] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17];
+const [LL_SUM, LL_EXPONENT, LL_MANTISSA, LL_BIG, LL_T, LL_T2, LL_POLYNOMIAL, LL_TOTAL, LL_IMPOSSIBLE, LL_WEIGHT, LL_GOOD, LL_U2, LL_U4, LL_U8] = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20];
 
 /**
  * logLikelihood(maxes, sums, weights, pairs, out), two rows per vector: out[0..1] (two lanes)
  * += Σ w_i·(max_i + log sum_i) over the rows whose sum is > 0, and out[2..3] (two i64 lanes)
  * += the number of rows with weight > 0 whose sum is not (impossible rows). log s for s ≥ 1:
  * s = 2^e·m with m in [√½, √2), log m = 2·atanh(t) with t = (m − 1)/(m + 1), |t| ≤ 0.172, by
- * its odd series to t²³ (truncation below 10⁻¹⁸ relative), plus e·ln 2 in two parts.
+ * its odd series to t²³ (truncation below 10⁻¹⁸ relative; Estrin's scheme), plus e·ln 2 in two parts.
  */
 function logLikelihoodBody(): FunctionBody {
   const at = (base: number): number[] => [...op.get(base), ...op.get(LL_OFFSET), ...op.i32Add];
-  const series: number[] = [];
-  // Horner in t²: 1 + t²/3 + t⁴/5 + … + t²²/23
-  series.push(...constant(1 / 23));
-  for (let n = 21; n >= 1; n -= 2) series.push(...op.get(LL_T2), ...op.f64x2Mul, ...constant(1 / n), ...op.f64x2Add);
+  // 1 + t²/3 + t⁴/5 + … + t²²/23 in Estrin's scheme (u = t²; short dependency chains, where
+  // Horner's 11 dependent steps kept the loop waiting): pairs c_2j + c_2j+1·u, joined by u², u⁴, u⁸.
+  const coefficient = (j: number): number => 1 / (2 * j + 1);
+  const pair = (j: number): number[] => [...constant(coefficient(2 * j)), ...op.get(LL_T2), ...constant(coefficient(2 * j + 1)), ...op.f64x2Mul, ...op.f64x2Add];
+  const join = (low: number[], high: number[], power: number): number[] => [...low, ...high, ...op.get(power), ...op.f64x2Mul, ...op.f64x2Add];
+  const series = [
+    ...op.get(LL_T2),
+    ...op.get(LL_T2),
+    ...op.f64x2Mul,
+    ...op.tee(LL_U2),
+    ...op.get(LL_U2),
+    ...op.f64x2Mul,
+    ...op.tee(LL_U4),
+    ...op.get(LL_U4),
+    ...op.f64x2Mul,
+    ...op.set(LL_U8),
+    ...join(join(join(pair(0), pair(1), LL_U2), join(pair(2), pair(3), LL_U2), LL_U4), join(pair(4), pair(5), LL_U2), LL_U8),
+  ];
   const code = [
     ...op.get(LL_PAIRS),
     ...op.i32(4),
@@ -563,7 +601,7 @@ function logLikelihoodBody(): FunctionBody {
     ...op.get(LL_IMPOSSIBLE),
     ...op.v128Store(16),
   ];
-  return { params: 5, locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
+  return { params: 5, locals: [I32, I32, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128], code };
 }
 
 type Kernel = (block: number, rows: number, k: number, logWeights: number, weights: number, maxes: number, sums: number, accumulators: number, shifts: number) => void;
@@ -667,6 +705,7 @@ export class ResponsibilityArena {
     this.doubles = new Float64Array(this.memory.buffer);
     this.integers = new Int32Array(this.memory.buffer);
     this.block = new Float64Array(this.memory.buffer, this.layout.block, capacity * k);
+    this.doubles[0] = this.doubles[1] = negligibleLogRatio(k);
     this.doubles.set(logWeights, this.layout.logWeights / 8);
     this.doubles.fill(0, this.layout.accumulators / 8, this.layout.end / 8);
     this.rowsInBlock = 0;

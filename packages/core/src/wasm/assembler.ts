@@ -120,6 +120,7 @@ export const op = {
   /** [a, b, mask] → (a & mask) | (b & ~mask) */
   v128Bitselect: simd(0x52),
   v128AnyTrue: simd(0x53),
+  i64x2AllTrue: simd(0xc3),
   f64x2Floor: simd(0x75),
   i64x2ExtendLowI32x4S: simd(0xc7),
   i64x2Shl: simd(0xcb),
