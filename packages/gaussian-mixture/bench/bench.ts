@@ -5,10 +5,20 @@
 //   pnpm bench --quick                 the two small cells only
 //   pnpm bench --cells=1e6x10x10 --types=full --workers=2 --iterations=3
 //   pnpm bench --no-workers            in process only
+//   pnpm bench --no-sklearn            without the side-by-side scikit-learn run
+//   pnpm bench --python=/usr/bin/python3
+//
+// With a Python that has scikit-learn (`--python`, else python3 or /usr/bin/python3, whichever
+// imports it), every row also gets scikit-learn timed on the same data from the same initial
+// parameters in the same run (bench/sklearn-reference.py): on a shared machine whose speed drifts
+// from run to run, that ratio is the robust one.
 //
 // Runs on the built packages (pnpm build): worker threads cannot load TypeScript sources, so the
 // bench resolves @em/core to its dist/ like a user would, and workers load dist/worker.js.
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DenseMatrix, Random, type EStepExecutor } from '@em/core';
 import { createWorkerExecutor } from '@em/core/parallel';
 import { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type GaussianMixtureInitialParameters } from '../src/index.js';
@@ -41,6 +51,7 @@ function argument(name: string): string | undefined {
 
 const quick = process.argv.includes('--quick');
 const noWorkers = process.argv.includes('--no-workers');
+const noSklearn = process.argv.includes('--no-sklearn');
 const workers = Number(argument('workers') ?? 2);
 const chunksArgument = argument('chunks');
 const chunks = chunksArgument === undefined ? undefined : Number(chunksArgument);
@@ -139,20 +150,54 @@ function format(value: number | undefined, digits = 3): string {
   return value === undefined || Number.isNaN(value) ? '—' : value.toFixed(digits);
 }
 
+/** The first of the candidate Pythons that imports scikit-learn, with its version, or undefined. */
+function findSklearnPython(): { python: string; version: string } | undefined {
+  if (noSklearn) return undefined;
+  const candidates = [argument('python'), 'python3', '/usr/bin/python3'].filter((c): c is string => c !== undefined);
+  for (const python of candidates) {
+    const probe = spawnSync(python, ['-c', 'import sklearn; print(sklearn.__version__)'], { encoding: 'utf8' });
+    if (probe.status === 0) return { python, version: probe.stdout.trim() };
+  }
+  return undefined;
+}
+
+/** scikit-learn's seconds per iteration on x from `init` (bench/sklearn-reference.py), or undefined if it fails. */
+function sklearnSecondsPerIteration(python: string, x: DenseMatrix, cell: Cell, type: CovarianceType, init: GaussianMixtureInitialParameters, iterations: number): number | undefined {
+  const directory = mkdtempSync(join(tmpdir(), 'em-bench-'));
+  try {
+    const dataPath = join(directory, 'data.f64');
+    const metaPath = join(directory, 'meta.json');
+    writeFileSync(dataPath, new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
+    writeFileSync(metaPath, JSON.stringify({ n: cell.n, d: cell.d, k: cell.k, covarianceType: type, ...init, iterations }));
+    const script = new URL('./sklearn-reference.py', import.meta.url).pathname;
+    const run = spawnSync(python, [script, dataPath, metaPath], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    if (run.status !== 0) {
+      console.log(`  (scikit-learn run failed: ${run.stderr.trim().split('\n').pop() ?? 'no message'})`);
+      return undefined;
+    }
+    return (JSON.parse(run.stdout) as { secondsPerIteration: number }).secondsPerIteration;
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const workerUrl = new URL('../dist/worker.js', import.meta.url);
   const useWorkers = !noWorkers && existsSync(workerUrl);
   if (!noWorkers && !useWorkers) console.log('(dist/worker.js not found: run `pnpm build` for the worker-thread figures; in-process only)');
   const executor = useWorkers ? createWorkerExecutor({ workerUrl, workers }) : undefined;
   const rows: string[][] = [];
-  const header = ['N', 'D', 'K', 'covariance', 'mode', 's/iter', 'CPU s/iter', 'sklearn s/iter', 'speed-up vs sklearn', 'vs C loop', 'peak RSS +MB', 'peak heap +MB'];
+  const sklearn = findSklearnPython();
+  const header = ['N', 'D', 'K', 'covariance', 'mode', 's/iter', 'CPU s/iter', 'sklearn s/iter', 'speed-up vs sklearn', 'sklearn here', 'speed-up here', 'vs C loop', 'peak RSS +MB', 'peak heap +MB'];
   console.log(`Gaussian mixture EM, seconds per iteration (median); node ${process.version}; ${useWorkers ? `${workers} worker threads` : 'in process'}`);
+  console.log(sklearn === undefined ? '(no Python with scikit-learn found: no side-by-side column; see --python)' : `side by side: scikit-learn ${sklearn.version} (${sklearn.python}), same data and initial parameters, same run`);
   try {
     for (const cell of cells) {
       const x = makeData(cell, new Random(42));
       const inputMegabytes = (x.data.byteLength / 2 ** 20).toFixed(0);
       const iterations = Number(argument('iterations') ?? (cell.n * cell.d * cell.k >= 1e8 ? 5 : 10));
       for (const type of types) {
+        const here = sklearn === undefined ? undefined : sklearnSecondsPerIteration(sklearn.python, x, cell, type, initialParameters(x, cell.k, type, new Random(1)), Math.min(iterations, 4));
         const modes: Array<['in process' | `${number} workers`, EStepExecutor | undefined]> = [['in process', undefined]];
         if (executor !== undefined) modes.push([`${workers} workers`, executor]);
         for (const [mode, chosen] of modes) {
@@ -169,6 +214,8 @@ async function main(): Promise<void> {
             format(m.cpuSecondsPerIteration),
             format(reference, 2),
             reference === undefined ? '—' : `${(reference / m.secondsPerIteration).toFixed(1)}×`,
+            format(here),
+            here === undefined ? '—' : `${(here / m.secondsPerIteration).toFixed(1)}×`,
             cLoop === undefined ? '—' : `${(m.secondsPerIteration / cLoop).toFixed(2)}× C`,
             m.peakMegabytes.toFixed(0),
             m.heapMegabytes.toFixed(0),
@@ -185,7 +232,7 @@ async function main(): Promise<void> {
   const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i] as number)).join(' | ');
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}`);
   console.log('\nCPU s/iter = CPU seconds of every thread of the process per E-step (the fit\'s total over its iterations + 1 E-steps), robust to other jobs on the machine.');
-  console.log('\nspeed-up = sklearn s/iter ÷ ours (target ≥ 4× on (1e6,10,10) and (2e5,32,16)); vs C loop = ours ÷ C (1 core in process, 2 cores with workers).');
+  console.log('\nspeed-up = sklearn s/iter (the issue\'s reference figures) ÷ ours (target ≥ 4× on (1e6,10,10) and (2e5,32,16)); sklearn here / speed-up here = scikit-learn timed in this run on the same data; vs C loop = ours ÷ C (1 core in process, 2 cores with workers).');
 }
 
 await main();

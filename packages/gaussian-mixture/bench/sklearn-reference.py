@@ -1,0 +1,63 @@
+"""Seconds per EM iteration of scikit-learn's GaussianMixture on the bench's data, from the bench's
+initial parameters, for the side-by-side column of bench.ts (run by it; not part of the package).
+
+    python3 sklearn-reference.py DATA.f64 META.json
+
+DATA.f64: the N x D matrix as raw little-endian float64, row-major. META.json: {"n", "d", "k",
+"covarianceType" (full|tied|diagonal|spherical), "weights", "means", "covariances", "iterations"}.
+Prints one JSON object: {"secondsPerIteration", "sklearn", "numpy"}.
+
+Time per iteration = (time of a fit with 1 + m iterations - time of a fit with 1) / m, so the
+set-up (validation, precision Cholesky of the initial parameters) is not counted.
+"""
+import json
+import sys
+import time
+import warnings
+
+import numpy as np
+import sklearn
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
+
+warnings.filterwarnings("ignore", category=ConvergenceWarning)
+
+
+def precisions_of(covariance_type, covariances):
+    c = np.asarray(covariances, dtype=float)
+    if covariance_type in ("full", "tied"):
+        return np.linalg.inv(c)
+    return 1.0 / c
+
+
+def main():
+    data_path, meta_path = sys.argv[1], sys.argv[2]
+    with open(meta_path) as handle:
+        meta = json.load(handle)
+    n, d = meta["n"], meta["d"]
+    x = np.fromfile(data_path, dtype="<f8").reshape(n, d)
+    kind = {"full": "full", "tied": "tied", "diagonal": "diag", "spherical": "spherical"}[meta["covarianceType"]]
+    extra = max(1, int(meta["iterations"]))
+
+    def fit_seconds(iterations):
+        model = GaussianMixture(
+            n_components=meta["k"],
+            covariance_type=kind,
+            max_iter=iterations,
+            tol=0,
+            reg_covar=1e-6,
+            weights_init=np.asarray(meta["weights"]),
+            means_init=np.asarray(meta["means"]),
+            precisions_init=precisions_of(meta["covarianceType"], meta["covariances"]),
+        )
+        start = time.perf_counter()
+        model.fit(x)
+        return time.perf_counter() - start
+
+    one = fit_seconds(1)
+    more = fit_seconds(1 + extra)
+    print(json.dumps({"secondsPerIteration": (more - one) / extra, "sklearn": sklearn.__version__, "numpy": np.__version__}))
+
+
+if __name__ == "__main__":
+    main()
