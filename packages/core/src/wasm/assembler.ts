@@ -108,6 +108,8 @@ export const op = {
   v128Load64Lane: (lane: number, offset = 0): number[] => [...simd(0x57), 3, ...unsignedLeb(offset), lane],
   /** [address, vector] → stores lane `lane` at address + offset. */
   v128Store64Lane: (lane: number, offset = 0): number[] => [...simd(0x5b), 3, ...unsignedLeb(offset), lane],
+  /** [a, b] → bytes of a‖b picked by the 16 indices (0–15 from a, 16–31 from b). */
+  i8x16Shuffle: (lanes: readonly number[]): number[] => [...simd(0x0d), ...lanes],
   f64x2Const: (low: number, high = low): number[] => [...simd(0x0c), ...f64Pair(low, high)],
   i64x2Const: (low: bigint, high = low): number[] => [...simd(0x0c), ...i64Pair(low, high)],
   f64x2Splat: simd(0x14),

@@ -210,6 +210,19 @@ describe('WebAssembly kernels of the component-major E-step', () => {
     loadSourceIntoArena(arena, x, 0, rows, d);
     for (let i = 0; i < rows; i++) for (let a = 0; a < d; a++) expect(arena.view[arena.source + a * arena.stride + i]).toBe(x[i * d + a]);
     for (let a = 0; a < d; a++) for (let i = rows; i < arena.stride; i++) expect(arena.view[arena.source + a * arena.stride + i]).toBe(0);
+    // Centred load (odd rows and odd D: both tails of the 2 × 2 transpose): also x − first row.
+    loadSourceIntoArena(arena, x, 1, rows - 2, d, true);
+    for (let a = 0; a < d; a++) {
+      for (let i = 0; i < rows - 2; i++) {
+        expect(arena.view[arena.source + a * arena.stride + i]).toBe(x[(1 + i) * d + a]);
+        expect(arena.view[arena.centered + a * arena.stride + i]).toBe((x[(1 + i) * d + a] as number) - (x[d + a] as number));
+      }
+      for (let i = rows - 2; i < arena.stride; i++) {
+        expect(arena.view[arena.source + a * arena.stride + i]).toBe(0);
+        expect(arena.view[arena.centered + a * arena.stride + i]).toBe(0);
+      }
+    }
+    loadSourceIntoArena(arena, x, 0, rows, d);
     distancesInArena(arena, d, means, d, undefined, 0, arena.source);
     const squares = Array.from(arena.view.subarray(arena.squares, arena.squares + rows));
     const out = new Float64Array(k * rows);

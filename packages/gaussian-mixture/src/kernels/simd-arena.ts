@@ -36,6 +36,8 @@ export interface SimdArena {
   readonly componentDensities: number;
   readonly componentPrecisions: number;
   readonly componentConstants: number;
+  /** The point a centred load subtracts (D): the block's first row. */
+  readonly origin: number;
 }
 
 let view: Float64Array | undefined;
@@ -69,7 +71,8 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
   const componentDensities = dots + k + (k & 1);
   const componentPrecisions = componentDensities + k * stride;
   const componentConstants = componentPrecisions + k * d;
-  const buffer = kernels.reserve((componentConstants + 2 * k) * 8);
+  const origin = componentConstants + 2 * k;
+  const buffer = kernels.reserve((origin + d) * 8);
   if (view === undefined || view.buffer !== buffer) view = new Float64Array(buffer);
   return {
     kernels,
@@ -95,6 +98,7 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
     componentDensities,
     componentPrecisions,
     componentConstants,
+    origin,
   };
 }
 
@@ -107,24 +111,32 @@ function spanBytes(columns: number): number {
 }
 
 /**
- * The block whose transpose is in arena.source, recorded by loadSourceIntoArena for the one
- * statistics call that follows the density call of the same block in an E-step (weakly: the
- * record does not keep the data alive).
+ * The block whose transpose is in arena.source (and, `centred`, arena.centered), recorded by
+ * loadSourceIntoArena for the one statistics call that follows the density call of the same block
+ * in an E-step (weakly: the record does not keep the data alive).
  */
-let loadedBlock: { readonly x: WeakRef<Float64Array>; readonly start: number; readonly rows: number; readonly d: number; readonly source: number } | undefined;
+let loadedBlock: { readonly x: WeakRef<Float64Array>; readonly start: number; readonly rows: number; readonly d: number; readonly source: number; readonly centred: boolean } | undefined;
+
+/** One WeakRef per data array (not one per block). */
+let lastReference: WeakRef<Float64Array> | undefined;
+
+function referenceTo(x: Float64Array): WeakRef<Float64Array> {
+  if (lastReference?.deref() !== x) lastReference = new WeakRef(x);
+  return lastReference;
+}
 
 /**
  * Like loadSourceIntoArena, but skips the copy when the last block loaded is this one (the
- * densities of the same rows were just computed), and forgets that block either way, so a later
- * call — perhaps after the data changed — copies again.
+ * densities of the same rows were just computed; with `centred`, loaded centred too), and forgets
+ * that block either way, so a later call — perhaps after the data changed — copies again.
  */
-export function reloadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): boolean {
+export function reloadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number, centred = false): boolean {
   const block = loadedBlock;
-  if (block !== undefined && block.x.deref() === x && block.start === start && block.rows === rows && block.d === d && block.source === arena.source) {
+  if (block !== undefined && block.x.deref() === x && block.start === start && block.rows === rows && block.d === d && block.source === arena.source && (block.centred || !centred)) {
     loadedBlock = undefined;
     return true;
   }
-  loadSourceIntoArena(arena, x, start, rows, d);
+  loadSourceIntoArena(arena, x, start, rows, d, centred);
   loadedBlock = undefined;
   return false;
 }
@@ -147,14 +159,25 @@ export function takeComponentSquares(owner: object): boolean {
   return held;
 }
 
-/** arena.source[a·stride + i] = x[(start + i)·d + a] (the block transposed once), padding rows 0. */
-export function loadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number): void {
-  loadedBlock = { x: new WeakRef(x), start, rows, d, source: arena.source };
+/**
+ * arena.source[a·stride + i] = x[(start + i)·d + a] (the block transposed once), padding rows 0;
+ * `centred`: also arena.centered = the same less the block's first row (kept in arena.origin).
+ */
+export function loadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number, centred = false): void {
+  loadedBlock = { x: referenceTo(x), start, rows, d, source: arena.source, centred };
   squaresOf = undefined;
-  const { view: v, stride, source } = arena;
-  v.set(x.subarray(start * d, (start + rows) * d), arena.raw);
-  arena.kernels.transpose(arena.raw * 8, rows, d, source * 8, stride * 8);
-  for (let a = 0; a < d; a++) v.fill(0, source + a * stride + rows, source + (a + 1) * stride);
+  const { view: v, stride, source, raw, kernels } = arena;
+  v.set(x.subarray(start * d, (start + rows) * d), raw);
+  // The kernel takes rows in pairs: an odd block's partner row is a row of zeros.
+  if ((rows & 1) === 1) v.fill(0, raw + rows * d, raw + (rows + 1) * d);
+  if (centred) {
+    v.set(x.subarray(start * d, start * d + d), arena.origin);
+    kernels.transposeCentred(raw * 8, rows, d, source * 8, stride * 8, arena.origin * 8, arena.centered * 8);
+    // The zero partner row of an odd block came out as −origin: padding is 0.
+    if ((rows & 1) === 1) for (let a = 0; a < d; a++) v[arena.centered + a * stride + rows] = 0;
+  } else {
+    kernels.transpose(raw * 8, rows, d, source * 8, stride * 8, 0, 0);
+  }
 }
 
 /** arena.centered = arena.source − mean (every coordinate), in WebAssembly. */

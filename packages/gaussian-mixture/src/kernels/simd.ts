@@ -370,41 +370,126 @@ function weighBody(): { params: number; locals: number[]; code: number[] } {
 }
 
 /**
- * transpose(raw, rows, d, source, stride): source[a·stride + i] = raw[i·d + a] — a row-major
- * block (copied in with one memcpy) laid out coordinate-major. `stride` in bytes.
+ * transpose(raw, rows, d, source, stride, origin, centered): source[a·stride + i] = raw[i·d + a]
+ * — a row-major block (copied in with one memcpy) laid out coordinate-major, two rows by two
+ * coordinates per step (two loads, two shuffles, two stores); rows from the even-rounded row
+ * count up to the stride are set to 0 (for an odd count the caller zeroes raw row `rows`). With
+ * `centred`, also centered[a·stride + i] = raw[i·d + a] − origin[a] (padding rows 0 as well, but
+ * for an odd count's partner row, which comes out as −origin).
+ * `stride` in bytes.
  */
-function transposeBody(): { params: number; locals: number[]; code: number[] } {
-  const [raw, rows, d, source, stride] = [0, 1, 2, 3, 4];
-  const [i, a, from, to, rowBase] = [5, 6, 7, 8, 9];
+function transposeBody(centred: boolean): { params: number; locals: number[]; code: number[] } {
+  const [raw, rows, d, source, stride, origin, centered] = [0, 1, 2, 3, 4, 5, 6];
+  const [p, end, row0, row1, column, shifted, ab, rowBytes, pairEnd] = [7, 8, 9, 10, 11, 12, 13, 14, 15];
+  const [first, second] = [16, 17];
+  const low = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const high = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+  // Stores `value` (code leaving a vector) at column (+ stride for the second coordinate) and, centred, value − origin[a (+1)].
+  const put = (value: number[], next: boolean): number[] => [
+    ...op.get(column),
+    ...(next ? [...op.get(stride), ...op.add] : []),
+    ...value,
+    ...op.v128Store(0),
+    ...(centred
+      ? [
+          ...op.get(shifted),
+          ...(next ? [...op.get(stride), ...op.add] : []),
+          ...value,
+          ...op.get(origin),
+          ...op.get(ab),
+          ...op.add,
+          ...op.load64Splat(next ? 8 : 0),
+          ...op.f64x2Sub,
+          ...op.v128Store(0),
+        ]
+      : []),
+  ];
+  const pairs = [
+    ...op.get(row0),
+    ...op.get(ab),
+    ...op.add,
+    ...op.v128Load(0),
+    ...op.set(first),
+    ...op.get(row1),
+    ...op.get(ab),
+    ...op.add,
+    ...op.v128Load(0),
+    ...op.set(second),
+    ...put([...op.get(first), ...op.get(second), ...op.shuffle(low)], false),
+    ...put([...op.get(first), ...op.get(second), ...op.shuffle(high)], true),
+  ];
+  const odd = [...op.get(row0), ...op.get(ab), ...op.add, ...op.load64Splat(0), ...op.set(first), ...op.get(row1), ...op.get(ab), ...op.add, ...op.get(first), ...op.load64Lane(1, 0), ...op.set(first), ...put(op.get(first), false)];
+  const advance = (local: number, step: number[]): number[] => [...op.get(local), ...step, ...op.add, ...op.set(local)];
+  const zeroColumn = (base: number): number[] => [...op.get(base), ...op.get(p), ...op.add, ...op.v128Zero, ...op.v128Store(0)];
   const code = [
+    ...op.get(d),
+    ...op.i32(3),
+    ...op.shl,
+    ...op.set(rowBytes),
+    ...op.get(d),
+    ...op.i32(-2),
+    ...op.and,
+    ...op.i32(3),
+    ...op.shl,
+    ...op.set(pairEnd),
+    // rows rounded up to even, in bytes of a column
+    ...op.get(rows),
+    ...op.i32(1),
+    ...op.add,
+    ...op.i32(-2),
+    ...op.and,
+    ...op.i32(3),
+    ...op.shl,
+    ...op.set(end),
     ...op.get(raw),
-    ...op.set(from),
-    ...op.get(source),
-    ...op.set(rowBase),
-    ...forLoop(i, rows, 1, [
-      ...op.get(rowBase),
-      ...op.set(to),
-      ...forLoop(a, d, 1, [
-        ...op.get(to),
-        ...op.get(from),
-        ...op.f64Load,
-        ...op.f64Store,
-        ...op.get(from),
-        ...op.i32(8),
-        ...op.add,
-        ...op.set(from),
-        ...op.get(to),
-        ...op.get(stride),
-        ...op.add,
-        ...op.set(to),
-      ]),
-      ...op.get(rowBase),
-      ...op.i32(8),
+    ...op.set(row0),
+    ...forLoop(p, end, 16, [
+      ...op.get(row0),
+      ...op.get(rowBytes),
       ...op.add,
-      ...op.set(rowBase),
+      ...op.set(row1),
+      ...op.get(source),
+      ...op.get(p),
+      ...op.add,
+      ...op.set(column),
+      ...op.get(centered),
+      ...op.get(p),
+      ...op.add,
+      ...op.set(shifted),
+      ...op.i32(0),
+      ...op.set(ab),
+      ...whileLoop(
+        [...op.get(ab), ...op.get(pairEnd), ...op.geS],
+        [...pairs, ...advance(column, [...op.get(stride), ...op.get(stride), ...op.add]), ...advance(shifted, [...op.get(stride), ...op.get(stride), ...op.add]), ...advance(ab, op.i32(16))],
+      ),
+      ...op.get(pairEnd),
+      ...op.get(rowBytes),
+      ...op.ltS,
+      ...op.if,
+      ...odd,
+      ...op.end,
+      ...advance(row0, [...op.get(rowBytes), ...op.get(rowBytes), ...op.add]),
+    ]),
+    // padding rows: 0 in every column
+    ...forLoop(ab, d, 1, [
+      ...op.get(source),
+      ...op.get(ab),
+      ...op.get(stride),
+      ...op.mul,
+      ...op.add,
+      ...op.set(column),
+      ...op.get(centered),
+      ...op.get(ab),
+      ...op.get(stride),
+      ...op.mul,
+      ...op.add,
+      ...op.set(shifted),
+      ...op.get(end),
+      ...op.set(p),
+      ...whileLoop([...op.get(p), ...op.get(stride), ...op.geS], [...zeroColumn(column), ...(centred ? zeroColumn(shifted) : []), ...advance(p, op.i32(16))]),
     ]),
   ];
-  return { params: 5, locals: [I32, I32, I32, I32, I32], code };
+  return { params: 7, locals: [...new Array<number>(9).fill(I32), V128, V128], code };
 }
 
 /** affine(values, pairs, constants): values = constants[0] − constants[1]·values, two per f64x2. */
@@ -654,7 +739,8 @@ export function moduleBytes(): Array<Uint8Array<ArrayBuffer>> {
       ['scatter', scatterBody()],
       ['center', centerBody()],
       ['weigh', weighBody()],
-      ['transpose', transposeBody()],
+      ['transpose', transposeBody(false)],
+      ['transposeCentred', transposeBody(true)],
       ['affine', affineBody()],
       ['columnSums', columnsBody(false)],
     ]),
@@ -694,7 +780,9 @@ export interface SimdKernels {
   /** Every component's density constant − scale·Σ_a (x_a − μ_ca)²·τ_ca (simd-spans.ts; `squares` unused). */
   diagonalDensities(source: number, span: number, stride: number, d: number, k: number, means: number, precisions: number, constants: number, squares: number, densities: number): void;
   weigh(source: number, weights: number, quads: number, stride: number, d: number, means: number, centered: number, weighted: number, out: number): void;
-  transpose(raw: number, rows: number, d: number, source: number, stride: number): void;
+  transpose(raw: number, rows: number, d: number, source: number, stride: number, origin: number, centered: number): void;
+  /** `transpose`, and the block less origin[a] per coordinate into `centered` as well. */
+  transposeCentred(raw: number, rows: number, d: number, source: number, stride: number, origin: number, centered: number): void;
   affine(values: number, pairs: number, constants: number): void;
   columnSums(weights: number, unused: number, stride: number, k: number, out: number): void;
   bucket(weights: number, rows: number, stride: number, k: number, thresholds: number, lists: number, counts: number, fraction: number): void;
@@ -741,6 +829,7 @@ export function simdKernels(): SimdKernels | undefined {
       diagonalDensities: exports.diagonalDensities,
       weigh: exports.weigh,
       transpose: exports.transpose,
+      transposeCentred: exports.transposeCentred,
       affine: exports.affine,
       columnSums: exports.columnSums,
       bucket: exports.bucket,

@@ -6,7 +6,6 @@ import {
   componentDensitiesInArena,
   distancesInArena,
   loadSourceIntoArena,
-  centerSourceInArena,
   weightedSumsInArena,
   recordComponentSquares,
   reloadSourceIntoArena,
@@ -24,7 +23,7 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
   const componentStep = byComponent ? rows : 1;
   const arena = simdArena(d, rows, k);
   if (arena !== undefined) {
-    loadSourceIntoArena(arena, x, start, rows, d);
+    loadSourceIntoArena(arena, x, start, rows, d, true);
     // ‖x − μ_c‖² stay in arena.componentSquares: the statistics of the same rows reuse them (Σ w‖x − μ‖²).
     componentDensitiesInArena(arena, rows, d, k, means, undefined, logNormalizers, precisions, 0.5, out, rowStep, componentStep);
     recordComponentSquares(p);
@@ -101,16 +100,16 @@ function sphericalAccumulateInArena(
   const { k, d, means, blockSums, blockCounts } = p;
   const rows = end - start;
   const { view, stride, kernels } = arena;
-  const reused = reloadSourceIntoArena(arena, x, start, rows, d);
+  const reused = reloadSourceIntoArena(arena, x, start, rows, d, true);
   if (!(reused && takeComponentSquares(p))) {
     for (let c = 0; c < k; c++) distancesInArena(arena, d, means, c * d, undefined, 0, arena.source, arena.componentSquares + c * stride);
   }
   blockCounts.fill(0);
   loadWeightsIntoArena(arena, weights, rows, k, blockCounts, byComponent);
   // Σ w (x − μ_c) as Σ w (x − r) − (μ_c − r)·Σ w, r the block's first row: one product Wᵀ·X̃ of the
-  // block centred on r (data far from the origin keeps its digits) instead of a pass per (c, a).
+  // block centred on r (loaded with the block; data far from the origin keeps its digits) instead
+  // of a pass per (c, a).
   const origin = start * d;
-  centerSourceInArena(arena, d, x, origin);
   weightedSumsInArena(arena, d, k, blockSums, arena.centered);
   for (let c = 0; c < k; c++) {
     const count = blockCounts[c] as number;
