@@ -50,8 +50,13 @@ export interface MixtureOptions<X> {
   readonly extraConfig?: { readonly [key: string]: JsonValue };
 }
 
-/** Rows processed per block in the fused E-step: the n×K responsibilities never exist at once. */
-const BLOCK_ROWS = 512;
+/**
+ * Rows processed per block in the fused E-step: the n×K responsibilities never exist at once.
+ * 504 = 63·8, not 512: a component-major block's columns are then 4032 bytes apart rather than
+ * exactly 4 KB (columns 4 KB apart share cache sets), and families that pad their own columns to
+ * a multiple of 8 rows can take the whole block in one copy.
+ */
+const BLOCK_ROWS = 504;
 
 /** A weight below this fraction of the total mass is reported as vanishing. */
 const VANISHING_WEIGHT = 1e-12;

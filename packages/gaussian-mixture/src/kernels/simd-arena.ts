@@ -48,7 +48,8 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
   if (kernels === undefined) return undefined;
   // Rows padded to a multiple of 8, plus 8 more whenever that would make a column a multiple of
   // 4 KB long: columns 4 KB apart fall in the same cache sets (and alias in store forwarding),
-  // which made every column-wise kernel markedly slower for 512-row blocks.
+  // which made every column-wise kernel markedly slower for 512-row blocks. (Core's E-step blocks
+  // are 504 rows: stride = rows, and a component-major block copies in and out in one piece.)
   const padded = (rows + 7) & ~7;
   const stride = padded % 512 === 0 ? padded + 8 : padded;
   const centered = 0;
@@ -270,10 +271,15 @@ export function loadWeightsIntoArena(arena: SimdArena, weights: Float64Array, ro
     transposeWeights(weights, rows, k, v, componentWeights, stride, counts);
     return;
   }
-  for (let c = 0; c < k; c++) {
-    const column = componentWeights + c * stride;
-    v.set(weights.subarray(c * rows, (c + 1) * rows), column);
-    v.fill(0, column + rows, column + stride);
+  if (stride === rows) {
+    // Same layout (core's 504-row blocks): the whole block in one copy, no padding.
+    v.set(weights.subarray(0, k * rows), componentWeights);
+  } else {
+    for (let c = 0; c < k; c++) {
+      const column = componentWeights + c * stride;
+      v.set(weights.subarray(c * rows, (c + 1) * rows), column);
+      v.fill(0, column + rows, column + stride);
+    }
   }
   arena.kernels.columnSums(componentWeights * 8, 0, stride * 8, k, arena.dots * 8);
   for (let c = 0; c < k; c++) counts[c] = (counts[c] as number) + (v[arena.dots + c] as number);
@@ -359,7 +365,8 @@ export function componentDensitiesInArena(
     arena.kernels.diagonalDensities(arena.source * 8, span, stride * 8, d, k, arena.componentMeans * 8, arena.componentPrecisions * 8, arena.componentConstants * 8, 0, componentDensities * 8);
   }
   if (rowStep === 1) {
-    for (let c = 0; c < k; c++) out.set(v.subarray(componentDensities + c * stride, componentDensities + c * stride + rows), c * componentStep);
+    if (stride === rows && componentStep === rows) out.set(v.subarray(componentDensities, componentDensities + k * rows));
+    else for (let c = 0; c < k; c++) out.set(v.subarray(componentDensities + c * stride, componentDensities + c * stride + rows), c * componentStep);
     return;
   }
   for (let c = 0; c < k; c++) {

@@ -1,6 +1,6 @@
 /**
  * Kernels that sweep every component over a block in row spans small enough to stay in the
- * level-1 cache. A block of 512 rows is D + K columns of 4 KB; swept once per component (or per
+ * level-1 cache. A block of 504 rows is D + K columns of 4 KB; swept once per component (or per
  * component and coordinate) it is re-read from the level-2 cache K (or K·D) times, and that
  * traffic, not arithmetic, bounded the component-at-a-time kernels. Here the rows go in spans of
  * `span` bytes per column (the caller sizes the span so that the span's D + K columns fit in
