@@ -197,7 +197,7 @@ async function main(): Promise<void> {
       const inputMegabytes = (x.data.byteLength / 2 ** 20).toFixed(0);
       const iterations = Number(argument('iterations') ?? (cell.n * cell.d * cell.k >= 1e8 ? 5 : 10));
       for (const type of types) {
-        const here = sklearn === undefined ? undefined : sklearnSecondsPerIteration(sklearn.python, x, cell, type, initialParameters(x, cell.k, type, new Random(1)), Math.min(iterations, 4));
+        const here = sklearn === undefined ? undefined : sklearnSecondsPerIteration(sklearn.python, x, cell, type, initialParameters(x, cell.k, type, new Random(1)), iterations);
         const modes: Array<['in process' | `${number} workers`, EStepExecutor | undefined]> = [['in process', undefined]];
         if (executor !== undefined) modes.push([`${workers} workers`, executor]);
         for (const [mode, chosen] of modes) {
