@@ -91,3 +91,64 @@ export function at(base: number, p: number): number[] {
   return [...op.get(base), ...op.get(p), ...op.add];
 }
 
+
+/** Locals of eightRowSquaredDistances (i32: addresses and counters; v128: the rest). */
+export interface EightRowLocals {
+  readonly source: number;
+  readonly p: number;
+  readonly stride: number;
+  readonly dBytes: number;
+  readonly ab: number;
+  readonly xa: number;
+  readonly means: number;
+  readonly precisions: number;
+  readonly m: number;
+  readonly tau: number;
+  readonly z: number;
+  readonly sums: readonly [number, number, number, number];
+}
+
+/**
+ * The inner loop of the squared-distance kernels: for the eight rows at byte p of the
+ * coordinate-major block at `source` (columns `stride` bytes apart), the four f64x2 `sums` =
+ * Σ_a (x_a − m_a)²·τ_a over the d coordinates (dBytes = 8d), m_a and τ_a read from the addresses in
+ * locals `means` / `precisions` (τ = 1 unless `weighted`); the sums stay in registers across the
+ * coordinates.
+ */
+export function eightRowSquaredDistances(l: EightRowLocals, weighted: boolean): number[] {
+  const splatAt = (base: number, target: number): number[] => [...at(base, l.ab), ...op.f64Load, ...op.splat, ...op.set(target)];
+  const step = (lane: number): number[] => {
+    const s = l.sums[lane] as number;
+    return [
+      ...op.get(l.xa),
+      ...op.v128Load(lane * 16),
+      ...op.get(l.m),
+      ...op.f64x2Sub,
+      ...op.set(l.z),
+      ...op.get(s),
+      ...op.get(l.z),
+      ...op.get(l.z),
+      ...op.f64x2Mul,
+      ...(weighted ? [...op.get(l.tau), ...op.f64x2Mul] : []),
+      ...op.f64x2Add,
+      ...op.set(s),
+    ];
+  };
+  return [
+    ...l.sums.flatMap((s) => [...op.v128Zero, ...op.set(s)]),
+    ...at(l.source, l.p),
+    ...op.set(l.xa),
+    ...forLoop(l.ab, l.dBytes, 8, [
+      ...splatAt(l.means, l.m),
+      ...(weighted ? splatAt(l.precisions, l.tau) : []),
+      ...step(0),
+      ...step(1),
+      ...step(2),
+      ...step(3),
+      ...op.get(l.xa),
+      ...op.get(l.stride),
+      ...op.add,
+      ...op.set(l.xa),
+    ]),
+  ];
+}

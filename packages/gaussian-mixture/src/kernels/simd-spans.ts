@@ -10,7 +10,7 @@
  * Layout as in simd.ts: coordinate-major blocks, component-major weights, all `stride` bytes
  * apart; `span` and `stride` multiples of 64 bytes (8 rows).
  */
-import { I32, V128, addressOf, at, forLoop, op, whileLoop } from './simd-instructions.js';
+import { I32, V128, addressOf, at, eightRowSquaredDistances, forLoop, op, whileLoop } from './simd-instructions.js';
 
 /** for (counter = from; counter < limit; counter += step) body — locals. */
 function rangeLoop(counter: number, from: number, limit: number, step: number, body: number[]): number[] {
@@ -226,25 +226,7 @@ export function componentDensitiesBody(weighted: boolean, keepSquares: boolean):
   const [source, span, stride, d, k, means, precisions, constants, squares, densities] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
   const [start, end, c, p, ab, dBytes, xa, meanBase, tauBase, cell] = [10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
   const [m, tau, z, c0, c1] = [20, 21, 22, 23, 24];
-  const sums = [25, 26, 27, 28];
-  const splatAt = (base: number, target: number): number[] => [...at(base, ab), ...op.f64Load, ...op.splat, ...op.set(target)];
-  const step = (lane: number): number[] => {
-    const s = sums[lane] as number;
-    return [
-      ...op.get(xa),
-      ...op.v128Load(lane * 16),
-      ...op.get(m),
-      ...op.f64x2Sub,
-      ...op.set(z),
-      ...op.get(s),
-      ...op.get(z),
-      ...op.get(z),
-      ...op.f64x2Mul,
-      ...(weighted ? [...op.get(tau), ...op.f64x2Mul] : []),
-      ...op.f64x2Add,
-      ...op.set(s),
-    ];
-  };
+  const sums = [25, 26, 27, 28] as const;
   const emit = sums.flatMap((s, lane) => [
     ...(keepSquares ? [...at(squares, cell), ...op.get(s), ...op.v128Store(lane * 16)] : []),
     ...at(densities, cell),
@@ -283,21 +265,7 @@ export function componentDensitiesBody(weighted: boolean, keepSquares: boolean):
         ...op.splat,
         ...op.set(c1),
         ...rangeLoop(p, start, end, 64, [
-          ...sums.flatMap(zero),
-          ...at(source, p),
-          ...op.set(xa),
-          ...forLoop(ab, dBytes, 8, [
-            ...splatAt(meanBase, m),
-            ...(weighted ? splatAt(tauBase, tau) : []),
-            ...step(0),
-            ...step(1),
-            ...step(2),
-            ...step(3),
-            ...op.get(xa),
-            ...op.get(stride),
-            ...op.add,
-            ...op.set(xa),
-          ]),
+          ...eightRowSquaredDistances({ source, p, stride, dBytes, ab, xa, means: meanBase, precisions: tauBase, m, tau, z, sums }, weighted),
           ...op.get(c),
           ...op.get(stride),
           ...op.mul,

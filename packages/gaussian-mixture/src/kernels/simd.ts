@@ -9,7 +9,7 @@
  * row stride that is a multiple of 8 rows, so the loops take 2 or 8 rows per step without tails.
  */
 import { wasm } from '@em/core';
-import { F64, I32, V128, addressOf, at, forLoop, op, whileLoop } from './simd-instructions.js';
+import { F64, I32, V128, addressOf, at, eightRowSquaredDistances, forLoop, op, whileLoop } from './simd-instructions.js';
 import { componentDensitiesBody, momentsBody, weightedSumsBody } from './simd-spans.js';
 
 /**
@@ -228,14 +228,7 @@ function distancesBody(weighted: boolean): { params: number; locals: number[]; c
   const [source, pairs, stride, d, means, precisions, squares] = [0, 1, 2, 3, 4, 5, 6];
   const [p, end, ab, dBytes, xa] = [7, 8, 9, 10, 11];
   const [m, tau, s0, s1, s2, s3, z] = [12, 13, 14, 15, 16, 17, 18];
-  const sums = [s0, s1, s2, s3];
-  // Eight rows per step, their four sums in registers across every coordinate.
-  const step = (lane: number): number[] => {
-    const s = sums[lane] as number;
-    const scaled = weighted ? [...op.get(tau), ...op.f64x2Mul] : [];
-    return [...op.get(xa), ...op.v128Load(lane * 16), ...op.get(m), ...op.f64x2Sub, ...op.set(z), ...op.get(s), ...op.get(z), ...op.get(z), ...op.f64x2Mul, ...scaled, ...op.f64x2Add, ...op.set(s)];
-  };
-  const splatAt = (base: number, target: number): number[] => [...at(base, ab), ...op.f64Load, ...op.splat, ...op.set(target)];
+  const sums = [s0, s1, s2, s3] as const;
   const code = [
     ...op.get(pairs),
     ...op.i32(4),
@@ -246,21 +239,7 @@ function distancesBody(weighted: boolean): { params: number; locals: number[]; c
     ...op.shl,
     ...op.set(dBytes),
     ...forLoop(p, end, 64, [
-      ...sums.flatMap((s) => [...op.v128Zero, ...op.set(s)]),
-      ...at(source, p),
-      ...op.set(xa),
-      ...forLoop(ab, dBytes, 8, [
-        ...splatAt(means, m),
-        ...(weighted ? splatAt(precisions, tau) : []),
-        ...step(0),
-        ...step(1),
-        ...step(2),
-        ...step(3),
-        ...op.get(xa),
-        ...op.get(stride),
-        ...op.add,
-        ...op.set(xa),
-      ]),
+      ...eightRowSquaredDistances({ source, p, stride, dBytes, ab, xa, means, precisions, m, tau, z, sums }, weighted),
       ...sums.flatMap((s, lane) => [...at(squares, p), ...op.get(s), ...op.v128Store(lane * 16)]),
     ]),
   ];
