@@ -92,6 +92,21 @@ export function at(base: number, p: number): number[] {
 }
 
 
+/** local = (0, 0). */
+export function zero(local: number): number[] {
+  return [...op.v128Zero, ...op.set(local)];
+}
+
+/** local[target] = local[a] + local[b] (f64x2). */
+export function addInto(target: number, a: number, b: number): number[] {
+  return [...op.get(a), ...op.get(b), ...op.f64x2Add, ...op.set(target)];
+}
+
+/** lane 0 + lane 1 of local `vector`, left on the stack. */
+export function laneSum(vector: number): number[] {
+  return [...op.get(vector), ...op.lane(0), ...op.get(vector), ...op.lane(1), ...op.f64Add];
+}
+
 /** Locals of eightRowSquaredDistances (i32: addresses and counters; v128: the rest). */
 export interface EightRowLocals {
   readonly source: number;
@@ -135,7 +150,7 @@ export function eightRowSquaredDistances(l: EightRowLocals, weighted: boolean): 
     ];
   };
   return [
-    ...l.sums.flatMap((s) => [...op.v128Zero, ...op.set(s)]),
+    ...l.sums.flatMap(zero),
     ...at(l.source, l.p),
     ...op.set(l.xa),
     ...forLoop(l.ab, l.dBytes, 8, [

@@ -10,7 +10,7 @@
  * Layout as in simd.ts: coordinate-major blocks, component-major weights, all `stride` bytes
  * apart; `span` and `stride` multiples of 64 bytes (8 rows).
  */
-import { I32, V128, addressOf, at, eightRowSquaredDistances, forLoop, op, whileLoop } from './simd-instructions.js';
+import { I32, V128, addInto, addressOf, at, eightRowSquaredDistances, forLoop, op, whileLoop, zero } from './simd-instructions.js';
 
 /** for (counter = from; counter < limit; counter += step) body — locals. */
 function rangeLoop(counter: number, from: number, limit: number, step: number, body: number[]): number[] {
@@ -49,13 +49,6 @@ function overSpans(start: number, end: number, span: number, stride: number, bod
 function addLanes(o: number, sum: number, offset: number): number[] {
   return [...op.get(o), ...op.get(o), ...op.f64LoadAt(offset), ...op.get(sum), ...op.lane(0), ...op.f64Add, ...op.get(sum), ...op.lane(1), ...op.f64Add, ...op.f64StoreAt(offset)];
 }
-
-/** local[target] = local[a] + local[b] (f64x2). */
-function addInto(target: number, a: number, b: number): number[] {
-  return [...op.get(a), ...op.get(b), ...op.f64x2Add, ...op.set(target)];
-}
-
-const zero = (local: number): number[] => [...op.v128Zero, ...op.set(local)];
 
 /**
  * weightedSums(source, weights, span, stride, d, k, out): out[c·d + a] += Σ_i w_ic·x_ia — the
