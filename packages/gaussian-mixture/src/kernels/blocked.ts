@@ -45,6 +45,51 @@ export function transposeBlock(x: Float64Array, start: number, rows: number, d: 
   for (let i = 0; i < rows; i++) for (let a = 0; a < d; a++) out[a * rows + i] = x[source++] as number;
 }
 
+/**
+ * The TypeScript counterpart of componentDensitiesInArena (simd-arena.ts): for every component c,
+ * out[c·componentStep + i·rowStep] = constants[c] − scaleFactor·scales[c]·Σ_a (x_ia − μ_ca)²·τ_ca over
+ * the coordinate-major block (D × rows), τ from `precisions` (K·D) or 1, scales 1 when undefined;
+ * `squares` (≥ rows) is work space.
+ */
+export function blockDensities(
+  block: Float64Array,
+  rows: number,
+  d: number,
+  k: number,
+  means: Float64Array,
+  precisions: Float64Array | undefined,
+  constants: Float64Array,
+  scales: Float64Array | undefined,
+  scaleFactor: number,
+  out: Float64Array,
+  rowStep: number,
+  componentStep: number,
+  squares: Float64Array,
+): void {
+  for (let c = 0; c < k; c++) {
+    squares.fill(0, 0, rows);
+    for (let a = 0; a < d; a++) {
+      const m = means[c * d + a] as number;
+      const source = a * rows;
+      if (precisions === undefined) {
+        for (let i = 0; i < rows; i++) {
+          const v = (block[source + i] as number) - m;
+          squares[i] = (squares[i] as number) + v * v;
+        }
+      } else {
+        const precision = precisions[c * d + a] as number;
+        for (let i = 0; i < rows; i++) {
+          const v = (block[source + i] as number) - m;
+          squares[i] = (squares[i] as number) + v * v * precision;
+        }
+      }
+    }
+    const constant = constants[c] as number;
+    const scale = scaleFactor * (scales === undefined ? 1 : (scales[c] as number));
+    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - scale * (squares[i] as number);
+  }
+}
+
 /** work[a·rows + i] = x[(start + i)·d + a] − mean[a] for a block of `rows` rows. */
 export function centerBlock(x: Float64Array, start: number, rows: number, d: number, mean: Float64Array, meanOffset: number, work: Float64Array): void {
   for (let a = 0; a < d; a++) {

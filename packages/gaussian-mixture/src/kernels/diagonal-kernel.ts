@@ -1,6 +1,6 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { transposeBlock } from './blocked.js';
+import { blockDensities, transposeBlock } from './blocked.js';
 import { componentDensitiesInArena, loadSourceIntoArena, loadWeightsIntoArena, momentsInArena, reloadSourceIntoArena, simdArena, transposeWeights } from './simd-arena.js';
 
 /**
@@ -20,20 +20,7 @@ export function diagonalLogDensities(p: PreparedGaussian, x: Float64Array, start
   }
   const { perRow: squares, centered: transposed } = blockWork(p, rows);
   transposeBlock(x, start, rows, d, transposed);
-  for (let c = 0; c < k; c++) {
-    squares.fill(0, 0, rows);
-    for (let a = 0; a < d; a++) {
-      const m = means[c * d + a] as number;
-      const precision = precisions[c * d + a] as number;
-      const source = a * rows;
-      for (let i = 0; i < rows; i++) {
-        const v = (transposed[source + i] as number) - m;
-        squares[i] = (squares[i] as number) + v * v * precision;
-      }
-    }
-    const constant = logNormalizers[c] as number;
-    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (squares[i] as number);
-  }
+  blockDensities(transposed, rows, d, k, means, precisions, logNormalizers, undefined, 0.5, out, rowStep, componentStep, squares);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { transposeBlock } from './blocked.js';
+import { blockDensities, transposeBlock } from './blocked.js';
 import { accumulateMoments } from './diagonal-kernel.js';
 import {
   componentDensitiesInArena,
@@ -31,20 +31,7 @@ export function sphericalLogDensities(p: PreparedGaussian, x: Float64Array, star
   }
   const { perRow: squares, centered: transposed } = blockWork(p, rows);
   transposeBlock(x, start, rows, d, transposed);
-  for (let c = 0; c < k; c++) {
-    squares.fill(0, 0, rows);
-    for (let a = 0; a < d; a++) {
-      const m = means[c * d + a] as number;
-      const source = a * rows;
-      for (let i = 0; i < rows; i++) {
-        const v = (transposed[source + i] as number) - m;
-        squares[i] = (squares[i] as number) + v * v;
-      }
-    }
-    const constant = logNormalizers[c] as number;
-    const half = 0.5 * (precisions[c] as number);
-    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - half * (squares[i] as number);
-  }
+  blockDensities(transposed, rows, d, k, means, undefined, logNormalizers, precisions, 0.5, out, rowStep, componentStep, squares);
 }
 
 /**

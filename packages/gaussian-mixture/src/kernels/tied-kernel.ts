@@ -1,6 +1,6 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
 import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
-import { addScatter, centerBlock, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
+import { addScatter, blockDensities, centerBlock, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
 import { addScatterFromArena, centerSourceInArena, emitDensities, distancesInArena, loadSourceIntoArena, weightedSumsInArena, reloadSourceIntoArena, simdArena, loadWeightsIntoArena, whitenInArena } from './simd-arena.js';
 
 /**
@@ -26,22 +26,10 @@ export function tiedLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
       emitDensities(arena, rows, constant, 0.5, out, c, rowStep, componentStep);
     }
     return;
-  } else {
-    centerBlock(x, start, rows, d, center, 0, centered);
-    whitenBlock(centered, rows, d, factors, 0, inverseDiagonals, 0, squares);
   }
-  for (let c = 0; c < k; c++) {
-    squares.fill(0, 0, rows);
-    for (let a = 0; a < d; a++) {
-      const m = whitenedMeans[c * d + a] as number;
-      const ra = a * rows;
-      for (let i = 0; i < rows; i++) {
-        const v = (centered[ra + i] as number) - m;
-        squares[i] = (squares[i] as number) + v * v;
-      }
-    }
-    for (let i = 0, o = c * componentStep; i < rows; i++, o += rowStep) out[o] = constant - 0.5 * (squares[i] as number);
-  }
+  centerBlock(x, start, rows, d, center, 0, centered);
+  whitenBlock(centered, rows, d, factors, 0, inverseDiagonals, 0, squares);
+  blockDensities(centered, rows, d, k, whitenedMeans, undefined, logNormalizers, undefined, 0.5, out, rowStep, componentStep, squares);
 }
 
 /**
