@@ -9,7 +9,10 @@ export type EmErrorCode =
   | 'DEGENERATE_MODEL'
   | 'IMPOSSIBLE_OBSERVATION'
   | 'FORMAT'
-  | 'ABORTED';
+  | 'ABORTED'
+  | 'MEMORY_BUDGET'
+  | 'NUMERICAL'
+  | 'WORKER';
 
 export interface EmErrorDetails {
   readonly [key: string]: string | number | boolean | readonly number[] | undefined;
@@ -76,6 +79,35 @@ export class FormatError extends EmError {
 export class AbortedError extends EmError {
   constructor(problem = 'The fit was aborted.', remedy = '') {
     super('ABORTED', problem, remedy);
+  }
+}
+
+/**
+ * An allocation implied by the input (a declared shape, a symbol count, a number of states or
+ * workers) would exceed the memory budget. Thrown before anything large is allocated;
+ * `details.bytes` and `details.budget` say by how much.
+ */
+export class MemoryBudgetError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super('MEMORY_BUDGET', problem, remedy, details);
+  }
+}
+
+/**
+ * A computation left the finite numbers (an objective of ±Infinity or NaN, a value whose square
+ * overflows): the result would be meaningless, so nothing is reported as a success.
+ */
+export class NumericalError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}) {
+    super('NUMERICAL', problem, remedy, details);
+  }
+}
+
+/** A worker thread failed (exited, crashed, timed out): the original failure is in `cause`. */
+export class WorkerError extends EmError {
+  constructor(problem: string, remedy: string, details: EmErrorDetails = {}, options: { cause?: unknown } = {}) {
+    super('WORKER', problem, remedy, details);
+    if (options.cause !== undefined) Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true, configurable: true });
   }
 }
 

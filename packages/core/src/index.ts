@@ -18,5 +18,6 @@ export * from './fit/stepwise.js';
 export * from './executor/executor.js';
 export * from './model-selection.js';
 export * from './persistence.js';
+export * from './memory-budget.js';
 /** A small WebAssembly assembler (LEB128, SIMD instructions, loops, modules) for model packages' kernels. */
 export * as wasm from './wasm/assembler.js';

@@ -1,7 +1,21 @@
 import { CsrMatrix } from '../data/csr-matrix.js';
 import { DenseMatrix } from '../data/dense-matrix.js';
 import { Sequences } from '../data/sequences.js';
-import { EmError, type EmErrorCode, type EmErrorDetails, DegenerateModelError, FormatError, ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError, AbortedError } from '../errors.js';
+import {
+  EmError,
+  type EmErrorCode,
+  type EmErrorDetails,
+  DegenerateModelError,
+  FormatError,
+  ImpossibleObservationError,
+  InvalidDataError,
+  InvalidOptionsError,
+  InvalidParametersError,
+  AbortedError,
+  MemoryBudgetError,
+  NumericalError,
+  WorkerError,
+} from '../errors.js';
 
 /**
  * Structured clone (postMessage) keeps typed arrays but drops class prototypes: a DenseMatrix
@@ -66,6 +80,12 @@ export function deserializeError(e: SerializedError): Error {
       return new FormatError(e.message, remedy, details);
     case 'ABORTED':
       return new AbortedError(e.message, remedy);
+    case 'MEMORY_BUDGET':
+      return new MemoryBudgetError(e.message, remedy, details);
+    case 'NUMERICAL':
+      return new NumericalError(e.message, remedy, details);
+    case 'WORKER':
+      return new WorkerError(e.message, remedy, details);
     default: {
       const error = new Error(`${e.message} (in a worker thread)`);
       error.name = e.name;
