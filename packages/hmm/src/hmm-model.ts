@@ -12,6 +12,7 @@ import {
   InvalidDataError,
   InvalidOptionsError,
   InvalidParametersError,
+  NumericalError,
   Sequences,
   logDirichletDensity,
   randomResponsibilities,
@@ -21,6 +22,7 @@ import {
 import { backwardScaled, forwardScaled, forwardTabulated, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
 import { type DensityTable, scaledDensitiesOf, tabulatedDensitiesOf, type ScaledDensities, type TabulatedDensities } from './scaled-densities.js';
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
+import { clustersAlongTopology, hasStructuralZeros, labelsOf, permuteColumns } from './topology-order.js';
 import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
 
 /** Rows per call of the family's density and statistics kernels (≈ 4096·K doubles: stays in cache). */
@@ -200,13 +202,19 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       const length = data.lengths[s] as number;
       this.forward(params, prepared, x, offset, length, table);
       if (outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, outcome.impossibleAt);
+      const term = outcome.logLikelihood;
+      if (!Number.isFinite(term)) throw nonFiniteError(`The log-likelihood of sequence ${s} (rows ${offset}–${offset + length - 1}) is ${term}`, s);
       const used = this.usedTable ? table : undefined;
       backwardScaled(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy, used, offset);
+      // Σ_k occupancy is finite unless this sequence's posteriors are not (checked before they reach the emission statistics).
+      if (!Number.isFinite(sum(statistics.occupancy))) throw nonFiniteError(`The posteriors of sequence ${s} (rows ${offset}–${offset + length - 1}) are not finite`, s);
       this.accumulateEmissions(prepared, statistics.emissions, x, offset, length);
-      const term = outcome.logLikelihood;
       const next = total + term;
       compensation += Math.abs(total) >= Math.abs(term) ? total - next + term : term - next + total;
       total = next;
+    }
+    if (!Number.isFinite(sum(statistics.transitions)) || !Number.isFinite(sum(statistics.start))) {
+      throw nonFiniteError('The expected transition counts are not finite', undefined);
     }
     return { statistics, logLikelihood: total + compensation };
   }
@@ -253,12 +261,28 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
    * After a failed forward pass the outcome says whether any state had density there; after
    * Viterbi (`fromForward` false) the emission row still holds log-densities.
    */
-  private impossibleError(sequence: number, offset: number, position: number, fromForward = true): ImpossibleObservationError {
+  private impossibleError(sequence: number, offset: number, position: number, fromForward = true): ImpossibleObservationError | NumericalError {
     let anyState = fromForward && this.outcome.noDensity === false;
-    if (!fromForward) {
+    // NaN or +∞ where a density belongs: not an impossible observation but a numerical failure.
+    let nonFinite = false;
+    if (fromForward) {
+      const shift = this.workspace.shifts[position] as number;
+      nonFinite = Number.isNaN(shift) || shift === Infinity;
+    } else {
       const emission = this.workspace.emission;
       const k = this.k;
-      for (let j = 0; j < k; j++) if ((emission[position * k + j] as number) > -Infinity) anyState = true;
+      for (let j = 0; j < k; j++) {
+        const value = emission[position * k + j] as number;
+        if (value > -Infinity) anyState = true;
+        if (Number.isNaN(value) || value === Infinity) nonFinite = true;
+      }
+    }
+    if (nonFinite) {
+      return new NumericalError(
+        `Sequence ${sequence}, position ${position} (row ${offset + position}): an emission log-density is NaN or +∞ (a value too large for the emission family, i.e. an overflow, or a degenerate emission).`,
+        'Check that row for huge or non-finite values, rescale the data (standardise each column), or use a larger regCovar.',
+        { sequence, position, row: offset + position },
+      );
     }
     const why = anyState
       ? 'is reachable only through transitions or start probabilities that are zero'
@@ -374,7 +398,13 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       const offset = data.offsets[s] as number;
       const length = data.lengths[s] as number;
       this.forward(params, prepared, data.observations, offset, length, table);
-      out[s] = this.outcome.logLikelihood;
+      const value = this.outcome.logLikelihood;
+      // −∞ is an answer (an impossible sequence); NaN or +∞ is a numerical failure.
+      if (Number.isNaN(value) || value === Infinity) {
+        const error = this.outcome.impossibleAt >= 0 ? this.impossibleError(s, offset, this.outcome.impossibleAt) : undefined;
+        throw error instanceof NumericalError ? error : nonFiniteError(`The log-likelihood of sequence ${s} is ${value}`, s);
+      }
+      out[s] = value;
     }
     return out;
   }
@@ -394,7 +424,9 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       this.forward(params, prepared, data.observations, offset, length, table);
       if (this.outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, this.outcome.impossibleAt);
       backwardScaled(k, length, params.transitionMatrix, this.workspace, undefined, undefined, undefined, this.usedTable ? table : undefined, offset);
-      out.set(this.workspace.forward.subarray(0, length * k), offset * k);
+      const gamma = this.workspace.forward.subarray(0, length * k);
+      if (!Number.isFinite(sum(gamma))) throw nonFiniteError(`The posteriors of sequence ${s} (rows ${offset}–${offset + length - 1}) are not finite`, s);
+      out.set(gamma, offset * k);
     }
     return out;
   }
@@ -530,7 +562,13 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
         });
       }
       const initializer = this.options.emissionInitializer ?? ((x: X, states: number, r: Random) => seededResponsibilities(this.family.observationCount(x), states, r));
-      const weights = initializer(data.observations, k, random);
+      let weights = initializer(data.observations, k, random);
+      // A chain with structural zeros can only reach some orders of the states: put the
+      // initializer's clusters in one it can reach (k-means numbers them arbitrarily).
+      if (k > 1 && hasStructuralZeros(initial?.startProbabilities, initial?.transitionMatrix)) {
+        const stateOf = clustersAlongTopology(labelsOf(weights, rows, k), data.offsets, data.count, startProbabilities, transitionMatrix, k);
+        weights = permuteColumns(weights, rows, stateOf, k);
+      }
       emissions = this.family.initializeFromWeights(data.observations, weights, k, silentContext);
     }
     return { startProbabilities, transitionMatrix, emissions };
@@ -593,6 +631,25 @@ function supportDirichlet(values: Float64Array, offset: number, k: number, pseud
   for (let j = 0; j < k; j++) if ((values[offset + j] as number) > 0) support.push(values[offset + j] as number);
   if (support.length < 2) return 0;
   return logDirichletDensity(support, new Float64Array(support.length).fill(1 + pseudocount));
+}
+
+function sum(values: Float64Array): number {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) total += values[i] as number;
+  return total;
+}
+
+/**
+ * NaN or ±∞ in the forward–backward statistics: never passed on to the M-step (a fit must not
+ * report success after it). In practice the scaled backward variables of states the forward pass
+ * cannot reach overflow when the emissions are far from anything the chain's structural zeros allow.
+ */
+function nonFiniteError(what: string, sequence: number | undefined): NumericalError {
+  return new NumericalError(
+    `${what}: the forward–backward statistics overflowed (0 · ∞), typically because the emission parameters describe the data in an order the chain's structural zeros cannot reach.`,
+    'Give init.emissions in the order of the chain (state 0 first in a left-right chain), add a transition pseudo-count (priors.transitions), or rescale the data (standardise each column).',
+    sequence === undefined ? {} : { sequence },
+  );
 }
 
 function nonZero(values: Float64Array, offset: number, k: number): number {
