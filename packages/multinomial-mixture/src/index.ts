@@ -9,6 +9,8 @@ export * from './kmeans-plus-plus.js';
 export * from './mixture-models.js';
 export * from './model-from-config.js';
 export * from './family-mixture.js';
+export * from './table-budget.js';
+export * from './random-prototypes.js';
 export * from './probability-table-mixture.js';
 export * from './multinomial-mixture.js';
 export * from './bernoulli-mixture.js';

@@ -77,23 +77,14 @@ function normalizeRows(indptr: Int32Array, values: Float64Array, rows: number): 
  * component starts from an exactly-zero estimate. Cost O(K·nnz).
  */
 export function kmeansPlusPlusResponsibilities(seeding: SeedingRows, k: number, random: Random, sampleWeights?: Float64Array): Float64Array {
-  const { rows, cols, indptr, indices, values } = seeding;
-  const eligible = new Float64Array(rows);
-  const squaredNorms = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let norm = 0;
-    for (let p = indptr[i] as number; p < (indptr[i + 1] as number); p++) norm += (values[p] as number) * (values[p] as number);
-    squaredNorms[i] = norm;
-    const w = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
-    eligible[i] = indptr[i + 1] === indptr[i] ? 0 : w;
-  }
-  let anyEligible = false;
-  for (let i = 0; i < rows; i++) if ((eligible[i] as number) > 0) anyEligible = true;
-  if (!anyEligible) eligible.fill(1);
+  const { rows } = seeding;
+  const squaredNorms = squaredRowNorms(seeding);
+  const eligible = seedingEligibility(seeding, sampleWeights);
 
   const nearest = new Int32Array(rows);
   const distances = new Float64Array(rows).fill(Infinity);
-  const center = new Float64Array(cols);
+  const center = new Float64Array(seeding.cols);
+  const toCenter = new Float64Array(rows);
   const draw = new Float64Array(rows);
   for (let c = 0; c < k; c++) {
     let chosen: number;
@@ -107,14 +98,9 @@ export function kmeansPlusPlusResponsibilities(seeding: SeedingRows, k: number, 
       }
       chosen = total > 0 ? random.categorical(draw) : random.categorical(eligible);
     }
-    // Densify the centre, then d(i) = |x_i|² + |c|² − 2 x_i·c over each row's non-zeros.
-    center.fill(0);
-    for (let p = indptr[chosen] as number; p < (indptr[chosen + 1] as number); p++) center[indices[p] as number] = values[p] as number;
-    const centerNorm = squaredNorms[chosen] as number;
+    squaredDistancesTo(seeding, squaredNorms, chosen, center, toCenter);
     for (let i = 0; i < rows; i++) {
-      let dot = 0;
-      for (let p = indptr[i] as number; p < (indptr[i + 1] as number); p++) dot += (values[p] as number) * (center[indices[p] as number] as number);
-      const d = Math.max(0, (squaredNorms[i] as number) + centerNorm - 2 * dot);
+      const d = toCenter[i] as number;
       if (d < (distances[i] as number)) {
         distances[i] = d;
         nearest[i] = c;
@@ -124,4 +110,49 @@ export function kmeansPlusPlusResponsibilities(seeding: SeedingRows, k: number, 
   const responsibilities = new Float64Array(rows * k).fill(SEEDING_SMOOTHING / k);
   for (let i = 0; i < rows; i++) responsibilities[i * k + (nearest[i] as number)] = 1 - SEEDING_SMOOTHING + SEEDING_SMOOTHING / k;
   return responsibilities;
+}
+
+/** |x_i|² of every seeding row. */
+export function squaredRowNorms(seeding: SeedingRows): Float64Array {
+  const { rows, indptr, values } = seeding;
+  const squaredNorms = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let norm = 0;
+    for (let p = indptr[i] as number; p < (indptr[i + 1] as number); p++) norm += (values[p] as number) * (values[p] as number);
+    squaredNorms[i] = norm;
+  }
+  return squaredNorms;
+}
+
+/**
+ * Which rows may be drawn as centres, as draw weights: the sample weight of every non-empty row
+ * (an empty row is no prototype); all ones when no row qualifies.
+ */
+export function seedingEligibility(seeding: SeedingRows, sampleWeights?: Float64Array): Float64Array {
+  const { rows, indptr } = seeding;
+  const eligible = new Float64Array(rows);
+  let anyEligible = false;
+  for (let i = 0; i < rows; i++) {
+    const w = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
+    eligible[i] = indptr[i + 1] === indptr[i] ? 0 : w;
+    if ((eligible[i] as number) > 0) anyEligible = true;
+  }
+  if (!anyEligible) eligible.fill(1);
+  return eligible;
+}
+
+/**
+ * Squared distance of every seeding row to row `chosen` into `out`: the centre is densified into
+ * `center` (length cols, overwritten), then d(i) = |x_i|² + |c|² − 2 x_i·c over each row's non-zeros.
+ */
+export function squaredDistancesTo(seeding: SeedingRows, squaredNorms: Float64Array, chosen: number, center: Float64Array, out: Float64Array): void {
+  const { rows, indptr, indices, values } = seeding;
+  center.fill(0);
+  for (let p = indptr[chosen] as number; p < (indptr[chosen + 1] as number); p++) center[indices[p] as number] = values[p] as number;
+  const centerNorm = squaredNorms[chosen] as number;
+  for (let i = 0; i < rows; i++) {
+    let dot = 0;
+    for (let p = indptr[i] as number; p < (indptr[i + 1] as number); p++) dot += (values[p] as number) * (center[indices[p] as number] as number);
+    out[i] = Math.max(0, (squaredNorms[i] as number) + centerNorm - 2 * dot);
+  }
 }

@@ -41,6 +41,7 @@ function sharedOptions(config: ModelConfig): {
     readonly init: InitMethod;
     readonly pseudocount: number;
     readonly update: { readonly weights: boolean; readonly probabilities: boolean };
+    readonly memoryBudget?: number;
   };
 } {
   const options = record(config.options, 'options');
@@ -53,6 +54,8 @@ function sharedOptions(config: ModelConfig): {
       init: (options['init'] ?? 'kmeans++') as InitMethod,
       pseudocount: numberField(family, 'pseudocount'),
       update: { weights: booleanField(options, 'updateWeights', true), probabilities: booleanField(family, 'updateProbabilities', true) },
+      // Recorded only when the caller set it: a worker then checks against the same budget as the caller.
+      ...(options['memoryBudget'] === undefined ? {} : { memoryBudget: numberField(options, 'memoryBudget') }),
     },
   };
 }
