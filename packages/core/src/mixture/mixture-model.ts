@@ -1,6 +1,6 @@
 import type { EmModel, EStepResult, JsonValue, MStepContext, ModelConfig } from '../contract.js';
 import { silentContext } from '../contract.js';
-import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError } from '../errors.js';
+import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError, NumericalError, type EmError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
 import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
 import { negligibleLogRatio, responsibilityTerm } from './exponential.js';
@@ -190,7 +190,11 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
     return out;
   }
 
-  /** Posterior responsibilities p(z_i = k | x_i; θ), n×K row-major. */
+  /**
+   * Posterior responsibilities p(z_i = k | x_i; θ), n×K row-major. A row without a posterior throws,
+   * naming it: ImpossibleObservationError (zero probability under every component) or
+   * NumericalError (a NaN, or an overflow under a family whose densities are positive).
+   */
   responsibilities(params: MixtureParameters<C>, data: MixtureData<X>): Float64Array {
     const n = this.family.observationCount(data.observations);
     const out = new Float64Array(n * this.k);
@@ -380,6 +384,49 @@ interface Pass<C, X, FS extends Statistics, Prepared> {
   readonly throwOnImpossible: boolean;
 }
 
+/**
+ * The error for a row with weight whose log-densities give no posterior: a NaN among them, or −∞
+ * under every component. −∞ everywhere is an impossible observation unless the family's densities
+ * are positive (Gaussians), where it can only be an overflow: the true log-density is finite but
+ * below −1.8e308, the most negative double.
+ */
+function rowWithoutPosterior(positiveDensities: boolean | undefined, block: Float64Array, base: number, k: number, row: number): EmError {
+  let bad = -1;
+  for (let j = 0; j < k && bad < 0; j++) {
+    const v = block[base + j] as number;
+    if (Number.isNaN(v) || v === Infinity) bad = j;
+  }
+  if (bad >= 0) {
+    const value = block[base + bad] as number;
+    return new NumericalError(
+      `Observation ${row}: its log-density under component ${bad} is ${Number.isNaN(value) ? 'NaN (a floating-point overflow' : '+∞ (a degenerate component'}, or parameters that are not finite), so its posterior probabilities cannot be computed.`,
+      'Rescale the data (e.g. standardise each column, or change units) so no value is too large for double precision, and check that the parameters are finite (a larger regCovar keeps covariances away from singular).',
+      { row, component: bad },
+    );
+  }
+  if (positiveDensities === true) {
+    return new NumericalError(
+      `Observation ${row} is too far from every component for double precision: its log-density overflows (falls below −1.8e308) under each one, so its posterior probabilities and log-likelihood cannot be represented.`,
+      'Rescale the data (e.g. standardise each column, or change units), or check that row for a wrong value (a misplaced decimal point, a sentinel such as 1e300).',
+      { row },
+    );
+  }
+  return impossibleRow(row);
+}
+
+function hasNaN(block: Float64Array, base: number, k: number): boolean {
+  for (let j = 0; j < k; j++) if (Number.isNaN(block[base + j] as number)) return true;
+  return false;
+}
+
+/** log π_k + log f_k(x_row) for one row, recomputed (the passes overwrite their blocks): for error messages only. */
+function rowLogDensities<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS, Prepared>, row: number): Float64Array {
+  const out = new Float64Array(pass.k);
+  pass.family.logDensities(pass.prepared, pass.x, row, row + 1, out);
+  for (let j = 0; j < pass.k; j++) out[j] = (out[j] as number) + (pass.logWeights[j] as number);
+  return out;
+}
+
 function impossibleRow(row: number): ImpossibleObservationError {
   return new ImpossibleObservationError(
     `Observation ${row} has zero probability under every component (log-likelihood −∞).`,
@@ -452,11 +499,17 @@ function statisticsPassSimd<C, X, FS extends Statistics, Prepared>(
     arena.normalize(end - start, sampleWeights, start);
     if (arena.addLogLikelihood() > 0) {
       // Rows with weight and zero probability under every component (−∞ or NaN): the kernel left
-      // their responsibilities at 0; name the first, or make the total −∞.
+      // their responsibilities at 0. A NaN or an overflow always throws; an impossible row throws
+      // or makes the total −∞.
       const sums = arena.sums();
       for (let i = 0; i < end - start; i++) {
         const w = sampleWeights === undefined ? 1 : (sampleWeights[start + i] as number);
-        if ((sums[i] as number) > 0 || !(w > 0)) continue;
+        const sum = sums[i] as number;
+        if (sum > 0 || !(w > 0)) continue;
+        if (Number.isNaN(sum) || family.positiveDensities === true) {
+          // The arena has replaced the block's log-densities: recompute the row's to name the case.
+          throw rowWithoutPosterior(family.positiveDensities, rowLogDensities(pass, start + i), 0, k, start + i);
+        }
         if (throwOnImpossible) throw impossibleRow(start + i);
         impossible = true;
       }
@@ -485,13 +538,19 @@ function statisticsPassScalar<C, X, FS extends Statistics, Prepared>(pass: Pass<
       if (!(max > -Infinity)) {
         // −∞ or NaN under every component.
         if (w > 0) {
-          if (throwOnImpossible) throw impossibleRow(i);
+          if (throwOnImpossible || family.positiveDensities === true || hasNaN(block, base, k)) throw rowWithoutPosterior(family.positiveDensities, block, base, k, i);
           total = -Infinity;
         }
         block.fill(0, base, base + k);
         continue;
       }
       const sum = exponentiateRow(block, base, k, max, threshold);
+      if (sum !== sum) {
+        // A NaN log-density beside finite ones, or a +∞ (its term is ∞ − ∞): no posterior.
+        if (w > 0) throw rowWithoutPosterior(family.positiveDensities, rowLogDensities(pass, i), 0, k, i);
+        block.fill(0, base, base + k);
+        continue;
+      }
       if (w !== 0) total += w * (max + Math.log(sum));
       const scale = w / sum;
       for (let j = 0; j < k; j++) {
@@ -526,15 +585,23 @@ function scoringPass<C, X, FS extends Statistics, Prepared>(pass: Pass<C, X, FS,
       const max = addLogWeights(block, base, k, logWeights);
       const w = weighted ? (sampleWeights[i] as number) : 1;
       if (!(max > -Infinity)) {
+        // −∞ or NaN under every component: scores −∞ only when it is an impossible observation;
+        // responsibilities (0/0) never exist, so asking for them throws. A zero-weight row is dropped.
+        const counted = keepResponsibilities || keepRows || w > 0;
+        if (counted && (keepResponsibilities || family.positiveDensities === true || hasNaN(block, base, k))) throw rowWithoutPosterior(family.positiveDensities, block, base, k, i);
         if (w > 0) {
           if (throwOnImpossible) throw impossibleRow(i);
           total = -Infinity;
         }
         if (keepRows) rowScores[i] = -Infinity;
-        if (keepResponsibilities) out.fill(Number.NaN, i * k, (i + 1) * k);
         continue;
       }
       const sum = exponentiateRow(block, base, k, max, threshold);
+      if (sum !== sum) {
+        // A NaN log-density beside finite ones, or a +∞ (its term is ∞ − ∞): no posterior.
+        if (keepResponsibilities || keepRows || w > 0) throw rowWithoutPosterior(family.positiveDensities, rowLogDensities(pass, i), 0, k, i);
+        continue;
+      }
       const lse = max + Math.log(sum);
       if (w !== 0) total += w * lse;
       if (keepRows) rowScores[i] = lse;
