@@ -27,7 +27,7 @@ import { fullAccumulate, fullLogDensities } from './kernels/full-kernel.js';
 import { missingValuesAccumulate, missingValuesLogDensities } from './kernels/missing-values-kernel.js';
 import { smallFullKernels } from './kernels/small-full-kernel.js';
 import { sphericalAccumulate, sphericalLogDensities } from './kernels/spherical-kernel.js';
-import { tiedAccumulate, tiedLogDensities } from './kernels/tied-kernel.js';
+import { tiedLogDensities } from './kernels/tied-kernel.js';
 import { prepareGaussian, type PreparedGaussian } from './prepared-gaussian.js';
 
 /** Options of the Gaussian component family. */
@@ -80,7 +80,8 @@ function kernelsFor(type: CovarianceType, missingValues: boolean): { logDensitie
     case 'full':
       return { logDensities: fullLogDensitiesAnyDimension, accumulate: fullAccumulateAnyDimension };
     case 'tied':
-      return { logDensities: tiedLogDensities, accumulate: tiedAccumulate };
+      // One factor for the densities; statistics per component about its own mean, pooled in the M-step (see ScatterLayout).
+      return { logDensities: tiedLogDensities, accumulate: fullAccumulateAnyDimension };
     case 'diagonal':
       return { logDensities: diagonalLogDensities, accumulate: diagonalAccumulate };
     case 'spherical':

@@ -41,49 +41,17 @@ interface CenteredStatistics {
 const SINGLE_REFERENCE = 1e-13;
 
 /**
- * Brings statistics to one reference per component (`total` layout: one common reference).
- * r̄ = Σ n_b r_b / n. When every block used the same reference (batch EM) the statistics are
- * already about it and are returned unchanged (r̄ snapped to `candidates` when it agrees to
- * round-off, as it does when candidates are the parameters the E-step ran at). Otherwise
- * (chunks gathered at different parameters, as in incremental EM) the scatter is re-centred:
+ * Brings statistics to one reference per component, r̄_k = Σ_b n_b r_b / n_k. When every block
+ * used the same reference (batch EM) the statistics are already about it and are returned
+ * unchanged (r̄_k snapped to `candidates` when it agrees to round-off, as it does when candidates
+ * are the parameters the E-step ran at). Otherwise (chunks gathered at different parameters, as
+ * in incremental EM) the scatter is re-centred:
  * Σ w (x − r̄)(x − r̄)ᵀ = Q + Σ_b (s_b r_bᵀ + r_b s_bᵀ) − (S r̄ᵀ + r̄ Sᵀ) + Σ_b n_b r_b r_bᵀ − n r̄ r̄ᵀ.
  */
 export function centerStatistics(stats: GaussianStatistics, layout: ScatterLayout, d: number, candidates: Float64Array | undefined): CenteredStatistics {
   const k = stats.counts.length;
   const references = new Float64Array(k * d);
   const scatter = new Float64Array(stats.scatter);
-  let sums = stats.sums;
-  if (layout === 'total') {
-    let n = 0;
-    for (let c = 0; c < k; c++) n += stats.counts[c] as number;
-    const center = new Float64Array(d);
-    const totalSums = new Float64Array(d);
-    for (let a = 0; a < d; a++) {
-      let r = 0;
-      let s = 0;
-      for (let c = 0; c < k; c++) {
-        r += stats.references[c * d + a] as number;
-        s += stats.sums[c * d + a] as number;
-      }
-      center[a] = n > 0 ? r / n : 0;
-      totalSums[a] = s;
-    }
-    if (n > 0 && !singleReference(stats.referenceOuter, center, n, d, 0, 'matrix')) {
-      recenter(scatter, stats, 0, center, totalSums, n, d, 'matrix');
-      // Per-component sums about the common r̄: S_k + R_k − n_k r̄.
-      const shifted = new Float64Array(k * d);
-      for (let c = 0; c < k; c++) {
-        for (let a = 0; a < d; a++) {
-          shifted[c * d + a] = (stats.sums[c * d + a] as number) + (stats.references[c * d + a] as number) - (stats.counts[c] as number) * (center[a] as number);
-        }
-      }
-      sums = shifted;
-    } else if (candidates !== undefined) {
-      snap(center, 0, candidates, 0, d);
-    }
-    for (let c = 0; c < k; c++) references.set(center, c * d);
-    return { counts: stats.counts, references, sums, scatter };
-  }
   const form = layout === 'full' ? 'matrix' : layout === 'diagonal' ? 'diagonal' : 'trace';
   for (let c = 0; c < k; c++) {
     const n = stats.counts[c] as number;
@@ -97,7 +65,7 @@ export function centerStatistics(stats: GaussianStatistics, layout: ScatterLayou
       snap(references, c * d, candidates, c * d, d);
     }
   }
-  return { counts: stats.counts, references, sums, scatter };
+  return { counts: stats.counts, references, sums: stats.sums, scatter };
 }
 
 type Form = 'matrix' | 'diagonal' | 'trace';
@@ -156,13 +124,6 @@ function snap(r: Float64Array, offset: number, candidates: Float64Array, candida
   for (let a = 0; a < d; a++) r[offset + a] = candidates[candidateOffset + a] as number;
 }
 
-/** Average of the means: the common reference of the tied layout. */
-export function averageOfMeans(means: Float64Array, k: number, d: number): Float64Array {
-  const center = new Float64Array(d);
-  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) center[j] = (center[j] as number) + (means[c * d + j] as number) / k;
-  return center;
-}
-
 /**
  * Scatter of component k about mean μ from statistics about reference r (lower triangle into
  * `out`, D·D): M = Q − S·δᵀ − δ·Sᵀ + n·δ·δᵀ with δ = μ − r. With μ the new mean, δ = S/n and
@@ -197,7 +158,7 @@ export function maximizeGaussian(raw: GaussianStatistics, previous: GaussianComp
   const { type, layout } = settings;
   const d = previous.dimension;
   const k = componentCountOf(previous);
-  const stats = centerStatistics(raw, layout, d, layout === 'total' ? averageOfMeans(previous.means, k, d) : previous.means);
+  const stats = centerStatistics(raw, layout, d, previous.means);
   const counts = stats.counts;
   let total = 0;
   for (let c = 0; c < k; c++) total += counts[c] as number;
@@ -256,34 +217,26 @@ function maximizeCovariances(
   const factor = new Float64Array(dd);
   const scale = coordinateScales(previous, counts);
 
-  if (layout === 'total' || type === 'tied') {
-    // One shared matrix: Σ = (Σ_k M_k + λI) / Σ_k n_k.
+  if (type === 'tied') {
+    // One shared matrix: Σ = (Σ_k M_k + λI) / Σ_k n_k, each M_k the scatter about μ_k from
+    // statistics centred on component k's own reference (cancellation only when μ_k moved far).
     const sum = new Float64Array(dd);
+    const raw = new Float64Array(dd);
     let n = 0;
     for (let c = 0; c < k; c++) {
       const nc = counts[c] as number;
       if (!(nc > 0)) continue;
       n += nc;
       for (let a = 0; a < d; a++) delta[a] = (means[c * d + a] as number) - (references[c * d + a] as number);
-      if (layout === 'total') {
-        // Σ_k M_k = T − Σ_k (S_k δ_kᵀ + δ_k S_kᵀ − n_k δ_k δ_kᵀ), T about the common reference.
-        for (let a = 0; a < d; a++) {
-          const sa = stats.sums[c * d + a] as number;
-          const da = delta[a] as number;
-          for (let b = 0; b <= a; b++) sum[a * d + b] = (sum[a * d + b] as number) - sa * (delta[b] as number) - da * (stats.sums[c * d + b] as number) + nc * da * (delta[b] as number);
+      scatterAbout(stats, c, d, delta, scatter);
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b <= a; b++) {
+          sum[a * d + b] = (sum[a * d + b] as number) + (scatter[a * d + b] as number);
+          raw[a * d + b] = (raw[a * d + b] as number) + (stats.scatter[c * dd + a * d + b] as number);
         }
-      } else {
-        scatterAbout(stats, c, d, delta, scatter);
-        for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) sum[a * d + b] = (sum[a * d + b] as number) + (scatter[a * d + b] as number);
       }
     }
-    if (layout === 'total') for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) sum[a * d + b] = (sum[a * d + b] as number) + (stats.scatter[a * d + b] as number);
     if (!(n > 0)) return out;
-    const raw = new Float64Array(d);
-    for (let a = 0; a < d; a++) {
-      if (layout === 'total') raw[a] = stats.scatter[a * d + a] as number;
-      else for (let c = 0; c < k; c++) raw[a] = (raw[a] as number) + (stats.scatter[c * dd + a * d + a] as number);
-    }
     if (lostToRoundOff(sum, raw, d, 'matrix', strength, -1, issues)) return out;
     const candidate = symmetricFromLower(sum, d, strength, n);
     if (acceptMatrix(candidate, d, factor, scale, sum, raw, strength, -1, issues)) out.set(candidate);
@@ -540,14 +493,6 @@ export function gaussianExpectedLogDensity(components: GaussianComponents, raw: 
       value += -0.5 * n * d * LOG_TWO_PI - 0.5 * n * logDet - 0.5 * quadratic;
       continue;
     }
-    if (layout === 'total') {
-      for (let a = 0; a < d; a++) {
-        const sa = stats.sums[c * d + a] as number;
-        const da = delta[a] as number;
-        for (let b = 0; b <= a; b++) tiedScatter[a * d + b] = (tiedScatter[a * d + b] as number) - sa * (delta[b] as number) - da * (stats.sums[c * d + b] as number) + n * da * (delta[b] as number);
-      }
-      continue;
-    }
     scatterAbout(stats, c, d, delta, scatter);
     if (type === 'tied') {
       for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) tiedScatter[a * d + b] = (tiedScatter[a * d + b] as number) + (scatter[a * d + b] as number);
@@ -555,8 +500,7 @@ export function gaussianExpectedLogDensity(components: GaussianComponents, raw: 
     }
     value += -0.5 * n * d * LOG_TWO_PI + gaussianTerm(components, c, n, scatter, factor);
   }
-  if (layout === 'total' || type === 'tied') {
-    if (layout === 'total') for (let a = 0; a < d; a++) for (let b = 0; b <= a; b++) tiedScatter[a * d + b] = (tiedScatter[a * d + b] as number) + (stats.scatter[a * d + b] as number);
+  if (type === 'tied') {
     value += -0.5 * totalCount * d * LOG_TWO_PI + gaussianTerm(components, 0, totalCount, tiedScatter, factor);
   }
   return value;

@@ -3,22 +3,25 @@ import type { CovarianceType } from './gaussian-components.js';
 /**
  * How the scatter is stored:
  * - `full`: K·D·D, Σ_i w_ik (x_i − r_k)(x_i − r_k)ᵀ per component, lower triangle only
- *   (full covariances, and every type when missing values are marginalised: the conditional
- *   covariance of the missing coordinates differs per component);
- * - `total`: D·D, Σ_i (Σ_k w_ik)(x_i − c)(x_i − c)ᵀ about one common reference c, lower triangle
- *   (tied covariance on complete data: D² work per row instead of K·D²);
+ *   (full and tied covariances, and every type when missing values are marginalised: the
+ *   conditional covariance of the missing coordinates differs per component);
  * - `diagonal`: K·D, Σ_i w_ik (x_ij − r_kj)²;
  * - `spherical`: K, Σ_i w_ik ‖x_i − r_k‖².
+ *
+ * Tied covariances keep one scatter per component, each about its own reference, and pool them
+ * in the M-step. A single scatter about one common point (the average of the means) would hold
+ * the between-cluster spread, and Σ_k M_k = T − Σ_k n_k δ_k δ_kᵀ would then subtract it back:
+ * on separated clusters that cancellation loses the digits of a correlated within-cluster
+ * covariance at every iteration, not only when a mean moves far (issue 10).
  */
-export type ScatterLayout = 'full' | 'total' | 'diagonal' | 'spherical';
+export type ScatterLayout = 'full' | 'diagonal' | 'spherical';
 
 export function scatterLayout(type: CovarianceType, missingValues: boolean): ScatterLayout {
   if (missingValues) return 'full';
   switch (type) {
     case 'full':
-      return 'full';
     case 'tied':
-      return 'total';
+      return 'full';
     case 'diagonal':
       return 'diagonal';
     case 'spherical':
@@ -30,8 +33,6 @@ export function scatterLength(layout: ScatterLayout, k: number, d: number): numb
   switch (layout) {
     case 'full':
       return k * d * d;
-    case 'total':
-      return d * d;
     case 'diagonal':
       return k * d;
     case 'spherical':
@@ -43,8 +44,7 @@ export function scatterLength(layout: ScatterLayout, k: number, d: number): numb
  * Expected sufficient statistics of K Gaussian components, as sums (they add across chunks).
  *
  * Everything is accumulated about a reference point r_k per component — the means of the
- * parameters the statistics were gathered at (for tied covariances on complete data, one common
- * point c, the average of those means) — rather than about the origin, so that data far from
+ * parameters the statistics were gathered at — rather than about the origin, so that data far from
  * the origin does not lose its digits to cancellation in Σ w·x·xᵀ − n·μ·μᵀ. `references`
  * records Σ_i w_ik·r_k so that the reference can be recovered from the statistics alone.
  */
@@ -79,8 +79,7 @@ export function zeroGaussianStatistics(layout: ScatterLayout, k: number, d: numb
 }
 
 /**
- * Adds one block's reference terms n_b·r·rᵀ and s_b·rᵀ + r·s_bᵀ for component c (for the
- * `total` layout: the whole block, c = 0, with n_b and s_b summed over components).
+ * Adds one block's reference terms n_b·r·rᵀ and s_b·rᵀ + r·s_bᵀ for component c.
  * `blockSums` holds s_b at `sumOffset`, `reference` holds r at `referenceOffset`.
  */
 export function addBlockTerms(
@@ -97,9 +96,8 @@ export function addBlockTerms(
   if (blockCount === 0) return;
   const { referenceOuter: outer, referenceCross: cross } = stats;
   switch (layout) {
-    case 'full':
-    case 'total': {
-      const offset = layout === 'full' ? c * d * d : 0;
+    case 'full': {
+      const offset = c * d * d;
       for (let a = 0; a < d; a++) {
         const ra = reference[referenceOffset + a] as number;
         const sa = blockSums[sumOffset + a] as number;
