@@ -21,6 +21,7 @@ import {
   fitEm,
   fitEmAsync,
   parseSerializedModel,
+  resolveMemoryBudget,
   serializeModel,
 } from '@em/core';
 import type { DenseFamily } from './emission-registry.js';
@@ -69,6 +70,13 @@ export interface HiddenMarkovModelOptions<C = unknown> {
    * ABSOLUTE amount between iterations (default 1e-2, hmmlearn's `tol`). 0 runs maxIterations.
    */
   readonly tolerance?: number;
+  /**
+   * Bytes the model may allocate for its tables and buffers: a number or a string such as
+   * '1GiB' (default 256 MiB, @em/core DEFAULT_MEMORY_BUDGET). States (K×K chain matrices),
+   * symbols (K×M tables) and the longest sequence (T×K forward–backward buffers) are checked
+   * against it before anything is allocated; too large a shape gives a MemoryBudgetError.
+   */
+  readonly memoryBudget?: number | string;
 }
 
 /** A family whose parameters are C (Prepared and statistics types are the family's business). */
@@ -147,6 +155,7 @@ export class HiddenMarkovModel<C = unknown> {
           startInitialization: init.start ?? 'uniform',
           transitionInitialization: init.transitions ?? 'uniform',
           emissionInitializer: method === 'kmeans' ? 'kmeans' : 'seeded-random',
+          ...(options.memoryBudget === undefined ? {} : { memoryBudget: resolveMemoryBudget(options.memoryBudget) }),
         },
       },
       family as DenseFamily,
@@ -353,12 +362,14 @@ export class HiddenMarkovModel<C = unknown> {
     const options = doc.config.options as { readonly [key: string]: JsonValue };
     const priors = options['priors'] as { start?: number; transitions?: number } | undefined;
     const update = options['update'] as HmmUpdate | undefined;
+    const memoryBudget = options['memoryBudget'];
     const restored = new HiddenMarkovModel(
       {
         states: model.k,
         emission: model.family as DenseFamily,
         ...(priors === undefined ? {} : { priors }),
         ...(update === undefined ? {} : { update }),
+        ...(typeof memoryBudget === 'number' ? { memoryBudget } : {}),
       },
       parameters,
       model,

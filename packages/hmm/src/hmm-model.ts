@@ -16,11 +16,13 @@ import {
   Sequences,
   logDirichletDensity,
   randomResponsibilities,
+  resolveMemoryBudget,
   silentContext,
   xLogY,
 } from '@em/core';
 import { backwardScaled, forwardScaled, forwardTabulated, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
 import { type DensityTable, scaledDensitiesOf, tabulatedDensitiesOf, type ScaledDensities, type TabulatedDensities } from './scaled-densities.js';
+import { checkChainMemory, checkEmissionMemory, checkSampleMemory, checkSequenceMemory, longestSequence } from './memory-checks.js';
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
 import { clustersAlongTopology, hasStructuralZeros, labelsOf, permuteColumns } from './topology-order.js';
 import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
@@ -89,6 +91,12 @@ export interface HmmModelOptions<C, X> {
     readonly transitionMatrix?: Float64Array;
     readonly emissions?: C;
   };
+  /**
+   * Bytes the model may allocate for its chain matrices, emission tables and forward–backward
+   * buffers: a number, or a string such as '1GiB' (default @em/core DEFAULT_MEMORY_BUDGET,
+   * 256 MiB). Every such allocation is checked against it first (MemoryBudgetError).
+   */
+  readonly memoryBudget?: number | string;
   /** Model kind recorded in the config (default "hmm"). */
   readonly kind?: string;
   /** Extra JSON options recorded in the config. */
@@ -126,7 +134,11 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   readonly updateTransitions: boolean;
   readonly updateEmissions: boolean;
   readonly config: ModelConfig;
+  /** The memory budget in bytes (see HmmModelOptions.memoryBudget). */
+  readonly memoryBudget: number;
   private readonly options: HmmModelOptions<C, X>;
+  /** The data whose forward–backward storage was last checked against the budget (E-steps reuse it). */
+  private checkedData: Sequences<X> | undefined;
   private readonly workspace = new ForwardBackwardWorkspace();
   private readonly viterbiWorkspace = new ViterbiWorkspace();
   private readonly outcome: ForwardOutcome = { logLikelihood: 0, impossibleAt: -1, noDensity: false };
@@ -154,6 +166,9 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
         });
       }
     }
+    this.memoryBudget = resolveMemoryBudget(options.memoryBudget);
+    checkChainMemory(k, this.memoryBudget);
+    checkEmissionMemory(family, k, this.memoryBudget);
     this.family = family;
     this.scaled = scaledDensitiesOf(family);
     this.tabulated = tabulatedDensitiesOf(family);
@@ -180,6 +195,8 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
         transitionInitialization: options.transitionInitialization ?? 'uniform',
         emissionInitializer: options.initializerName ?? (options.emissionInitializer === undefined ? 'seeded-random' : 'custom'),
         initialValues: initialJson,
+        // Recorded only when given, so default configs (and saved models) are unchanged.
+        ...(options.memoryBudget === undefined ? {} : { memoryBudget: this.memoryBudget }),
         ...(options.extraConfig ?? {}),
       },
     };
@@ -188,6 +205,10 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   // ---------------------------------------------------------------- E-step
 
   eStep(params: HmmParameters<C>, data: Sequences<X>): EStepResult<HmmStatistics<FS>> {
+    if (this.checkedData !== data) {
+      checkSequenceMemory(longestSequence(data.lengths), this.k, 0, 0, this.memoryBudget, 'Forward–backward');
+      this.checkedData = data;
+    }
     const statistics = this.zeroStatistics(params);
     const k = this.k;
     const x = data.observations;
@@ -391,6 +412,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
 
   /** log p(sequence s; θ) for each sequence (−∞ for an impossible one). */
   sequenceLogLikelihoods(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
+    checkSequenceMemory(longestSequence(data.lengths), this.k, 0, 0, this.memoryBudget, 'The forward pass');
     const prepared = this.family.prepare(params.emissions);
     const table = this.tabulated?.densityTable(prepared, data.observations);
     const out = new Float64Array(data.count);
@@ -415,6 +437,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
    */
   posteriors(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
     const k = this.k;
+    checkSequenceMemory(longestSequence(data.lengths), k, data.totalLength, 1, this.memoryBudget, 'Posterior state probabilities');
     const prepared = this.family.prepare(params.emissions);
     const table = this.tabulated?.densityTable(prepared, data.observations);
     const out = new Float64Array(data.totalLength * k);
@@ -434,6 +457,9 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   /** Most probable state path per sequence (Viterbi) and its joint log-probability log p(x, z*). */
   viterbi(params: HmmParameters<C>, data: Sequences<X>): { readonly states: Int32Array; readonly logProbabilities: Float64Array } {
     const k = this.k;
+    const longest = longestSequence(data.lengths);
+    // Back-pointers: the longest sequence × K (counted as doubles, an upper bound).
+    checkSequenceMemory(longest, k, longest, 1, this.memoryBudget, 'Viterbi decoding');
     const prepared = this.family.prepare(params.emissions);
     const logStart = logOf(params.startProbabilities);
     const logTransition = logOf(params.transitionMatrix);
@@ -473,6 +499,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       });
     }
     const dimension = this.family.sampleDimension(params.emissions);
+    checkSampleMemory(length, dimension, this.memoryBudget);
     const observations = new Float64Array(length * dimension);
     const states = new Int32Array(length);
     let state = startState ?? random.categorical(params.startProbabilities);
@@ -561,6 +588,8 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
           rows,
         });
       }
+      // Initial responsibilities, their reordering along the chain, and the first E-step's buffers.
+      checkSequenceMemory(longestSequence(data.lengths), k, rows, 2, this.memoryBudget, 'Initialising the emissions');
       const initializer = this.options.emissionInitializer ?? ((x: X, states: number, r: Random) => seededResponsibilities(this.family.observationCount(x), states, r));
       let weights = initializer(data.observations, k, random);
       // A chain with structural zeros can only reach some orders of the states: put the

@@ -78,5 +78,6 @@ export function modelFromConfig(
     emissionInitializer: emissionInitializerByName(initializerName, emissionFamily),
     initializerName,
     initialValues: values,
+    ...(typeof record['memoryBudget'] === 'number' ? { memoryBudget: record['memoryBudget'] } : {}),
   });
 }
