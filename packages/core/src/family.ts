@@ -72,6 +72,13 @@ export interface ComponentFamily<C, X, FS extends Statistics, Prepared = unknown
   componentsFromJSON(json: JsonValue): C;
   /** SharedArrayBuffer copy of the data for worker threads (optional). */
   shareData?(x: X): X;
+  /**
+   * True when every component's density is positive at every observation `validateData` accepts
+   * (Gaussians): a log-density of −∞ can then only be an overflow (the row lies too far from the
+   * component for double precision), never an impossible observation, and the mixture reports such
+   * a row as a NumericalError instead of an ImpossibleObservationError.
+   */
+  readonly positiveDensities?: boolean;
 }
 
 /** Component type of a family. */

@@ -127,11 +127,12 @@ describe('MixtureModel E-step', () => {
     expect(error.details['row']).toBe(2);
     expect(error.remedy).toMatch(/prior|pseudo-count/);
     expect(() => fitEm(model, { observations: counts }, { initialParameters: params })).toThrow(ImpossibleObservationError);
-    // Scoring does not throw: the row scores −∞ and has no responsibilities.
+    // Scoring does not throw: the row scores −∞. It has no responsibilities (0/0): asking for them throws, naming it.
     expect(model.logLikelihood(params, { observations: counts })).toBe(-Infinity);
     expect(model.scoreSamples(params, { observations: counts })[2]).toBe(-Infinity);
     expect(model.scoreSamples(params, { observations: counts })[0]).toBeCloseTo(0, 14);
-    expect(model.responsibilities(params, { observations: counts })[4]).toBeNaN();
+    expect(errorOf(() => model.responsibilities(params, { observations: counts }), ImpossibleObservationError).details['row']).toBe(2);
+    expect(errorOf(() => model.predict(params, { observations: counts }), ImpossibleObservationError).details['row']).toBe(2);
     // A zero-weight row cannot be impossible: it is dropped.
     const dropped = model.eStep(params, { observations: counts, sampleWeights: Float64Array.of(1, 1, 0, 1) });
     expect(dropped.logLikelihood).toBeCloseTo(0, 14);

@@ -29,6 +29,7 @@ import { smallFullKernels } from './kernels/small-full-kernel.js';
 import { sphericalAccumulate, sphericalLogDensities } from './kernels/spherical-kernel.js';
 import { tiedLogDensities } from './kernels/tied-kernel.js';
 import { prepareGaussian, type PreparedGaussian } from './prepared-gaussian.js';
+import { validateGaussianData } from './value-limit.js';
 
 /** Options of the Gaussian component family. */
 export interface GaussianFamilyOptions {
@@ -212,8 +213,11 @@ export function gaussianFamily(options: GaussianFamilyOptions = {}): GaussianFam
           { columns: x.cols, dimension: components.dimension },
         );
       }
-      x.validate({ name: 'data', allowNaN: missingValues });
+      // Finite values within ±LARGEST_DATA_VALUE, in the one pass DenseMatrix.validate would take.
+      validateGaussianData(x, missingValues);
     },
+    // A Gaussian density is positive everywhere: a row at −∞ under every component is an overflow.
+    positiveDensities: true,
     validateComponents: (components) => validateGaussianComponents(components, type),
     prepare: (components) => prepareGaussian(components, layout, missingValues),
     logDensities: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out, false),
