@@ -132,7 +132,14 @@ function describeStop(reason: string | undefined): string {
   }
 }
 
-function render(frame: Frame, responsibilitiesFrom: Frame = frame, history?: readonly number[], iterationsShown?: number): void {
+/** The chart's two series at θ_0 … θ_t. */
+interface ChartSeries {
+  readonly logLikelihood: readonly number[];
+  /** log-likelihood + log-prior. */
+  readonly objective: readonly number[];
+}
+
+function render(frame: Frame, responsibilitiesFrom: Frame = frame, series?: ChartSeries, iterationsShown?: number): void {
   if (sessionKey === undefined || session === undefined) return;
   const { dataset, fitted } = sessionKey;
   const [xColumn, yColumn] = plottedColumns();
@@ -158,13 +165,19 @@ function render(frame: Frame, responsibilitiesFrom: Frame = frame, history?: rea
     components,
   });
   const status = session.status;
-  const shownHistory = history ?? status.history;
-  ui.chart.innerHTML = objectiveChartMarkup({ width: 420, height: 240, history: shownHistory, ...(iterationsShown === undefined ? {} : { iterationsShown }) });
+  const shown = series ?? { logLikelihood: status.logLikelihoodHistory, objective: status.history };
+  ui.chart.innerHTML = objectiveChartMarkup({
+    width: 420,
+    height: 240,
+    logLikelihood: shown.logLikelihood,
+    objective: shown.objective,
+    ...(iterationsShown === undefined ? {} : { iterationsShown }),
+  });
   ui.iterations.textContent = String(frame.iteration);
   ui.logLikelihood.textContent = frame.logLikelihood.toFixed(6);
   ui.logLikelihood.dataset['value'] = String(frame.logLikelihood);
   ui.logPrior.textContent = (frame.objective - frame.logLikelihood).toFixed(6);
-  const previous = shownHistory[frame.iteration - 1];
+  const previous = shown.objective[frame.iteration - 1];
   ui.change.textContent = previous === undefined ? '–' : (frame.objective - previous).toExponential(3);
   ui.table.innerHTML =
     '<tr><th></th><th>weight</th><th>mean x</th><th>mean y</th><th>sd x</th><th>sd y</th></tr>' +
@@ -270,12 +283,13 @@ async function onFit(): Promise<void> {
     showError(error);
     return;
   }
-  const history = frames.map((frame) => frame.objective);
+  const series: ChartSeries = { logLikelihood: frames.map((frame) => frame.logLikelihood), objective: frames.map((frame) => frame.objective) };
+  const upTo = (t: number): ChartSeries => ({ logLikelihood: series.logLikelihood.slice(0, t + 1), objective: series.objective.slice(0, t + 1) });
   const pause = Number(ui.speed.value);
   const last = frames.length - 1;
   if (pause > 0) {
     for (const frame of frames) {
-      render(frame, frame, history.slice(0, frame.iteration + 1), last);
+      render(frame, frame, upTo(frame.iteration), last);
       ui.phase.textContent = `Iteration ${frame.iteration} of ${last}: E-step colours, M-step ellipses.`;
       showSummary(false);
       await delay(pause);
@@ -283,7 +297,7 @@ async function onFit(): Promise<void> {
     }
   }
   const final = frames[last];
-  if (final !== undefined) render(final, final, history, last);
+  if (final !== undefined) render(final, final, series, last);
   const status = current.status;
   ui.phase.textContent = `Fitted: ${status.iteration} iterations, ${describeStop(status.stopReason)}. Press Step to iterate further, or change the seed and fit again.`;
   showSummary(true);

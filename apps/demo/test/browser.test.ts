@@ -94,7 +94,8 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
     const shownLogLikelihood = Number(await page.locator('#log-likelihood').getAttribute('data-value'));
     const shownIterations = Number(await page.locator('#iterations').getAttribute('data-value'));
     const shownBic = Number(await page.locator('#bic').getAttribute('data-value'));
-    const chartPoints = await page.locator('#objective-chart circle.objective-point').count();
+    const chartPoints = await page.locator('#objective-chart circle.likelihood-point').count();
+    const chartLabels = await page.locator('#objective-chart text.legend-label, #objective-chart text.y-axis-label').allTextContents();
     const stopReason = await page.locator('#stop-reason').getAttribute('data-value');
 
     // The same fit in Node, from the settings the page shows by default.
@@ -109,7 +110,8 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
     expect(settings).toEqual({ components: 2, covariance: 'full', initialization: 'random-points', seed: 0, maxIterations: 100, tolerance: 1e-3 });
     const faithful = datasetById('faithful');
     const mixture = createDemoMixture(settings);
-    const expected = fitEm(mixture.model, { observations: observationsOf(faithful, [0, 1]) }, settings);
+    // The page's tolerance is per observation (its input says |Δ objective| / n).
+    const expected = fitEm(mixture.model, { observations: observationsOf(faithful, [0, 1]) }, { ...settings, toleranceRule: 'per-observation' });
     // The default start is chosen so that EM visibly works for a while before it converges.
     expect(expected.iterations).toBeGreaterThan(5);
 
@@ -117,6 +119,11 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
     expect(relativeDifference(shownLogLikelihood, expected.logLikelihood)).toBeLessThan(1e-9);
     expect(shownIterations).toBe(expected.iterations);
     expect(chartPoints).toBe(expected.iterations + 1);
+    // The chart says what it plots: the log-likelihood, and the objective (with the regCovar prior) beside it.
+    expect(chartLabels).toEqual(['log-likelihood, objective (nats)', 'log-likelihood', 'objective = log-likelihood + log-prior (regCovar)']);
+    const lastPoint = await page.locator('#objective-chart circle.likelihood-point title').last().textContent();
+    const plotted = Number(/log-likelihood (\S+);/.exec(lastPoint ?? '')?.[1]);
+    expect(relativeDifference(plotted, expected.logLikelihood)).toBeLessThan(1e-9);
     expect(relativeDifference(shownBic, expected.bic)).toBeLessThan(1e-9);
     expect(stopReason).toBe(expected.stopReason);
     // Two components drawn, each with a 1σ and a 2σ ellipse and a mean marker.
@@ -147,7 +154,7 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
     const mixture = createDemoMixture({ components: 3, covariance: 'diagonal', initialization: 'random-points' });
     const expected = fitEm(mixture.model, { observations: observationsOf(iris, [0, 1, 2, 3]) }, { seed: 7, maxIterations: 3, tolerance: 0 });
     expect(relativeDifference(shownLogLikelihood, expected.logLikelihood)).toBeLessThan(1e-9);
-    expect(await page.locator('#objective-chart circle.objective-point').count()).toBe(4);
+    expect(await page.locator('#objective-chart circle.likelihood-point').count()).toBe(4);
     expect(await page.locator('#scatter circle.point').count()).toBe(150);
     expect(await page.locator('#scatter path.mean').count()).toBe(3);
 

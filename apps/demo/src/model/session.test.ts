@@ -2,6 +2,7 @@ import { fitEm } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { datasetById, observationsOf } from '../datasets.js';
 import { createDemoMixture, type DemoMixtureOptions } from './demo-mixture.js';
+import { objectiveChartMarkup } from '../plot/objective-chart.js';
 import { createSession } from './session.js';
 
 const faithful = observationsOf(datasetById('faithful'), [0, 1]);
@@ -24,6 +25,7 @@ describe('createSession', () => {
       expect(session.status.iteration).toBe(steps);
       expect(session.status.logLikelihood).toBe(reference.logLikelihood);
       expect(session.status.history).toEqual(reference.history);
+      expect(session.status.logLikelihoodHistory).toEqual(reference.logLikelihoodHistory);
       expect(session.status.bic).toBeCloseTo(reference.bic, 9);
     });
   }
@@ -32,7 +34,7 @@ describe('createSession', () => {
     const options: DemoMixtureOptions = { components: 3, covariance: 'full', initialization: 'random-points' };
     const session = createSession(createDemoMixture(options), iris, { seed: 5, maxIterations: 100, tolerance: 1e-3 });
     const frames = session.fit();
-    const reference = fitEm(createDemoMixture(options).model, { observations: iris }, { seed: 5, maxIterations: 100, tolerance: 1e-3 });
+    const reference = fitEm(createDemoMixture(options).model, { observations: iris }, { seed: 5, maxIterations: 100, tolerance: 1e-3, toleranceRule: 'per-observation' });
     expect(frames).toHaveLength(reference.iterations + 1);
     expect(frames.map((frame) => frame.iteration)).toEqual(frames.map((_, t) => t));
     expect(frames.at(-1)?.logLikelihood).toBe(reference.logLikelihood);
@@ -45,6 +47,23 @@ describe('createSession', () => {
     // A step after the fit continues from the fitted parameters.
     session.step();
     expect(session.status.iteration).toBe(reference.iterations + 1);
+  });
+
+  it("Old Faithful under the default regCovar: the chart's log-likelihood series ends at the reported log-likelihood, the objective below it by the log-prior", () => {
+    const options: DemoMixtureOptions = { components: 2, covariance: 'full', initialization: 'random-points' };
+    const session = createSession(createDemoMixture(options), faithful, { seed: 0, maxIterations: 100, tolerance: 1e-3 });
+    const frames = session.fit();
+    const { logLikelihoodHistory, history, logLikelihood, objective } = session.status;
+    expect(logLikelihoodHistory).toHaveLength(frames.length);
+    expect(logLikelihoodHistory).toEqual(frames.map((frame) => frame.logLikelihood));
+    expect(history).toEqual(frames.map((frame) => frame.objective));
+    expect(logLikelihoodHistory.at(-1)).toBe(logLikelihood);
+    expect(history.at(-1)).toBe(objective);
+    // The regCovar prior puts the objective tens of nats below the log-likelihood (−1218 vs −1130 at the optimum).
+    expect(logLikelihood - objective).toBeGreaterThan(10);
+    const markup = objectiveChartMarkup({ width: 420, height: 240, logLikelihood: logLikelihoodHistory, objective: history });
+    expect(markup).toContain(`<title>iteration ${frames.length - 1}: log-likelihood ${logLikelihood}; objective ${objective}</title>`);
+    expect(markup).toContain('objective = log-likelihood + log-prior (regCovar)');
   });
 
   it('gives responsibilities that sum to one per row and full covariance views of every type', () => {

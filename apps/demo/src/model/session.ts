@@ -26,8 +26,10 @@ export interface Frame {
 /** Where a session stands. */
 export interface SessionStatus {
   readonly iteration: number;
-  /** Objective at θ_0 … θ_t. */
+  /** Objective (log-likelihood + log-prior, what EM never decreases) at θ_0 … θ_t. */
   readonly history: readonly number[];
+  /** Log-likelihood at θ_0 … θ_t (what the chart plots; it differs from `history` by the log-prior). */
+  readonly logLikelihoodHistory: readonly number[];
   readonly logLikelihood: number;
   readonly objective: number;
   readonly freeParameters: number;
@@ -65,12 +67,14 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
   const data: DemoData = { observations };
   const n = model.observationCount(data);
   const events: FitEvent[] = [];
-  const fitOptions = { seed: settings.seed, tolerance: settings.tolerance, onEvent: (event: FitEvent) => events.push(event) };
+  // The rule is named: the page's tolerance is per observation whatever core's default rule is.
+  const fitOptions = { seed: settings.seed, tolerance: settings.tolerance, toleranceRule: 'per-observation', onEvent: (event: FitEvent) => events.push(event) } as const;
 
   let parameters: P = fitEm(model, data, { ...fitOptions, maxIterations: 0 }).parameters;
   let current: EStepResult<S> = model.eStep(parameters, data);
   let monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, rule: 'per-observation', observations: n });
   let stopReason: StopReason | undefined;
+  let logLikelihoods: number[] = [current.logLikelihood];
   monitor.record(current.logLikelihood + model.logPrior(parameters));
 
   const frameOf = (theta: P, logLikelihood: number, iteration: number): Frame => ({
@@ -87,6 +91,7 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
       return {
         iteration: monitor.history.length - 1,
         history: [...monitor.history],
+        logLikelihoodHistory: [...logLikelihoods],
         logLikelihood: current.logLikelihood,
         objective: current.logLikelihood + model.logPrior(parameters),
         freeParameters,
@@ -101,6 +106,7 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
       const context: MStepContext = { iteration, report: (event) => events.push(event) };
       parameters = model.mStep(current.statistics, parameters, context);
       current = model.eStep(parameters, data);
+      logLikelihoods.push(current.logLikelihood);
       const decision = monitor.record(current.logLikelihood + model.logPrior(parameters));
       if (decision.event !== undefined) events.push(decision.event);
       if (decision.stop) stopReason = decision.reason ?? 'converged';
@@ -120,6 +126,7 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
       current = model.eStep(parameters, data);
       monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, rule: 'per-observation', observations: n });
       for (const value of result.history) monitor.record(value);
+      logLikelihoods = [...result.logLikelihoodHistory];
       stopReason = result.stopReason;
       return frames;
     },

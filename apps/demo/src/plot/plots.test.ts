@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blendedColor } from './colors.js';
-import { objectiveChartMarkup } from './objective-chart.js';
+import { CHART_LABELS, objectiveChartMarkup, objectiveDiffers } from './objective-chart.js';
 import { scatterMarkup } from './scatter.js';
 
 function count(markup: string, pattern: RegExp): number {
@@ -58,13 +58,53 @@ describe('scatterMarkup', () => {
 });
 
 describe('objectiveChartMarkup', () => {
-  it('marks every entry of the history, θ0 included', () => {
-    const markup = objectiveChartMarkup({ width: 400, height: 200, history: [-1400, -1300, -1250, -1249.5] });
-    expect(count(markup, /class="objective-point"/g)).toBe(4);
-    expect(count(markup, /class="objective-line"/g)).toBe(1);
+  it('marks every entry of the log-likelihood, θ0 included, and titles the axis with what it shows', () => {
+    const markup = objectiveChartMarkup({ width: 400, height: 200, logLikelihood: [-1400, -1300, -1250, -1249.5] });
+    expect(count(markup, /class="likelihood-point"/g)).toBe(4);
+    expect(count(markup, /class="likelihood-line"/g)).toBe(1);
+    expect(markup).toContain(`>${CHART_LABELS.axisLikelihood}</text>`);
+    expect(markup).toContain('log-likelihood (nats)');
+    // No prior given: no second series and no legend.
+    expect(count(markup, /objective-line|legend-label/g)).toBe(0);
+  });
+
+  it('with a prior, draws the objective dashed beside the log-likelihood and names both in a legend', () => {
+    const logLikelihood = [-1400, -1300, -1250, -1249.5];
+    const objective = logLikelihood.map((value) => value - 88);
+    const markup = objectiveChartMarkup({ width: 420, height: 240, logLikelihood, objective });
+    expect(count(markup, /<path class="objective-line" d=/g)).toBe(1);
+    expect(count(markup, /class="likelihood-point"/g)).toBe(4);
+    expect(markup).toContain('>objective = log-likelihood + log-prior (regCovar)</text>');
+    expect(markup).toContain('>log-likelihood</text>');
+    expect(markup).toContain(`>${CHART_LABELS.axisBoth}</text>`);
+    // The points are the log-likelihood values, not the objective's.
+    const titles = [...markup.matchAll(/<title>iteration (\d+): log-likelihood (-?[\d.]+); objective (-?[\d.]+)<\/title>/g)];
+    expect(titles.map((match) => Number(match[2]))).toEqual(logLikelihood);
+    expect(titles.map((match) => Number(match[3]))).toEqual(objective);
+  });
+
+  it('both series share one vertical scale: the objective 88 nats below sits lower on the chart', () => {
+    const logLikelihood = [-1300, -1250];
+    const markup = objectiveChartMarkup({ width: 420, height: 240, logLikelihood, objective: logLikelihood.map((value) => value - 88) });
+    const ys = (name: string): number[] => {
+      const d = new RegExp(`<path class="${name}" d="([^"]+)"`).exec(markup)?.[1] ?? '';
+      return [...d.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((match) => Number(match[1]));
+    };
+    const likelihood = ys('likelihood-line');
+    const objective = ys('objective-line');
+    expect(likelihood).toHaveLength(2);
+    objective.forEach((y, t) => expect(y).toBeGreaterThan(likelihood[t] as number)); // SVG y grows downwards
+  });
+
+  it('an objective equal to the log-likelihood (no prior) is not drawn twice', () => {
+    const logLikelihood = [-10, -9, -8.5];
+    const markup = objectiveChartMarkup({ width: 400, height: 200, logLikelihood, objective: [...logLikelihood] });
+    expect(count(markup, /objective-line|legend-label/g)).toBe(0);
+    expect(objectiveDiffers(logLikelihood, [...logLikelihood])).toBe(false);
+    expect(objectiveDiffers(logLikelihood, [-10, -9, -8.6])).toBe(true);
   });
 
   it('draws no line for an empty history', () => {
-    expect(count(objectiveChartMarkup({ width: 400, height: 200, history: [] }), /objective-/g)).toBe(0);
+    expect(count(objectiveChartMarkup({ width: 400, height: 200, logLikelihood: [] }), /likelihood-|objective-/g)).toBe(0);
   });
 });
