@@ -289,6 +289,12 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     if (fromForward) {
       const shift = this.workspace.shifts[position] as number;
       nonFinite = Number.isNaN(shift) || shift === Infinity;
+      // A NaN density of one state leaves the shift finite but makes that step's forward sum NaN.
+      const k = this.k;
+      const { emission, forward } = this.workspace;
+      for (let j = 0; j < k; j++) {
+        if (Number.isNaN(forward[position * k + j] as number) || (!this.usedTable && Number.isNaN(emission[position * k + j] as number))) nonFinite = true;
+      }
     } else {
       const emission = this.workspace.emission;
       const k = this.k;
@@ -343,6 +349,9 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     const k = this.k;
     let totalOccupancy = 0;
     for (let j = 0; j < k; j++) totalOccupancy += statistics.occupancy[j] as number;
+    // Statistics merged from elsewhere (workers, a caller's own sums) must be finite too: a NaN
+    // occupancy would otherwise read as an "empty state" and keep the previous parameters.
+    if (!Number.isFinite(totalOccupancy)) throw nonFiniteError(`The expected time steps per state sum to ${totalOccupancy}`, undefined);
     const empty: boolean[] = [];
     for (let j = 0; j < k; j++) empty.push(!((statistics.occupancy[j] as number) > 1e-12 * totalOccupancy));
     const startProbabilities = this.updateStart
@@ -421,11 +430,10 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       const length = data.lengths[s] as number;
       this.forward(params, prepared, data.observations, offset, length, table);
       const value = this.outcome.logLikelihood;
-      // −∞ is an answer (an impossible sequence); NaN or +∞ is a numerical failure.
-      if (Number.isNaN(value) || value === Infinity) {
-        const error = this.outcome.impossibleAt >= 0 ? this.impossibleError(s, offset, this.outcome.impossibleAt) : undefined;
-        throw error instanceof NumericalError ? error : nonFiniteError(`The log-likelihood of sequence ${s} is ${value}`, s);
-      }
+      // −∞ is an answer (an impossible sequence); NaN or +∞ densities are a numerical failure.
+      const error = this.outcome.impossibleAt >= 0 ? this.impossibleError(s, offset, this.outcome.impossibleAt) : undefined;
+      if (error instanceof NumericalError) throw error;
+      if (Number.isNaN(value) || value === Infinity) throw nonFiniteError(`The log-likelihood of sequence ${s} is ${value}`, s);
       out[s] = value;
     }
     return out;
@@ -472,6 +480,12 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       this.workspace.ensure(length, k);
       this.viterbiWorkspace.ensure(length, k);
       this.emissionDensities(prepared, data.observations, offset, length, false);
+      // Viterbi's max would silently skip a NaN density (and follow a +∞ one): refuse both.
+      const emission = this.workspace.emission;
+      for (let index = 0; index < length * k; index++) {
+        const density = emission[index] as number;
+        if (Number.isNaN(density) || density === Infinity) throw this.impossibleError(s, offset, Math.floor(index / k), false);
+      }
       const value = viterbiPath(k, length, logStart, logTransition, this.workspace.emission, this.viterbiWorkspace, states, offset, impossible);
       if (impossible.at >= 0) throw this.impossibleError(s, offset, impossible.at, false);
       logProbabilities[s] = value;
