@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMixtureModel, DenseMatrix, ImpossibleObservationError, NumericalError, type ComponentFamily, type MixtureParameters } from '../src/index.js';
+import { createMixtureModel, DenseMatrix, ImpossibleObservationError, mixtureFamily, NumericalError, type ComponentFamily, type MixtureParameters } from '../src/index.js';
 import { disableSimdResponsibilities } from '../src/mixture/responsibilities-simd.js';
 import { gaussianFamily, type MeanComponents, type MeanStatistics } from './helpers/families.js';
 
@@ -126,3 +126,19 @@ for (const simd of [true, false]) {
     });
   });
 }
+
+describe('a mixture family (mixture components) keeps its inner family\'s positive densities', () => {
+  it('an overflowing row is a NumericalError through the nested mixture too', () => {
+    const nested = mixtureFamily({ ...gaussianFamily(), positiveDensities: true }, { components: 2 });
+    expect(nested.positiveDensities).toBe(true);
+    expect(mixtureFamily(gaussianFamily(), { components: 2 }).positiveDensities).toBeUndefined();
+    const model = createMixtureModel(nested, { components: 2 });
+    const nestedParams = { weights: Float64Array.of(0.5, 0.5), components: { weights: Float64Array.of(0.3, 0.7, 1, 0), inner: { means: Float64Array.of(-1, -2, 1, 2) } } };
+    const error = errorOf(() => model.predict(nestedParams, { observations: overflowing }));
+    expect(error).toBeInstanceOf(NumericalError);
+    expect((error as NumericalError).details['row']).toBe(3);
+    // Ordinary rows still have posteriors: finite, summing to 1.
+    const r = model.responsibilities(nestedParams, { observations: rows });
+    for (let i = 0; i < rows.rows; i++) expect(Math.abs((r[2 * i] as number) + (r[2 * i + 1] as number) - 1)).toBeLessThan(1e-12);
+  });
+});

@@ -288,6 +288,8 @@ export function mixtureFamily<C, X, FS extends Statistics, P>(
       return { weights: Float64Array.from((rows as number[][]).flat()), inner: inner.componentsFromJSON(record['inner'] ?? null) };
     },
     ...(inner.shareData === undefined ? {} : { shareData: (x: X) => (inner.shareData as (y: X) => X).call(inner, x) }),
+    // Each row of weights sums to 1, so a mixture of positive densities is positive.
+    ...(inner.positiveDensities === true ? { positiveDensities: true } : {}),
   };
 }
 
