@@ -216,6 +216,7 @@ function maximizeCovariances(
   const scatter = new Float64Array(dd);
   const factor = new Float64Array(dd);
   const scale = coordinateScales(previous, counts);
+  const wait: Wait = { allowed: !waitedCovariances.has(previous.covariances), used: false };
 
   if (type === 'tied') {
     // One shared matrix: Σ = (Σ_k M_k + λI) / Σ_k n_k, each M_k the scatter about μ_k from
@@ -239,7 +240,8 @@ function maximizeCovariances(
     if (!(n > 0)) return out;
     if (lostToRoundOff(sum, raw, d, 'matrix', strength, -1, issues)) return out;
     const candidate = symmetricFromLower(sum, d, strength, n);
-    if (acceptMatrix(candidate, d, factor, scale, sum, raw, strength, -1, issues)) out.set(candidate);
+    if (acceptMatrix(candidate, d, factor, scale, sum, raw, strength, -1, issues, wait)) out.set(candidate);
+    if (wait.used) waitedCovariances.add(out);
     return out;
   }
 
@@ -268,7 +270,7 @@ function maximizeCovariances(
     if (lostToRoundOff(scatter, stats.scatter.subarray(rawOffset), d, layout === 'full' ? 'matrix' : layout === 'diagonal' ? 'diagonal' : 'trace', layout === 'spherical' ? strength * d : strength, c, issues)) continue;
     if (type === 'full') {
       const candidate = symmetricFromLower(scatter, d, strength, n);
-      if (acceptMatrix(candidate, d, factor, scale, scatter, stats.scatter.subarray(c * dd, (c + 1) * dd), strength, c, issues)) out.set(candidate, c * dd);
+      if (acceptMatrix(candidate, d, factor, scale, scatter, stats.scatter.subarray(c * dd, (c + 1) * dd), strength, c, issues, wait)) out.set(candidate, c * dd);
     } else if (type === 'diagonal') {
       const candidate = new Float64Array(d);
       let accepted = true;
@@ -288,16 +290,44 @@ function maximizeCovariances(
       if (acceptVariance(v, largest, c, -1, issues)) out[c] = v;
     }
   }
+  if (wait.used) waitedCovariances.add(out);
   return out;
 }
 
 /**
- * Largest error amplification (cancellation × conditioning) accepted in a covariance update
- * (ε·1e6 ≈ 2e-10), when the cancellation itself is material (> 100: the mean moved by more than
- * ten standard deviations). Conditioning alone is the problem's, not the update's.
+ * When a covariance update waits one iteration (the deferral in acceptMatrix).
+ *
+ * Every matrix layout holds each component's scatter Q about its own reference r — the mean the
+ * E-step ran at — and the M-step forms M = Q − S·Sᵀ/n about the new mean μ = r + S/n. The
+ * rounding error of M_aa is ≈ ε·Q_aa, so its relative error is ε·cancellation with
+ * cancellation = max_a Q_aa/M_aa = 1 + max_a n·δ_a²/M_aa (δ = μ − r: how far the mean moved in
+ * this step, in within-component standard deviations), and the weakest direction of the new
+ * matrix multiplies that by conditioning = max_a Σ_aa / (conditional variance of coordinate a).
+ *
+ * The update is taken when cancellation ≤ MATERIAL_CANCELLATION (the mean moved less than ten
+ * standard deviations: at most 2 digits lost) or cancellation × conditioning ≤ IMPRECISE_UPDATE
+ * (relative error ≤ ε·1e6 ≈ 2e-10 in every direction). Otherwise it waits: the covariance is
+ * kept and the mean moves (a generalised EM step: the objective does not decrease). In batch EM
+ * the next E-step's references are the means this step produced, so the next update has
+ * cancellation 1 + n·δ'²/M with δ' only the *next* move — exact (≤ 2e-10) once the means have
+ * settled to within ten standard deviations per step. To make sure a wait can never repeat, an
+ * update never waits twice in a row: the one after a wait is taken (waitedCovariances).
+ *
+ * Separated clusters are not a cancellation by themselves: each component is centred on its own
+ * reference (tied covariances pool per-component scatters; see ScatterLayout), so only a mean's
+ * own move counts. Conditioning alone is the problem's, not the update's.
  */
 const IMPRECISE_UPDATE = 1e6;
 const MATERIAL_CANCELLATION = 100;
+
+/** Covariances produced by an M-step in which an update waited: the next M-step takes its update. */
+const waitedCovariances = new WeakSet<Float64Array>();
+
+/** Whether the M-step may let an update wait, and whether one did. */
+interface Wait {
+  readonly allowed: boolean;
+  used: boolean;
+}
 
 /** Below this fraction of the scatter about the reference, a scatter about the new mean is round-off. */
 const ROUND_OFF_SCATTER = 1e-10;
@@ -390,7 +420,11 @@ function acceptVariance(v: number, scale: number, component: number, coordinate:
   return true;
 }
 
-/** Cholesky check of a candidate matrix: singular or collapsing (a conditional variance ≪ scale) keeps the previous one. */
+/**
+ * Cholesky check of a candidate matrix: singular or collapsing (a conditional variance ≪ scale)
+ * keeps the previous one; an imprecise update waits one iteration when `wait` allows it (see
+ * IMPRECISE_UPDATE for when that is exact).
+ */
 function acceptMatrix(
   candidate: Float64Array,
   d: number,
@@ -401,6 +435,7 @@ function acceptMatrix(
   ridge: number,
   component: number,
   issues: Degeneracy[],
+  wait: Wait,
 ): boolean {
   const label = component < 0 ? 'The tied covariance' : `Component ${component}`;
   const reported = component < 0 ? 0 : component;
@@ -413,10 +448,7 @@ function acceptMatrix(
     });
     return false;
   }
-  // Relative error of the new matrix ≈ ε·max(Q_aa/M_aa) (cancellation when the mean moved far
-  // from the reference), amplified by its conditioning max(Σ_aa / conditional variance_a). When
-  // that leaves fewer than ~10 digits, the update waits one iteration: the mean moves now, and
-  // next time the statistics are centred on it, so the scatter is exact (a generalised EM step).
+  // Relative error ≈ ε·cancellation·conditioning (see IMPRECISE_UPDATE).
   let cancellation = 1;
   let conditioning = 1;
   for (let a = 0; a < d; a++) {
@@ -426,7 +458,8 @@ function acceptMatrix(
     if (m > 0 && q > m) cancellation = Math.max(cancellation, q / m);
     conditioning = Math.max(conditioning, (candidate[a * d + a] as number) / (pivot * pivot));
   }
-  if (cancellation > MATERIAL_CANCELLATION && cancellation * conditioning > IMPRECISE_UPDATE) {
+  if (wait.allowed && cancellation > MATERIAL_CANCELLATION && cancellation * conditioning > IMPRECISE_UPDATE) {
+    wait.used = true;
     issues.push({
       component: reported,
       reason: 'singular-covariance',
