@@ -186,7 +186,7 @@ describe('em fit gmm: bad input', () => {
 
   it('usage errors exit with code 2', async () => {
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv]), /--components is required/, 2);
-    expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--covariance', 'round']), /--covariance expects one of full\|tied\|diagonal\|spherical, got "round"/, 2);
+    expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--covariance', 'round']), /--covariance expects one of full\|tied\|diagonal\|spherical \(or scikit-learn's diag\), got "round"/, 2);
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', 'two']), /--components expects an integer ≥ 1, got "two"/, 2);
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--tol', 'tiny']), /--tol expects a finite number ≥ 0/, 2);
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--prior', 'none', '--reg-covar', '0.1']), /contradicts --reg-covar/, 2);

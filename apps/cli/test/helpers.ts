@@ -53,16 +53,19 @@ export interface FitReportJson<P> {
   params: P;
   logLikelihood: number;
   history: number[];
+  logLikelihoodHistory: number[];
   iterations: number;
   converged: boolean;
   stopReason: string;
   secondsPerIteration: number | null;
   bic: number;
   aic: number;
+  /** Data columns used and skipped (header names, or 0-based indices; 'all' for a sparse file). */
+  columns: { used: Array<string | number> | 'all'; skipped: Array<string | number> };
 }
 
 /** The keys of FitReportJson, sorted. */
-export const fitReportKeys = ['aic', 'bic', 'converged', 'history', 'iterations', 'kind', 'logLikelihood', 'params', 'secondsPerIteration', 'stopReason'];
+export const fitReportKeys = ['aic', 'bic', 'columns', 'converged', 'history', 'iterations', 'kind', 'logLikelihood', 'logLikelihoodHistory', 'params', 'secondsPerIteration', 'stopReason'];
 
 /** Runs `em <argv> --json`: expects exit code 0 and exactly one line on stdout, and parses it. */
 export async function runJson<T>(argv: readonly string[], cwd: string = packageRoot): Promise<T> {

@@ -7,6 +7,8 @@ interface Row {
   logLikelihood: number;
   bic: number;
   aic: number;
+  converged: boolean;
+  iterations: number;
 }
 
 describe('em select gmm', () => {
@@ -17,7 +19,7 @@ describe('em select gmm', () => {
     expect(output.table).toHaveLength(12);
     const combos = new Set(output.table.map((row) => `${row.components}/${row.covarianceType}`));
     expect(combos.size).toBe(12);
-    for (const row of output.table) expect(Object.keys(row).sort()).toEqual(['aic', 'bic', 'components', 'covarianceType', 'logLikelihood']);
+    for (const row of output.table) expect(Object.keys(row).sort()).toEqual(['aic', 'bic', 'components', 'converged', 'covarianceType', 'iterations', 'logLikelihood']);
     const lowest = Math.min(...output.table.map((row) => row.bic));
     expect(output.best.bic).toBe(lowest);
     expect(output.best.params.weights).toHaveLength(output.best.components);
@@ -25,6 +27,23 @@ describe('em select gmm', () => {
     // Old Faithful is bimodal: one component is clearly worse than the best.
     const single = output.table.find((row) => row.components === 1 && row.covarianceType === 'full') as Row;
     expect(output.best.bic).toBeLessThan(single.bic);
+  });
+
+  it('--json rows carry converged and iterations, the same as em fit gmm for that cell (issue 10)', async () => {
+    const result = await runEm(['select', 'gmm', '--data', faithfulCsv, '--components', '2', '--covariance', 'full,diag', '--seed', '1', '--json']);
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as { table: Row[]; best: Row; columns: { used: string[]; skipped: string[] } };
+    expect(output.table.map((row) => row.covarianceType)).toEqual(['full', 'diagonal']);
+    expect(output.columns).toEqual({ used: ['eruptions', 'waiting'], skipped: [] });
+    for (const row of output.table) {
+      const fit = await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--covariance', row.covarianceType, '--seed', '1', '--json']);
+      const single = JSON.parse(fit.stdout) as Row;
+      expect(row.iterations).toBe(single.iterations);
+      expect(row.converged).toBe(single.converged);
+      expect(row.logLikelihood).toBeCloseTo(single.logLikelihood, 9);
+    }
+    expect(typeof output.best.converged).toBe('boolean');
+    expect(Number.isInteger(output.best.iterations)).toBe(true);
   });
 
   it('prints a readable table and the winner, skipping the label column of iris', async () => {

@@ -1,6 +1,7 @@
 import { HiddenMarkovModel } from '@em/hmm';
 import type { Command } from '../framework/command.js';
 import { dataOptions } from '../framework/fit-report.js';
+import { assertFiniteOutput } from '../framework/finite-output.js';
 import { formatNumber, toJsonText } from '../framework/format.js';
 import { readJsonFile } from '../io/json-file.js';
 import { readDenseDataFlags } from '../io/read-data.js';
@@ -32,6 +33,7 @@ export const decodeCommand: Command = {
     const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
     const decoded = hmm.decode(table.matrix, lengths, { algorithm });
     const entries = decoded.sequences.map((s) => ({ states: Array.from(s.states), logProbability: s.logProbability }));
+    assertFiniteOutput(entries, 'em decode');
     if (options.flag('json')) {
       io.stdout(`${toJsonText(entries.length === 1 ? entries[0] : entries)}\n`);
       return 0;

@@ -1,9 +1,12 @@
 import { DenseMatrix } from '@em/core';
 import { CATEGORICAL_MIXTURE, CategoricalMixture, type LatentClassParameters } from '@em/multinomial-mixture';
 import type { Command } from '../framework/command.js';
-import { fitOptions } from '../framework/fit-report.js';
+import { fitOptions, REPORT_FIELDS_HELP } from '../framework/fit-report.js';
 import { fitReportOf, publishFit } from '../framework/fit-run.js';
 import { formatNumber, formatVector } from '../framework/format.js';
+import { memoryBudgetOf } from '../framework/io.js';
+import { densify } from '../io/read-data.js';
+import { checkCategoryTables } from '../models/allocation-checks.js';
 import { countMixtureOptions, fitCountMixture, readCountFitInput } from '../models/count-mixture.js';
 
 /** Number of categories per column, inferred as (largest code + 1); invalid codes are left for the model to report. */
@@ -25,8 +28,9 @@ export const fitCategoricalCommand: Command = {
   description:
     'Each column is one categorical variable coded 0 … M_j − 1 (M_j from --categories, or largest code + 1).\n' +
     'With --json one object:\n' +
-    '{ kind, params: { weights [K], probabilities [K][J][M_j], categories [J] }, logLikelihood, history,\n' +
-    '  iterations, converged, stopReason, secondsPerIteration, bic, aic }\n' +
+    '{ kind, params: { weights [K], probabilities [K][J][M_j], categories [J] }, logLikelihood, history, logLikelihoodHistory,\n' +
+    '  iterations, converged, stopReason, secondsPerIteration, bic, aic, columns }\n' +
+    REPORT_FIELDS_HELP +
     '--init takes { "weights": [K], "probabilities": [K][J][M_j] }.',
   options: {
     ...countMixtureOptions,
@@ -37,13 +41,14 @@ export const fitCategoricalCommand: Command = {
   async run({ options, io }) {
     const input = await readCountFitInput<LatentClassParameters>(io, options, { depth: 3, example: '{ "weights": [K], "probabilities": [K][J][M_j] }' });
     const { common, data } = input;
-    const matrix = data.matrix instanceof DenseMatrix ? data.matrix : data.matrix.toDense();
+    const matrix = data.matrix instanceof DenseMatrix ? data.matrix : densify(data.matrix, data.source, memoryBudgetOf(io));
     const listed = options.string('categories');
     if (listed !== undefined && !/^\s*\d+(\s*,\s*\d+)*\s*$/.test(listed)) throw options.error('categories', `expects one count per column, comma-separated (e.g. 2,3,7), got "${listed}"`);
     const categories = listed === undefined ? inferCategories(matrix) : listed.split(',').map((part) => Number(part.trim()));
     if (categories.length !== matrix.cols) {
       throw options.error('categories', `lists ${categories.length} variables but ${data.source} has ${matrix.cols} columns`);
     }
+    checkCategoryTables(categories, common.components, memoryBudgetOf(io), data.source);
     const model = new CategoricalMixture({ ...input.estimator, categories });
     const summary = await fitCountMixture(io, input, 'em fit categorical', model, matrix);
     const names = data.columnNames;
@@ -51,6 +56,7 @@ export const fitCategoricalCommand: Command = {
       report: fitReportOf(CATEGORICAL_MIXTURE, { ...summary.parameters, categories }, summary),
       model: () => model.toJSON(),
       observations: matrix.rows,
+      columns: data.columns,
       description: [
         `Latent class model: K = ${common.components}, categories [${categories.join(', ')}], ${matrix.rows} rows (${data.source})`,
         ...summary.parameters.probabilities.flatMap((perVariable, k) => [

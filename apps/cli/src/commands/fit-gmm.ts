@@ -2,12 +2,15 @@ import { createWorkerExecutor } from '@em/core/parallel';
 import { GaussianMixture, type GaussianMixtureFitOptions } from '@em/gaussian-mixture';
 import type { Command } from '../framework/command.js';
 import type { OptionDefinitions } from '../framework/options.js';
-import { dataOptions, fitOptions, readCommonFitSettings, readPriorStrength } from '../framework/fit-report.js';
+import { dataOptions, fitOptions, readCommonFitSettings, readPriorStrength, REPORT_FIELDS_HELP } from '../framework/fit-report.js';
 import { fitReportOf, fitWithProgress, publishFit, restartsFor } from '../framework/fit-run.js';
 import { readJsonFile } from '../io/json-file.js';
 import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { readSampleWeights, rejectMissingValues } from '../models/fit-support.js';
-import { COVARIANCE_TYPE_NAMES, parseGaussianMixtureInit } from '../models/gaussian-mixture-init.js';
+import { memoryBudgetOf } from '../framework/io.js';
+import { columnsReportOf } from '../io/table.js';
+import { checkGaussianMixtureSize, resolveWorkerCount } from '../models/allocation-checks.js';
+import { COVARIANCE_TYPE_HELP, parseGaussianMixtureInit, readCovarianceType } from '../models/gaussian-mixture-init.js';
 import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
 
 export const GAUSSIAN_MIXTURE_KIND = 'gaussian-mixture';
@@ -16,7 +19,15 @@ const INIT_METHODS = ['kmeans', 'kmeans++', 'random', 'random-points'] as const;
 
 /** Flags `em fit gmm` shares with `em select gmm`. */
 export const gaussianMixtureFlags = {
-  'reg-covar': { type: 'value', valueName: 'R', description: 'Covariance floor added to the diagonal (as scikit-learn reg_covar); 0 = none.', defaultText: '1e-6' },
+  'reg-covar': {
+    type: 'value',
+    valueName: 'R',
+    description:
+      'Strength λ of a prior on the covariances (Wishart on the precisions): each covariance becomes (scatter + λ·I) / n_k, ' +
+      'so the ridge shrinks as a component gains weight. Not scikit-learn\'s reg_covar, which adds λ·I after every update ' +
+      '(the two agree only at 0; to reproduce scikit-learn, compare with --reg-covar 0 and its reg_covar=0). 0 = plain maximum likelihood.',
+    defaultText: '1e-6',
+  },
   'missing-values': { type: 'flag', description: 'Treat NaN/NA/empty entries as missing and marginalise them (default: reject them).' },
 } as const satisfies OptionDefinitions;
 
@@ -26,17 +37,23 @@ export const fitGaussianMixtureCommand: Command = {
   summary: 'Fit a Gaussian mixture model (full, tied, diagonal or spherical covariances).',
   description:
     'Prints a readable summary (progress on stderr), or with --json one object:\n' +
-    '{ kind, params: { weights [K], means [K][D], covariances, covarianceType }, logLikelihood, history,\n' +
-    '  iterations, converged, stopReason, secondsPerIteration, bic, aic }\n' +
+    '{ kind, params: { weights [K], means [K][D], covariances, covarianceType }, logLikelihood, history, logLikelihoodHistory,\n' +
+    '  iterations, converged, stopReason, secondsPerIteration, bic, aic, columns }\n' +
+    REPORT_FIELDS_HELP +
     'covariances: full [K][D][D], tied [D][D], diagonal [K][D], spherical [K]. --init takes { weights, means, covariances } in the same shapes.',
   options: {
     ...dataOptions,
     components: { type: 'value', valueName: 'K', description: 'Number of mixture components.', required: true },
-    covariance: { type: 'value', valueName: 'TYPE', description: 'full | tied | diagonal | spherical.', defaultText: 'full' },
+    covariance: { type: 'value', valueName: 'TYPE', description: `${COVARIANCE_TYPE_HELP}.`, defaultText: 'full' },
     'reg-covar': gaussianMixtureFlags['reg-covar'],
     'init-method': { type: 'value', valueName: 'METHOD', description: 'kmeans | kmeans++ | random | random-points (ignored with --init).', defaultText: 'kmeans' },
     'missing-values': gaussianMixtureFlags['missing-values'],
-    workers: { type: 'value', valueName: 'N', description: 'Run E-steps on N worker threads (worth it for large data).', defaultText: '1 (in process)' },
+    workers: {
+      type: 'value',
+      valueName: 'N',
+      description: 'Run E-steps on N worker threads (worth it for large data); at most the threads the machine runs in parallel, and within --memory-budget.',
+      defaultText: '1 (in process)',
+    },
     'sample-weights': { type: 'value', valueName: 'FILE', description: 'One non-negative weight per data row (.csv/.npy, one column).' },
     ...fitOptions,
   },
@@ -48,13 +65,19 @@ export const fitGaussianMixtureCommand: Command = {
   async run({ options, io }) {
     const settings = readCommonFitSettings(options);
     const components = options.requiredInteger('components', { min: 1 });
-    const covariance = options.choice('covariance', COVARIANCE_TYPE_NAMES, 'full');
+    const covariance = readCovarianceType(options, 'covariance', 'full');
     const initMethod = options.choice('init-method', INIT_METHODS, 'kmeans');
     const regCovar = readPriorStrength(options, settings, 'reg-covar', 1e-6);
-    const workers = options.integer('workers', { min: 1, max: 256 }, 1);
+    const requestedWorkers = options.integer('workers', { min: 1 }, 1);
     const table = await readDenseDataFlags(io, options);
     const { rows, cols } = table.matrix;
     requireObservations(table.matrix, table.source, components);
+    const budget = memoryBudgetOf(io);
+    checkGaussianMixtureSize(rows, cols, components, covariance, budget);
+    // Checked before any thread starts (a worker pool is not cheap to start and stop).
+    const workers = resolveWorkerCount(requestedWorkers, table.matrix.data.byteLength, budget, (text) => {
+      if (!settings.quiet) io.stderr(`em: note: ${text}\n`);
+    });
     const missingValues = options.flag('missing-values');
     if (!missingValues) rejectMissingValues(table);
     const sampleWeights = await readSampleWeights(io, options.string('sample-weights'), rows);
@@ -86,6 +109,7 @@ export const fitGaussianMixtureCommand: Command = {
       report: fitReportOf(GAUSSIAN_MIXTURE_KIND, model.parameters, summary),
       model: () => model.toJSON(),
       observations: rows,
+      columns: columnsReportOf(table),
       description: [`Gaussian mixture: K = ${components}, ${covariance} covariance, ${rows} observations × ${cols} columns (${table.source})`, ...describeGaussianMixture(params, table)],
     });
   },

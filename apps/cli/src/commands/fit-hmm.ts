@@ -1,14 +1,17 @@
 import { InvalidDataError } from '@em/core';
 import { type EmissionSpec, HiddenMarkovModel } from '@em/hmm';
 import type { Command } from '../framework/command.js';
-import { dataOptions, fitOptions, readCommonFitSettings } from '../framework/fit-report.js';
+import { dataOptions, fitOptions, readCommonFitSettings, REPORT_FIELDS_HELP } from '../framework/fit-report.js';
 import { fitReportOf, fitWithProgress, publishFit, restartsFor } from '../framework/fit-run.js';
 import { formatNumber } from '../framework/format.js';
 import { UsageError } from '../framework/usage-error.js';
 import { readJsonFile } from '../io/json-file.js';
 import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { lengthsOption, readLengths } from '../io/sequence-lengths.js';
-import { COVARIANCE_TYPE_NAMES } from '../models/gaussian-mixture-init.js';
+import { memoryBudgetOf } from '../framework/io.js';
+import { columnsReportOf } from '../io/table.js';
+import { checkHmmSize } from '../models/allocation-checks.js';
+import { COVARIANCE_TYPE_HELP, readCovarianceType } from '../models/gaussian-mixture-init.js';
 import { EMISSION_TYPES, hmmParamsForOutput, parseHmmInit } from '../models/hmm-init.js';
 import { HMM_KIND } from '../models/hmm-handler.js';
 
@@ -19,8 +22,9 @@ export const fitHmmCommand: Command = {
   description:
     'Data: one row per time step (symbols as integers 0..M-1 in one column for categorical emissions);\n' +
     '--lengths gives the length of each sequence (absent: one sequence). With --json one object:\n' +
-    '{ kind, params: { startProbabilities [K], transitionMatrix [K][K], emission }, logLikelihood, history,\n' +
-    '  iterations, converged, stopReason, secondsPerIteration, bic, aic }\n' +
+    '{ kind, params: { startProbabilities [K], transitionMatrix [K][K], emission }, logLikelihood, history, logLikelihoodHistory,\n' +
+    '  iterations, converged, stopReason, secondsPerIteration, bic, aic, columns }\n' +
+    REPORT_FIELDS_HELP +
     'emission: { type: "categorical", probabilities [K][M] } or { type: "gaussian", covarianceType, means [K][D], covariances }\n' +
     'or { type: "gmm", covarianceType, weights [K][M], means [K][M][D], covariances over the K·M components }\n' +
     '(covariances shaped as in em fit gmm); --init takes the same document. --tol is ABSOLUTE on the total\n' +
@@ -30,7 +34,7 @@ export const fitHmmCommand: Command = {
     lengths: lengthsOption,
     states: { type: 'value', valueName: 'K', description: 'Number of hidden states.', required: true },
     emission: { type: 'value', valueName: 'TYPE', description: 'categorical | gaussian | gmm.', required: true },
-    covariance: { type: 'value', valueName: 'TYPE', description: 'full | tied | diagonal | spherical (gaussian, gmm).', defaultText: 'full' },
+    covariance: { type: 'value', valueName: 'TYPE', description: `${COVARIANCE_TYPE_HELP}; gaussian and gmm emissions.`, defaultText: 'full' },
     'mixture-components': { type: 'value', valueName: 'M', description: 'Gaussian components per state (gmm).', defaultText: '2' },
     symbols: { type: 'value', valueName: 'M', description: 'Number of symbols (categorical; default: largest symbol + 1, or the width of --init probabilities).' },
     ...fitOptions,
@@ -47,7 +51,7 @@ export const fitHmmCommand: Command = {
     const k = options.requiredInteger('states', { min: 1 });
     const emission = options.choice('emission', EMISSION_TYPES);
     if (emission === undefined) throw options.error('emission', 'is required');
-    const covariance = options.choice('covariance', COVARIANCE_TYPE_NAMES, 'full');
+    const covariance = readCovarianceType(options, 'covariance', 'full');
     const mixtureComponents = options.integer('mixture-components', { min: 1 }, 2);
     const table = await readDenseDataFlags(io, options);
     const data = table.matrix;
@@ -66,10 +70,13 @@ export const fitHmmCommand: Command = {
       let largest = 0;
       for (let i = 0; i < data.rows; i++) largest = Math.max(largest, data.data[i] as number);
       const symbols = options.integer('symbols', { min: 1 }) ?? initWidth ?? (Number.isInteger(largest) ? largest + 1 : 1);
+      checkHmmSize({ rows: data.rows, dimension: 1, states: k, emission, symbols }, memoryBudgetOf(io));
       spec = { type: 'categorical', symbols, pseudocount: plain ? 0 : 0.01 };
     } else if (emission === 'gaussian') {
+      checkHmmSize({ rows: data.rows, dimension: data.cols, states: k, emission, covariance }, memoryBudgetOf(io));
       spec = { type: 'gaussian', covariance, regCovar: plain ? 0 : 1e-6 };
     } else {
+      checkHmmSize({ rows: data.rows, dimension: data.cols, states: k, emission, covariance, mixtureComponents }, memoryBudgetOf(io));
       spec = { type: 'gmm', covariance, mixtureComponents, regCovar: plain ? 0 : 1e-6 };
     }
     const runs = restartsFor(settings, completeInit);
@@ -89,6 +96,7 @@ export const fitHmmCommand: Command = {
       report: fitReportOf(HMM_KIND, hmmParamsForOutput(p, emission, k), result),
       model: () => hmm.toJSON(),
       observations: data.rows,
+      columns: columnsReportOf(table),
       description: [
         `Hidden Markov model: K = ${k}, ${emission} emissions${emission === 'categorical' ? '' : ` (${covariance} covariance${emission === 'gmm' ? `, ${mixtureComponents} components per state` : ''})`}, ` +
           `${data.rows} time steps in ${sequences} sequence${sequences === 1 ? '' : 's'} (${table.source})`,

@@ -1,6 +1,6 @@
 import { MULTINOMIAL_MIXTURE, MultinomialMixture, type ProbabilityTableParameters } from '@em/multinomial-mixture';
 import type { Command } from '../framework/command.js';
-import { fitOptions } from '../framework/fit-report.js';
+import { fitOptions, REPORT_FIELDS_HELP } from '../framework/fit-report.js';
 import { fitReportOf, publishFit } from '../framework/fit-run.js';
 import { formatNumber } from '../framework/format.js';
 import { countMixtureOptions, fitCountMixture, PROBABILITY_TABLE_INIT, describeProbabilityTables, readCountFitInput, topOption } from '../models/count-mixture.js';
@@ -12,9 +12,10 @@ export const fitMultinomialCommand: Command = {
   description:
     'Rows are count vectors (non-negative integers; empty rows are allowed and carry no information).\n' +
     'Prints a summary with each component’s most probable features, or with --json one object:\n' +
-    '{ kind, params: { weights [K], probabilities [K][V] }, logLikelihood, history, logMultinomialCoefficient,\n' +
-    '  logLikelihoodWithoutCoefficient, iterations, converged, stopReason, secondsPerIteration, bic, aic }\n' +
-    'logLikelihood, history (objective at θ_0 … θ_n), bic/aic and the progress line INCLUDE the multinomial\n' +
+    '{ kind, params: { weights [K], probabilities [K][V] }, logLikelihood, history, logLikelihoodHistory, logMultinomialCoefficient,\n' +
+    '  logLikelihoodWithoutCoefficient, iterations, converged, stopReason, secondsPerIteration, bic, aic, columns }\n' +
+    REPORT_FIELDS_HELP +
+    'logLikelihood, history (objective at θ_0 … θ_n), logLikelihoodHistory, bic/aic and the progress line INCLUDE the multinomial\n' +
     'coefficient Σ log(n_i!/∏ x_iv!), as R mixtools reports; subtract logMultinomialCoefficient for the θ-dependent part.\n' +
     '--init takes { "weights": [K], "probabilities": [K][V] }.',
   options: {
@@ -39,11 +40,12 @@ export const fitMultinomialCommand: Command = {
       report: fitReportOf(
         MULTINOMIAL_MIXTURE,
         summary.parameters,
-        { ...summary, logLikelihood: summary.logLikelihoodWithCoefficient, history: summary.historyWithCoefficient, bic: summary.bic - 2 * coefficient, aic: summary.aic - 2 * coefficient },
+        { ...summary, logLikelihood: summary.logLikelihoodWithCoefficient, history: summary.historyWithCoefficient, logLikelihoodHistory: summary.logLikelihoodHistoryWithCoefficient, bic: summary.bic - 2 * coefficient, aic: summary.aic - 2 * coefficient },
         { logMultinomialCoefficient: coefficient, logLikelihoodWithoutCoefficient: summary.logLikelihood },
       ),
       model: () => model.toJSON(),
       observations: data.matrix.rows,
+      columns: data.columns,
       description: describeProbabilityTables('Multinomial mixture', input, model, topCount, summary.parameters.weights),
       notes: [`(log-likelihood includes the multinomial coefficient ${formatNumber(coefficient, 10)})`],
     });

@@ -1,6 +1,7 @@
 import { parseSerializedModel } from '@em/core';
 import type { Command } from '../framework/command.js';
 import { dataOptions } from '../framework/fit-report.js';
+import { assertFiniteOutput } from '../framework/finite-output.js';
 import { toJsonText } from '../framework/format.js';
 import { UsageError } from '../framework/usage-error.js';
 import { readJsonFile } from '../io/json-file.js';
@@ -37,6 +38,8 @@ export const predictCommand: Command = {
     }
     const probabilities = options.flag('proba');
     const outcome = await handler.predict({ model, options, io, probabilities });
+    // A NaN probability is a failed prediction (e.g. an overflow), never output with exit code 0.
+    assertFiniteOutput(outcome, `em predict with ${modelPath}`);
     if (options.flag('json')) {
       const result = probabilities && outcome.probabilities !== undefined ? { kind: model.kind, labels: outcome.labels, probabilities: outcome.probabilities } : { kind: model.kind, labels: outcome.labels };
       io.stdout(`${toJsonText(result)}\n`);

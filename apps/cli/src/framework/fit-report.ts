@@ -69,8 +69,10 @@ export function readPriorStrength(options: OptionValues, settings: CommonFitSett
 export interface FitResultFields {
   /** Total log-likelihood (natural log) at the returned parameters. */
   readonly logLikelihood: number;
-  /** Objective at θ_0 … θ_n (n iterations → n + 1 entries). */
+  /** Objective (log-likelihood + log-prior, what EM never decreases) at θ_0 … θ_n (n iterations → n + 1 entries). */
   readonly history: readonly number[];
+  /** Log-likelihood alone at θ_0 … θ_n (equals `history` under --prior none). */
+  readonly logLikelihoodHistory: readonly number[];
   readonly iterations: number;
   readonly converged: boolean;
   readonly stopReason: string;
@@ -110,3 +112,10 @@ export function fitSummaryLines(report: FitReport, observations: number): string
 export async function saveModel(io: CliIo, path: string, model: SerializedModel): Promise<void> {
   await writeOutputFile(io, path, `${toJsonText(model, 2)}\n`, '--out');
 }
+
+/** The sentence every fit command's help gives about its --json fields (ends with a newline). */
+export const REPORT_FIELDS_HELP =
+  'history is the objective (log-likelihood + log-prior, which EM never decreases; the log-likelihood under\n' +
+  '--prior none); logLikelihoodHistory is the log-likelihood alone; columns { used, skipped } names the\n' +
+  'data columns (header names, or 0-based indices without a header). NaN or Infinity is never printed: a\n' +
+  'fit that produces one fails with exit code 1.\n';

@@ -6,7 +6,7 @@ import { OptionValues } from './options.js';
 
 const settingsOf = (values: Record<string, string | boolean>): CommonFitSettings => readCommonFitSettings(new OptionValues('em fit test', values));
 
-const result = { logLikelihood: -12.5, history: [-20, -12.5], iterations: 1, converged: true, stopReason: 'tolerance', secondsPerIteration: Number.NaN, bic: 30, aic: 29 };
+const result = { logLikelihood: -12.5, history: [-20, -12.5], logLikelihoodHistory: [-20.5, -13], iterations: 1, converged: true, stopReason: 'tolerance', secondsPerIteration: Number.NaN, bic: 30, aic: 29 };
 
 function terminalIo(): CapturedIo {
   return { ...createCapturedIo(), stderrIsTerminal: true };
@@ -44,7 +44,7 @@ describe('fitWithProgress', () => {
 describe('fit reports', () => {
   it('put the model fields after the history and print one JSON line with --json', async () => {
     const report = fitReportOf('test-model', { weights: [1] }, result, { constant: 3 });
-    expect(Object.keys(report)).toEqual(['kind', 'params', 'logLikelihood', 'history', 'constant', 'iterations', 'converged', 'stopReason', 'secondsPerIteration', 'bic', 'aic']);
+    expect(Object.keys(report)).toEqual(['kind', 'params', 'logLikelihood', 'history', 'logLikelihoodHistory', 'constant', 'iterations', 'converged', 'stopReason', 'secondsPerIteration', 'bic', 'aic']);
     const io = createCapturedIo();
     expect(await publishFit(io, settingsOf({ json: true }), { report, model: () => { throw new Error('no --out, no save'); }, observations: 4, description: ['unused'] })).toBe(0);
     expect(JSON.parse(io.captured.stdout)).toEqual({ ...report, secondsPerIteration: null });

@@ -1,6 +1,8 @@
 import type { FitEvent, JsonValue, SerializedModel } from '@em/core';
 import { type CommonFitSettings, type FitReport, type FitResultFields, fitSummaryLines, saveModel, writeFitReport } from './fit-report.js';
 import type { CliIo } from './io.js';
+import type { ColumnsReport } from '../io/table.js';
+import { assertFiniteOutput } from './finite-output.js';
 import { createProgress } from './progress.js';
 
 /** What a model's fit loop reports after each iteration (a subset of @em/core's IterationInfo). */
@@ -63,6 +65,7 @@ export function fitReportOf(kind: string, params: JsonValue, result: FitResultFi
     params,
     logLikelihood: result.logLikelihood,
     history: result.history,
+    logLikelihoodHistory: result.logLikelihoodHistory,
     ...extra,
     iterations: result.iterations,
     converged: result.converged,
@@ -83,14 +86,19 @@ export interface FitPublication {
   readonly description: readonly string[];
   /** Summary lines after the shared fit lines. */
   readonly notes?: readonly string[];
+  /** Which columns of the data file were used and which were skipped (a `columns` field in --json). */
+  readonly columns?: ColumnsReport;
 }
 
 /** Saves the model (--out), then prints the report (--json) or the readable summary. Returns the exit code. */
 export async function publishFit(io: CliIo, settings: CommonFitSettings, publication: FitPublication): Promise<number> {
+  // A non-finite objective or parameter is a failed fit, never a result (exit 1, nothing saved).
+  assertFiniteOutput(publication.report, `The ${publication.report.kind} fit`, ['secondsPerIteration']);
   if (settings.out !== undefined) await saveModel(io, settings.out, publication.model());
   const lines = [...publication.description, ...fitSummaryLines(publication.report, publication.observations), ...(publication.notes ?? [])];
   if (settings.out !== undefined) lines.push(`model saved to ${settings.out}`);
-  writeFitReport(io, publication.report, settings.json, lines);
+  const report = publication.columns === undefined ? publication.report : { ...publication.report, columns: publication.columns };
+  writeFitReport(io, report, settings.json, lines);
   return 0;
 }
 

@@ -1,7 +1,7 @@
-import { EmError } from '@em/core';
+import { EmError, parseByteSize } from '@em/core';
 import type { Command, Registry } from './command.js';
 import { commandName } from './command.js';
-import { commandHelp, groupHelp, overviewHelp } from './help.js';
+import { commandHelp, groupHelp, MEMORY_BUDGET_FLAG, overviewHelp } from './help.js';
 import { CliInputError, type CliIo } from './io.js';
 import { parseOptions } from './options.js';
 import { ExitCode, UsageError } from './usage-error.js';
@@ -12,7 +12,9 @@ import { ExitCode, UsageError } from './usage-error.js';
  */
 export async function runCli(argv: readonly string[], io: CliIo, registry: Registry, version: string): Promise<number> {
   try {
-    return await dispatch(argv, io, registry, version);
+    const global = extractGlobalOptions(argv);
+    const runIo: CliIo = global.memoryBudget === undefined ? io : { ...io, memoryBudget: global.memoryBudget };
+    return await dispatch(global.rest, runIo, registry, version);
   } catch (error) {
     io.stderr(`em: error: ${oneLine(describeError(error))}\n`);
     return error instanceof UsageError ? ExitCode.usage : ExitCode.failure;
@@ -69,6 +71,35 @@ async function dispatch(argv: readonly string[], io: CliIo, registry: Registry, 
     }
   }
   return await command.run({ options, io, registry });
+}
+
+/**
+ * Takes the global flags (`--memory-budget SIZE` or `--memory-budget=SIZE`, anywhere on the line)
+ * out of argv, so every command accepts them without listing them.
+ */
+function extractGlobalOptions(argv: readonly string[]): { rest: string[]; memoryBudget: number | undefined } {
+  const rest: string[] = [];
+  let memoryBudget: number | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const word = argv[index] as string;
+    let value: string | undefined;
+    if (word === `--${MEMORY_BUDGET_FLAG}`) {
+      value = argv[index + 1];
+      if (value === undefined) throw new UsageError(`option --${MEMORY_BUDGET_FLAG} needs a value (write --${MEMORY_BUDGET_FLAG} SIZE, e.g. 1GiB).`);
+      index++;
+    } else if (word.startsWith(`--${MEMORY_BUDGET_FLAG}=`)) {
+      value = word.slice(MEMORY_BUDGET_FLAG.length + 3);
+    } else {
+      rest.push(word);
+      continue;
+    }
+    try {
+      memoryBudget = parseByteSize(value, `--${MEMORY_BUDGET_FLAG}`);
+    } catch {
+      throw new UsageError(`--${MEMORY_BUDGET_FLAG} expects a byte size of at least 1MiB such as 512MB, 2GiB or 268435456, got "${value}".`);
+    }
+  }
+  return { rest, memoryBudget };
 }
 
 /** The command whose whole path matches the first words of argv (longest path wins). */

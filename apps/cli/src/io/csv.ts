@@ -1,4 +1,6 @@
-import { DenseMatrix, FormatError, InvalidDataError } from '@em/core';
+import { checkAllocation, DEFAULT_MEMORY_BUDGET, DenseMatrix, float64Bytes, FormatError, InvalidDataError } from '@em/core';
+import { isNonDecimalLiteral, isOverflowingDecimal, parseDecimal } from './decimal-number.js';
+import { forEachLine } from './text-lines.js';
 import { resolveColumns, type NumericTable } from './table.js';
 
 export interface CsvOptions {
@@ -8,7 +10,10 @@ export interface CsvOptions {
   readonly delimiter?: string;
   /** `--columns`: names or 0-based indices, comma-separated. */
   readonly columns?: string;
+  /** Bytes the table may take (default @em/core's DEFAULT_MEMORY_BUDGET); checked before allocating it. */
+  readonly memoryBudget?: number;
 }
+
 
 /** Tokens read as a missing value (NaN): models with missing-value support marginalise them, others reject them. */
 const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'NAN', 'N/A', 'null']);
@@ -21,51 +26,73 @@ const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'NAN', 'N/A', 'null']);
  * - Without `columns`, columns whose first data value is not a number (labels such as iris's
  *   Species) are skipped and listed in `skippedColumns`; every other field must be numeric.
  * - Empty lines are ignored. A line with a different number of fields is an error naming the line.
+ * - Numbers are decimal (see decimal-number.ts); surrounding spaces are ignored (` 1 ` is 1);
+ *   NA, NaN, null, N/A and empty fields are missing (NaN); inf / Infinity (any case, signed) are
+ *   ±Infinity, left for the model to accept or refuse; `0x10`, `0b11`, `1e999` are refused.
+ * - The table's size is checked against `memoryBudget` before it is allocated.
  */
 export function parseCsv(text: string, options: CsvOptions = {}): NumericTable {
   const source = options.source ?? 'CSV input';
   const delimiter = options.delimiter ?? (source.toLowerCase().endsWith('.tsv') ? '\t' : ',');
-  const lines = text.split(/\r?\n/);
-  let lineIndex = 0;
-  // Skip a UTF-8 byte-order mark and leading blank lines.
-  if (lines[0] !== undefined && lines[0].charCodeAt(0) === 0xfeff) lines[0] = lines[0].slice(1);
-  while (lineIndex < lines.length && (lines[lineIndex] as string).trim() === '') lineIndex++;
-  if (lineIndex >= lines.length) throw new InvalidDataError(`${source} is empty.`, 'Give at least one row of numbers.');
+  // Lines are visited in place twice (count, then parse); see forEachLine.
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let first: { line: string; lineNumber: number } | undefined;
+  let firstDataCandidate: { line: string; lineNumber: number } | undefined;
+  let nonBlankLines = 0;
+  forEachLine(body, source, (line, lineNumber) => {
+    if (line.trim() === '') return;
+    nonBlankLines++;
+    if (first === undefined) first = { line, lineNumber };
+    else if (firstDataCandidate === undefined) firstDataCandidate = { line, lineNumber };
+  });
+  if (first === undefined) throw new InvalidDataError(`${source} is empty.`, 'Give at least one row of numbers.');
 
-  const firstFields = splitLine(lines[lineIndex] as string, delimiter, source, lineIndex + 1);
-  const hasHeader = firstFields.some((field) => parseNumber(field.trim()) === undefined);
+  const firstFields = splitLine(first.line, delimiter, source, first.lineNumber);
+  refuseNonDecimal(firstFields, source, first.lineNumber);
+  const hasHeader = firstFields.some((field) => !looksNumeric(field.trim()));
   const columnCount = firstFields.length;
   const names = hasHeader ? firstFields.map((field) => field.trim()) : undefined;
-  if (hasHeader) lineIndex++;
-
-  // Collect the data lines first (their count sizes the output array).
-  const dataLines: number[] = [];
-  for (let i = lineIndex; i < lines.length; i++) if ((lines[i] as string).trim() !== '') dataLines.push(i);
-  if (dataLines.length === 0) throw new InvalidDataError(`${source} has a header but no data rows.`, 'Add rows of numbers below the header.');
+  const headerLine = hasHeader ? first.lineNumber : 0;
+  const rowCount = hasHeader ? nonBlankLines - 1 : nonBlankLines;
+  const firstData = hasHeader ? firstDataCandidate : first;
+  if (rowCount === 0 || firstData === undefined) throw new InvalidDataError(`${source} has a header but no data rows.`, 'Add rows of numbers below the header.');
 
   let selected: number[];
   let skipped: string[] = [];
+  const skippedIndices: number[] = [];
   if (options.columns !== undefined) {
     selected = resolveColumns(options.columns, columnCount, names, source);
   } else {
-    const firstData = splitLine(lines[dataLines[0] as number] as string, delimiter, source, (dataLines[0] as number) + 1);
+    const firstDataFields = splitLine(firstData.line, delimiter, source, firstData.lineNumber);
+    refuseNonDecimal(firstDataFields, source, firstData.lineNumber);
     selected = [];
     skipped = [];
     for (let j = 0; j < columnCount; j++) {
-      const token = (firstData[j] ?? '').trim();
-      if (parseNumber(token) !== undefined) selected.push(j);
-      else skipped.push(names?.[j] ?? `column ${j}`);
+      const token = (firstDataFields[j] ?? '').trim();
+      if (looksNumeric(token)) selected.push(j);
+      else {
+        skipped.push(names?.[j] ?? `column ${j}`);
+        skippedIndices.push(j);
+      }
     }
     if (selected.length === 0) {
-      throw new InvalidDataError(`${source}: no column holds numbers (first data row, line ${(dataLines[0] as number) + 1}).`, 'Pass a file with numeric columns, or choose them with --columns.');
+      throw new InvalidDataError(`${source}: no column holds numbers (first data row, line ${firstData.lineNumber}).`, 'Pass a file with numeric columns, or choose them with --columns.');
     }
   }
 
   const width = selected.length;
-  const values = new Float64Array(dataLines.length * width);
-  for (let r = 0; r < dataLines.length; r++) {
-    const lineNumber = (dataLines[r] as number) + 1;
-    const fields = splitLine(lines[dataLines[r] as number] as string, delimiter, source, lineNumber);
+  checkAllocation(
+    float64Bytes(rowCount, width),
+    options.memoryBudget ?? DEFAULT_MEMORY_BUDGET,
+    `The ${rowCount} × ${width} table of ${source}`,
+    'Select fewer columns with --columns, or pass fewer rows',
+  );
+  const values = new Float64Array(rowCount * width);
+  let r = -1;
+  forEachLine(body, source, (line, lineNumber) => {
+    if (lineNumber === headerLine || line.trim() === '') return;
+    r++;
+    const fields = splitLine(line, delimiter, source, lineNumber);
     if (fields.length !== columnCount) {
       throw new FormatError(
         `${source}, line ${lineNumber}: found ${fields.length} fields, expected ${columnCount} (the width of the first line).`,
@@ -79,33 +106,64 @@ export function parseCsv(text: string, options: CsvOptions = {}): NumericTable {
       const value = parseNumber(token);
       if (value === undefined) {
         const columnLabel = names === undefined ? `column ${column}` : `column ${JSON.stringify(names[column])} (index ${column})`;
+        const shown = token.length > 40 ? `${token.slice(0, 40)}…` : token;
+        if (isOverflowingDecimal(token)) {
+          throw new InvalidDataError(
+            `${source}, line ${lineNumber}, ${columnLabel}: ${shown} is too large for a double (beyond ±1.8e308).`,
+            'Rescale the column (e.g. to other units or a logarithm) before fitting.',
+            { line: lineNumber, column },
+          );
+        }
         throw new InvalidDataError(
-          `${source}, line ${lineNumber}, ${columnLabel}: "${token}" is not a number.`,
-          'Fix the value, or choose numeric columns with --columns.',
+          `${source}, line ${lineNumber}, ${columnLabel}: "${shown}" is not a number.`,
+          'Write numbers in decimal (hexadecimal such as 0x10 is not read), or choose numeric columns with --columns.',
           { line: lineNumber, column },
         );
       }
       values[r * width + j] = value;
     }
-  }
-  const matrix = new DenseMatrix(values, dataLines.length, width);
+  });
+  const matrix = new DenseMatrix(values, rowCount, width);
   return {
     matrix,
     source,
+    columnIndices: selected,
     ...(names === undefined ? {} : { columnNames: selected.map((j) => names[j] as string) }),
-    ...(skipped.length === 0 ? {} : { skippedColumns: skipped }),
+    ...(skipped.length === 0 ? {} : { skippedColumns: skipped, skippedColumnIndices: skippedIndices }),
   };
 }
 
 /** A number, NaN for a missing-value token, ±Infinity for inf/Inf/Infinity; undefined if not numeric. */
 function parseNumber(token: string): number | undefined {
   if (MISSING.has(token)) return Number.NaN;
-  const value = Number(token);
-  if (!Number.isNaN(value)) return value;
+  const value = parseDecimal(token);
+  if (value !== undefined) return value;
   const lower = token.toLowerCase();
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity') return Number.POSITIVE_INFINITY;
   if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
   return undefined;
+}
+
+/**
+ * A hexadecimal, binary or octal literal in the first row or the first data row would otherwise
+ * make a header or a skipped label column out of numbers: refuse it instead.
+ */
+function refuseNonDecimal(fields: readonly string[], source: string, lineNumber: number): void {
+  fields.forEach((field, column) => {
+    const token = field.trim();
+    if (isNonDecimalLiteral(token)) {
+      throw new InvalidDataError(
+        `${source}, line ${lineNumber}, column ${column}: "${token}" is a hexadecimal, binary or octal literal, not a decimal number.`,
+        'Write the values in decimal (e.g. 16 rather than 0x10).',
+        { line: lineNumber, column },
+      );
+    }
+  });
+}
+
+/** Numbers and overflowing decimals (so that `1e999` is reported as too large, not taken for a header or a label column). */
+function looksNumeric(token: string): boolean {
+  return parseNumber(token) !== undefined || isOverflowingDecimal(token);
 }
 
 /** Splits one line into fields, honouring double quotes. */

@@ -4,7 +4,7 @@ import { type CliIo, readInputFile } from '../framework/io.js';
 
 /** Reads and parses a JSON file named by a flag; invalid JSON is a FormatError naming the file and position. */
 export async function readJsonFile(io: CliIo, path: string, flag: string): Promise<unknown> {
-  const text = (await readInputFile(io, path, flag)).toString('utf8');
+  const text = (await readInputFile(io, path, flag, 'text')).toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

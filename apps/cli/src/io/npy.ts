@@ -1,4 +1,4 @@
-import { DenseMatrix, FormatError } from '@em/core';
+import { checkAllocation, DEFAULT_MEMORY_BUDGET, DenseMatrix, float64Bytes, FormatError } from '@em/core';
 import type { NumericTable } from './table.js';
 
 /** Element types accepted in .npy files, by NumPy `descr` string (little-endian only). */
@@ -17,7 +17,7 @@ const EXPECTED_TYPES = 'little-endian float64, float32, int32 or int64 (descr <f
  * array in C order. Everything else — Fortran order, big-endian or other dtypes, other ranks, a
  * truncated body — is a FormatError naming the file, the byte offset and what was expected.
  */
-export function parseNpy(bytes: Uint8Array, source = 'NPY input'): NumericTable {
+export function parseNpy(bytes: Uint8Array, source = 'NPY input', memoryBudget = DEFAULT_MEMORY_BUDGET): NumericTable {
   for (let i = 0; i < MAGIC.length; i++) {
     if (bytes[i] !== MAGIC[i]) {
       throw new FormatError(`${source}, byte ${i}: not a NumPy .npy file (it must start with "\\x93NUMPY").`, 'Save the array with numpy.save, or pass a .csv file.', { offset: i });
@@ -61,7 +61,8 @@ export function parseNpy(bytes: Uint8Array, source = 'NPY input'): NumericTable 
     .split(',')
     .map((part) => part.trim())
     .filter((part) => part !== '')
-    .map(Number);
+    // Extents are written in decimal digits by NumPy; Number() would also take 0x64 or 1e3.
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : Number.NaN));
   if (shape.length < 1 || shape.length > 2 || shape.some((extent) => !Number.isSafeInteger(extent) || extent < 0)) {
     throw new FormatError(`${source}, header at byte ${headerStart}: shape (${shapeText.trim()}) is not supported; expected a 1-D or 2-D array.`, 'Reshape to (rows,) or (rows, columns) before saving.', {
       offset: headerStart,
@@ -72,6 +73,7 @@ export function parseNpy(bytes: Uint8Array, source = 'NPY input'): NumericTable 
   const count = rows * cols;
   const needed = dataStart + count * dtype.bytes;
   if (bytes.length < needed) throw truncated(source, needed, bytes.length, `${rows}×${cols} ${dtype.name} values`);
+  checkAllocation(float64Bytes(rows, Math.max(cols, 1)), memoryBudget, `The ${rows} × ${cols} array of ${source} (as float64)`, 'Pass a smaller array');
 
   const values = new Float64Array(count);
   // DataView reads do not require the body to be aligned in memory.

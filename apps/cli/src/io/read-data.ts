@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
-import { type CsrMatrix, FormatError, InvalidDataError } from '@em/core';
-import { type CliIo, readInputFile } from '../framework/io.js';
+import { checkAllocation, type CsrMatrix, type DenseMatrix, float64Bytes, FormatError, InvalidDataError } from '@em/core';
+import { type CliIo, memoryBudgetOf, readInputFile } from '../framework/io.js';
 import type { OptionValues } from '../framework/options.js';
 import { parseCsv } from './csv.js';
 import { parseMatrixMarket } from './matrix-market.js';
@@ -32,11 +32,12 @@ export function dataFormatOf(path: string): DataFormat {
 /** Reads a data file in whichever format its extension names. */
 export async function readData(io: CliIo, path: string, options: ReadDataOptions = {}): Promise<LoadedData> {
   const flag = options.flag ?? '--data';
-  const bytes = await readInputFile(io, path, flag);
-  const source = basename(path);
   const format = dataFormatOf(path);
+  const bytes = await readInputFile(io, path, flag, format === 'npy' ? 'binary' : 'text');
+  const budget = memoryBudgetOf(io);
+  const source = basename(path);
   if (format === 'npy') {
-    const table = parseNpy(bytes, source);
+    const table = parseNpy(bytes, source, budget);
     if (options.columns === undefined) return { format, table };
     const columns = resolveColumns(options.columns, table.matrix.cols, undefined, source);
     return { format, table: { matrix: selectMatrixColumns(table.matrix, columns), source } };
@@ -46,17 +47,28 @@ export async function readData(io: CliIo, path: string, options: ReadDataOptions
     if (options.columns !== undefined) {
       throw new FormatError(`--columns cannot be applied to the Matrix Market file ${source}.`, 'Drop --columns, or pass a dense .csv/.npy file.');
     }
-    return { format, matrix: parseMatrixMarket(text, source), source };
+    return { format, matrix: parseMatrixMarket(text, source, budget), source };
   }
-  const table = parseCsv(text, { source, ...(options.columns === undefined ? {} : { columns: options.columns }) });
+  const table = parseCsv(text, { source, memoryBudget: budget, ...(options.columns === undefined ? {} : { columns: options.columns }) });
   return { format, table };
 }
 
 /** Reads a data file as dense rows (a .mtx file is densified). */
 export async function readDenseData(io: CliIo, path: string, options: ReadDataOptions = {}): Promise<NumericTable> {
   const loaded = await readData(io, path, options);
-  if (loaded.format === 'mtx') return { matrix: loaded.matrix.toDense(), source: loaded.source };
+  if (loaded.format === 'mtx') return { matrix: densify(loaded.matrix, loaded.source, memoryBudgetOf(io)), source: loaded.source };
   return loaded.table;
+}
+
+/** A sparse matrix as dense rows, once its dense size is checked against the memory budget. */
+export function densify(matrix: CsrMatrix, source: string, memoryBudget: number): DenseMatrix {
+  checkAllocation(
+    float64Bytes(matrix.rows, matrix.cols),
+    memoryBudget,
+    `The dense ${matrix.rows} × ${matrix.cols} form of the sparse matrix in ${source}`,
+    'This model needs dense rows: pass fewer rows or columns (or use a model that reads .mtx sparsely, such as em fit multinomial)',
+  );
+  return matrix.toDense();
 }
 
 /** Reads the file named by `--data`, restricted to `--columns` when given (dense or sparse). */

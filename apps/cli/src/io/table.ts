@@ -5,8 +5,12 @@ export interface NumericTable {
   readonly matrix: DenseMatrix;
   /** Column names from a CSV header; undefined when the file has none. */
   readonly columnNames?: readonly string[];
+  /** 0-based indices in the file of the columns read (absent: every column, in order). */
+  readonly columnIndices?: readonly number[];
   /** Columns left out because they are not numeric (labels such as iris's Species). */
   readonly skippedColumns?: readonly string[];
+  /** 0-based indices in the file of the skipped columns. */
+  readonly skippedColumnIndices?: readonly number[];
   /** File the table came from (for messages). */
   readonly source: string;
 }
@@ -32,6 +36,24 @@ export function resolveColumns(specification: string, columnCount: number, names
     out.push(index);
   }
   return out;
+}
+
+/**
+ * Which columns of the file a table holds, for `--json` reports: `used` and `skipped` list each
+ * column by its header name, or by its 0-based index when the file has no header.
+ */
+export interface ColumnsReport {
+  /** 'all' for a sparse .mtx file, whose columns are all used. */
+  readonly used: ReadonlyArray<string | number> | 'all';
+  readonly skipped: ReadonlyArray<string | number>;
+}
+
+export function columnsReportOf(table: NumericTable): ColumnsReport {
+  const indices = table.columnIndices ?? Array.from({ length: table.matrix.cols }, (_, j) => j);
+  const used = indices.map((index, j) => table.columnNames?.[j] ?? index);
+  const skippedIndices = table.skippedColumnIndices ?? [];
+  const skipped = skippedIndices.map((index, j) => (table.columnNames === undefined ? index : (table.skippedColumns?.[j] ?? index)));
+  return { used, skipped };
 }
 
 /** Keeps the given columns of a matrix, in the given order. */

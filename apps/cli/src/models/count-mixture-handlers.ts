@@ -1,6 +1,8 @@
 import { type CsrMatrix, DenseMatrix } from '@em/core';
 import { BERNOULLI_MIXTURE, BernoulliMixture, CATEGORICAL_MIXTURE, CategoricalMixture, MULTINOMIAL_MIXTURE, MultinomialMixture } from '@em/multinomial-mixture';
 import type { ModelHandler, PredictOutcome, PredictRequest } from '../framework/command.js';
+import { memoryBudgetOf } from '../framework/io.js';
+import { densify as densifyMatrix } from '../io/read-data.js';
 import { readCounts } from './count-mixture.js';
 
 interface CountClassifier {
@@ -11,7 +13,7 @@ interface CountClassifier {
 /** Shared body of the three `em predict` handlers; `densify` for models that take dense rows only. */
 async function predictWith(request: PredictRequest, model: CountClassifier, densify: boolean): Promise<PredictOutcome> {
   const data = await readCounts(request.io, request.options);
-  const matrix = densify && !(data.matrix instanceof DenseMatrix) ? data.matrix.toDense() : data.matrix;
+  const matrix = densify && !(data.matrix instanceof DenseMatrix) ? densifyMatrix(data.matrix, data.source, memoryBudgetOf(request.io)) : data.matrix;
   const labels = Array.from(model.predict(matrix));
   return request.probabilities ? { labels, probabilities: model.predictProba(matrix) } : { labels };
 }

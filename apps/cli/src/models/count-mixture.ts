@@ -3,10 +3,12 @@ import type { EstimatorFitOptions, TopFeature } from '@em/multinomial-mixture';
 import { type CommonFitSettings, dataOptions, readCommonFitSettings, readPriorStrength } from '../framework/fit-report.js';
 import { fitWithProgress, restartsFor } from '../framework/fit-run.js';
 import { formatNumber } from '../framework/format.js';
-import type { CliIo } from '../framework/io.js';
+import { type CliIo, memoryBudgetOf } from '../framework/io.js';
 import type { OptionDefinitions, OptionValues } from '../framework/options.js';
 import { readJsonFile } from '../io/json-file.js';
 import { readDataFlags, requireObservations } from '../io/read-data.js';
+import { type ColumnsReport, columnsReportOf } from '../io/table.js';
+import { checkFeatureTables } from './allocation-checks.js';
 import { expectLength, isRecord } from './json-shape.js';
 
 // What `em fit multinomial | categorical | bernoulli` share (on @em/multinomial-mixture): flags,
@@ -36,12 +38,17 @@ export interface LoadedCounts {
   readonly matrix: DenseMatrix | CsrMatrix;
   readonly source: string;
   readonly columnNames: readonly string[] | undefined;
+  /** Which columns of the file were used and skipped (every column of a .mtx file). */
+  readonly columns: ColumnsReport;
 }
 
 export async function readCounts(io: CliIo, options: OptionValues): Promise<LoadedCounts> {
   const loaded = await readDataFlags(io, options);
-  if (loaded.format === 'mtx') return { matrix: loaded.matrix, source: loaded.source, columnNames: undefined };
-  return { matrix: loaded.table.matrix, source: loaded.table.source, columnNames: loaded.table.columnNames };
+  if (loaded.format === 'mtx') {
+    // Every column of a sparse matrix is used: listing 10⁶ indices would say nothing, so name none skipped.
+    return { matrix: loaded.matrix, source: loaded.source, columnNames: undefined, columns: { used: 'all', skipped: [] } };
+  }
+  return { matrix: loaded.table.matrix, source: loaded.table.source, columnNames: loaded.table.columnNames, columns: columnsReportOf(loaded.table) };
 }
 
 /** The parsed flags every count-mixture fit reads. */
@@ -91,6 +98,7 @@ export async function readCountFitInput<T>(io: CliIo, options: OptionValues, ini
   const common = readCountMixtureSettings(options);
   const data = await readCounts(io, options);
   requireObservations(data.matrix, data.source, common.components);
+  if (initShape.depth === 2) checkFeatureTables(data.matrix.cols, common.components, memoryBudgetOf(io), data.source);
   const path = common.settings.init;
   const shape = { ...initShape, width: data.matrix.cols };
   const init = path === undefined ? undefined : parseProbabilityInit<T>(await readJsonFile(io, path, '--init'), path, common.components, shape);

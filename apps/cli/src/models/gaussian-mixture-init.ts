@@ -1,8 +1,30 @@
 import { FormatError } from '@em/core';
+import type { OptionValues } from '../framework/options.js';
 import { expectLength, isRecord, numberArray, numberMatrix } from './json-shape.js';
 
 export type CovarianceTypeName = 'full' | 'tied' | 'diagonal' | 'spherical';
 export const COVARIANCE_TYPE_NAMES: readonly CovarianceTypeName[] = ['full', 'tied', 'diagonal', 'spherical'];
+
+/** scikit-learn's covariance_type spellings that differ from ours (its full, tied and spherical are ours). */
+export const COVARIANCE_TYPE_ALIASES: Readonly<Record<string, CovarianceTypeName>> = { diag: 'diagonal' };
+
+/** Help text of a --covariance flag: our names, then scikit-learn's aliases. */
+export const COVARIANCE_TYPE_HELP = 'full | tied | diagonal | spherical (scikit-learn\'s "diag" is accepted for diagonal)';
+
+/** A covariance type by our name or scikit-learn's; undefined when it is neither. */
+export function covarianceTypeOf(text: string): CovarianceTypeName | undefined {
+  if ((COVARIANCE_TYPE_NAMES as readonly string[]).includes(text)) return text as CovarianceTypeName;
+  return Object.hasOwn(COVARIANCE_TYPE_ALIASES, text) ? COVARIANCE_TYPE_ALIASES[text] : undefined;
+}
+
+/** Reads a --covariance flag (our names or scikit-learn's), `fallback` when absent. */
+export function readCovarianceType(options: OptionValues, flag: string, fallback: CovarianceTypeName): CovarianceTypeName {
+  const text = options.string(flag);
+  if (text === undefined) return fallback;
+  const type = covarianceTypeOf(text);
+  if (type === undefined) throw options.error(flag, `expects one of ${COVARIANCE_TYPE_NAMES.join('|')} (or scikit-learn's diag), got "${text}"`);
+  return type;
+}
 
 /** Initial parameters as `--init` gives them: nested arrays shaped as in the `--json` output. */
 export interface GaussianMixtureInit {
