@@ -44,4 +44,5 @@ export {
   type GaussianMixtureFitSummary,
   type GaussianMixtureOptions,
 } from './gaussian-mixture.js';
+export { LARGEST_DATA_VALUE } from './value-limit.js';
 export { selectGaussianMixture, type SelectGaussianMixtureOptions, type SelectionResult, type SelectionTableRow } from './select.js';
