@@ -372,6 +372,24 @@ export function backwardScaled(
   } else backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy);
 }
 
+/**
+ * `backwardScaled` with the general loops for any K, after `forwardScaled` (not `forwardTabulated`):
+ * they skip states without forward mass, so β̂ overflowing there (an emission start far from
+ * what the chain's structural zeros allow) cannot turn γ and ξ into NaN. The K = 2 and unrolled
+ * loops do not test for it; the HMM falls back to these when their statistics are not finite.
+ */
+export function backwardGuarded(
+  states: number,
+  length: number,
+  transition: Float64Array,
+  workspace: ForwardBackwardWorkspace,
+  startSums: Float64Array | undefined,
+  transitionSums: Float64Array | undefined,
+  occupancy: Float64Array | undefined,
+): void {
+  backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy);
+}
+
 function backwardGeneral(
   k: number,
   length: number,
@@ -399,7 +417,10 @@ function backwardGeneral(
   for (let t = length - 2; t >= 0; t--) {
     const next = (t + 1) * k;
     const inverse = 1 / (scales[t + 1] as number);
-    for (let j = 0; j < k; j++) carried[j] = (emission[next + j] as number) * (backward[j] as number) * inverse;
+    // A state without forward mass at t + 1 (γ = α̂ = 0, e.g. behind a structural zero) carries
+    // nothing: its β̂ can overflow (it explains the rest far better than the states that can be
+    // there) and 0 · ∞ would poison γ and ξ; in exact arithmetic its terms are 0.
+    for (let j = 0; j < k; j++) carried[j] = (gamma[next + j] as number) === 0 ? 0 : (emission[next + j] as number) * (backward[j] as number) * inverse;
     const base = t * k;
     let total = 0;
     for (let i = 0; i < k; i++) {

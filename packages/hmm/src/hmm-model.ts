@@ -20,7 +20,7 @@ import {
   silentContext,
   xLogY,
 } from '@em/core';
-import { backwardScaled, forwardScaled, forwardTabulated, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
+import { backwardGuarded, backwardScaled, forwardScaled, forwardTabulated, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
 import { type DensityTable, scaledDensitiesOf, tabulatedDensitiesOf, type ScaledDensities, type TabulatedDensities } from './scaled-densities.js';
 import { checkChainMemory, checkEmissionMemory, checkSampleMemory, checkSequenceMemory, longestSequence } from './memory-checks.js';
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
@@ -209,6 +209,13 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       checkSequenceMemory(longestSequence(data.lengths), this.k, 0, 0, this.memoryBudget, 'Forward–backward');
       this.checkedData = data;
     }
+    // The fast loops (K = 2, unrolled, tabulated) do not skip states without forward mass; when
+    // their β̂ overflowed there, the E-step is redone with the guarded general loops.
+    return this.eStepPass(params, data, false) ?? (this.eStepPass(params, data, true) as EStepResult<HmmStatistics<FS>>);
+  }
+
+  /** One E-step; undefined when the fast loops' posteriors were not finite (guarded: throws instead). */
+  private eStepPass(params: HmmParameters<C>, data: Sequences<X>, guarded: boolean): EStepResult<HmmStatistics<FS>> | undefined {
     const statistics = this.zeroStatistics(params);
     const k = this.k;
     const x = data.observations;
@@ -221,20 +228,24 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     for (let s = 0; s < data.count; s++) {
       const offset = data.offsets[s] as number;
       const length = data.lengths[s] as number;
-      this.forward(params, prepared, x, offset, length, table);
+      this.forward(params, prepared, x, offset, length, guarded ? undefined : table);
       if (outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, outcome.impossibleAt);
       const term = outcome.logLikelihood;
       if (!Number.isFinite(term)) throw nonFiniteError(`The log-likelihood of sequence ${s} (rows ${offset}–${offset + length - 1}) is ${term}`, s);
-      const used = this.usedTable ? table : undefined;
-      backwardScaled(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy, used, offset);
+      if (guarded) backwardGuarded(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy);
+      else backwardScaled(k, length, params.transitionMatrix, workspace, statistics.start, statistics.transitions, statistics.occupancy, this.usedTable ? table : undefined, offset);
       // Σ_k occupancy is finite unless this sequence's posteriors are not (checked before they reach the emission statistics).
-      if (!Number.isFinite(sum(statistics.occupancy))) throw nonFiniteError(`The posteriors of sequence ${s} (rows ${offset}–${offset + length - 1}) are not finite`, s);
+      if (!Number.isFinite(sum(statistics.occupancy))) {
+        if (!guarded) return undefined;
+        throw nonFiniteError(`The posteriors of sequence ${s} (rows ${offset}–${offset + length - 1}) are not finite`, s);
+      }
       this.accumulateEmissions(prepared, statistics.emissions, x, offset, length);
       const next = total + term;
       compensation += Math.abs(total) >= Math.abs(term) ? total - next + term : term - next + total;
       total = next;
     }
     if (!Number.isFinite(sum(statistics.transitions)) || !Number.isFinite(sum(statistics.start))) {
+      if (!guarded) return undefined;
       throw nonFiniteError('The expected transition counts are not finite', undefined);
     }
     return { statistics, logLikelihood: total + compensation };
@@ -312,12 +323,12 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       );
     }
     const why = anyState
-      ? 'is reachable only through transitions or start probabilities that are zero'
+      ? "is reachable only through transitions or start probabilities that are zero (or its density under the states the chain can be in lies more than ~700 nats below the best state's and underflows)"
       : 'has zero density under every state';
     return new ImpossibleObservationError(
       `Sequence ${sequence}, position ${position} (row ${offset + position}) ${why}: the sequence has probability 0.`,
       anyState
-        ? 'Check the structural zeros of the start/transition probabilities, or add a prior pseudo-count.'
+        ? 'Check the structural zeros of the start/transition probabilities, give initial emissions in the order the chain visits its states, or add a prior pseudo-count.'
         : 'Check that observation (a symbol out of the training range, an outlier), or use a prior / pseudo-count so no emission probability is exactly zero.',
       { sequence, position, row: offset + position },
     );
@@ -455,8 +466,14 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       this.forward(params, prepared, data.observations, offset, length, table);
       if (this.outcome.impossibleAt >= 0) throw this.impossibleError(s, offset, this.outcome.impossibleAt);
       backwardScaled(k, length, params.transitionMatrix, this.workspace, undefined, undefined, undefined, this.usedTable ? table : undefined, offset);
-      const gamma = this.workspace.forward.subarray(0, length * k);
-      if (!Number.isFinite(sum(gamma))) throw nonFiniteError(`The posteriors of sequence ${s} (rows ${offset}–${offset + length - 1}) are not finite`, s);
+      let gamma = this.workspace.forward.subarray(0, length * k);
+      if (!Number.isFinite(sum(gamma))) {
+        // As in eStep: redo this sequence with the guarded loops.
+        this.forward(params, prepared, data.observations, offset, length, undefined);
+        backwardGuarded(k, length, params.transitionMatrix, this.workspace, undefined, undefined, undefined);
+        gamma = this.workspace.forward.subarray(0, length * k);
+        if (!Number.isFinite(sum(gamma))) throw nonFiniteError(`The posteriors of sequence ${s} (rows ${offset}–${offset + length - 1}) are not finite`, s);
+      }
       out.set(gamma, offset * k);
     }
     return out;
