@@ -369,14 +369,15 @@ export function backwardScaled(
     if (transitionSums !== undefined) {
       for (let index = 0; index < k * k; index++) transitionSums[index] = (transitionSums[index] as number) + (outer[index] as number) * (transition[index] as number);
     }
-  } else backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy);
+  } else backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy, false);
 }
 
 /**
  * `backwardScaled` with the general loops for any K, after `forwardScaled` (not `forwardTabulated`):
- * they skip states without forward mass, so β̂ overflowing there (an emission start far from
- * what the chain's structural zeros allow) cannot turn γ and ξ into NaN. The K = 2 and unrolled
- * loops do not test for it; the HMM falls back to these when their statistics are not finite.
+ * guarded, they skip states without forward mass, so β̂ overflowing there (an emission start
+ * far from what the chain's structural zeros allow) cannot turn γ and ξ into NaN. The fast loops
+ * do not test for it (K more compares per step); the HMM falls back to these when their
+ * statistics are not finite.
  */
 export function backwardGuarded(
   states: number,
@@ -387,7 +388,7 @@ export function backwardGuarded(
   transitionSums: Float64Array | undefined,
   occupancy: Float64Array | undefined,
 ): void {
-  backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy);
+  backwardGeneral(states, length, transition, workspace, startSums, transitionSums, occupancy, true);
 }
 
 function backwardGeneral(
@@ -398,6 +399,7 @@ function backwardGeneral(
   startSums: Float64Array | undefined,
   transitionSums: Float64Array | undefined,
   occupancy: Float64Array | undefined,
+  guarded: boolean,
 ): void {
   const emission = workspace.emission;
   const gamma = workspace.forward;
@@ -417,10 +419,11 @@ function backwardGeneral(
   for (let t = length - 2; t >= 0; t--) {
     const next = (t + 1) * k;
     const inverse = 1 / (scales[t + 1] as number);
-    // A state without forward mass at t + 1 (γ = α̂ = 0, e.g. behind a structural zero) carries
-    // nothing: its β̂ can overflow (it explains the rest far better than the states that can be
-    // there) and 0 · ∞ would poison γ and ξ; in exact arithmetic its terms are 0.
-    for (let j = 0; j < k; j++) carried[j] = (gamma[next + j] as number) === 0 ? 0 : (emission[next + j] as number) * (backward[j] as number) * inverse;
+    for (let j = 0; j < k; j++) carried[j] = (emission[next + j] as number) * (backward[j] as number) * inverse;
+    // Guarded: a state without forward mass at t + 1 (γ = α̂ = 0, e.g. behind a structural zero)
+    // carries nothing. Its β̂ can overflow (it explains the rest far better than the states that
+    // can be there) and 0 · ∞ would poison γ and ξ; in exact arithmetic its terms are 0.
+    if (guarded) for (let j = 0; j < k; j++) if ((gamma[next + j] as number) === 0) carried[j] = 0;
     const base = t * k;
     let total = 0;
     for (let i = 0; i < k; i++) {
