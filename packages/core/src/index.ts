@@ -10,6 +10,7 @@ export * from './data/index.js';
 export * from './mixture/mixture-model.js';
 export * from './mixture/mixture-family.js';
 export * from './clustering/kmeans.js';
+export * from './fit/defaults.js';
 export * from './fit/monitor.js';
 export * from './fit/types.js';
 export * from './fit/engine.js';

@@ -1,3 +1,5 @@
+import { InvalidOptionsError } from './errors.js';
+
 /**
  * A seeded, portable pseudo-random generator: xoshiro128** on 32-bit integer arithmetic
  * (Math.imul, >>>), so Node and every browser produce the same stream for the same seed.
@@ -26,9 +28,12 @@ export class Random {
   private s3: number;
   private spareNormal = Number.NaN;
 
-  /** `seed` is any finite number; its integer part (mod 2^32) and sign select the stream. */
+  /**
+   * `seed` is any integer (negative and beyond 2^32 included); anything else — NaN, ±Infinity,
+   * 1.5, a string — is an InvalidOptionsError rather than a silently rounded stream.
+   */
   constructor(seed: number = 0) {
-    if (!Number.isFinite(seed)) throw new RangeError(`Random seed must be finite; got ${seed}.`);
+    assertSeed(seed);
     const high = Math.floor(Math.abs(seed) / 4294967296);
     const next = splitMix32((seed >>> 0) ^ Math.imul(high, 0x27d4eb2d) ^ (seed < 0 ? 0x5bd1e995 : 0));
     this.s0 = next();
@@ -163,6 +168,19 @@ export class Random {
     [random.s0, random.s1, random.s2, random.s3] = state.s;
     random.spareNormal = state.spareNormal ?? Number.NaN;
     return random;
+  }
+}
+
+/**
+ * Throws InvalidOptionsError unless `seed` is an integer number (the check every seed passes
+ * where it enters: Random, the fit options, the estimators).
+ */
+export function assertSeed(seed: unknown, option = 'seed'): asserts seed is number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) {
+    const shown = typeof seed === 'number' ? String(seed) : typeof seed === 'string' ? JSON.stringify(seed) : typeof seed;
+    throw new InvalidOptionsError(`${option} must be an integer; got ${shown}.`, `Pass an integer, e.g. { ${option}: 1 } (each integer selects its own random stream).`, {
+      option,
+    });
   }
 }
 

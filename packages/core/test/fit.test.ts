@@ -61,7 +61,7 @@ describe('fitEm (batch)', () => {
     expect(means[1]).toBeCloseTo(2, 0);
     expect(result.iterationSeconds).toHaveLength(result.iterations);
     expect(result.secondsPerIteration).toBeGreaterThanOrEqual(0);
-    expect(result.toleranceRule).toBe('|Δ objective| / n < 1e-8');
+    expect(result.toleranceRule).toBe('|Δ objective| / max(1, |objective|) < 1e-8'); // the default rule is relative
     expect(result.observations).toBe(600);
     expect(result.freeParameters).toBe(3);
     expect(result.bic).toBeCloseTo(-2 * result.logLikelihood + 3 * Math.log(600), 9);
@@ -129,7 +129,8 @@ describe('fitEm (batch)', () => {
     expect(warm.history[0]).toBeCloseTo(model.logLikelihood(start, data), 10);
     const optimum = fitEm(model, data, { initialParameters: start, tolerance: 1e-10, maxIterations: 500 });
     const again = fitEm(model, data, { initialParameters: optimum.parameters, tolerance: 1e-6 });
-    expect(again.iterations).toBe(1);
+    // The first change never declares convergence, so the earliest stop is after two M-steps.
+    expect(again.iterations).toBe(2);
     expect(again.stopReason).toBe('converged');
     expect(Math.abs(again.objective - optimum.objective)).toBeLessThan(1e-6);
   });

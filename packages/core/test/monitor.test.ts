@@ -1,24 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { DefaultConvergenceMonitor, InvalidOptionsError, type FitEvent } from '../src/index.js';
+import { DEFAULT_FIT_SETTINGS, DefaultConvergenceMonitor, InvalidOptionsError, type FitEvent } from '../src/index.js';
 
 function feed(monitor: DefaultConvergenceMonitor, values: readonly number[]) {
   return values.map((v) => monitor.record(v));
 }
 
 describe('DefaultConvergenceMonitor', () => {
-  it('never stops on the first value and keeps the full history', () => {
-    const m = new DefaultConvergenceMonitor({ tolerance: 1e9, rule: 'absolute' });
-    expect(m.record(-5)).toEqual({ stop: false });
-    expect(m.record(-5).stop).toBe(true);
-    expect(m.history).toEqual([-5, -5]);
-    m.reset();
-    expect(m.history).toEqual([]);
+  it('never stops on the first value nor on the first change, and keeps the full history', () => {
+    for (const rule of ['absolute', 'relative', 'per-observation'] as const) {
+      const m = new DefaultConvergenceMonitor({ tolerance: 1e9, rule });
+      expect(m.record(-5)).toEqual({ stop: false });
+      // θ_0 → θ_1 can be tiny at a start that is a fixed point but no maximum (all means at the
+      // data mean): the first change never declares convergence.
+      expect(m.record(-5), rule).toEqual({ stop: false });
+      expect(m.record(-5).stop, rule).toBe(true);
+      expect(m.history).toEqual([-5, -5, -5]);
+      m.reset();
+      expect(m.history).toEqual([]);
+      expect(m.record(-5)).toEqual({ stop: false });
+      expect(m.record(-5), `${rule} after reset`).toEqual({ stop: false });
+    }
   });
 
-  it("per-observation rule (default): stops when |Δ| / n < tol", () => {
-    const m = new DefaultConvergenceMonitor({ tolerance: 1e-3, observations: 100 });
+  it('defaults to DEFAULT_FIT_SETTINGS: the relative rule with its tight tolerance', () => {
+    const m = new DefaultConvergenceMonitor();
+    expect(m.rule).toBe(DEFAULT_FIT_SETTINGS.toleranceRule);
+    expect(m.rule).toBe('relative');
+    expect(m.tolerance).toBe(DEFAULT_FIT_SETTINGS.tolerance);
+    expect(DEFAULT_FIT_SETTINGS.tolerance).toBeLessThanOrEqual(1e-8);
+    expect(Object.isFrozen(DEFAULT_FIT_SETTINGS)).toBe(true);
+  });
+
+  it("per-observation rule (scikit-learn's): stops when |Δ| / n < tol", () => {
+    const m = new DefaultConvergenceMonitor({ tolerance: 1e-3, rule: 'per-observation', observations: 100 });
     expect(m.rule).toBe('per-observation');
-    const [, a, b] = feed(m, [-500, -499.8, -499.75]);
+    const [, , a, b] = feed(m, [-510, -500, -499.8, -499.75]);
     expect(a?.stop).toBe(false); // 0.2 / 100 = 2e-3
     expect(b).toEqual({ stop: true, reason: 'converged' }); // 0.05 / 100 = 5e-4
     expect(m.describe()).toBe('|Δ objective| / n < 0.001');
@@ -26,7 +42,7 @@ describe('DefaultConvergenceMonitor', () => {
 
   it('absolute rule: stops when |Δ| < tol, whatever n and the objective', () => {
     const m = new DefaultConvergenceMonitor({ tolerance: 0.1, rule: 'absolute', observations: 1e6 });
-    const [, a, b] = feed(m, [-1e6, -1e6 + 0.5, -1e6 + 0.55]);
+    const [, , a, b] = feed(m, [-1e6 - 10, -1e6, -1e6 + 0.5, -1e6 + 0.55]);
     expect(a?.stop).toBe(false);
     expect(b?.stop).toBe(true);
     expect(m.describe()).toBe('|Δ objective| < 0.1');
@@ -34,12 +50,13 @@ describe('DefaultConvergenceMonitor', () => {
 
   it('relative rule: stops when |Δ| / max(1, |objective|) < tol', () => {
     const big = new DefaultConvergenceMonitor({ tolerance: 1e-3, rule: 'relative' });
-    const [, a, b] = feed(big, [-1e6, -1e6 + 2000, -1e6 + 2900]);
+    const [, , a, b] = feed(big, [-1.1e6, -1e6, -1e6 + 2000, -1e6 + 2900]);
     expect(a?.stop).toBe(false); // 2000 / 998000 > 1e-3
     expect(b?.stop).toBe(true); // 900 / 997100 < 1e-3
     // Near zero the denominator is 1: an absolute rule.
     const small = new DefaultConvergenceMonitor({ tolerance: 1e-3, rule: 'relative' });
-    const [, c] = feed(small, [0.1, 0.1 + 2e-3]);
+    const [, , c, d] = feed(small, [0, 0.1, 0.1 + 2e-3, 0.1 + 2.5e-3]);
+    expect(d?.stop).toBe(true);
     expect(c?.stop).toBe(false);
   });
 
@@ -82,7 +99,7 @@ describe('DefaultConvergenceMonitor', () => {
 
   it('a small decrease below the tolerance converges and still reports the event', () => {
     const m = new DefaultConvergenceMonitor({ tolerance: 1, rule: 'absolute' });
-    const [, d] = feed(m, [10, 9.5]);
+    const [, , d] = feed(m, [8, 10, 9.5]);
     expect(d?.stop).toBe(true);
     expect(d?.reason).toBe('converged');
     expect(d?.event?.type).toBe('objective-decreased');
@@ -93,5 +110,6 @@ describe('DefaultConvergenceMonitor', () => {
     expect(() => new DefaultConvergenceMonitor({ tolerance: Number.NaN })).toThrow(InvalidOptionsError);
     expect(() => new DefaultConvergenceMonitor({ tolerance: Infinity })).toThrow(/tolerance/);
     expect(() => new DefaultConvergenceMonitor({ roundOff: -1 })).toThrow(InvalidOptionsError);
+    expect(() => new DefaultConvergenceMonitor({ rule: 'sklearn' as never })).toThrow(/toleranceRule must be one of/);
   });
 });

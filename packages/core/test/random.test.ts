@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../src/index.js';
+import { InvalidOptionsError, Random } from '../src/index.js';
 
 const N = 100_000;
 
@@ -64,14 +64,19 @@ describe('Random: reproducibility', () => {
     expect(zero.next()).toBe(0.26395898321624833);
   });
 
-  it('accepts negative, large and fractional seeds and distinguishes sign and high bits', () => {
+  it('accepts negative and large integer seeds and distinguishes sign and high bits', () => {
     const first = (seed: number) => new Random(seed).nextUint32();
     expect(first(-1)).not.toBe(first(1));
     expect(first(2 ** 40)).not.toBe(first(0));
     expect(first(2 ** 32 + 5)).not.toBe(first(5));
-    expect(first(3.7)).toBe(first(3));
-    expect(() => new Random(Number.NaN)).toThrow(RangeError);
-    expect(() => new Random(Infinity)).toThrow(RangeError);
+  });
+
+  it('refuses a seed that is not an integer (NaN, ±Infinity, 1.5, a string) with InvalidOptionsError naming the option', () => {
+    // Before: NaN threw a plain RangeError and 1.5 silently gave the stream of 1.
+    for (const seed of [Number.NaN, Infinity, -Infinity, 1.5, -0.25, '3' as unknown as number]) {
+      expect(() => new Random(seed), String(seed)).toThrow(InvalidOptionsError);
+      expect(() => new Random(seed), String(seed)).toThrow(/seed must be an integer/);
+    }
   });
 
   it('restores a snapshot exactly, including a pending normal draw', () => {

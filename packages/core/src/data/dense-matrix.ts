@@ -40,10 +40,20 @@ export class DenseMatrix {
 
   /**
    * From nested arrays (each inner array a row) or a plain number[] (one column). Ragged rows and
-   * non-numbers are rejected with the offending row and column.
+   * non-numbers are rejected with the offending row and column. An ml-matrix `Matrix` (anything
+   * with `rows`, `columns` and `to2DArray()`) is read through `to2DArray()`; any other object is an
+   * InvalidDataError that shows the accepted shapes.
    */
   static from(values: DenseInput): DenseMatrix {
     if (values instanceof DenseMatrix) return values;
+    if (isMatrixLike(values)) return DenseMatrix.from(values.to2DArray());
+    if (values === null || typeof values !== 'object' || typeof (values as { length?: unknown }).length !== 'number') {
+      const name = values === null ? 'null' : typeof values !== 'object' ? typeof values : ((values as object).constructor?.name ?? 'object');
+      throw new InvalidDataError(
+        `Data must be rows (number[][]), one column (number[] or a Float64Array) or a DenseMatrix; got ${name === 'Object' ? 'a plain object' : name}.`,
+        'Pass e.g. fit([[1.2, 3.4], [5.6, 7.8]]), or DenseMatrix.fromArray(values, rows, columns) for row-major numbers.',
+      );
+    }
     if (values.length === 0) return new DenseMatrix(new Float64Array(0), 0, 0);
     const first = values[0];
     if (typeof first === 'number') {
@@ -149,4 +159,17 @@ function entryError(name: string, index: number, cols: number, value: number, wh
   const row = cols === 0 ? 0 : Math.floor(index / cols);
   const column = cols === 0 ? 0 : index % cols;
   return new InvalidDataError(`${name}[${row}][${column}] = ${value} ${what}.`, remedy, { row, column, value: String(value) });
+}
+
+/** The duck type of an ml-matrix `Matrix` (its rows as nested arrays through `to2DArray()`). */
+interface MatrixLike {
+  readonly rows: number;
+  readonly columns: number;
+  to2DArray(): number[][];
+}
+
+function isMatrixLike(value: unknown): value is MatrixLike {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as Partial<MatrixLike>;
+  return typeof candidate.to2DArray === 'function' && Number.isInteger(candidate.rows) && Number.isInteger(candidate.columns);
 }

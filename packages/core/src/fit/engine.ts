@@ -1,9 +1,10 @@
 import type { EmModel, EStepResult, FitEvent, MStepContext } from '../contract.js';
-import { DegenerateModelError, EmError, InvalidOptionsError } from '../errors.js';
+import { DegenerateModelError, EmError, InvalidDataError, InvalidOptionsError, NumericalError } from '../errors.js';
 import { aic, bic } from '../model-selection.js';
-import { Random } from '../random.js';
+import { assertSeed, Random } from '../random.js';
 import type { Statistics } from '../statistics/algebra.js';
 import { accumulateInto, cloneStatistics } from '../statistics/algebra.js';
+import { DEFAULT_FIT_SETTINGS } from './defaults.js';
 import { DefaultConvergenceMonitor, type ConvergenceMonitor, type StopReason } from './monitor.js';
 import { median, now, type FitOptions, type FitResult, type RunSummary } from './types.js';
 
@@ -57,15 +58,15 @@ interface LoopSettings<P> {
 }
 
 function settingsFrom<P>(options: FitOptions<P>, observations: number, emit: (event: FitEvent) => void, run: number): LoopSettings<P> {
-  const maxIterations = options.maxIterations ?? 100;
+  const maxIterations = options.maxIterations ?? DEFAULT_FIT_SETTINGS.maxIterations;
   if (!Number.isInteger(maxIterations) || maxIterations < 0) {
-    throw new InvalidOptionsError(`maxIterations must be an integer ≥ 0; got ${String(maxIterations)}.`, 'Pass e.g. { maxIterations: 100 }.', {
+    throw new InvalidOptionsError(`maxIterations must be an integer ≥ 0; got ${String(maxIterations)}.`, `Pass e.g. { maxIterations: ${DEFAULT_FIT_SETTINGS.maxIterations} }.`, {
       option: 'maxIterations',
     });
   }
-  const tolerance = options.tolerance ?? 1e-3;
+  const tolerance = options.tolerance ?? DEFAULT_FIT_SETTINGS.tolerance;
   if (!(tolerance >= 0) || !Number.isFinite(tolerance)) {
-    throw new InvalidOptionsError(`tolerance must be a finite number ≥ 0; got ${String(tolerance)}.`, 'Pass e.g. { tolerance: 1e-3 }, or 0 to run exactly maxIterations.', {
+    throw new InvalidOptionsError(`tolerance must be a finite number ≥ 0; got ${String(tolerance)}.`, `Pass e.g. { tolerance: ${DEFAULT_FIT_SETTINGS.tolerance} }, or 0 to run exactly maxIterations.`, {
       option: 'tolerance',
     });
   }
@@ -73,7 +74,7 @@ function settingsFrom<P>(options: FitOptions<P>, observations: number, emit: (ev
     options.monitor?.() ??
     new DefaultConvergenceMonitor({
       tolerance,
-      rule: options.toleranceRule ?? 'per-observation',
+      rule: options.toleranceRule ?? DEFAULT_FIT_SETTINGS.toleranceRule,
       observations,
       onDecrease: options.stopOnDecrease === true ? 'stop' : 'report',
     });
@@ -81,14 +82,25 @@ function settingsFrom<P>(options: FitOptions<P>, observations: number, emit: (ev
   return { maxIterations, monitor, signal: options.signal, onIteration: options.onIteration, emit, run };
 }
 
-function checkFinite(logLikelihood: number, iteration: number): void {
-  if (Number.isNaN(logLikelihood)) {
-    throw new DegenerateModelError(
-      `The log-likelihood became NaN at iteration ${iteration}.`,
-      'This is a bug in the model: please report it with the data and seed.',
-      { iteration },
-    );
-  }
+/**
+ * Every fit loop's guard: an objective of NaN, +Infinity or −Infinity is a NumericalError, never
+ * a recorded value (+Infinity would pass as a "converged" fit, NaN compares false everywhere).
+ * `where` names the step, e.g. "iteration 3" or "batch 2".
+ */
+export function assertFiniteObjective(logLikelihood: number, logPrior: number, where: string, details: { readonly [key: string]: number }): void {
+  if (Number.isFinite(logLikelihood) && Number.isFinite(logPrior)) return;
+  const part = Number.isFinite(logLikelihood) ? `log-prior became ${logPrior}` : `log-likelihood became ${logLikelihood}`;
+  const cause =
+    logLikelihood === Number.POSITIVE_INFINITY || logPrior === Number.POSITIVE_INFINITY
+      ? ' (an unbounded density: typically a component collapsed onto a point, e.g. a zero variance without a prior)'
+      : logLikelihood === Number.NEGATIVE_INFINITY
+        ? ' (an observation has probability zero under the parameters)'
+        : '';
+  throw new NumericalError(
+    `The ${part} at ${where}${cause}: the fit cannot report a meaningful result.`,
+    'Add regularisation (a prior), rescale the data, or use fewer components; if the data and parameters are sound, please report it with the data and seed.',
+    { ...details, logLikelihood: String(logLikelihood), logPrior: String(logPrior) },
+  );
 }
 
 /**
@@ -108,8 +120,9 @@ class RunRecorder<P, D, S extends Statistics> {
   /** Records the evaluation of θ_iteration; returns why to stop, or undefined to go on. */
   record(iteration: number, parameters: P, logLikelihood: number): StopReason | undefined {
     const { monitor, emit } = this.settings;
-    checkFinite(logLikelihood, iteration);
-    const objective = logLikelihood + this.model.logPrior(parameters);
+    const logPrior = this.model.logPrior(parameters);
+    assertFiniteObjective(logLikelihood, logPrior, `iteration ${iteration}`, { iteration, run: this.settings.run });
+    const objective = logLikelihood + logPrior;
     this.logLikelihoodHistory.push(logLikelihood);
     const decision = monitor.record(objective);
     if (iteration > 0) this.iterationSeconds.push(now() - this.started);
@@ -235,6 +248,7 @@ export function planFit<P, D, S extends Statistics>(
   if (!Number.isInteger(chunkCount) || chunkCount < 1) {
     throw new InvalidOptionsError(`chunks must be an integer ≥ 1; got ${String(chunkCount)}.`, 'Pass e.g. { chunks: 4 }.', { option: 'chunks' });
   }
+  if (options.random === undefined && options.seed !== undefined) assertSeed(options.seed);
   // Parameters first: validateData may read them (e.g. to check the dimension).
   if (options.initialParameters !== undefined) model.validateParameters(options.initialParameters);
   model.validateData(data, options.initialParameters);
@@ -272,7 +286,10 @@ export function planFit<P, D, S extends Statistics>(
   };
 }
 
-/** Picks the best run and assembles the FitResult. */
+/**
+ * Picks the best run and assembles the FitResult. A fit whose signal fired reports `aborted`
+ * whichever run is best: the restarts it did not finish (or begin) could have beaten it.
+ */
 export function assembleResult<P, D, S extends Statistics>(plan: FitPlan<P, D, S>, results: ReadonlyArray<SingleRun<P> | Error>): FitResult<P> {
   let best = -1;
   const runs: RunSummary[] = results.map((r, run) => {
@@ -290,6 +307,8 @@ export function assembleResult<P, D, S extends Statistics>(plan: FitPlan<P, D, S
     throw first instanceof Error ? first : new DegenerateModelError('Every restart failed.', 'Try fewer components or more regularisation.');
   }
   const r = results[best] as SingleRun<P>;
+  const aborted = results.length < plan.nInit || results.some((run) => !(run instanceof Error) && run.stopReason === 'aborted');
+  const stopReason: StopReason = aborted ? 'aborted' : r.stopReason;
   const p = plan.model.freeParameterCount(r.parameters);
   return {
     parameters: r.parameters,
@@ -299,8 +318,8 @@ export function assembleResult<P, D, S extends Statistics>(plan: FitPlan<P, D, S
     history: r.history,
     logLikelihoodHistory: r.logLikelihoodHistory,
     iterations: r.iterations,
-    converged: r.stopReason === 'converged',
-    stopReason: r.stopReason,
+    converged: stopReason === 'converged',
+    stopReason,
     toleranceRule: r.toleranceRule,
     events: plan.events,
     iterationSeconds: r.iterationSeconds,
@@ -319,5 +338,36 @@ export function assembleResult<P, D, S extends Statistics>(plan: FitPlan<P, D, S
  * failed and the others go on; with a single run, the error is thrown.
  */
 export function isRecoverable(error: unknown, nInit: number): error is EmError {
-  return nInit > 1 && error instanceof EmError && (error.code === 'DEGENERATE_MODEL' || error.code === 'IMPOSSIBLE_OBSERVATION');
+  return nInit > 1 && error instanceof EmError && (error.code === 'DEGENERATE_MODEL' || error.code === 'IMPOSSIBLE_OBSERVATION' || error.code === 'NUMERICAL');
+}
+
+/** The public entry's call shape, checked before anything reads it (plain JavaScript callers included). */
+export function assertFitArguments(model: unknown, data: unknown, options: unknown, entry = 'fitEm'): void {
+  const methods = ['eStep', 'mStep', 'initialize', 'validateData', 'splitData', 'observationCount', 'logPrior'] as const;
+  if (model === null || typeof model !== 'object' || methods.some((m) => typeof (model as Record<string, unknown>)[m] !== 'function')) {
+    throw new InvalidOptionsError(
+      `${entry}(model, data, options) needs an EmModel as its first argument (an object with ${methods.join(', ')}); got ${describeValue(model)}.`,
+      `Call e.g. ${entry}(gaussianMixtureModel({ components: 2 }), { observations: DenseMatrix.from(rows) }), or use an estimator such as new GaussianMixture({ components: 2 }).fit(rows).`,
+      { option: 'model' },
+    );
+  }
+  if (data === null || data === undefined) {
+    throw new InvalidDataError(`${entry}(model, data, options) got ${String(data)} as its data.`, `Pass the data the model takes, e.g. ${entry}(model, { observations: DenseMatrix.from(rows) }) for a mixture.`);
+  }
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new InvalidOptionsError(`${entry}(model, data, options) needs an options object; got ${describeValue(options)}.`, `Pass e.g. ${entry}(model, data, { seed: 1 }), or omit it.`, {
+      option: 'options',
+    });
+  }
+}
+
+/** A short description of a value for error messages (its type or class, never its contents). */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'object') {
+    const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+    return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'a plain object';
+  }
+  return typeof value;
 }

@@ -1,7 +1,7 @@
 import type { EmModel, EStepResult } from '../contract.js';
 import type { Statistics } from '../statistics/algebra.js';
 import type { EStepExecutor } from '../executor/executor.js';
-import { assembleResult, isRecoverable, planFit, type EmLoop, type FitPlan, type LoopKind, type SingleRun } from './engine.js';
+import { assembleResult, assertFitArguments, isRecoverable, planFit, type EmLoop, type FitPlan, type LoopKind, type SingleRun } from './engine.js';
 import type { FitOptions, FitResult } from './types.js';
 
 function driveSync<P, D, S extends Statistics>(model: EmModel<P, D, S>, chunks: readonly D[], loop: EmLoop<P, S>): SingleRun<P> {
@@ -48,11 +48,13 @@ function runAllSync<P, D, S extends Statistics>(plan: FitPlan<P, D, S>, signal: 
  * equals one chunk up to round-off).
  */
 export function fitEm<P, D, S extends Statistics>(model: EmModel<P, D, S>, data: D, options: FitOptions<P> = {}): FitResult<P> {
+  assertFitArguments(model, data, options, 'fitEm');
   return runAllSync(planFit(model, data, options, 'batch', 1), options.signal);
 }
 
 /** Incremental EM (Neal & Hinton 1998) over `options.chunks` chunks (default 4), in this thread. */
 export function fitEmIncremental<P, D, S extends Statistics>(model: EmModel<P, D, S>, data: D, options: FitOptions<P> = {}): FitResult<P> {
+  assertFitArguments(model, data, options, 'fitEmIncremental');
   return runAllSync(planFit(model, data, options, 'incremental', 4), options.signal);
 }
 
@@ -64,6 +66,7 @@ export interface AsyncFitOptions<P> extends FitOptions<P> {
 
 /** Batch (or incremental) EM with E-steps on an executor, e.g. worker threads. */
 export async function fitEmAsync<P, D, S extends Statistics>(model: EmModel<P, D, S>, data: D, options: AsyncFitOptions<P> = {}): Promise<FitResult<P>> {
+  assertFitArguments(model, data, options, 'fitEmAsync');
   const executor = options.executor;
   if (executor === undefined) return options.loop === 'incremental' ? fitEmIncremental(model, data, options) : fitEm(model, data, options);
   const plan = planFit(model, data, options, options.loop ?? 'batch', executor.concurrency);

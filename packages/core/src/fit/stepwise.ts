@@ -1,7 +1,8 @@
 import type { EmModel, FitEvent, MStepContext } from '../contract.js';
-import { DegenerateModelError, InvalidDataError, InvalidOptionsError } from '../errors.js';
-import { Random } from '../random.js';
+import { InvalidDataError, InvalidOptionsError } from '../errors.js';
+import { assertSeed, Random } from '../random.js';
 import { addScaled, scaleStatistics, type Statistics } from '../statistics/algebra.js';
+import { assertFiniteObjective, assertFitArguments, describeValue } from './engine.js';
 import type { StopReason } from './monitor.js';
 
 /**
@@ -72,6 +73,11 @@ export interface StepwiseResult<P> {
    * the parameters *before* its update (a held-out score, so it is noisy and need not increase).
    */
   readonly history: readonly number[];
+  /**
+   * The same per-batch log-likelihoods as `history` (stepwise scores carry no log-prior, so the
+   * objective and the log-likelihood series coincide); named as in the batch FitResult.
+   */
+  readonly logLikelihoodHistory: readonly number[];
   /** Batches consumed = updates made = history.length. */
   readonly iterations: number;
   /** `streamEnded`, `maxIterations` or `aborted`. */
@@ -107,6 +113,22 @@ function stepSizeFunction(stepSize: StepSize | undefined): (t: number) => number
     throw new InvalidOptionsError(`stepSize.offset must be a finite number ≥ 0; got ${String(offset)}.`, 'Use e.g. 2.', { option: 'stepSize.offset' });
   }
   return (t) => (t + offset) ** -exponent;
+}
+
+/** The stepwise entries' call shape: a model, an iterable of batches (async allowed where said), options. */
+function assertStepwiseArguments(model: unknown, batches: unknown, options: unknown, entry: string, allowAsync: boolean): void {
+  assertFitArguments(model, batches, options, entry);
+  const iterable =
+    batches !== null &&
+    typeof batches === 'object' &&
+    (typeof (batches as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function' ||
+      (allowAsync && typeof (batches as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function'));
+  if (!iterable) {
+    throw new InvalidDataError(
+      `${entry}(model, batches, options) needs the batches as ${allowAsync ? 'an iterable or async iterable' : 'an iterable (an array, a generator…)'} of the model's data; got ${describeValue(batches)}.`,
+      `Pass e.g. ${entry}(model, [batch1, batch2], { seed: 1 }) with each batch what fitEm takes (for a mixture, { observations: DenseMatrix }).`,
+    );
+  }
 }
 
 /** The state of one stepwise fit; the sync and async drivers only feed it batches. */
@@ -150,6 +172,7 @@ class StepwiseRun<P, D, S extends Statistics> {
       });
     }
     this.eta = stepSizeFunction(options.stepSize);
+    if (options.random === undefined && options.seed !== undefined) assertSeed(options.seed);
     this.random = options.random ?? new Random(options.seed ?? 0);
     if (options.initialParameters !== undefined) {
       model.validateParameters(options.initialParameters);
@@ -194,9 +217,7 @@ class StepwiseRun<P, D, S extends Statistics> {
       model.validateParameters(parameters);
     }
     const { statistics, logLikelihood } = model.eStep(parameters, batch);
-    if (Number.isNaN(logLikelihood)) {
-      throw new DegenerateModelError(`The log-likelihood of batch ${t} became NaN.`, 'This is a bug in the model: please report it with the data and seed.', { batch: t });
-    }
+    assertFiniteObjective(logLikelihood, 0, `batch ${t}`, { batch: t });
     const eta = t === 1 ? 1 : this.eta(t);
     // s̄_t = (1 − η)·s̄_{t−1} + η·s_t/n_t (per-observation averages).
     this.average =
@@ -225,6 +246,7 @@ class StepwiseRun<P, D, S extends Statistics> {
     return {
       parameters: this.parameters,
       history: this.history,
+      logLikelihoodHistory: [...this.history],
       iterations: this.t,
       stopReason: this.stop ?? 'streamEnded',
       observations: this.seen,
@@ -239,6 +261,7 @@ class StepwiseRun<P, D, S extends Statistics> {
  * (required unless `batches` is an array), one update per batch; deterministic for a seed.
  */
 export function fitEmStepwise<P, D, S extends Statistics>(model: EmModel<P, D, S>, batches: Iterable<D>, options: StepwiseOptions<P> = {}): StepwiseResult<P> {
+  assertStepwiseArguments(model, batches, options, 'fitEmStepwise', false);
   const run = new StepwiseRun(model, options, Array.isArray(batches));
   const iterator = batches[Symbol.iterator]();
   let ended = false;
@@ -268,6 +291,7 @@ export async function fitEmStepwiseAsync<P, D, S extends Statistics>(
   batches: AsyncIterable<D> | Iterable<D>,
   options: StepwiseOptions<P> = {},
 ): Promise<StepwiseResult<P>> {
+  assertStepwiseArguments(model, batches, options, 'fitEmStepwiseAsync', true);
   const run = new StepwiseRun(model, options, Array.isArray(batches));
   const iterator: AsyncIterator<D> | Iterator<D> = Symbol.asyncIterator in batches ? batches[Symbol.asyncIterator]() : batches[Symbol.iterator]();
   let ended = false;

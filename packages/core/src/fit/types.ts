@@ -16,11 +16,14 @@ export interface IterationInfo<P> {
 
 /** Options shared by every fit loop. */
 export interface FitOptions<P> {
-  /** Maximum number of M-steps (default 100). 0 only evaluates the initial parameters. */
+  /** Maximum number of M-steps (default DEFAULT_FIT_SETTINGS.maxIterations, 1000). 0 only evaluates the initial parameters. */
   readonly maxIterations?: number;
-  /** Convergence tolerance (default 1e-3), applied by `toleranceRule`. 0 runs exactly maxIterations. */
+  /** Convergence tolerance (default DEFAULT_FIT_SETTINGS.tolerance, 1e-10), applied by `toleranceRule`. 0 runs exactly maxIterations. */
   readonly tolerance?: number;
-  /** Default 'per-observation' (scikit-learn's convention); see ToleranceRule. */
+  /**
+   * Default 'relative' (|Δ objective| / max(1, |objective|) < tolerance); see ToleranceRule.
+   * scikit-learn's convention is `{ toleranceRule: 'per-observation', tolerance: 1e-3, maxIterations: 100 }`.
+   */
   readonly toleranceRule?: ToleranceRule;
   /** Replace the default convergence monitor (tolerance options are then ignored). */
   readonly monitor?: () => ConvergenceMonitor;
@@ -28,7 +31,7 @@ export interface FitOptions<P> {
   readonly initialParameters?: P;
   /** Restarts from independent initialisations (default 1); the best final objective wins. */
   readonly nInit?: number;
-  /** Seed of the portable random generator used for every random choice (default 0). */
+  /** Seed of the portable random generator used for every random choice (default 0; an integer, else InvalidOptionsError). */
   readonly seed?: number;
   /** Or pass a generator directly (takes precedence over seed). */
   readonly random?: Random;
@@ -61,13 +64,14 @@ export interface FitResult<P> {
   readonly logPrior: number;
   /** logLikelihood + logPrior (what EM never decreases). */
   readonly objective: number;
-  /** Objective at θ_0 … θ_n: n iterations give n + 1 entries. */
+  /** Objective at θ_0 … θ_n of the returned run (`bestRun`): n iterations give n + 1 entries. */
   readonly history: readonly number[];
-  /** Log-likelihood at θ_0 … θ_n. */
+  /** Log-likelihood at θ_0 … θ_n of the same run: as long as `history`, entry by entry `history` minus the log-prior. */
   readonly logLikelihoodHistory: readonly number[];
   /** Number of M-steps performed. */
   readonly iterations: number;
   readonly converged: boolean;
+  /** Why the returned run stopped; `aborted` whenever the signal fired, whichever run is returned. */
   readonly stopReason: StopReason;
   readonly toleranceRule: string;
   readonly events: readonly FitEvent[];

@@ -240,6 +240,14 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
   }
 
   validateData(data: MixtureData<X>, params?: MixtureParameters<C>): void {
+    // Plain JavaScript may pass the observations themselves (e.g. a DenseMatrix) instead of { observations }.
+    if (data === null || typeof data !== 'object' || !('observations' in data) || data.observations === null || data.observations === undefined) {
+      const got = data === null ? 'null' : typeof data !== 'object' ? typeof data : `an object without "observations"${(data as object).constructor?.name ? ` (a ${(data as object).constructor.name})` : ''}`;
+      throw new InvalidDataError(
+        `A mixture's data is { observations, sampleWeights? }; got ${got}.`,
+        'Wrap the observations: fitEm(model, { observations: DenseMatrix.from(rows) }) (the estimators, e.g. new GaussianMixture({ components: 2 }).fit(rows), take the rows directly).',
+      );
+    }
     const n = this.family.observationCount(data.observations);
     if (n === 0) throw new InvalidDataError('The data has no rows.', 'Pass at least one observation.');
     this.family.validateData(data.observations, params?.components);
