@@ -22,7 +22,7 @@ import {
 } from '@em/core';
 import { backwardGuarded, backwardScaled, forwardScaled, forwardTabulated, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
 import { type DensityTable, scaledDensitiesOf, tabulatedDensitiesOf, type ScaledDensities, type TabulatedDensities } from './scaled-densities.js';
-import { checkChainMemory, checkEmissionMemory, checkSampleMemory, checkSequenceMemory, longestSequence } from './memory-checks.js';
+import { checkChainMemory, checkEmissionMemory, checkResponsibilitiesMemory, checkSampleMemory, checkSequenceMemory, longestSequence } from './memory-checks.js';
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
 import { clustersAlongTopology, hasStructuralZeros, labelsOf, permuteColumns } from './topology-order.js';
 import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
@@ -619,13 +619,13 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
           rows,
         });
       }
-      // Initial responsibilities, their reordering along the chain, and the first E-step's buffers.
-      checkSequenceMemory(longestSequence(data.lengths), k, rows, 2, this.memoryBudget, 'Initialising the emissions');
+      const reorder = k > 1 && hasStructuralZeros(initial?.startProbabilities, initial?.transitionMatrix);
+      checkResponsibilitiesMemory(rows, k, reorder ? 2 : 1, this.memoryBudget);
       const initializer = this.options.emissionInitializer ?? ((x: X, states: number, r: Random) => seededResponsibilities(this.family.observationCount(x), states, r));
       let weights = initializer(data.observations, k, random);
       // A chain with structural zeros can only reach some orders of the states: put the
       // initializer's clusters in one it can reach (k-means numbers them arbitrarily).
-      if (k > 1 && hasStructuralZeros(initial?.startProbabilities, initial?.transitionMatrix)) {
+      if (reorder) {
         const stateOf = clustersAlongTopology(labelsOf(weights, rows, k), data.offsets, data.count, startProbabilities, transitionMatrix, k);
         weights = permuteColumns(weights, rows, stateOf, k);
       }

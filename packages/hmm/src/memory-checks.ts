@@ -57,7 +57,7 @@ export function longestSequence(lengths: ArrayLike<number>): number {
 /**
  * Forward–backward storage of the longest sequence: T×K scaled densities and forward variables
  * (then posteriors), T scales and shifts; plus `outputRows` × K doubles of output (posteriors of
- * every step, or initial responsibilities and their reordering).
+ * every step, or Viterbi back-pointers).
  */
 export function checkSequenceMemory(longest: number, states: number, outputRows: number, outputCopies: number, budget: number, purpose: string): void {
   const workspace = float64Bytes(longest, 2 * states + 2);
@@ -69,6 +69,19 @@ export function checkSequenceMemory(longest: number, states: number, outputRows:
     outputRows > longest
       ? 'Use fewer states, or fit / decode fewer sequences at a time'
       : 'Split the data into shorter sequences (lengths), or use fewer states',
+  );
+}
+
+/**
+ * Initial responsibilities: `rows` × K doubles from the emission initializer, `copies` of them
+ * (2 when they are reordered along the chain). The forward–backward buffers come after them.
+ */
+export function checkResponsibilitiesMemory(rows: number, states: number, copies: number, budget: number): void {
+  checkAllocation(
+    float64Bytes(rows, states, copies),
+    budget,
+    `Initial emission responsibilities for ${rows} steps × ${states} states${copies > 1 ? ` (${copies} copies: reordered along the chain)` : ''}`,
+    'Use fewer states, give init.emissions (then none are needed), or fit a subset of the sequences',
   );
 }
 

@@ -55,10 +55,11 @@ describe('hostile shapes are refused against the memory budget before allocating
     const split = new HiddenMarkovModel(options);
     expect(Number.isFinite(split.fit(data, lengths).logLikelihood)).toBe(true);
     expect(split.predictProba(data, lengths).rows).toBe(length);
-    // The initial responsibilities (100000 × 4, and their reordering) are checked too.
-    const initializing = thrown(() => new HiddenMarkovModel({ states: 4, emission: { type: 'categorical', symbols: 3 }, memoryBudget: '4MiB' }).fit(data, lengths));
+    // The initial responsibilities (100000 × 8 doubles, 6.1 MiB) are checked too.
+    const initializing = thrown(() => new HiddenMarkovModel({ states: 8, emission: { type: 'categorical', symbols: 3 }, memoryBudget: '4MiB' }).fit(data, lengths));
     expect(initializing).toBeInstanceOf(MemoryBudgetError);
-    expect(initializing.message).toMatch(/Initialising the emissions .*100000 steps in all/);
+    expect(initializing.message).toMatch(/Initial emission responsibilities for 100000 steps × 8 states/);
+    expect((initializing as MemoryBudgetError).remedy).toMatch(/give init\.emissions/);
   });
 
   it('a raised budget admits what the default refuses; a bad budget is an InvalidOptionsError', () => {
