@@ -8,5 +8,5 @@ export default defineConfig({
   clean: true,
   target: 'es2022',
   platform: 'neutral',
-  external: ['workerpool', 'ml-matrix'],
+  external: ['ml-matrix'],
 });

@@ -1,5 +1,5 @@
 // Templates: the package's configuration files, following packages/core (source-first "@em/source"
-// export condition, ESM only, sideEffects false, dist-only "files", shared presets).
+// export condition, ESM only, no side effects but the worker entry's, dist-only "files", shared presets).
 
 /**
  * @param {import('../src/names.mjs').ModelNames} names
@@ -17,7 +17,8 @@ export function packageJson(names, options) {
     description,
     license: 'MIT',
     type: 'module',
-    sideEffects: false,
+    // The worker entry's serveModels call is its whole point: bundlers must keep it.
+    sideEffects: options.familyOnly ? false : ['./dist/worker.js', './src/worker.ts'],
     engines: { node: '>=20' },
     keywords: ['expectation-maximization', 'em', 'mixture-model', names.familyName],
     exports: {

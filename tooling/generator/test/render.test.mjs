@@ -53,7 +53,8 @@ describe('renderPackage (full model)', () => {
     const manifest = JSON.parse(contentOf(files, 'package.json'));
     expect(manifest.name).toBe('@em/poisson-mixture');
     expect(manifest.type).toBe('module');
-    expect(manifest.sideEffects).toBe(false);
+    // Everything but the worker entry is side-effect free (a bundler would drop the worker's serveModels call).
+    expect(manifest.sideEffects).toEqual(['./dist/worker.js', './src/worker.ts']);
     expect(manifest.license).toBe('MIT');
     expect(manifest.files).toEqual(['dist', 'README.md']);
     expect(manifest.publishConfig).toEqual({ access: 'public' });

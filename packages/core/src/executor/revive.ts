@@ -61,7 +61,7 @@ export function serializeError(error: unknown): SerializedError {
   return { name: 'Error', message: String(error) };
 }
 
-/** Rebuilds the typed error (same class, code, remedy and details) on this side. */
+/** Rebuilds the typed error (same class, code, remedy and details) on this side; any other error becomes a WorkerError. */
 export function deserializeError(e: SerializedError): Error {
   const remedy = e.remedy ?? '';
   const details = e.details ?? {};
@@ -87,9 +87,17 @@ export function deserializeError(e: SerializedError): Error {
     case 'WORKER':
       return new WorkerError(e.message, remedy, details);
     default: {
-      const error = new Error(`${e.message} (in a worker thread)`);
-      error.name = e.name;
-      return error;
+      // Not one of ours (a TypeError in model code, say): a WorkerError, with the original as cause.
+      const cause = new Error(e.message);
+      cause.name = e.name;
+      if (e.stack !== undefined) cause.stack = e.stack;
+      const firstLine = e.message.split('\n', 1)[0] ?? '';
+      return new WorkerError(
+        `An E-step threw ${e.name} in a worker thread: ${firstLine}`,
+        'Run the same fit without an executor to see where it is thrown; report it if it comes from an @em package.',
+        { errorName: e.name },
+        { cause },
+      );
     }
   }
 }
