@@ -47,6 +47,8 @@ export interface HmmInit {
   /**
    * Emissions when not given: 'kmeans' (default for Gaussian emissions: k-means labels on the rows)
    * or 'random' (default otherwise: random responsibilities plus one random seed row per state).
+   * When the given start or transition probabilities have zeros, the clusters are matched to the
+   * states along the chain (a left-right chain: by their mean position in the sequences).
    */
   readonly emissionMethod?: 'kmeans' | 'random';
 }

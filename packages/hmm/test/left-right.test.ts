@@ -103,3 +103,31 @@ describe('a start the chain cannot follow never ends in NaN statistics (issue 10
     for (const row of hmm.predictProba(rows, lengths).toArrays()) for (const value of row) expect(Number.isFinite(value)).toBe(true);
   });
 });
+
+describe('a state the chain never enters (zero expected time steps)', () => {
+  it('is reported and kept; everything else finite, non-decreasing (every emission type)', () => {
+    const random = new Random(3);
+    const rows: number[][] = [];
+    for (let t = 0; t < 200; t++) rows.push([(t % 40 < 20 ? 0 : 5) + random.normal()]);
+    const symbols = rows.map((row) => [Math.min(2, Math.max(0, Math.round((row[0] as number) / 3)))]);
+    // State 2 can be neither started in nor entered.
+    const init = { startProbabilities: [1, 0, 0], transitionMatrix: [[0.5, 0.5, 0], [0.5, 0.5, 0], [0, 0, 1]] };
+    const emissions = [
+      { type: 'gaussian', covariance: 'full' },
+      { type: 'gaussian', covariance: 'tied' },
+      { type: 'gaussian', covariance: 'spherical' },
+      { type: 'gmm', covariance: 'diagonal', mixtureComponents: 2 },
+      { type: 'categorical', symbols: 3 },
+    ] as const;
+    for (const emission of emissions) {
+      const events: { component?: number; reason?: string }[] = [];
+      const hmm = new HiddenMarkovModel({ states: 3, emission, init, seed: 2 });
+      const result = hmm.fit(emission.type === 'categorical' ? symbols : rows, undefined, { onEvent: (event) => events.push(event as { component?: number; reason?: string }) });
+      expectMonotone(result.history);
+      expect(events.some((event) => event.component === 2 && event.reason === 'empty-state'), emission.type).toBe(true);
+      const flat = JSON.stringify(hmm.parameters, (_, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? 'NON-FINITE' : value));
+      expect(flat, emission.type).not.toContain('NON-FINITE');
+      expect(hmm.parameters.transitionMatrix[2]).toEqual([0, 0, 1]);
+    }
+  });
+});
