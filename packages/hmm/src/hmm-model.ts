@@ -700,14 +700,14 @@ function sum(values: Float64Array): number {
 }
 
 /**
- * NaN or ±∞ in the forward–backward statistics: never passed on to the M-step (a fit must not
- * report success after it). In practice the scaled backward variables of states the forward pass
- * cannot reach overflow when the emissions are far from anything the chain's structural zeros allow.
+ * NaN or ±∞ in the forward–backward results: never passed on to the M-step (a fit must not report
+ * success after it). The overflow of β̂ behind structural zeros is handled (backwardGuarded), so
+ * this is what remains: extreme data or emission parameters.
  */
 function nonFiniteError(what: string, sequence: number | undefined): NumericalError {
   return new NumericalError(
-    `${what}: the forward–backward statistics overflowed (0 · ∞), typically because the emission parameters describe the data in an order the chain's structural zeros cannot reach.`,
-    'Give init.emissions in the order of the chain (state 0 first in a left-right chain), add a transition pseudo-count (priors.transitions), or rescale the data (standardise each column).',
+    `${what}: the forward–backward computation overflowed.`,
+    'Check the data for extreme values and rescale it (standardise each column), give init.emissions in the order the chain visits its states (or omit them: the default start follows the chain), or use a larger regCovar / pseudo-count.',
     sequence === undefined ? {} : { sequence },
   );
 }
