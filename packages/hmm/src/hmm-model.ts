@@ -22,7 +22,7 @@ import {
 } from '@em/core';
 import { backwardGuarded, backwardScaled, forwardScaled, forwardTabulated, ForwardBackwardWorkspace, type ForwardOutcome } from './forward-backward.js';
 import { type DensityTable, scaledDensitiesOf, tabulatedDensitiesOf, type ScaledDensities, type TabulatedDensities } from './scaled-densities.js';
-import { checkChainMemory, checkEmissionMemory, checkResponsibilitiesMemory, checkSampleMemory, checkSequenceMemory, longestSequence } from './memory-checks.js';
+import { checkChainMemory, checkEmissionDataMemory, checkEmissionMemory, checkResponsibilitiesMemory, checkSampleMemory, checkSequenceMemory, longestSequence } from './memory-checks.js';
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
 import { clustersAlongTopology, hasStructuralZeros, labelsOf, permuteColumns } from './topology-order.js';
 import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
@@ -206,6 +206,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
 
   eStep(params: HmmParameters<C>, data: Sequences<X>): EStepResult<HmmStatistics<FS>> {
     if (this.checkedData !== data) {
+      this.checkDataMemory(data);
       checkSequenceMemory(longestSequence(data.lengths), this.k, 0, 0, this.memoryBudget, 'Forward–backward');
       this.checkedData = data;
     }
@@ -332,6 +333,12 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
         : 'Check that observation (a symbol out of the training range, an outlier), or use a prior / pseudo-count so no emission probability is exactly zero.',
       { sequence, position, row: offset + position },
     );
+  }
+
+  /** Emission parameters whose size depends on the data's columns (Gaussian covariances). */
+  private checkDataMemory(data: Sequences<X>): void {
+    const columns = (data.observations as unknown as { readonly cols?: unknown }).cols;
+    if (typeof columns === 'number') checkEmissionDataMemory(this.family, this.k, columns, this.memoryBudget);
   }
 
   /**
@@ -619,6 +626,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
           rows,
         });
       }
+      this.checkDataMemory(data);
       const reorder = k > 1 && hasStructuralZeros(initial?.startProbabilities, initial?.transitionMatrix);
       checkResponsibilitiesMemory(rows, k, reorder ? 2 : 1, this.memoryBudget);
       const initializer = this.options.emissionInitializer ?? ((x: X, states: number, r: Random) => seededResponsibilities(this.family.observationCount(x), states, r));

@@ -47,6 +47,45 @@ export function checkEmissionMemory<C, X, FS extends Statistics, Prepared>(famil
   );
 }
 
+/**
+ * Numbers in the emission parameters of K states of a known family for D-dimensional rows (a
+ * Gaussian's means and covariances, a mixture's components), or undefined for other families.
+ */
+export function emissionParameterCount(name: string, config: JsonValue, states: number, dimension: number): number | undefined {
+  const record = config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as { readonly [key: string]: JsonValue }) : {};
+  if (name === 'gaussian') {
+    const covariance = record['covariance'];
+    const covariances = covariance === 'full' ? states * dimension * dimension : covariance === 'tied' ? dimension * dimension : covariance === 'diagonal' ? states * dimension : states;
+    return states * dimension + covariances;
+  }
+  if (name === 'mixture') {
+    const components = record['components'];
+    const inner = record['inner'];
+    if (typeof components !== 'number' || inner === null || typeof inner !== 'object' || Array.isArray(inner)) return undefined;
+    const innerRecord = inner as { readonly [key: string]: JsonValue };
+    const innerName = innerRecord['name'];
+    const innerCount = typeof innerName === 'string' ? emissionParameterCount(innerName, innerRecord['config'] ?? null, states * components, dimension) : undefined;
+    return innerCount === undefined ? undefined : innerCount + states * components;
+  }
+  return undefined;
+}
+
+/**
+ * Gaussian (and Gaussian-mixture) emissions on D-dimensional rows: K·D² covariances for full
+ * covariance, held in as many copies as a categorical table (parameters, factorisations,
+ * statistics, the M-step's result, the best restart).
+ */
+export function checkEmissionDataMemory<C, X, FS extends Statistics, Prepared>(family: ComponentFamily<C, X, FS, Prepared>, states: number, dimension: number, budget: number): void {
+  const count = emissionParameterCount(family.name, family.config, states, dimension);
+  if (count === undefined) return;
+  checkAllocation(
+    float64Bytes(count, EMISSION_TABLE_COPIES),
+    budget,
+    `${family.name === 'mixture' ? 'Gaussian-mixture' : 'Gaussian'} emissions of ${states} states on ${dimension} columns (${count} parameters, ${EMISSION_TABLE_COPIES} working copies)`,
+    'Use fewer columns (select or reduce them), a diagonal or spherical covariance, or fewer states / mixture components',
+  );
+}
+
 /** Longest sequence of a Sequences-like container. */
 export function longestSequence(lengths: ArrayLike<number>): number {
   let longest = 0;

@@ -1,4 +1,4 @@
-import { DenseMatrix, InvalidOptionsError, MemoryBudgetError } from '@em/core';
+import { DenseMatrix, InvalidOptionsError, MemoryBudgetError, Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { HiddenMarkovModel, modelFromConfig } from '../src/index.js';
 
@@ -60,6 +60,21 @@ describe('hostile shapes are refused against the memory budget before allocating
     expect(initializing).toBeInstanceOf(MemoryBudgetError);
     expect(initializing.message).toMatch(/Initial emission responsibilities for 100000 steps × 8 states/);
     expect((initializing as MemoryBudgetError).remedy).toMatch(/give init\.emissions/);
+  });
+
+  it('Gaussian emissions on many columns (K·D² covariances) and Gaussian-mixture emissions with many components', () => {
+    const random = new Random(1);
+    const wide = new DenseMatrix(Float64Array.from({ length: 3 * 20_000 }, () => random.normal()), 3, 20_000);
+    const error = thrown(() => new HiddenMarkovModel({ states: 2, emission: { type: 'gaussian', covariance: 'full' } }).fit(wide));
+    expect(error).toBeInstanceOf(MemoryBudgetError);
+    expect(error.message).toContain('Gaussian emissions of 2 states on 20000 columns');
+    expect((error as MemoryBudgetError).remedy).toMatch(/diagonal or spherical covariance/);
+    // Diagonal covariances of the same size are small: the budget does not refuse them.
+    const narrow = new DenseMatrix(Float64Array.from({ length: 40 * 2000 }, () => random.normal()), 40, 2000);
+    expect(Number.isFinite(new HiddenMarkovModel({ states: 2, emission: { type: 'gaussian', covariance: 'diagonal', regCovar: 1e-3 }, maxIterations: 2 }).fit(narrow).logLikelihood)).toBe(true);
+    const mixture = thrown(() => new HiddenMarkovModel({ states: 2, emission: { type: 'gmm', covariance: 'spherical', mixtureComponents: 1e8 } }).fit([[0], [1], [2]]));
+    expect(mixture).toBeInstanceOf(MemoryBudgetError);
+    expect(mixture.message).toContain('Gaussian-mixture emissions of 2 states on 1 columns');
   });
 
   it('a raised budget admits what the default refuses; a bad budget is an InvalidOptionsError', () => {
