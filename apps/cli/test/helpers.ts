@@ -75,3 +75,29 @@ export async function runJson<T>(argv: readonly string[], cwd: string = packageR
   if (lines.length !== 1) throw new Error(`em ${argv.join(' ')} --json printed ${lines.length} lines`);
   return JSON.parse(result.stdout) as T;
 }
+
+/** A run of `em` in a child process with its peak resident memory (see fixtures/measured-em.mjs). */
+export interface MeasuredResult extends CliResult {
+  readonly peakRssBytes: number;
+}
+
+/** Peak memory allowed for any command on a small hostile input (issue 10: "under 512 MB for any input under 1 MB"). */
+export const PEAK_MEMORY_LIMIT = 512 * 1024 * 1024;
+
+/** Runs `em` in a child process (killed after `timeoutMs`) and reports its peak RSS. */
+export function runEmMeasured(argv: readonly string[], cwd: string = packageRoot, timeoutMs = 60_000): Promise<MeasuredResult> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(
+      process.execPath,
+      [join(packageRoot, 'test', 'fixtures', 'measured-em.mjs'), ...argv],
+      { cwd, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error !== null) {
+          reject(new Error(`em ${argv.join(' ')} did not finish normally (${error.message.split('\n')[0]}; signal ${String(error.signal)}); stderr ${stderr.slice(0, 500)}`));
+          return;
+        }
+        resolvePromise(JSON.parse(stdout) as MeasuredResult);
+      },
+    );
+  });
+}

@@ -1,8 +1,8 @@
 export type Dtype = '<f8' | '<f4' | '<i4' | '<i8' | '>f8' | '<i2';
 
 /** Writes .npy bytes (format 1.0) the way numpy.save does: magic, padded header, raw body. */
-export function npyBytes(descr: Dtype, shape: readonly number[], values: readonly number[], options: { fortran?: boolean; version?: 1 | 2 } = {}): Uint8Array {
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+export function npyBytes(descr: Dtype, shape: readonly number[], values: readonly number[], options: { fortran?: boolean; version?: 1 | 2; shapeText?: string } = {}): Uint8Array {
+  const shapeText = options.shapeText ?? (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
   let header = `{'descr': '${descr}', 'fortran_order': ${options.fortran === true ? 'True' : 'False'}, 'shape': ${shapeText}, }`;
   const version = options.version ?? 1;
   const prefix = version === 1 ? 10 : 12;

@@ -97,7 +97,7 @@ export const fitGaussianMixtureCommand: Command = {
     const summary = await fitWithProgress(io, settings, { label: 'em fit gmm', runs }, async (callbacks) => {
       const fitOptions: GaussianMixtureFitOptions = { ...(sampleWeights === undefined ? {} : { sampleWeights }), ...callbacks };
       if (workers === 1) return model.fit(table.matrix, fitOptions);
-      const executor = createWorkerExecutor({ workerUrl: import.meta.resolve('@em/gaussian-mixture/worker'), workers });
+      const executor = createWorkerExecutor({ workerUrl: import.meta.resolve('@em/gaussian-mixture/worker'), workers, memoryBudget: budget });
       try {
         return await model.fitAsync(table.matrix, { ...fitOptions, executor });
       } finally {

@@ -88,6 +88,7 @@ export const fitHmmCommand: Command = {
       seed: settings.seed,
       maxIterations: settings.maxIterations,
       tolerance,
+      memoryBudget: memoryBudgetOf(io),
     });
     const result = await fitWithProgress(io, settings, { label: 'em fit hmm', runs }, (callbacks) => hmm.fit(data, lengths, callbacks));
     const p = hmm.parameters;

@@ -73,4 +73,39 @@ describe('parseCsv', () => {
   it('reads tab-separated files by extension', () => {
     expect(parseCsv('1\t2\n', { source: 'x.tsv' }).matrix.toArrays()).toEqual([[1, 2]]);
   });
+
+  it('reads decimal numbers only: 0x10, 0b11, 0o7 are refused, not read as 16, 3 and 7 (issue 10)', () => {
+    expect(() => parseCsv('1,2\n0x10,0b11\n', { source: 'hex.csv' })).toThrowError(/hex\.csv, line 2, column 0: "0x10" is not a number/);
+    expect(() => parseCsv('1,2\n3,0b11\n', { source: 'bin.csv' })).toThrowError(InvalidDataError);
+    expect(() => parseCsv('1,2\n3,0o7\n', { source: 'oct.csv' })).toThrowError(InvalidDataError);
+    // In the first row or the first data row they would otherwise become a header or a skipped label column.
+    expect(() => parseCsv('0x10,0b11\n1,2\n', { source: 'first.csv' })).toThrowError(/first\.csv, line 1, column 0: "0x10" is a hexadecimal, binary or octal literal/);
+    expect(() => parseCsv('a,b\n0x10,1\n2,3\n', { source: 'label.csv' })).toThrowError(/label\.csv, line 2, column 0: "0x10" is a hexadecimal/);
+  });
+
+  it('documents the rest of the grammar: padding, signs, fractions, exponents, missing values, infinities (issue 10)', () => {
+    const table = parseCsv(' 1 , +2.5 \n-.5,3.\n1e3,-2E-2\nNA,\ninf,-Infinity\n');
+    expect(Array.from(table.matrix.data)).toEqual([1, 2.5, -0.5, 3, 1000, -0.02, Number.NaN, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+    for (const token of ['1_000', '1e', '.', '+', '--1', '1.2.3', '١٢', '0x', '1 2']) {
+      expect(() => parseCsv(`1,2\n3,${token}\n`, { source: 'bad.csv' })).toThrowError(/is not a number/);
+    }
+    expect(() => parseCsv('1,2\n3,1e999\n', { source: 'huge.csv' })).toThrowError(/huge\.csv, line 2, column 1: 1e999 is too large for a double/);
+  });
+
+  it('checks the table against the memory budget before allocating it, and refuses a line past the line limit', () => {
+    const rows = `${'1,2\n'.repeat(70_000)}`;
+    expect(() => parseCsv(rows, { source: 'rows.csv', memoryBudget: 1024 * 1024 })).toThrowError(/The 70000 × 2 table of rows\.csv needs 1\.07 MiB, more than the memory budget of 1\.00 MiB/);
+    expect(parseCsv(rows, { source: 'rows.csv', memoryBudget: 2 * 1024 * 1024 }).matrix.rows).toBe(70_000);
+    expect(() => parseCsv(`1,2\n${'3'.repeat(16 * 1024 * 1024 + 1)}\n`, { source: 'long.csv' })).toThrowError(/long\.csv, line 2: the line is longer than 16777216 characters/);
+  });
+
+  it('a file without a header whose first column holds labels keeps its first row (issue 10)', () => {
+    const table = parseCsv('a,1.5\nb,2.5\nc,3\n', { source: 'unnamed.csv' });
+    expect(table.columnNames).toBeUndefined();
+    expect(Array.from(table.matrix.data)).toEqual([1.5, 2.5, 3]);
+    expect(table.skippedColumns).toEqual(['column 0']);
+    expect(table.columnIndices).toEqual([1]);
+    // A header over the same columns is still a header.
+    expect(parseCsv('label,x\na,1.5\nb,2.5\n').columnNames).toEqual(['x']);
+  });
 });

@@ -21,7 +21,8 @@ const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'NAN', 'N/A', 'null']);
 /**
  * Reads a delimited text file of numbers.
  *
- * - The header is optional: the first row is a header when any of its fields is not a number.
+ * - The header is optional: the first row is a header when any of its fields is not a number,
+ *   unless it mixes text and numbers exactly as the second row does (a label column without a header).
  * - Fields may be double-quoted (R's write.csv quotes the header); `""` inside quotes is a quote.
  * - Without `columns`, columns whose first data value is not a number (labels such as iris's
  *   Species) are skipped and listed in `skippedColumns`; every other field must be numeric.
@@ -49,7 +50,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): NumericTable {
 
   const firstFields = splitLine(first.line, delimiter, source, first.lineNumber);
   refuseNonDecimal(firstFields, source, first.lineNumber);
-  const hasHeader = firstFields.some((field) => !looksNumeric(field.trim()));
+  const hasHeader = isHeader(firstFields, firstDataCandidate === undefined ? undefined : splitLine(firstDataCandidate.line, delimiter, source, firstDataCandidate.lineNumber));
   const columnCount = firstFields.length;
   const names = hasHeader ? firstFields.map((field) => field.trim()) : undefined;
   const headerLine = hasHeader ? first.lineNumber : 0;
@@ -142,6 +143,18 @@ function parseNumber(token: string): number | undefined {
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity') return Number.POSITIVE_INFINITY;
   if (lower === '-inf' || lower === '-infinity') return Number.NEGATIVE_INFINITY;
   return undefined;
+}
+
+/**
+ * The first row is a header when one of its fields is not a number — unless it holds numbers too
+ * and the next row has text in exactly the same columns: then it is a data row of a file without a
+ * header whose text columns are labels (`a,1.5` then `b,2.5`), and reading it as names would drop it.
+ */
+function isHeader(first: readonly string[], second: readonly string[] | undefined): boolean {
+  const firstNumeric = first.map((field) => looksNumeric(field.trim()));
+  if (firstNumeric.every(Boolean)) return false;
+  if (second === undefined || second.length !== first.length || !firstNumeric.some(Boolean)) return true;
+  return !second.every((field, j) => looksNumeric(field.trim()) === firstNumeric[j]);
 }
 
 /**

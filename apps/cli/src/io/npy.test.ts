@@ -45,4 +45,21 @@ describe('parseNpy', () => {
     expect(() => parseNpy(full.subarray(0, 9), 't.npy')).toThrowError(/truncated/);
     expect(() => parseNpy(npyBytes('<f8', [1, 1, 1], [1]), 'r.npy')).toThrowError(/shape \(1, 1, 1\) is not supported; expected a 1-D or 2-D array/);
   });
+
+  it('reads shape extents in decimal only: (0x64, 2), (1e2, 2) and (+100, 2) are refused (issue 10)', () => {
+    const values = Array.from({ length: 200 }, (_, i) => i);
+    expect(parseNpy(npyBytes('<f8', [100, 2], values), 'x.npy').matrix.rows).toBe(100);
+    for (const shapeText of ['(0x64, 2)', '(1e2, 2)', '(+100, 2)', '(100, 0b10)', '(100.0, 2)']) {
+      expect(() => parseNpy(npyBytes('<f8', [100, 2], values, { shapeText }), 'hex.npy')).toThrowError(FormatError);
+      expect(() => parseNpy(npyBytes('<f8', [100, 2], values, { shapeText }), 'hex.npy')).toThrowError(/shape .* is not supported/);
+    }
+  });
+
+  it('checks the array against the memory budget before allocating it', () => {
+    const values = Array.from({ length: 4 }, (_, i) => i);
+    // 2^17 float32 values take 512 KiB in the file and 1 MiB as float64: over a 768 KiB budget.
+    const big = npyBytes('<f4', [1 << 17], Array.from({ length: 1 << 17 }, () => 1));
+    expect(() => parseNpy(big, 'big.npy', 768 * 1024)).toThrowError(/The 131072 × 1 array of big\.npy \(as float64\) needs 1\.00 MiB, more than the memory budget/);
+    expect(parseNpy(npyBytes('<f8', [2, 2], values), 'small.npy', 768 * 1024).matrix.rows).toBe(2);
+  });
 });

@@ -70,9 +70,10 @@ export function readCountMixtureSettings(options: OptionValues): CountMixtureSet
 }
 
 /** The estimator options the three models share (restarts: one when starting from --init). */
-export function estimatorOptions(common: CountMixtureSettings, startsFromInit: boolean) {
+export function estimatorOptions(common: CountMixtureSettings, startsFromInit: boolean, memoryBudget: number) {
   const { settings } = common;
   return {
+    memoryBudget,
     components: common.components,
     pseudocount: common.pseudocount,
     init: common.initMethod,
@@ -102,7 +103,7 @@ export async function readCountFitInput<T>(io: CliIo, options: OptionValues, ini
   const path = common.settings.init;
   const shape = { ...initShape, width: data.matrix.cols };
   const init = path === undefined ? undefined : parseProbabilityInit<T>(await readJsonFile(io, path, '--init'), path, common.components, shape);
-  return { common, data, init, estimator: estimatorOptions(common, init !== undefined) };
+  return { common, data, init, estimator: estimatorOptions(common, init !== undefined, memoryBudgetOf(io)) };
 }
 
 /** Fits a count-mixture estimator from --init (when given) with progress and fit events on stderr. */
