@@ -12,21 +12,22 @@ function contentType(path) {
 
 /**
  * @param {Map<string, { path?: string, text?: string, type?: string }>} routes  type: an extension such as ".html" when the path has none
+ * @param {Record<string, string>} [headers]  sent with every answer (e.g. COOP/COEP for cross-origin isolation)
  * @returns {Promise<{ origin: string, requested: string[], close: () => Promise<void> }>}
  */
-export async function startStaticServer(routes) {
+export async function startStaticServer(routes, headers = {}) {
   const requested = [];
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     requested.push(path);
     const route = routes.get(path);
     if (route === undefined) {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}`);
+      response.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end(`not found: ${path}`);
       return;
     }
     const body = route.text !== undefined ? Promise.resolve(route.text) : readFile(route.path);
     body.then(
-      (content) => response.writeHead(200, { 'content-type': contentType(route.type ?? path), 'cache-control': 'no-store' }).end(content),
+      (content) => response.writeHead(200, { ...headers, 'content-type': contentType(route.type ?? path), 'cache-control': 'no-store' }).end(content),
       (error) => response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error)),
     );
   });
@@ -36,6 +37,11 @@ export async function startStaticServer(routes) {
   return {
     origin: `http://127.0.0.1:${address.port}`,
     requested,
-    close: () => new Promise((resolveClose) => server.close(() => resolveClose())),
+    close: () =>
+      new Promise((resolveClose) => {
+        server.close(() => resolveClose());
+        // Browsers keep connections alive; do not wait for them to time out.
+        server.closeAllConnections();
+      }),
   };
 }
