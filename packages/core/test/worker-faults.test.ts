@@ -41,6 +41,13 @@ describe('createWorkerExecutor validates every option before starting a thread',
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
+  it('does not keep the process alive with idle workers when close() is forgotten', () => {
+    const child = spawnSync(process.execPath, [fileURLToPath(fixture('forgotten-close.mjs'))], { encoding: 'utf8', timeout: 15_000 });
+    expect(child.signal, `the child was still running after 15 s: idle workers held it\n${child.stderr}`).toBeNull();
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe('answered');
+  });
+
   it.each([
     ['taskTimeoutMs', { taskTimeoutMs: -1 }],
     ['taskTimeoutMs', { taskTimeoutMs: Number.NaN }],
