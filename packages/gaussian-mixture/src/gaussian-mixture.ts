@@ -1,6 +1,8 @@
 import {
   aic,
+  assertSeed,
   bic,
+  DEFAULT_FIT_SETTINGS,
   DenseMatrix,
   fitEm,
   fitEmAsync,
@@ -19,6 +21,7 @@ import {
   type JsonValue,
   type MixtureData,
   type SerializedModel,
+  type ToleranceRule,
 } from '@em/core';
 import { isCovarianceType, type CovarianceType } from './gaussian-components.js';
 import { DEFAULT_REG_COVAR } from './gaussian-family.js';
@@ -42,12 +45,18 @@ export interface GaussianMixtureOptions {
   readonly init?: InitializationMethod | GaussianMixtureInitialParameters;
   /** Restarts (default 1); the best final objective wins and every run is reported. */
   readonly nInit?: number;
-  /** Seed of every random choice (default 0). */
+  /** Seed of every random choice (default 0; an integer, else InvalidOptionsError). */
   readonly seed?: number;
-  /** Maximum EM iterations (default 100). */
+  /** Maximum EM iterations (default DEFAULT_FIT_SETTINGS.maxIterations from @em/core, 10 000). */
   readonly maxIterations?: number;
-  /** Stop when the objective changes by less than tolerance × n (default 1e-3: scikit-learn's tol). */
+  /**
+   * Convergence tolerance, applied by `toleranceRule` (default DEFAULT_FIT_SETTINGS: stop when
+   * |Δ objective| / max(1, |objective|) < 1e-10). scikit-learn's `tol` is
+   * `{ toleranceRule: 'per-observation', tolerance: 1e-3, maxIterations: 100 }`.
+   */
   readonly tolerance?: number;
+  /** 'relative' (default), 'per-observation' (scikit-learn's) or 'absolute' (hmmlearn's); see @em/core's ToleranceRule. */
+  readonly toleranceRule?: ToleranceRule;
   /** Which parameters EM updates (default all); frozen ones keep their initial values and drop out of BIC. */
   readonly update?: { readonly weights?: boolean; readonly means?: boolean; readonly covariances?: boolean };
   /** Marginalise NaN entries as missing values (default false: NaN is an error). */
@@ -85,6 +94,7 @@ interface ResolvedSettings {
   readonly seed: number;
   readonly maxIterations: number;
   readonly tolerance: number;
+  readonly toleranceRule: ToleranceRule;
 }
 
 /**
@@ -125,11 +135,13 @@ export class GaussianMixture {
       ...(options.missingValues !== undefined ? { missingValues: options.missingValues } : {}),
       init: typeof init === 'string' ? init : 'kmeans',
     });
+    if (options.seed !== undefined) assertSeed(options.seed);
     this.settings = {
       nInit: options.nInit ?? 1,
       seed: options.seed ?? 0,
-      maxIterations: options.maxIterations ?? 100,
-      tolerance: options.tolerance ?? 1e-3,
+      maxIterations: options.maxIterations ?? DEFAULT_FIT_SETTINGS.maxIterations,
+      tolerance: options.tolerance ?? DEFAULT_FIT_SETTINGS.tolerance,
+      toleranceRule: options.toleranceRule ?? DEFAULT_FIT_SETTINGS.toleranceRule,
     };
   }
 
@@ -227,7 +239,13 @@ export class GaussianMixture {
   toJSON(): SerializedModel {
     const state = this.requireState();
     const s = this.summary;
-    const settings: JsonValue = { nInit: this.settings.nInit, seed: this.settings.seed, maxIterations: this.settings.maxIterations, tolerance: this.settings.tolerance };
+    const settings: JsonValue = {
+      nInit: this.settings.nInit,
+      seed: this.settings.seed,
+      maxIterations: this.settings.maxIterations,
+      tolerance: this.settings.tolerance,
+      toleranceRule: this.settings.toleranceRule,
+    };
     return serializeModel(
       GAUSSIAN_MIXTURE_KIND,
       this.model.config,
@@ -316,7 +334,7 @@ export class GaussianMixture {
       fitOptions: {
         maxIterations: this.settings.maxIterations,
         tolerance: this.settings.tolerance,
-        toleranceRule: 'per-observation',
+        toleranceRule: this.settings.toleranceRule,
         // User-given parameters are one deterministic start: restarts would repeat it.
         nInit: initialParameters === undefined ? this.settings.nInit : 1,
         seed: this.settings.seed,
@@ -371,13 +389,17 @@ function rejectIdenticalRows(x: DenseMatrix): void {
   );
 }
 
-function readSettings(json: JsonValue | undefined): Partial<Pick<GaussianMixtureOptions, 'nInit' | 'seed' | 'maxIterations' | 'tolerance'>> {
+function readSettings(json: JsonValue | undefined): Partial<Pick<GaussianMixtureOptions, 'nInit' | 'seed' | 'maxIterations' | 'tolerance' | 'toleranceRule'>> {
   if (json === null || json === undefined || typeof json !== 'object' || Array.isArray(json)) return {};
   const record = json as { readonly [key: string]: JsonValue };
-  const out: { nInit?: number; seed?: number; maxIterations?: number; tolerance?: number } = {};
+  const out: { nInit?: number; seed?: number; maxIterations?: number; tolerance?: number; toleranceRule?: ToleranceRule } = {};
   for (const key of ['nInit', 'seed', 'maxIterations', 'tolerance'] as const) {
     const v = record[key];
     if (typeof v === 'number') out[key] = v;
   }
+  const rule = record['toleranceRule'];
+  if (rule === 'relative' || rule === 'per-observation' || rule === 'absolute') out.toleranceRule = rule;
+  // Documents saved before the rule was recorded used scikit-learn's per-observation rule.
+  else if (out.tolerance !== undefined) out.toleranceRule = 'per-observation';
   return out;
 }

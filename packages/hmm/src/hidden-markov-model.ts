@@ -2,6 +2,7 @@ import {
   type AsyncFitOptions,
   type ComponentFamily,
   type FitOptions,
+  DEFAULT_FIT_SETTINGS,
   DenseMatrix,
   type DenseInput,
   type EStepExecutor,
@@ -16,6 +17,7 @@ import {
   Sequences,
   type SerializedModel,
   type Statistics,
+  type ToleranceRule,
   aic as aicOf,
   bic as bicOf,
   fitEm,
@@ -65,13 +67,17 @@ export interface HiddenMarkovModelOptions<C = unknown> {
   readonly nInit?: number;
   /** Seed of every random choice (default 0). */
   readonly seed?: number;
-  /** Maximum Baum–Welch iterations (default 100). 0 only evaluates the initial parameters. */
+  /** Maximum Baum–Welch iterations (default DEFAULT_FIT_SETTINGS.maxIterations from @em/core, 10 000). 0 only evaluates the initial parameters. */
   readonly maxIterations?: number;
   /**
-   * Stop when the objective (total log-likelihood + log-prior) changes by less than this
-   * ABSOLUTE amount between iterations (default 1e-2, hmmlearn's `tol`). 0 runs maxIterations.
+   * Convergence tolerance on the objective (total log-likelihood + log-prior), applied by
+   * `toleranceRule` (default DEFAULT_FIT_SETTINGS, the same for every model: stop when
+   * |Δ| / max(1, |objective|) < 1e-10). hmmlearn's `tol` is `{ toleranceRule: 'absolute', tolerance: 1e-2 }`.
+   * 0 runs maxIterations.
    */
   readonly tolerance?: number;
+  /** 'relative' (default), 'absolute' (hmmlearn's) or 'per-observation' (per time step); see @em/core's ToleranceRule. */
+  readonly toleranceRule?: ToleranceRule;
   /**
    * Bytes the model may allocate for its tables and buffers: a number or a string such as
    * '1GiB' (default 256 MiB, @em/core DEFAULT_MEMORY_BUDGET). States (K×K chain matrices),
@@ -203,9 +209,9 @@ export class HiddenMarkovModel<C = unknown> {
   private fitOptions(options: HmmFitOptions<C>): FitOptions<HmmParameters<C>> {
     const o = this.options;
     return {
-      toleranceRule: 'absolute',
-      tolerance: o.tolerance ?? 1e-2,
-      maxIterations: o.maxIterations ?? 100,
+      toleranceRule: o.toleranceRule ?? DEFAULT_FIT_SETTINGS.toleranceRule,
+      tolerance: o.tolerance ?? DEFAULT_FIT_SETTINGS.tolerance,
+      maxIterations: o.maxIterations ?? DEFAULT_FIT_SETTINGS.maxIterations,
       nInit: o.nInit ?? 1,
       seed: o.seed ?? 0,
       ...(options.onIteration === undefined ? {} : { onIteration: options.onIteration }),

@@ -23,10 +23,15 @@ import {
 
 /** Fit settings chosen when the estimator is built (each can be overridden per `fit` call). */
 export interface FitSettings {
-  /** Maximum EM iterations (default 100). */
+  /** Maximum EM iterations (default DEFAULT_FIT_SETTINGS.maxIterations from @em/core, 10 000). */
   readonly maxIterations?: number;
-  /** Convergence tolerance (default 1e-3), per observation unless `toleranceRule` says otherwise. */
+  /**
+   * Convergence tolerance, applied by `toleranceRule` (default DEFAULT_FIT_SETTINGS, the same for
+   * every model: |Δ objective| / max(1, |objective|) < 1e-10). scikit-learn's rule is
+   * `{ toleranceRule: 'per-observation', tolerance: 1e-3, maxIterations: 100 }`.
+   */
   readonly tolerance?: number;
+  /** 'relative' (default), 'per-observation' or 'absolute'; see @em/core's ToleranceRule. */
   readonly toleranceRule?: ToleranceRule;
   /** Restarts from independent initialisations; the best final objective wins (default 1). */
   readonly nInit?: number;

@@ -9,7 +9,7 @@ export interface DefaultFitSettings {
 
 /**
  * The defaults of every fit loop and every estimator (Gaussian and count mixtures, HMMs, the CLI):
- * stop when |Δ objective| / max(1, |objective|) < 1e-10, or after 1000 iterations.
+ * stop when |Δ objective| / max(1, |objective|) < 1e-10, or after 10 000 iterations.
  *
  * Why this tight: EM converges linearly, so stopping when the change is Δ leaves a gap to the limit
  * of about |Δ|·r/(1 − r), r the rate (0.9–0.999 on overlapping clusters). A loose rule such as
@@ -22,7 +22,7 @@ export interface DefaultFitSettings {
  * `{ toleranceRule: 'per-observation', tolerance: 1e-3, maxIterations: 100 }`.
  */
 export const DEFAULT_FIT_SETTINGS: DefaultFitSettings = Object.freeze({
-  maxIterations: 1000,
+  maxIterations: 10_000,
   tolerance: 1e-10,
   toleranceRule: 'relative',
 });

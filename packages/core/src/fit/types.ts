@@ -16,7 +16,7 @@ export interface IterationInfo<P> {
 
 /** Options shared by every fit loop. */
 export interface FitOptions<P> {
-  /** Maximum number of M-steps (default DEFAULT_FIT_SETTINGS.maxIterations, 1000). 0 only evaluates the initial parameters. */
+  /** Maximum number of M-steps (default DEFAULT_FIT_SETTINGS.maxIterations, 10 000). 0 only evaluates the initial parameters. */
   readonly maxIterations?: number;
   /** Convergence tolerance (default DEFAULT_FIT_SETTINGS.tolerance, 1e-10), applied by `toleranceRule`. 0 runs exactly maxIterations. */
   readonly tolerance?: number;
