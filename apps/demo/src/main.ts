@@ -109,7 +109,7 @@ function ensureSession(): EmSession {
   };
   const settings = {
     seed: integerInput(ui.seed, -2147483648, 2147483647, 0),
-    maxIterations: integerInput(ui.maxIterations, 1, 1000, 100),
+    maxIterations: integerInput(ui.maxIterations, 1, 1000, 1000),
     tolerance: Math.max(0, Number(ui.tolerance.value) || 0),
   };
   const text = JSON.stringify({ dataset: dataset.id, fitted, options, settings });
@@ -124,7 +124,7 @@ function describeStop(reason: string | undefined): string {
     case undefined:
       return 'not yet';
     case 'converged':
-      return `converged (|Δ| / n < ${ui.tolerance.value})`;
+      return `converged (|Δ| / max(1, |objective|) < ${ui.tolerance.value})`;
     case 'maxIterations':
       return 'reached max iterations';
     default:

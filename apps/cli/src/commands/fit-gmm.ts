@@ -92,6 +92,7 @@ export const fitGaussianMixtureCommand: Command = {
       seed: settings.seed,
       maxIterations: settings.maxIterations,
       tolerance: settings.tolerance,
+      toleranceRule: settings.toleranceRule,
       ...(missingValues ? { missingValues: true } : {}),
     });
     const summary = await fitWithProgress(io, settings, { label: 'em fit gmm', runs }, async (callbacks) => {

@@ -27,8 +27,8 @@ export const fitHmmCommand: Command = {
     REPORT_FIELDS_HELP +
     'emission: { type: "categorical", probabilities [K][M] } or { type: "gaussian", covarianceType, means [K][D], covariances }\n' +
     'or { type: "gmm", covarianceType, weights [K][M], means [K][M][D], covariances over the K·M components }\n' +
-    '(covariances shaped as in em fit gmm); --init takes the same document. --tol is ABSOLUTE on the total\n' +
-    'log-likelihood, as hmmlearn (default 0.01).',
+    '(covariances shaped as in em fit gmm); --init takes the same document. --tol follows --tolerance-rule, as for\n' +
+    "every model (hmmlearn's tol: --tolerance-rule absolute --tol 0.01).",
   options: {
     ...dataOptions,
     lengths: lengthsOption,
@@ -38,7 +38,6 @@ export const fitHmmCommand: Command = {
     'mixture-components': { type: 'value', valueName: 'M', description: 'Gaussian components per state (gmm).', defaultText: '2' },
     symbols: { type: 'value', valueName: 'M', description: 'Number of symbols (categorical; default: largest symbol + 1, or the width of --init probabilities).' },
     ...fitOptions,
-    tol: { type: 'value', valueName: 'T', description: 'Stop when the total log-likelihood (+ log-prior) gains less than T (absolute, as hmmlearn); 0 runs exactly --max-iter.', defaultText: '0.01' },
   },
   examples: [
     'fit hmm --data rolls.csv --states 2 --emission categorical --seed 1',
@@ -47,7 +46,6 @@ export const fitHmmCommand: Command = {
   ],
   async run({ options, io }) {
     const settings = readCommonFitSettings(options);
-    const tolerance = options.number('tol', { min: 0 }, 1e-2);
     const k = options.requiredInteger('states', { min: 1 });
     const emission = options.choice('emission', EMISSION_TYPES);
     if (emission === undefined) throw options.error('emission', 'is required');
@@ -87,7 +85,8 @@ export const fitHmmCommand: Command = {
       nInit: runs,
       seed: settings.seed,
       maxIterations: settings.maxIterations,
-      tolerance,
+      tolerance: settings.tolerance,
+      toleranceRule: settings.toleranceRule,
       memoryBudget: memoryBudgetOf(io),
     });
     const result = await fitWithProgress(io, settings, { label: 'em fit hmm', runs }, (callbacks) => hmm.fit(data, lengths, callbacks));

@@ -39,7 +39,7 @@ export const selectGaussianMixtureCommand: Command = {
     const components = options.integerList('components', { min: 1, maxCount: 100 }) ?? [1, 2, 3, 4, 5, 6];
     const covarianceTypes = parseCovarianceTypes(options.string('covariance') ?? 'all', (problem) => options.error('covariance', problem));
     // The flags select gmm shares with the fit commands (no --init, --out or --prior here).
-    const { nInit, seed, maxIterations, tolerance, json, quiet } = readCommonFitSettings(options);
+    const { nInit, seed, maxIterations, tolerance, toleranceRule, json, quiet } = readCommonFitSettings(options);
     const regCovar = options.number('reg-covar', { min: 0 }, 1e-6);
     const table = await readDenseDataFlags(io, options);
     const { rows, cols } = table.matrix;
@@ -62,7 +62,7 @@ export const selectGaussianMixtureCommand: Command = {
       covarianceTypes,
       nInit,
       seed,
-      modelOptions: { maxIterations, tolerance, regCovar, ...(missingValues ? { missingValues: true } : {}) },
+      modelOptions: { maxIterations, tolerance, toleranceRule, regCovar, ...(missingValues ? { missingValues: true } : {}) },
     });
     const tableRows = selection.table.map((row) => ({
       components: row.components,

@@ -1,4 +1,4 @@
-import type { JsonValue, SerializedModel } from '@em/core';
+import { DEFAULT_FIT_SETTINGS, TOLERANCE_RULES, type JsonValue, type SerializedModel, type ToleranceRule } from '@em/core';
 import { formatNumber, toJsonText } from './format.js';
 import { type CliIo, writeOutputFile } from './io.js';
 import type { OptionDefinitions, OptionValues } from './options.js';
@@ -10,8 +10,19 @@ import { UsageError } from './usage-error.js';
  */
 export const fitOptions = {
   init: { type: 'value', valueName: 'PARAMS.json', description: 'Start from these parameters (JSON) instead of the initialisation.' },
-  'max-iter': { type: 'value', valueName: 'N', description: 'Maximum number of EM iterations; 0 only evaluates the start.', defaultText: '100' },
-  tol: { type: 'value', valueName: 'T', description: 'Stop when the objective gains less than T per observation; 0 runs exactly --max-iter iterations.', defaultText: '0.001' },
+  'max-iter': { type: 'value', valueName: 'N', description: 'Maximum number of EM iterations; 0 only evaluates the start.', defaultText: String(DEFAULT_FIT_SETTINGS.maxIterations) },
+  tol: {
+    type: 'value',
+    valueName: 'T',
+    description: 'Stop when |Δ objective| / max(1, |objective|) < T (with --tolerance-rule relative); 0 runs exactly --max-iter iterations.',
+    defaultText: String(DEFAULT_FIT_SETTINGS.tolerance),
+  },
+  'tolerance-rule': {
+    type: 'value',
+    valueName: TOLERANCE_RULES.join('|'),
+    description: "How --tol is applied: relative to the objective, per observation (scikit-learn's tol: --tolerance-rule per-observation --tol 1e-3 --max-iter 100) or absolute (hmmlearn's).",
+    defaultText: DEFAULT_FIT_SETTINGS.toleranceRule,
+  },
   'n-init': { type: 'value', valueName: 'M', description: 'Restarts from independent initialisations; the best is kept.', defaultText: '1' },
   seed: { type: 'value', valueName: 'S', description: 'Seed of the random generator (results are reproducible).', defaultText: '0' },
   prior: { type: 'value', valueName: 'none|default', description: 'none: plain maximum likelihood (no regularising prior).', defaultText: 'default' },
@@ -28,6 +39,7 @@ export const dataOptions = {
 export interface CommonFitSettings {
   readonly maxIterations: number;
   readonly tolerance: number;
+  readonly toleranceRule: ToleranceRule;
   readonly nInit: number;
   readonly seed: number;
   /** `--prior none`: plain maximum likelihood. */
@@ -40,8 +52,9 @@ export interface CommonFitSettings {
 
 export function readCommonFitSettings(options: OptionValues): CommonFitSettings {
   return {
-    maxIterations: options.integer('max-iter', { min: 0, max: 1_000_000 }, 100),
-    tolerance: options.number('tol', { min: 0 }, 1e-3),
+    maxIterations: options.integer('max-iter', { min: 0, max: 1_000_000 }, DEFAULT_FIT_SETTINGS.maxIterations),
+    tolerance: options.number('tol', { min: 0 }, DEFAULT_FIT_SETTINGS.tolerance),
+    toleranceRule: options.choice('tolerance-rule', TOLERANCE_RULES, DEFAULT_FIT_SETTINGS.toleranceRule),
     nInit: options.integer('n-init', { min: 1, max: 10_000 }, 1),
     seed: options.integer('seed', { min: 0, max: 2 ** 32 - 1 }, 0),
     plainMaximumLikelihood: options.choice('prior', ['none', 'default'] as const, 'default') === 'none',

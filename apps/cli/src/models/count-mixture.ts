@@ -81,6 +81,7 @@ export function estimatorOptions(common: CountMixtureSettings, startsFromInit: b
     seed: settings.seed,
     maxIterations: settings.maxIterations,
     tolerance: settings.tolerance,
+    toleranceRule: settings.toleranceRule,
   };
 }
 

@@ -42,7 +42,7 @@ export interface SessionStatus {
 export interface SessionSettings {
   readonly seed: number;
   readonly maxIterations: number;
-  /** Per-observation tolerance on the objective change (scikit-learn's rule). */
+  /** Tolerance on the objective change under the library's default rule (DEFAULT_FIT_SETTINGS: relative). */
   readonly tolerance: number;
 }
 
@@ -72,7 +72,7 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
 
   let parameters: P = fitEm(model, data, { ...fitOptions, maxIterations: 0 }).parameters;
   let current: EStepResult<S> = model.eStep(parameters, data);
-  let monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, rule: 'per-observation', observations: n });
+  let monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, observations: n });
   let stopReason: StopReason | undefined;
   let logLikelihoods: number[] = [current.logLikelihood];
   monitor.record(current.logLikelihood + model.logPrior(parameters));
@@ -124,7 +124,7 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
       });
       parameters = result.parameters;
       current = model.eStep(parameters, data);
-      monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, rule: 'per-observation', observations: n });
+      monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, observations: n });
       for (const value of result.history) monitor.record(value);
       logLikelihoods = [...result.logLikelihoodHistory];
       stopReason = result.stopReason;
