@@ -5,9 +5,9 @@
 // No static import of a Node built-in anywhere below: this entry bundles for browsers as it is.
 import type { EmModel, EStepResult } from './contract.js';
 import { InvalidOptionsError } from './errors.js';
-import { copiedBytes } from './executor/copied-bytes.js';
 import type { EStepExecutor } from './executor/executor.js';
 import { deserializeError } from './executor/revive.js';
+import { prepareTransfer } from './executor/transfer.js';
 import { resolveWorkerExecutorOptions, type WorkerExecutorOptions } from './executor/worker-executor-options.js';
 import { WorkerPool } from './executor/worker-pool.js';
 import { checkAllocation, WORKER_THREAD_BYTES } from './memory-budget.js';
@@ -37,10 +37,12 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): WorkerExec
     },
     async run<P, D, S extends Statistics>(model: EmModel<P, D, S>, parameters: P, chunks: readonly D[]): Promise<EStepResult<S>[]> {
       if (closed) throw new InvalidOptionsError('This worker executor was closed.', 'Create a new executor for another fit.');
-      // Structured clone copies what is not on a SharedArrayBuffer: the chunks once, the parameters per task in flight.
-      const inFlight = Math.min(resolved.workers, chunks.length);
-      let copied = inFlight * copiedBytes(parameters);
-      for (const chunk of chunks) copied += copiedBytes(chunk);
+      // Structured clone copies what is not on a SharedArrayBuffer: each chunk (trimmed to its own
+      // rows) once, the parameters once per task in flight.
+      const sentParameters = prepareTransfer(parameters);
+      const sentChunks = chunks.map((chunk) => prepareTransfer(chunk));
+      let copied = Math.min(resolved.workers, chunks.length) * sentParameters.copiedBytes;
+      for (const chunk of sentChunks) copied += chunk.copiedBytes;
       checkAllocation(
         resolved.workers * WORKER_THREAD_BYTES + copied,
         resolved.memoryBudget,
@@ -48,7 +50,7 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): WorkerExec
         'Put the data on SharedArrayBuffers (fitAsync does, through model.shareData; DenseMatrix.toShared() by hand), or use fewer workers',
       );
       tasksSent += chunks.length;
-      const replies = await Promise.all(chunks.map((chunk) => pool.exec(model.config, parameters, chunk)));
+      const replies = await Promise.all(sentChunks.map((chunk) => pool.exec(model.config, sentParameters.value, chunk.value)));
       return replies.map((reply) => {
         if (!reply.ok) throw deserializeError(reply.error);
         return reply.result as EStepResult<S>;

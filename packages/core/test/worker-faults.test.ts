@@ -105,6 +105,12 @@ describe('createWorkerExecutor caps workers and checks the memory budget first',
       const shared = { observations: copied.observations.toShared() };
       const [result] = await executor.run(model, params, [shared]);
       expect(Number.isFinite(result?.logLikelihood)).toBe(true);
+      // Rows of the big non-shared matrix: only those rows are copied (postMessage alone would
+      // clone the whole buffer), so they fit the budget, and the worker computes on exactly them.
+      const few = { observations: copied.observations.sliceRows(1000, 3000) };
+      const [onWorker] = await executor.run(model, params, [few]);
+      const inProcess = model.eStep(params, few);
+      expect(Math.abs((onWorker?.logLikelihood as number) - inProcess.logLikelihood)).toBeLessThanOrEqual(1e-12 * Math.abs(inProcess.logLikelihood));
     } finally {
       await executor.close();
     }
