@@ -55,9 +55,11 @@ describe('a non-finite objective is a NumericalError in every fit loop (issue 10
       const label = `${value} from E-step ${from}`;
       it(`batch, incremental and async fits refuse ${label}`, async () => {
         expect(() => fitEm(poisonedModel(value, from), data, { initialParameters: start, tolerance: 0, maxIterations: 20 }), label).toThrow(NumericalError);
-        expect(() => fitEmIncremental(poisonedModel(value, from), data, { initialParameters: start, tolerance: 0, maxIterations: 20, chunks: 1 }), label).toThrow(
-          NumericalError,
-        );
+        for (const chunks of [1, 3]) {
+          expect(() => fitEmIncremental(poisonedModel(value, from), data, { initialParameters: start, tolerance: 0, maxIterations: 20, chunks }), `${label}, ${chunks} chunks`).toThrow(
+            NumericalError,
+          );
+        }
         await expect(fitEmAsync(poisonedModel(value, from), data, { initialParameters: start, tolerance: 0, maxIterations: 20 }), label).rejects.toThrow(NumericalError);
         await expect(
           fitEmAsync(poisonedModel(value, from), data, { initialParameters: start, tolerance: 0, maxIterations: 20, executor: executor(2) }),

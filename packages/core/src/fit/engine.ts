@@ -208,6 +208,8 @@ export function* incrementalLoop<P, D, S extends Statistics>(
       parameters = model.mStep(statistics, parameters, context);
       if (chunkCount === 1) break; // one chunk: exactly batch EM
       const [fresh] = yield { parameters, chunks: [c] };
+      // A chunk's statistics feed the next M-step before any full E-step is recorded: check them here.
+      assertFiniteObjective((fresh as EStepResult<S>).logLikelihood, 0, `iteration ${iteration + 1}, chunk ${c}`, { iteration: iteration + 1, chunk: c });
       perChunk = perChunk.map((r, i) => (i === c ? (fresh as EStepResult<S>) : r));
       // Re-sum the chunks rather than "total − old + new": the subtraction leaves round-off
       // (−1e-17 where a sum of non-negative terms is exactly 0) that becomes NaN under a log.
