@@ -98,7 +98,7 @@ describe('GaussianMixture API', () => {
     expect(exact.iterations).toBe(7);
     expect(exact.history).toHaveLength(8);
     expect(exact.stopReason).toBe('maxIterations');
-    const converged = new GaussianMixture({ components: 2, seed: 1, tolerance: 1e-3 }).fit(data);
+    const converged = new GaussianMixture({ components: 2, seed: 1, toleranceRule: 'per-observation', tolerance: 1e-3 }).fit(data);
     expect(converged.converged).toBe(true);
     const h = converged.history;
     expect(Math.abs((h[h.length - 1] as number) - (h[h.length - 2] as number)) / 272).toBeLessThan(1e-3);
