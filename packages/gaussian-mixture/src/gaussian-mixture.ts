@@ -1,6 +1,7 @@
 import {
   aic,
   assertSeed,
+  checkAllocation,
   bic,
   DEFAULT_FIT_SETTINGS,
   DenseMatrix,
@@ -10,6 +11,7 @@ import {
   InvalidOptionsError,
   parseSerializedModel,
   Random,
+  resolveMemoryBudget,
   serializeModel,
   type DenseInput,
   type EStepExecutor,
@@ -24,6 +26,7 @@ import {
   type ToleranceRule,
 } from '@em/core';
 import { isCovarianceType, type CovarianceType } from './gaussian-components.js';
+import { gaussianFitBytes, gaussianPosteriorBytes } from './memory-estimate.js';
 import { DEFAULT_REG_COVAR } from './gaussian-family.js';
 import { GAUSSIAN_MIXTURE_KIND, gaussianMixtureModel, modelFromConfig, type GaussianMixtureEmModel } from './gaussian-mixture-model.js';
 import { INITIALIZATION_METHODS, type InitializationMethod } from './initialization.js';
@@ -61,6 +64,12 @@ export interface GaussianMixtureOptions {
   readonly update?: { readonly weights?: boolean; readonly means?: boolean; readonly covariances?: boolean };
   /** Marginalise NaN entries as missing values (default false: NaN is an error). */
   readonly missingValues?: boolean;
+  /**
+   * What a fit or a prediction may allocate beyond the data (parameters, statistics, Cholesky
+   * factors and responsibilities): bytes, or a size such as '1GiB' (default 256 MiB, @em/core's
+   * DEFAULT_MEMORY_BUDGET). Checked before allocating; over it is a MemoryBudgetError.
+   */
+  readonly memoryBudget?: number | string;
 }
 
 export interface GaussianMixtureFitOptions {
@@ -95,6 +104,7 @@ interface ResolvedSettings {
   readonly maxIterations: number;
   readonly tolerance: number;
   readonly toleranceRule: ToleranceRule;
+  readonly memoryBudget: number;
 }
 
 /**
@@ -142,6 +152,7 @@ export class GaussianMixture {
       maxIterations: options.maxIterations ?? DEFAULT_FIT_SETTINGS.maxIterations,
       tolerance: options.tolerance ?? DEFAULT_FIT_SETTINGS.tolerance,
       toleranceRule: options.toleranceRule ?? DEFAULT_FIT_SETTINGS.toleranceRule,
+      memoryBudget: resolveMemoryBudget(options.memoryBudget),
     };
   }
 
@@ -194,7 +205,10 @@ export class GaussianMixture {
   /** Posterior probabilities p(component k | row), one array of K per row. */
   predictProba(data: GaussianMixtureData): number[][] {
     const k = this.model.k;
-    const r = this.model.responsibilities(this.requireState(), this.checkedData(data));
+    const checked = this.checkedData(data);
+    const rows = checked.observations.rows;
+    checkAllocation(gaussianPosteriorBytes(rows, k), this.settings.memoryBudget, `Posteriors of ${rows} rows under ${k} components`, 'Call predictProba on smaller batches of rows');
+    const r = this.model.responsibilities(this.requireState(), checked);
     return DenseMatrix.fromArray(r, r.length / k, k).toArrays();
   }
 
@@ -322,6 +336,12 @@ export class GaussianMixture {
         rows: x.rows,
       });
     }
+    checkAllocation(
+      gaussianFitBytes(x.rows, x.cols, k, this.covarianceType),
+      this.settings.memoryBudget,
+      `A ${k}-component ${this.covarianceType} Gaussian mixture of ${x.rows} rows in ${x.cols} dimensions (parameters, statistics, factors and initial responsibilities)`,
+      this.covarianceType === 'full' || this.covarianceType === 'tied' ? "Use fewer components, or covariance 'diagonal' or 'spherical'" : 'Use fewer components',
+    );
     rejectIdenticalRows(x);
     const init = this.options.init;
     let initialParameters: GaussianMixtureState | undefined;
