@@ -1,0 +1,45 @@
+// Speed of @em/poisson-mixture on seeded synthetic data: prints figures, asserts nothing (speed is
+// measured here, never in unit tests).
+//   pnpm --filter @em/poisson-mixture bench
+//   BENCH_ROWS=100000 BENCH_REPEATS=9 pnpm --filter @em/poisson-mixture bench
+// TODO(new-model): sizes typical of your users, and reference figures from other libraries.
+import { DenseMatrix, fitEm, Random } from '@em/core';
+import { createPoissonMixtureModel } from '../src/index.js';
+
+const rows = Number(process.env['BENCH_ROWS'] ?? 20_000);
+const repeats = Number(process.env['BENCH_REPEATS'] ?? 5);
+
+const model = createPoissonMixtureModel({ components: 3 });
+const truth = {
+  weights: new Float64Array([0.2, 0.3, 0.5]),
+  components: { dimension: 4, rates: new Float64Array([0.5, 0.5, 0.5, 0.5, 2, 2, 2, 2, 10, 10, 10, 10]) },
+};
+const draws = model.sample(truth, rows, new Random(1));
+const data = { observations: DenseMatrix.fromArray(draws.observations, rows, draws.dimension) };
+const start = model.initialize(data, new Random(2));
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+function time(label: string, run: () => void): void {
+  const seconds: number[] = [];
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const started = performance.now();
+    run();
+    seconds.push((performance.now() - started) / 1000);
+  }
+  console.log(`  ${label.padEnd(34)} ${median(seconds).toFixed(4)} s (median of ${repeats})`);
+}
+
+console.log(`@em/poisson-mixture: ${rows} rows × 4 columns, K = 3`);
+time('E-step (fused block pass)', () => {
+  model.eStep(start, data);
+});
+time('fit, 20 iterations', () => {
+  fitEm(model, data, { initialParameters: start, maxIterations: 20, tolerance: 0 });
+});
+const result = fitEm(model, data, { initialParameters: start, maxIterations: 20, tolerance: 0 });
+console.log(`  ${'seconds per iteration (fit monitor)'.padEnd(34)} ${result.secondsPerIteration.toFixed(4)} s`);
