@@ -52,4 +52,13 @@ describe('toNumericTable', () => {
     expect(() => toNumericTable(parseCsv('x,y\n1,2\n3,oops\n'), 'small.csv')).toThrow(/column "y" is numeric except row 2, which holds "oops"/);
     expect(() => toNumericTable(parseCsv('x\na\n'))).toThrow(/no numeric column/);
   });
+
+  it('reads decimal numbers only: 0x10 and 0b11 are not 16 and 3 (issue 10)', () => {
+    const table = toNumericTable(parseCsv('x,y\n1,-2.5e1\n.5,3.\n'));
+    expect(Array.from(table.values)).toEqual([1, -25, 0.5, 3]);
+    expect(() => toNumericTable(parseCsv('x,y\n1,2\n0x10,0b11\n'), 'hex.csv')).toThrow(/hex\.csv: column "x" is numeric except row 2, which holds "0x10"/);
+    expect(() => toNumericTable(parseCsv('x,y\n1,2\n3,1e999\n'), 'huge.csv')).toThrow(/column "y" is numeric except row 2/);
+    // A column of hexadecimal literals only is text, not numbers.
+    expect(toNumericTable(parseCsv('x,y\n1,0x10\n2,0x20\n')).labels['y']).toEqual(['0x10', '0x20']);
+  });
 });

@@ -93,10 +93,10 @@ export function toNumericTable(table: CsvTable, name = 'CSV'): NumericTable {
   const labels: Record<string, string[]> = {};
   table.header.forEach((column, j) => {
     const cells = table.rows.map((row) => (row[j] as string).trim());
-    const bad = cells.findIndex((cell) => cell === '' || !Number.isFinite(Number(cell)));
+    const bad = cells.findIndex((cell) => decimalValue(cell) === undefined);
     if (bad < 0) {
       numericIndices.push(j);
-    } else if (cells.some((cell) => cell !== '' && Number.isFinite(Number(cell)))) {
+    } else if (cells.some((cell) => decimalValue(cell) !== undefined)) {
       throw new FormatError(
         `${name}: column "${column}" is numeric except row ${bad + 1}, which holds "${cells[bad] as string}".`,
         'Fix or remove that value so the column is all numbers.',
@@ -112,10 +112,20 @@ export function toNumericTable(table: CsvTable, name = 'CSV'): NumericTable {
   const values = new Float64Array(rowCount * width);
   table.rows.forEach((row, i) => {
     numericIndices.forEach((j, c) => {
-      values[i * width + c] = Number(row[j]);
+      values[i * width + c] = decimalValue((row[j] as string).trim()) as number;
     });
   });
   return { columnNames: numericIndices.map((j) => table.header[j] as string), values, rowCount, labels };
+}
+
+/** Decimal numbers only (sign, digits, fraction, exponent): Number() would also read 0x10 as 16 and 0b11 as 3. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/** The finite value of a decimal cell, or undefined (empty, hexadecimal, text, beyond the range of a double). */
+function decimalValue(cell: string): number | undefined {
+  if (!DECIMAL.test(cell)) return undefined;
+  const value = Number(cell);
+  return Number.isFinite(value) ? value : undefined;
 }
 
 /** Columns `picked` (indices into columnNames) of a numeric table, row-major. */
