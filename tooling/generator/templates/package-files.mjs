@@ -52,8 +52,10 @@ export function packageJson(names, options) {
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
+// By relative path, as every package does: Vite's oxc transform (vitest) does not follow pnpm's
+// symlink to resolve "extends": "@em/tsconfig/…" and fails with TSCONFIG_ERROR before any test runs.
 export function tsconfigJson() {
-  return `${JSON.stringify({ extends: '@em/tsconfig/library.json' }, null, 2)}\n`;
+  return `${JSON.stringify({ extends: '../../tooling/typescript/library.json' }, null, 2)}\n`;
 }
 
 /** @param {{ familyOnly: boolean }} options */

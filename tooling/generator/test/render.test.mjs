@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deriveNames, renderPackage } from '../src/generate.mjs';
+import { deriveNames, REPOSITORY_ROOT, renderPackage } from '../src/generate.mjs';
 
 /** @param {ReturnType<typeof renderPackage>} files @param {string} path */
 function contentOf(files, path) {
@@ -71,7 +73,10 @@ describe('renderPackage (full model)', () => {
 
   it('builds both entries with tsup and extends the shared presets', () => {
     expect(contentOf(files, 'tsup.config.ts')).toContain(`entry: ['src/index.ts', 'src/worker.ts']`);
-    expect(JSON.parse(contentOf(files, 'tsconfig.json'))).toEqual({ extends: '@em/tsconfig/library.json' });
+    // Regression: "@em/tsconfig/library.json" typechecked but vitest (oxc) could not resolve it.
+    const { extends: base } = JSON.parse(contentOf(files, 'tsconfig.json'));
+    expect(base).toBe('../../tooling/typescript/library.json');
+    expect(existsSync(join(REPOSITORY_ROOT, 'packages', 'poisson-mixture', base)), 'the preset resolves from packages/<name>/').toBe(true);
     expect(contentOf(files, 'eslint.config.js')).toContain(`from '@em/eslint-config'`);
     expect(contentOf(files, 'vitest.config.ts')).toContain(`from '@em/vitest-config'`);
   });
