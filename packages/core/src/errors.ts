@@ -12,7 +12,8 @@ export type EmErrorCode =
   | 'ABORTED'
   | 'MEMORY_BUDGET'
   | 'NUMERICAL'
-  | 'WORKER';
+  | 'WORKER'
+  | 'NOT_FITTED';
 
 export interface EmErrorDetails {
   readonly [key: string]: string | number | boolean | readonly number[] | undefined;
@@ -108,6 +109,24 @@ export class WorkerError extends EmError {
   constructor(problem: string, remedy: string, details: EmErrorDetails = {}, options: { cause?: unknown } = {}) {
     super('WORKER', problem, remedy, details);
     if (options.cause !== undefined) Object.defineProperty(this, 'cause', { value: options.cause, enumerable: false, writable: true, configurable: true });
+  }
+}
+
+/** A member that needs fitted parameters (predict, score, parameters, toJSON…) was called before `fit`. */
+export class NotFittedError extends EmError {
+  constructor(problem: string, remedy: string, details?: EmErrorDetails);
+  /** `new NotFittedError('GaussianMixture', 'predict')`: the message names the class and the member. */
+  constructor(estimator: string, member: string);
+  constructor(first: string, second: string, details?: EmErrorDetails) {
+    if (details !== undefined) super('NOT_FITTED', first, second, details);
+    else {
+      super(
+        'NOT_FITTED',
+        `${first}.${second} needs fitted parameters, and this ${first} has not been fitted.`,
+        `Call fit(data) first, or setParameters(...), or load a saved model with ${first}.fromJSON(...).`,
+        { estimator: first, member: second },
+      );
+    }
   }
 }
 

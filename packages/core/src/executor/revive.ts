@@ -13,6 +13,7 @@ import {
   InvalidParametersError,
   AbortedError,
   MemoryBudgetError,
+  NotFittedError,
   NumericalError,
   WorkerError,
 } from '../errors.js';
@@ -86,6 +87,8 @@ export function deserializeError(e: SerializedError): Error {
       return new NumericalError(e.message, remedy, details);
     case 'WORKER':
       return new WorkerError(e.message, remedy, details);
+    case 'NOT_FITTED':
+      return new NotFittedError(e.message, remedy, details);
     default: {
       // Not one of ours (a TypeError in model code, say): a WorkerError, with the original as cause.
       const cause = new Error(e.message);

@@ -1,0 +1,3 @@
+export * from './settings.js';
+export * from './input.js';
+export * from './estimator.js';
