@@ -1,13 +1,14 @@
-// poisson-family.ts — the per-component part of the model (what one component's density is).
-// TODO(new-model): replace the placeholder family below with yours. It models every column as an
-// independent exponential distribution, f_k(x) = Π_d λ_kd · exp(−λ_kd · x_d) for x_d ≥ 0, so the
-// package works end to end (fit, sample, serialise, conformance) while you write the real one.
+// poisson-family.ts — the per-component part of the model: every column an independent Poisson
+// count, f_k(x) = Π_d λ_kd^x_d · exp(−λ_kd) / x_d!, optionally with a Gamma prior on the rates.
 import {
+  checkAllocation,
+  float64Bytes,
   FormatError,
   InvalidDataError,
   InvalidOptionsError,
   InvalidParametersError,
   logGamma,
+  resolveMemoryBudget,
   type ComponentFamily,
   type DenseMatrix,
   type JsonValue,
@@ -16,10 +17,8 @@ import {
 } from '@em/core';
 
 /**
- * Parameters of ALL K components together (so shared parameters, like a tied covariance, fit
- * naturally). Plain data only — numbers and Float64Arrays — because parameters are structured-cloned
- * to worker threads and serialised.
- * TODO(new-model): your parameters.
+ * Parameters of all K components: one rate per component and column. Plain data only (numbers and
+ * Float64Arrays), because parameters are structured-cloned to worker threads and serialised.
  */
 export interface PoissonComponents {
   /** Number of columns D. */
@@ -28,11 +27,7 @@ export interface PoissonComponents {
   readonly rates: Float64Array;
 }
 
-/**
- * Expected sufficient statistics, as SUMS over the observations (sums add across chunks; means
- * do not). A type alias (not an interface) so it is assignable to core's `Statistics` tree.
- * TODO(new-model): your sufficient statistics. Keep every leaf a Float64Array (updated in place).
- */
+/** Expected sufficient statistics, as sums over the observations (sums add across chunks). */
 export type PoissonStatistics = {
   /** Σ_i w_ik, length K. */
   readonly weightSums: Float64Array;
@@ -40,33 +35,51 @@ export type PoissonStatistics = {
   readonly weightedSums: Float64Array;
 };
 
-/** What is worth computing once per E-step instead of once per row. TODO(new-model). */
+/** What is computed once per E-step instead of once per row. */
 export interface PoissonPrepared {
   readonly dimension: number;
   readonly rates: Float64Array;
   readonly logRates: Float64Array;
+  /** Σ_d λ_kd per component: the −λ part of log f_k does not depend on the row. */
+  readonly rateTotals: Float64Array;
 }
 
-/**
- * Options of the family, chosen once. Regularisation is a PRIOR (it enters logPrior, so the
- * objective still never decreases), not a post-hoc fix-up of the M-step.
- * TODO(new-model): your options.
- */
+/** Gamma(shape, rate) prior on every λ_kd, density ∝ λ^(shape − 1) e^(−rate·λ). */
+export interface GammaRatePrior {
+  /** shape ≥ 1 (so the posterior mode exists and log p stays bounded above). */
+  readonly shape: number;
+  /** rate > 0 (so the prior is proper). */
+  readonly rate: number;
+}
+
 export interface PoissonFamilyOptions {
   /**
-   * Gamma(shape, rate) prior on every λ_kd. The default { shape: 1, rate: 0 } is plain maximum
-   * likelihood; e.g. { shape: 2, rate: 1 } keeps rates finite when a component sees only zeros.
+   * Gamma prior on the rates; the M-step is then its MAP estimate λ = (Σ w x + shape − 1) /
+   * (Σ w + rate) and the prior enters the objective. Default: none (maximum likelihood).
+   * hmmlearn's `lambdas_prior`, `lambdas_weight` are shape − 1 and rate.
    */
-  readonly ratePrior?: { readonly shape: number; readonly rate: number };
+  readonly ratePrior?: GammaRatePrior;
+  /**
+   * Bytes the K×D rate tables may take (a number, or a string such as '1GiB'; default
+   * DEFAULT_MEMORY_BUDGET of @em/core). Checked before the tables of a fit are allocated.
+   */
+  readonly memoryBudget?: number | string;
 }
 
-/** A component whose responsibility mass falls below this is left as it was (and reported). */
+/**
+ * A rate is never set below this. Under maximum likelihood a component that sees only zeros in a
+ * column has λ̂ = 0, and log 0 would make every later nonzero count impossible for it; the M-step
+ * is the maximiser over λ ≥ MINIMUM_RATE instead (Q is concave in λ, so clamping is exact).
+ */
+export const MINIMUM_RATE = 1e-10;
+
+/** Under maximum likelihood, a component with less responsibility mass keeps its rates (and is reported). */
 const EMPTY_COMPONENT_MASS = 1e-10;
 
-/**
- * stats += Σ_i Σ_k w[(i − start)·K + k] · T_k(x_i) for rows [start, end). One pass, row-major,
- * indices computed once per row, no allocation inside the loop.
- */
+/** K×D tables a fit holds at once: parameters, log-rates, statistics, the M-step's output and the best restart's. */
+const WORKING_TABLES = 5;
+
+/** stats += Σ_i Σ_k w[(i − start)·K + k] · (1, x_i) for rows [start, end); one row-major pass. */
 function accumulateRows(stats: PoissonStatistics, x: DenseMatrix, start: number, end: number, weights: Float64Array, k: number): void {
   const d = x.cols;
   const values = x.data;
@@ -84,26 +97,77 @@ function accumulateRows(stats: PoissonStatistics, x: DenseMatrix, start: number,
   }
 }
 
+/** One Poisson(λ) draw: multiplication of uniforms for small λ, PTRS transformed rejection (Hörmann 1993) above. */
+export function samplePoisson(rate: number, random: Random): number {
+  if (rate < 10) {
+    const limit = Math.exp(-rate);
+    let count = 0;
+    for (let product = random.nextOpen(); product > limit; product *= random.nextOpen()) count++;
+    return count;
+  }
+  const root = Math.sqrt(rate);
+  const logRate = Math.log(rate);
+  const b = 0.931 + 2.53 * root;
+  const a = -0.059 + 0.02483 * b;
+  const inverseAlpha = 1.1239 + 1.1328 / (b - 3.4);
+  const acceptSquare = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const u = random.next() - 0.5;
+    const v = random.nextOpen();
+    const us = 0.5 - Math.abs(u);
+    const count = Math.floor(((2 * a) / us + b) * u + rate + 0.43);
+    if (us >= 0.07 && v <= acceptSquare) return count;
+    if (count < 0 || (us < 0.013 && v > us)) continue;
+    if (Math.log(v) + Math.log(inverseAlpha) - Math.log(a / (us * us) + b) <= -rate + count * logRate - logGamma(count + 1)) return count;
+  }
+}
+
+function recordOf(value: JsonValue | undefined, where: string): { readonly [key: string]: JsonValue } {
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
+    throw new FormatError(`${where} must be an object.`, 'Pass the config of a Poisson family (family.config) or of a saved model.');
+  }
+  return value as { readonly [key: string]: JsonValue };
+}
+
 export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMatrix, PoissonStatistics, PoissonPrepared> {
   readonly name = 'poisson';
   readonly config: JsonValue;
-  private readonly priorShape: number;
-  private readonly priorRate: number;
+  readonly ratePrior: GammaRatePrior | undefined;
+  readonly memoryBudget: number;
+  /** log p(λ) = shape·log rate − logΓ(shape) + (shape − 1)·log λ − rate·λ: the part without λ. */
+  private readonly priorConstant: number;
 
   constructor(options: PoissonFamilyOptions = {}) {
-    const shape = options.ratePrior?.shape ?? 1;
-    const rate = options.ratePrior?.rate ?? 0;
-    if (!Number.isFinite(shape) || shape < 1 || !Number.isFinite(rate) || rate < 0 || (rate === 0 && shape !== 1)) {
+    const prior = options.ratePrior;
+    if (prior !== undefined && !(Number.isFinite(prior.shape) && prior.shape >= 1 && Number.isFinite(prior.rate) && prior.rate > 0)) {
       throw new InvalidOptionsError(
-        `ratePrior must have shape ≥ 1 and rate > 0 (or be { shape: 1, rate: 0 } for maximum likelihood); got shape ${shape}, rate ${rate}.`,
-        'Use e.g. { ratePrior: { shape: 2, rate: 1 } }, or leave ratePrior out.',
+        `ratePrior must have shape ≥ 1 and rate > 0 (a proper Gamma prior); got shape ${prior.shape}, rate ${prior.rate}.`,
+        'Use e.g. { ratePrior: { shape: 2, rate: 1 } }, or leave ratePrior out for maximum likelihood.',
         { option: 'ratePrior' },
       );
     }
-    this.priorShape = shape;
-    this.priorRate = rate;
+    this.ratePrior = prior === undefined ? undefined : { shape: prior.shape, rate: prior.rate };
+    this.memoryBudget = resolveMemoryBudget(options.memoryBudget);
+    this.priorConstant = prior === undefined ? 0 : prior.shape * Math.log(prior.rate) - logGamma(prior.shape);
     // Everything needed to rebuild this family in a worker thread or from a saved model.
-    this.config = { ratePrior: { shape, rate } };
+    this.config = {
+      ratePrior: prior === undefined ? null : { shape: prior.shape, rate: prior.rate },
+      ...(options.memoryBudget === undefined ? {} : { memoryBudget: this.memoryBudget }),
+    };
+  }
+
+  /** Inverse of `config`. */
+  static fromConfig(config: JsonValue | undefined): PoissonFamily {
+    const record = recordOf(config, 'The Poisson family config');
+    const prior = record['ratePrior'];
+    const budget = record['memoryBudget'];
+    if (budget !== undefined && typeof budget !== 'number') throw new FormatError('memoryBudget in the Poisson family config must be a number.', 'Pass family.config unchanged.');
+    if (prior === null || prior === undefined) return new PoissonFamily(budget === undefined ? {} : { memoryBudget: budget });
+    const priorRecord = recordOf(prior, 'ratePrior');
+    const shape = priorRecord['shape'];
+    const rate = priorRecord['rate'];
+    if (typeof shape !== 'number' || typeof rate !== 'number') throw new FormatError('ratePrior needs numeric "shape" and "rate".', 'Pass family.config unchanged.');
+    return new PoissonFamily({ ratePrior: { shape, rate }, ...(budget === undefined ? {} : { memoryBudget: budget }) });
   }
 
   componentCount(components: PoissonComponents): number {
@@ -119,60 +183,85 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
   }
 
   validateData(x: DenseMatrix, components?: PoissonComponents): void {
-    // TODO(new-model): the support of your density. Messages name the row/column and the remedy.
-    x.validate({ nonNegative: true });
     if (components !== undefined && x.cols !== components.dimension) {
       throw new InvalidDataError(
-        `The data has ${x.cols} columns but the model was fitted to ${components.dimension}.`,
-        'Pass data with the same columns, in the same order, as the data the model was fitted to.',
+        `The data has ${x.cols} columns but the model has ${components.dimension}.`,
+        'Pass counts with the same columns, in the same order, as the data the model was fitted to.',
         { columns: x.cols, expected: components.dimension },
       );
     }
+    x.validate({ name: 'counts', nonNegative: true, integer: true });
+  }
+
+  /** Refuses K×D rate tables over the memory budget, before they are allocated. */
+  checkTables(components: number, dimension: number): void {
+    checkAllocation(
+      float64Bytes(components, dimension) * WORKING_TABLES,
+      this.memoryBudget,
+      `A ${components} × ${dimension} table of Poisson rates in ${WORKING_TABLES} working copies`,
+      'Check the column count, drop columns that are always zero, or use fewer components',
+    );
   }
 
   validateComponents(components: PoissonComponents): void {
-    // TODO(new-model): check every parameter; name the component and the parameter in the message.
     const d = components.dimension;
-    if (!Number.isInteger(d) || d < 1 || components.rates.length % d !== 0) {
+    const rates = components.rates;
+    if (!(rates instanceof Float64Array) || !Number.isInteger(d) || d < 1 || rates.length === 0 || rates.length % d !== 0) {
       throw new InvalidParametersError(
-        `rates has ${components.rates.length} entries, which is not K × dimension (dimension ${d}).`,
+        `rates must be a non-empty Float64Array of K × dimension entries; got ${rates instanceof Float64Array ? rates.length : typeof rates} entries with dimension ${d}.`,
         'Give one rate per component and column, row-major (component by component).',
         { parameter: 'rates' },
       );
     }
-    for (let index = 0; index < components.rates.length; index++) {
-      const value = components.rates[index] as number;
+    for (let index = 0; index < rates.length; index++) {
+      const value = rates[index] as number;
       if (!Number.isFinite(value) || value <= 0) {
         const component = Math.floor(index / d);
         const column = index % d;
-        throw new InvalidParametersError(
-          `rates of component ${component}, column ${column} = ${value} is not a finite positive number.`,
-          'Rates must be > 0; refit, or use a ratePrior to keep them finite.',
-          { parameter: 'rates', component, column },
-        );
+        throw new InvalidParametersError(`rates of component ${component}, column ${column} = ${value} is not a finite positive number.`, 'Poisson rates must be finite and > 0.', {
+          parameter: 'rates',
+          component,
+          column,
+        });
       }
     }
   }
 
   prepare(components: PoissonComponents): PoissonPrepared {
-    const logRates = new Float64Array(components.rates.length);
-    for (let index = 0; index < logRates.length; index++) logRates[index] = Math.log(components.rates[index] as number);
-    return { dimension: components.dimension, rates: components.rates, logRates };
+    const { dimension, rates } = components;
+    const k = this.componentCount(components);
+    const logRates = new Float64Array(rates.length);
+    const rateTotals = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      let total = 0;
+      for (let c = 0; c < dimension; c++) {
+        const rate = rates[j * dimension + c] as number;
+        logRates[j * dimension + c] = Math.log(rate);
+        total += rate;
+      }
+      rateTotals[j] = total;
+    }
+    return { dimension, rates, logRates, rateTotals };
   }
 
   logDensities(prepared: PoissonPrepared, x: DenseMatrix, start: number, end: number, out: Float64Array): void {
-    // TODO(new-model): out[(i − start)·K + k] = log f_k(x_i). Here log f_k(x) = Σ_d (log λ_kd − λ_kd x_d).
+    // log f_k(x) = Σ_d x_d log λ_kd − Σ_d λ_kd − Σ_d log x_d!
     const d = prepared.dimension;
-    const k = prepared.rates.length / d;
+    const { logRates, rateTotals } = prepared;
+    const k = rateTotals.length;
     const values = x.data;
-    const { rates, logRates } = prepared;
     for (let i = start; i < end; i++) {
       const row = i * d;
+      let logFactorials = 0;
+      for (let c = 0; c < d; c++) {
+        const count = values[row + c] as number;
+        if (count > 1) logFactorials += logGamma(count + 1);
+      }
       const outRow = (i - start) * k;
       for (let j = 0; j < k; j++) {
         const parameterRow = j * d;
-        let value = 0;
-        for (let c = 0; c < d; c++) value += (logRates[parameterRow + c] as number) - (rates[parameterRow + c] as number) * (values[row + c] as number);
+        let value = -(rateTotals[j] as number) - logFactorials;
+        for (let c = 0; c < d; c++) value += (values[row + c] as number) * (logRates[parameterRow + c] as number);
         out[outRow + j] = value;
       }
     }
@@ -184,28 +273,20 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
   }
 
   accumulate(prepared: PoissonPrepared, stats: PoissonStatistics, x: DenseMatrix, start: number, end: number, weights: Float64Array): void {
-    accumulateRows(stats, x, start, end, weights, prepared.rates.length / prepared.dimension);
+    accumulateRows(stats, x, start, end, weights, prepared.rateTotals.length);
   }
 
   maximize(stats: PoissonStatistics, previous: PoissonComponents, context: MStepContext): PoissonComponents {
-    // TODO(new-model): argmax of Σ_k E[log f_k] + log p(C). Here the Gamma-prior MAP estimate
-    // λ_kd = (N_k + shape − 1) / (S_kd + rate); pure — never mutate stats or previous.
+    // λ_kd = (S_kd + shape − 1) / (N_k + rate), the MAP estimate (S/N without a prior), at least MINIMUM_RATE.
     const d = previous.dimension;
     const k = this.componentCount(previous);
+    const extraCount = this.ratePrior === undefined ? 0 : this.ratePrior.shape - 1;
+    const extraMass = this.ratePrior === undefined ? 0 : this.ratePrior.rate;
     const rates = new Float64Array(k * d);
     for (let j = 0; j < k; j++) {
       const mass = stats.weightSums[j] as number;
-      const numerator = mass + this.priorShape - 1;
-      for (let c = 0; c < d; c++) {
-        const index = j * d + c;
-        const denominator = (stats.weightedSums[index] as number) + this.priorRate;
-        if (mass <= EMPTY_COMPONENT_MASS || !(numerator > 0) || !(denominator > 0)) {
-          rates[index] = previous.rates[index] as number;
-          continue;
-        }
-        rates[index] = numerator / denominator;
-      }
-      if (mass <= EMPTY_COMPONENT_MASS) {
+      if (this.ratePrior === undefined && mass <= EMPTY_COMPONENT_MASS) {
+        for (let c = 0; c < d; c++) rates[j * d + c] = previous.rates[j * d + c] as number;
         context.report({
           type: 'degenerate-component',
           iteration: context.iteration,
@@ -214,13 +295,16 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
           message: `Component ${j} received responsibility mass ${mass.toExponential(3)}; its rates were left unchanged.`,
           action: 'kept-previous',
         });
+        continue;
       }
+      const denominator = mass + extraMass;
+      for (let c = 0; c < d; c++) rates[j * d + c] = Math.max(MINIMUM_RATE, ((stats.weightedSums[j * d + c] as number) + extraCount) / denominator);
     }
     return { dimension: d, rates };
   }
 
   expectedLogDensity(components: PoissonComponents, stats: PoissonStatistics): number {
-    // TODO(new-model): Σ_i Σ_k w_ik log f_k(x_i; C) from the statistics alone: Σ_kd N_k log λ_kd − λ_kd S_kd.
+    // Σ_k Σ_d S_kd log λ_kd − N_k λ_kd; Σ_i w_i log x_i! does not depend on the rates and is left out.
     const d = components.dimension;
     const k = this.componentCount(components);
     let total = 0;
@@ -228,22 +312,20 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
       const mass = stats.weightSums[j] as number;
       for (let c = 0; c < d; c++) {
         const rate = components.rates[j * d + c] as number;
-        total += mass * Math.log(rate) - rate * (stats.weightedSums[j * d + c] as number);
+        const sum = stats.weightedSums[j * d + c] as number;
+        total += (sum === 0 ? 0 : sum * Math.log(rate)) - mass * rate;
       }
     }
     return total;
   }
 
   logPrior(components: PoissonComponents): number {
-    // TODO(new-model): log p(C), or 0 without a prior. Gamma(a, b): a·log b − logΓ(a) + (a − 1)·log λ − b·λ.
-    if (this.priorRate === 0) return 0;
-    const a = this.priorShape;
-    const b = this.priorRate;
-    const constant = a * Math.log(b) - logGamma(a);
+    const prior = this.ratePrior;
+    if (prior === undefined) return 0;
     let total = 0;
     for (let index = 0; index < components.rates.length; index++) {
       const rate = components.rates[index] as number;
-      total += constant + (a - 1) * Math.log(rate) - b * rate;
+      total += this.priorConstant + (prior.shape - 1) * Math.log(rate) - prior.rate * rate;
     }
     return total;
   }
@@ -253,13 +335,14 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
   }
 
   initializeFromWeights(x: DenseMatrix, weights: Float64Array, k: number, context: MStepContext): PoissonComponents {
-    // Fallback rates (for components without mass): 1 / column mean of the whole data.
     const d = x.cols;
+    this.checkTables(k, d);
+    // Components without mass start from the column means of the whole data (at least MINIMUM_RATE).
     const fallback = new Float64Array(k * d);
     for (let c = 0; c < d; c++) {
       let sum = 0;
       for (let i = 0; i < x.rows; i++) sum += x.data[i * d + c] as number;
-      const rate = sum > 0 ? x.rows / sum : 1;
+      const rate = Math.max(MINIMUM_RATE, x.rows > 0 ? sum / x.rows : 1);
       for (let j = 0; j < k; j++) fallback[j * d + c] = rate;
     }
     const stats: PoissonStatistics = { weightSums: new Float64Array(k), weightedSums: new Float64Array(k * d) };
@@ -268,9 +351,8 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
   }
 
   sample(components: PoissonComponents, k: number, random: Random, out: Float64Array): void {
-    // TODO(new-model): one draw from component k. Every random choice goes through `random`.
     const d = components.dimension;
-    for (let c = 0; c < d; c++) out[c] = -Math.log(random.nextOpen()) / (components.rates[k * d + c] as number);
+    for (let c = 0; c < d; c++) out[c] = samplePoisson(components.rates[k * d + c] as number, random);
   }
 
   sampleDimension(components: PoissonComponents): number {
@@ -282,15 +364,13 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
   }
 
   componentsFromJSON(json: JsonValue): PoissonComponents {
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-      throw new FormatError('poisson components must be an object with "dimension" and "rates".', 'Pass the output of componentsToJSON.');
-    }
-    const record = json as { readonly [key: string]: JsonValue };
+    const record = recordOf(json, 'Poisson components');
     const dimension = record['dimension'];
     const rates = record['rates'];
-    if (typeof dimension !== 'number' || !Array.isArray(rates) || rates.some((value) => typeof value !== 'number')) {
-      throw new FormatError('"dimension" must be a number and "rates" an array of numbers.', 'Pass the output of componentsToJSON.');
+    if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < 1 || !Array.isArray(rates) || rates.some((value) => typeof value !== 'number')) {
+      throw new FormatError('Poisson components need an integer "dimension" ≥ 1 and "rates", an array of numbers.', 'Pass the output of componentsToJSON.');
     }
+    this.checkTables(Math.ceil(rates.length / dimension), dimension);
     return { dimension, rates: Float64Array.from(rates as number[]) };
   }
 

@@ -1,13 +1,14 @@
-// poisson-mixture-model.ts — the model: the family inside @em/core's finite mixture (weights, log-sum-exp,
-// responsibilities and the fused block E-step are written once, in core).
+// poisson-mixture-model.ts — the engine model: the family inside @em/core's finite mixture (weights,
+// log-sum-exp, responsibilities and the fused block E-step are written once, in core), and
+// modelFromConfig, which worker threads and saved models use to rebuild it.
 import { createMixtureModel, InvalidOptionsError, type DenseMatrix, type JsonValue, type MixtureModel, type ModelConfig } from '@em/core';
 import { PoissonFamily, type PoissonComponents, type PoissonFamilyOptions, type PoissonPrepared, type PoissonStatistics } from './poisson-family.js';
 
 /** ModelConfig.kind of this model (the name saved models and worker threads know it by). */
 export const MODEL_KIND = 'poisson-mixture';
 
-/** Options of the model, typed and chosen once. TODO(new-model): add yours (and read them in modelFromConfig). */
-export interface PoissonMixtureOptions extends PoissonFamilyOptions {
+/** The mixture's own options; everything else is the family's. */
+export interface MixtureShapeOptions {
   /** Number of mixture components K ≥ 1. */
   readonly components: number;
   /** Symmetric Dirichlet prior α ≥ 1 on the mixture weights (1 = maximum likelihood). */
@@ -16,55 +17,55 @@ export interface PoissonMixtureOptions extends PoissonFamilyOptions {
   readonly updateWeights?: boolean;
 }
 
+/** Options of the engine model: the mixture's and the family's. */
+export type PoissonMixtureModelOptions = MixtureShapeOptions & PoissonFamilyOptions;
+
 export type PoissonMixtureModel = MixtureModel<PoissonComponents, DenseMatrix, PoissonStatistics, PoissonPrepared>;
 
-/**
- * Builds the EmModel that fitEm / fitEmAsync / the conformance kit drive.
- * TODO(new-model): put a domain API on top (a class with fit / predict / sample that accepts
- * plain arrays), as the other model packages do; keep this factory as its engine.
- */
-export function createPoissonMixtureModel(options: PoissonMixtureOptions): PoissonMixtureModel {
-  const family = new PoissonFamily(options.ratePrior === undefined ? {} : { ratePrior: options.ratePrior });
+function mixtureModel(family: PoissonFamily, shape: MixtureShapeOptions): PoissonMixtureModel {
   return createMixtureModel(family, {
-    components: options.components,
+    components: shape.components,
     kind: MODEL_KIND,
-    ...(options.weightConcentration === undefined ? {} : { weightConcentration: options.weightConcentration }),
-    ...(options.updateWeights === undefined ? {} : { updateWeights: options.updateWeights }),
+    ...(shape.weightConcentration === undefined ? {} : { weightConcentration: shape.weightConcentration }),
+    ...(shape.updateWeights === undefined ? {} : { updateWeights: shape.updateWeights }),
   });
 }
 
-function record(value: JsonValue | undefined, where: string): { readonly [key: string]: JsonValue } {
+/** Builds the EmModel that fitEm / fitEmAsync / the conformance kit drive. */
+export function createPoissonMixtureModel(options: PoissonMixtureModelOptions): PoissonMixtureModel {
+  const { components, weightConcentration, updateWeights, ...familyOptions } = options;
+  return mixtureModel(new PoissonFamily(familyOptions), {
+    components,
+    ...(weightConcentration === undefined ? {} : { weightConcentration }),
+    ...(updateWeights === undefined ? {} : { updateWeights }),
+  });
+}
+
+function recordAt(value: JsonValue | undefined, where: string): { readonly [key: string]: JsonValue } {
   if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidOptionsError(`${where} must be an object.`, 'Pass the config of a poisson-mixture model (model.config).', { option: where });
+    throw new InvalidOptionsError(`${where} must be an object.`, `Pass the config of a ${MODEL_KIND} model (model.config).`, { option: where });
   }
   return value as { readonly [key: string]: JsonValue };
 }
 
-function numberAt(value: { readonly [key: string]: JsonValue }, key: string, where: string): number {
-  const found = value[key];
-  if (typeof found !== 'number') {
-    throw new InvalidOptionsError(`${where}.${key} must be a number; got ${JSON.stringify(found ?? null)}.`, 'Pass the config of a poisson-mixture model (model.config).', { option: key });
-  }
-  return found;
-}
-
-/**
- * Rebuilds the model from `model.config` (worker threads and saved models use this). Everything
- * the constructor needs must be in the config: mixture options and the family's options.
- */
-export function modelFromConfig(config: ModelConfig): PoissonMixtureModel {
+/** The mixture's options recorded in `model.config.options`. */
+export function mixtureShapeFromConfig(config: ModelConfig): MixtureShapeOptions {
   if (config.kind !== MODEL_KIND) {
-    throw new InvalidOptionsError(`Expected a "${MODEL_KIND}" config; got kind "${config.kind}".`, 'Pass the config of a poisson-mixture model, or use the package that owns that kind.', {
+    throw new InvalidOptionsError(`Expected a "${MODEL_KIND}" config; got kind "${config.kind}".`, `Pass the config of a ${MODEL_KIND} model, or use the package that owns that kind.`, {
       option: 'kind',
     });
   }
-  const options = record(config.options, 'config.options');
-  const family = record(options['family'], 'config.options.family');
-  const prior = record(family['ratePrior'], 'config.options.family.ratePrior');
-  return createPoissonMixtureModel({
-    components: numberAt(options, 'components', 'config.options'),
-    weightConcentration: numberAt(options, 'weightConcentration', 'config.options'),
-    updateWeights: options['updateWeights'] !== false,
-    ratePrior: { shape: numberAt(prior, 'shape', 'ratePrior'), rate: numberAt(prior, 'rate', 'ratePrior') },
-  });
+  const options = recordAt(config.options, 'config.options');
+  const components = options['components'];
+  const weightConcentration = options['weightConcentration'];
+  if (typeof components !== 'number' || typeof weightConcentration !== 'number') {
+    throw new InvalidOptionsError('config.options needs numeric "components" and "weightConcentration".', `Pass the config of a ${MODEL_KIND} model (model.config).`, { option: 'config.options' });
+  }
+  return { components, weightConcentration, updateWeights: options['updateWeights'] !== false };
+}
+
+/** Rebuilds the model from `model.config`: the mixture's options and the family's own config. */
+export function modelFromConfig(config: ModelConfig): PoissonMixtureModel {
+  const shape = mixtureShapeFromConfig(config);
+  return mixtureModel(PoissonFamily.fromConfig(recordAt(config.options, 'config.options')['family']), shape);
 }

@@ -7,7 +7,6 @@ import { createPoissonMixtureModel, type PoissonComponents } from '../src/index.
 // log-likelihood, statistics algebra, chunking invariance, pure M-step, incremental EM, exact
 // serialisation) as fast-check properties. Runs and seed: EM_CONFORMANCE_RUNS, EM_CONFORMANCE_SEED
 // (a failure prints the replay line).
-// TODO(new-model): generate parameters and data of YOUR family; keep the sizes small (CI budget).
 
 type Parameters = MixtureParameters<PoissonComponents>;
 
@@ -55,6 +54,13 @@ function perturb(parameters: Parameters, random: Random): Parameters {
 
 describeEmConformance('@em/poisson-mixture', {
   model: (testCase) => modelFor(testCase.parameters.weights.length),
+  arbitraryCase,
+  perturb,
+});
+
+// With a Gamma prior the objective is log-likelihood + log-prior and the M-step its MAP estimate.
+describeEmConformance('@em/poisson-mixture with a Gamma(2.5, 0.5) rate prior', {
+  model: (testCase) => createPoissonMixtureModel({ components: testCase.parameters.weights.length, ratePrior: { shape: 2.5, rate: 0.5 } }),
   arbitraryCase,
   perturb,
 });
