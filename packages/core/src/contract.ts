@@ -59,6 +59,20 @@ export interface ModelConfig {
 }
 
 /**
+ * A one-to-one map between a model's parameters and ℝ^p (p = `toUnconstrained(θ).length`), for
+ * extrapolation methods such as SQUAREM that add and scale parameter vectors: any point of ℝ^p maps
+ * back to valid parameters (simplices through log-ratios, covariances through log-Cholesky factors,
+ * variances and rates through logs). `template` supplies what the vector does not hold: shapes,
+ * frozen parameters and structural zeros (an entry that is exactly 0 in the template stays 0).
+ * fromUnconstrained(toUnconstrained(θ), θ) = θ up to round-off.
+ */
+export interface ParameterMap<P> {
+  toUnconstrained(params: P): Float64Array;
+  /** Throws InvalidParametersError when the point lies outside what doubles can represent (overflow). */
+  fromUnconstrained(vector: Float64Array, template: P): P;
+}
+
+/**
  * The EM contract. Every model in @em implements exactly this; the fit loops, the parallel
  * executor and the conformance kit use nothing else.
  *
@@ -101,6 +115,8 @@ export interface EmModel<P, D, S extends Statistics> {
   parametersFromJSON(json: JsonValue): P;
   /** Copies data onto SharedArrayBuffers so worker threads read it without copying (optional). */
   shareData?(data: D): D;
+  /** Parameters ↔ ℝ^p, for accelerated fits (optional: without it `acceleration: 'squarem'` runs plain EM and says so). */
+  readonly parameterMap?: ParameterMap<P>;
 }
 
 /** Parameter, data and statistics types of a model. */

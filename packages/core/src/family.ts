@@ -1,4 +1,4 @@
-import type { JsonValue, MStepContext } from './contract.js';
+import type { JsonValue, MStepContext, ParameterMap } from './contract.js';
 import type { Random } from './random.js';
 import type { Statistics } from './statistics/algebra.js';
 
@@ -79,6 +79,11 @@ export interface ComponentFamily<C, X, FS extends Statistics, Prepared = unknown
    * a row as a NumericalError instead of an ImpossibleObservationError.
    */
   readonly positiveDensities?: boolean;
+  /**
+   * The components ↔ ℝ^p (optional): with it, mixtures and HMMs over this family can be fitted
+   * with `acceleration: 'squarem'`; see ParameterMap and the helpers in unconstrained/coordinates.ts.
+   */
+  readonly parameterMap?: ParameterMap<C>;
 }
 
 /** Component type of a family. */

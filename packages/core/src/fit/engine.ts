@@ -1,167 +1,15 @@
-import type { EmModel, EStepResult, FitEvent, MStepContext } from '../contract.js';
-import { DegenerateModelError, EmError, InvalidDataError, InvalidOptionsError, NumericalError } from '../errors.js';
+import type { EmModel, EStepResult, FitEvent } from '../contract.js';
+import { DegenerateModelError, EmError, InvalidDataError, InvalidOptionsError } from '../errors.js';
 import { aic, bic } from '../model-selection.js';
 import { assertSeed, Random } from '../random.js';
 import type { Statistics } from '../statistics/algebra.js';
-import { accumulateInto, cloneStatistics } from '../statistics/algebra.js';
-import { DEFAULT_FIT_SETTINGS } from './defaults.js';
-import { DefaultConvergenceMonitor, type ConvergenceMonitor, type StopReason } from './monitor.js';
-import { median, now, type FitOptions, type FitResult, type RunSummary } from './types.js';
+import { cloneStatistics } from '../statistics/algebra.js';
+import type { StopReason } from './monitor.js';
+import { reduceEStepResults, RunRecorder, settingsFrom, assertFiniteObjective, type EmLoop, type LoopSettings, type SingleRun } from './run-recorder.js';
+import { squaremLoop } from './squarem.js';
+import { median, type Acceleration, type FitOptions, type FitResult, type RunSummary } from './types.js';
 
-/**
- * The fit loops are generators that *ask* for E-steps (parameters + which chunks) and receive
- * the per-chunk results. One loop thus serves both the synchronous in-process driver and the
- * asynchronous (worker) driver, with no copy of the algorithm.
- */
-export interface EStepRequest<P> {
-  readonly parameters: P;
-  /** Indices into the chunk array. */
-  readonly chunks: readonly number[];
-}
-
-export type EmLoop<P, S extends Statistics> = Generator<EStepRequest<P>, SingleRun<P>, EStepResult<S>[]>;
-
-/** Outcome of one run (one initialisation). */
-export interface SingleRun<P> {
-  readonly parameters: P;
-  readonly logLikelihood: number;
-  readonly logPrior: number;
-  readonly history: number[];
-  readonly logLikelihoodHistory: number[];
-  readonly iterations: number;
-  readonly stopReason: StopReason;
-  readonly iterationSeconds: number[];
-  readonly toleranceRule: string;
-}
-
-/** Sum of per-chunk E-step results (statistics added, log-likelihoods summed). */
-export function reduceEStepResults<S extends Statistics>(results: readonly EStepResult<S>[]): EStepResult<S> {
-  if (results.length === 0) throw new InvalidOptionsError('No data chunks to run the E-step on.', 'Pass at least one chunk.');
-  if (results.length === 1) return results[0] as EStepResult<S>;
-  let statistics = cloneStatistics((results[0] as EStepResult<S>).statistics);
-  let logLikelihood = (results[0] as EStepResult<S>).logLikelihood;
-  for (let i = 1; i < results.length; i++) {
-    const r = results[i] as EStepResult<S>;
-    statistics = accumulateInto(statistics, r.statistics);
-    logLikelihood += r.logLikelihood;
-  }
-  return { statistics, logLikelihood };
-}
-
-interface LoopSettings<P> {
-  readonly maxIterations: number;
-  readonly monitor: ConvergenceMonitor;
-  readonly signal: AbortSignal | undefined;
-  readonly onIteration: FitOptions<P>['onIteration'];
-  readonly emit: (event: FitEvent) => void;
-  readonly run: number;
-}
-
-function settingsFrom<P>(options: FitOptions<P>, observations: number, emit: (event: FitEvent) => void, run: number): LoopSettings<P> {
-  const maxIterations = options.maxIterations ?? DEFAULT_FIT_SETTINGS.maxIterations;
-  if (!Number.isInteger(maxIterations) || maxIterations < 0) {
-    throw new InvalidOptionsError(`maxIterations must be an integer ≥ 0; got ${String(maxIterations)}.`, `Pass e.g. { maxIterations: ${DEFAULT_FIT_SETTINGS.maxIterations} }.`, {
-      option: 'maxIterations',
-    });
-  }
-  const tolerance = options.tolerance ?? DEFAULT_FIT_SETTINGS.tolerance;
-  if (!(tolerance >= 0) || !Number.isFinite(tolerance)) {
-    throw new InvalidOptionsError(`tolerance must be a finite number ≥ 0; got ${String(tolerance)}.`, `Pass e.g. { tolerance: ${DEFAULT_FIT_SETTINGS.tolerance} }, or 0 to run exactly maxIterations.`, {
-      option: 'tolerance',
-    });
-  }
-  const monitor =
-    options.monitor?.() ??
-    new DefaultConvergenceMonitor({
-      tolerance,
-      rule: options.toleranceRule ?? DEFAULT_FIT_SETTINGS.toleranceRule,
-      observations,
-      onDecrease: options.stopOnDecrease === true ? 'stop' : 'report',
-    });
-  monitor.reset();
-  return { maxIterations, monitor, signal: options.signal, onIteration: options.onIteration, emit, run };
-}
-
-/**
- * Every fit loop's guard: an objective of NaN, +Infinity or −Infinity is a NumericalError, never
- * a recorded value (+Infinity would pass as a "converged" fit, NaN compares false everywhere).
- * `where` names the step, e.g. "iteration 3" or "batch 2".
- */
-export function assertFiniteObjective(logLikelihood: number, logPrior: number, where: string, details: { readonly [key: string]: number }): void {
-  if (Number.isFinite(logLikelihood) && Number.isFinite(logPrior)) return;
-  const part = Number.isFinite(logLikelihood) ? `log-prior became ${logPrior}` : `log-likelihood became ${logLikelihood}`;
-  const cause =
-    logLikelihood === Number.POSITIVE_INFINITY || logPrior === Number.POSITIVE_INFINITY
-      ? ' (an unbounded density: typically a component collapsed onto a point, e.g. a zero variance without a prior)'
-      : logLikelihood === Number.NEGATIVE_INFINITY
-        ? ' (an observation has probability zero under the parameters)'
-        : '';
-  throw new NumericalError(
-    `The ${part} at ${where}${cause}: the fit cannot report a meaningful result.`,
-    'Add regularisation (a prior), rescale the data, or use fewer components; if the data and parameters are sound, please report it with the data and seed.',
-    { ...details, logLikelihood: String(logLikelihood), logPrior: String(logPrior) },
-  );
-}
-
-/**
- * The bookkeeping both loops share: record the objective at θ_t, time the iteration, report
- * events and progress, and decide whether to stop.
- */
-class RunRecorder<P, D, S extends Statistics> {
-  private readonly logLikelihoodHistory: number[] = [];
-  private readonly iterationSeconds: number[] = [];
-  private started = now();
-
-  constructor(
-    private readonly model: EmModel<P, D, S>,
-    private readonly settings: LoopSettings<P>,
-  ) {}
-
-  /** Records the evaluation of θ_iteration; returns why to stop, or undefined to go on. */
-  record(iteration: number, parameters: P, logLikelihood: number): StopReason | undefined {
-    const { monitor, emit } = this.settings;
-    const logPrior = this.model.logPrior(parameters);
-    assertFiniteObjective(logLikelihood, logPrior, `iteration ${iteration}`, { iteration, run: this.settings.run });
-    const objective = logLikelihood + logPrior;
-    this.logLikelihoodHistory.push(logLikelihood);
-    const decision = monitor.record(objective);
-    if (iteration > 0) this.iterationSeconds.push(now() - this.started);
-    if (decision.event !== undefined) emit(decision.event);
-    const history = monitor.history;
-    this.settings.onIteration?.({
-      iteration,
-      parameters,
-      logLikelihood,
-      objective,
-      change: iteration === 0 ? Number.NaN : objective - (history[history.length - 2] as number),
-      run: this.settings.run,
-    });
-    if (iteration > 0 && decision.stop) return decision.reason ?? 'converged';
-    if (iteration >= this.settings.maxIterations) return 'maxIterations';
-    if (this.settings.signal?.aborted === true) return 'aborted';
-    this.started = now();
-    return undefined;
-  }
-
-  context(iteration: number): MStepContext {
-    return { iteration, report: this.settings.emit };
-  }
-
-  finish(parameters: P, logLikelihood: number, stopReason: StopReason): SingleRun<P> {
-    const monitor = this.settings.monitor;
-    return {
-      parameters,
-      logLikelihood,
-      logPrior: this.model.logPrior(parameters),
-      history: [...monitor.history],
-      logLikelihoodHistory: this.logLikelihoodHistory,
-      iterations: monitor.history.length - 1,
-      stopReason,
-      iterationSeconds: this.iterationSeconds,
-      toleranceRule: monitor.describe(),
-    };
-  }
-}
+export { assertFiniteObjective, reduceEStepResults, type EmLoop, type EStepRequest, type SingleRun } from './run-recorder.js';
 
 /** Batch EM over all chunks: θ_{t+1} = M(Σ_chunks E(θ_t)). */
 export function* batchLoop<P, D, S extends Statistics>(
@@ -173,11 +21,13 @@ export function* batchLoop<P, D, S extends Statistics>(
   const all = Array.from({ length: chunkCount }, (_, i) => i);
   const recorder = new RunRecorder(model, settings);
   let parameters = initial;
+  recorder.countPass(chunkCount, chunkCount);
   let current = reduceEStepResults(yield { parameters, chunks: all });
   for (let iteration = 0; ; iteration++) {
     const stop = recorder.record(iteration, parameters, current.logLikelihood);
     if (stop !== undefined) return recorder.finish(parameters, current.logLikelihood, stop);
     parameters = model.mStep(current.statistics, parameters, recorder.context(iteration + 1));
+    recorder.countPass(chunkCount, chunkCount);
     current = reduceEStepResults(yield { parameters, chunks: all });
   }
 }
@@ -197,6 +47,7 @@ export function* incrementalLoop<P, D, S extends Statistics>(
   const all = Array.from({ length: chunkCount }, (_, i) => i);
   const recorder = new RunRecorder(model, settings);
   let parameters = initial;
+  recorder.countPass(chunkCount, chunkCount);
   let perChunk = yield { parameters, chunks: all };
   let total = reduceEStepResults(perChunk);
   for (let iteration = 0; ; iteration++) {
@@ -207,6 +58,7 @@ export function* incrementalLoop<P, D, S extends Statistics>(
     for (let c = 0; c < chunkCount; c++) {
       parameters = model.mStep(statistics, parameters, context);
       if (chunkCount === 1) break; // one chunk: exactly batch EM
+      recorder.countPass(1, chunkCount);
       const [fresh] = yield { parameters, chunks: [c] };
       // A chunk's statistics feed the next M-step before any full E-step is recorded: check them here.
       assertFiniteObjective((fresh as EStepResult<S>).logLikelihood, 0, `iteration ${iteration + 1}, chunk ${c}`, { iteration: iteration + 1, chunk: c });
@@ -216,6 +68,7 @@ export function* incrementalLoop<P, D, S extends Statistics>(
       statistics = reduceEStepResults(perChunk).statistics;
     }
     if (chunkCount > 1) parameters = model.mStep(statistics, parameters, context);
+    recorder.countPass(chunkCount, chunkCount);
     perChunk = yield { parameters, chunks: all };
     total = reduceEStepResults(perChunk);
   }
@@ -231,6 +84,8 @@ export interface FitPlan<P, D, S extends Statistics> {
   readonly nInit: number;
   readonly events: FitEvent[];
   readonly randoms: readonly Random[];
+  /** Why `acceleration: 'squarem'` was asked for but plain EM runs (undefined otherwise). */
+  readonly accelerationNote: string | undefined;
   makeLoop(run: number, initial: P): EmLoop<P, S>;
   initial(run: number): P;
 }
@@ -251,6 +106,16 @@ export function planFit<P, D, S extends Statistics>(
     throw new InvalidOptionsError(`chunks must be an integer ≥ 1; got ${String(chunkCount)}.`, 'Pass e.g. { chunks: 4 }.', { option: 'chunks' });
   }
   if (options.random === undefined && options.seed !== undefined) assertSeed(options.seed);
+  const acceleration = resolveAcceleration(options.acceleration);
+  const accelerationNote =
+    acceleration === 'none'
+      ? undefined
+      : model.parameterMap === undefined
+        ? `acceleration 'squarem' needs the model's parameterMap (parameters ↔ ℝ^p), which ${model.config.kind} does not provide: plain EM ran.`
+        : kind === 'incremental'
+          ? "acceleration 'squarem' applies to batch EM; incremental EM ran without it."
+          : undefined;
+  const accelerate = acceleration === 'squarem' && accelerationNote === undefined;
   // Parameters first: validateData may read them (e.g. to check the dimension).
   if (options.initialParameters !== undefined) model.validateParameters(options.initialParameters);
   model.validateData(data, options.initialParameters);
@@ -275,6 +140,7 @@ export function planFit<P, D, S extends Statistics>(
     nInit,
     events,
     randoms,
+    accelerationNote,
     initial(run) {
       if (run === 0 && options.initialParameters !== undefined) return options.initialParameters;
       const parameters = model.initialize(data, randoms[run] as Random);
@@ -283,9 +149,23 @@ export function planFit<P, D, S extends Statistics>(
     },
     makeLoop(run, initial) {
       const settings = settingsFrom(options, observations, emit, run);
+      if (accelerate) return squaremLoop(model, chunks.length, initial, settings);
       return kind === 'batch' ? batchLoop(model, chunks.length, initial, settings) : incrementalLoop(model, chunks.length, initial, settings);
     },
   };
+}
+
+/** Checks the `acceleration` option (default 'none'). */
+export function resolveAcceleration(value: unknown): Acceleration {
+  if (value === undefined) return 'none';
+  if (value === 'none' || value === 'squarem') return value;
+  throw new InvalidOptionsError(`acceleration must be 'none' or 'squarem'; got ${describeOption(value)}.`, "Pass { acceleration: 'squarem' } to extrapolate EM steps (SQUAREM), or omit it for plain EM.", {
+    option: 'acceleration',
+  });
+}
+
+function describeOption(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
 }
 
 /**
@@ -297,12 +177,20 @@ export function assembleResult<P, D, S extends Statistics>(plan: FitPlan<P, D, S
   const runs: RunSummary[] = results.map((r, run) => {
     if (r instanceof Error) {
       plan.events.push({ type: 'restart-failed', run, message: r.message });
-      return { run, objective: -Infinity, logLikelihood: -Infinity, iterations: 0, converged: false, stopReason: 'failed', error: r.message };
+      return { run, objective: -Infinity, logLikelihood: -Infinity, iterations: 0, eSteps: 0, converged: false, stopReason: 'failed', error: r.message };
     }
     const objective = r.logLikelihood + r.logPrior;
     const bestRun = best >= 0 ? (results[best] as SingleRun<P>) : undefined;
     if (bestRun === undefined || objective > bestRun.logLikelihood + bestRun.logPrior) best = run;
-    return { run, objective, logLikelihood: r.logLikelihood, iterations: r.iterations, converged: r.stopReason === 'converged', stopReason: r.stopReason };
+    return {
+      run,
+      objective,
+      logLikelihood: r.logLikelihood,
+      iterations: r.iterations,
+      eSteps: r.eSteps,
+      converged: r.stopReason === 'converged',
+      stopReason: r.stopReason,
+    };
   });
   if (best < 0) {
     const first = results[0];
@@ -320,6 +208,10 @@ export function assembleResult<P, D, S extends Statistics>(plan: FitPlan<P, D, S
     history: r.history,
     logLikelihoodHistory: r.logLikelihoodHistory,
     iterations: r.iterations,
+    eSteps: r.eSteps,
+    historyESteps: r.historyESteps,
+    acceleration: r.acceleration,
+    ...(plan.accelerationNote === undefined ? {} : { accelerationNote: plan.accelerationNote }),
     converged: stopReason === 'converged',
     stopReason,
     toleranceRule: r.toleranceRule,

@@ -8,7 +8,15 @@ function driveSync<P, D, S extends Statistics>(model: EmModel<P, D, S>, chunks: 
   let step = loop.next();
   while (step.done !== true) {
     const request = step.value;
-    step = loop.next(request.chunks.map((c) => model.eStep(request.parameters, chunks[c] as D)));
+    let results: EStepResult<S>[];
+    try {
+      results = request.chunks.map((c) => model.eStep(request.parameters, chunks[c] as D));
+    } catch (error) {
+      // The loop decides: a trial point's failure is handled there, any other is rethrown.
+      step = loop.throw(error);
+      continue;
+    }
+    step = loop.next(results);
   }
   return step.value;
 }
@@ -22,7 +30,13 @@ async function driveAsync<P, D, S extends Statistics>(
   let step = loop.next();
   while (step.done !== true) {
     const request = step.value;
-    const results: EStepResult<S>[] = await executor.run(model, request.parameters, request.chunks.map((c) => chunks[c] as D));
+    let results: EStepResult<S>[];
+    try {
+      results = await executor.run(model, request.parameters, request.chunks.map((c) => chunks[c] as D));
+    } catch (error) {
+      step = loop.throw(error);
+      continue;
+    }
     step = loop.next(results);
   }
   return step.value;

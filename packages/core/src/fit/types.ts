@@ -14,6 +14,12 @@ export interface IterationInfo<P> {
   readonly run: number;
 }
 
+/**
+ * How EM steps are taken: 'none' (plain EM) or 'squarem' (Varadhan & Roland's squared
+ * extrapolation, scheme S3, with the monotone safeguard; needs the model's parameterMap).
+ */
+export type Acceleration = 'none' | 'squarem';
+
 /** Options shared by every fit loop. */
 export interface FitOptions<P> {
   /** Maximum number of M-steps (default DEFAULT_FIT_SETTINGS.maxIterations, 10 000). 0 only evaluates the initial parameters. */
@@ -43,6 +49,13 @@ export interface FitOptions<P> {
   readonly signal?: AbortSignal;
   /** Stop with `objectiveDecreased` instead of reporting and continuing (default false). */
   readonly stopOnDecrease?: boolean;
+  /**
+   * 'squarem' extrapolates from two EM steps at a time (SQUAREM, see squarem.ts) and keeps the
+   * extrapolated point only when it raises the objective; default 'none'. A model without a
+   * parameterMap runs plain EM and says so in `accelerationNote`. `maxIterations` then counts
+   * accepted steps (each up to three passes over the data; see `eSteps`).
+   */
+  readonly acceleration?: Acceleration;
 }
 
 /** Summary of one restart. */
@@ -51,6 +64,8 @@ export interface RunSummary {
   readonly objective: number;
   readonly logLikelihood: number;
   readonly iterations: number;
+  /** Passes over the data. */
+  readonly eSteps: number;
   readonly converged: boolean;
   readonly stopReason: StopReason | 'failed';
   readonly error?: string;
@@ -64,12 +79,24 @@ export interface FitResult<P> {
   readonly logPrior: number;
   /** logLikelihood + logPrior (what EM never decreases). */
   readonly objective: number;
-  /** Objective at θ_0 … θ_n of the returned run (`bestRun`): n iterations give n + 1 entries. */
+  /** Objective at θ_0 … θ_n of the returned run (`bestRun`): n iterations give n + 1 entries, one per accepted step, never decreasing beyond round-off. */
   readonly history: readonly number[];
   /** Log-likelihood at θ_0 … θ_n of the same run: as long as `history`, entry by entry `history` minus the log-prior. */
   readonly logLikelihoodHistory: readonly number[];
-  /** Number of M-steps performed. */
+  /** Accepted steps: history.length − 1 (plain EM: M-steps performed; SQUAREM: cycles). */
   readonly iterations: number;
+  /**
+   * Passes over the data (E-steps over every chunk), every one counted: plain batch EM makes
+   * iterations + 1, SQUAREM up to three per cycle including the evaluation of an extrapolated point
+   * it then rejects. Incremental EM counts a chunk's E-step as 1/chunks of a pass.
+   */
+  readonly eSteps: number;
+  /** historyESteps[t] is the number of passes over the data after which history[t] was reached. */
+  readonly historyESteps: readonly number[];
+  /** The scheme that ran ('none' also when 'squarem' was asked for but was not available). */
+  readonly acceleration: Acceleration;
+  /** Why an asked-for acceleration did not run (absent otherwise). */
+  readonly accelerationNote?: string;
   readonly converged: boolean;
   /** Why the returned run stopped; `aborted` whenever the signal fired, whichever run is returned. */
   readonly stopReason: StopReason;

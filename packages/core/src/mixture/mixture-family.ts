@@ -1,4 +1,5 @@
 import type { JsonValue, MStepContext } from '../contract.js';
+import { mixtureFamilyParameterMap } from './mixture-parameter-map.js';
 import { InvalidOptionsError, InvalidParametersError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
 import { logDirichletDensity, xLogY } from '../numerics/log-sum-exp.js';
@@ -87,6 +88,7 @@ export function mixtureFamily<C, X, FS extends Statistics, P>(
 
   return {
     name: 'mixture',
+    ...(inner.parameterMap === undefined ? {} : { parameterMap: mixtureFamilyParameterMap(inner.parameterMap, m, updateWeights) }),
     config: { components: m, weightConcentration: alpha, updateWeights, inner: { name: inner.name, config: inner.config } },
     componentCount: outerCount,
     observationCount: (x) => inner.observationCount(x),

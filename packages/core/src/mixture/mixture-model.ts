@@ -1,4 +1,5 @@
-import type { EmModel, EStepResult, JsonValue, MStepContext, ModelConfig } from '../contract.js';
+import type { EmModel, EStepResult, JsonValue, MStepContext, ModelConfig, ParameterMap } from '../contract.js';
+import { mixtureParameterMap } from './mixture-parameter-map.js';
 import { silentContext } from '../contract.js';
 import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError, NumericalError, type EmError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
@@ -89,6 +90,8 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
   readonly weightConcentration: number;
   readonly updateWeights: boolean;
   readonly config: ModelConfig;
+  /** Present when the family has one (see ComponentFamily.parameterMap). */
+  readonly parameterMap?: ParameterMap<MixtureParameters<C>>;
   private readonly initializer: MixtureInitializer<X> | undefined;
 
   constructor(family: ComponentFamily<C, X, FS, Prepared>, options: MixtureOptions<X>) {
@@ -111,6 +114,7 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
     this.weightConcentration = alpha;
     this.updateWeights = options.updateWeights ?? true;
     this.initializer = options.initializer;
+    if (family.parameterMap !== undefined) this.parameterMap = mixtureParameterMap(family.parameterMap, this.updateWeights);
     this.config = {
       kind: options.kind ?? `${family.name}-mixture`,
       options: {

@@ -37,6 +37,10 @@ export function gaussianFamily(options: GaussianFamilyOptions = {}): ComponentFa
   const family: ComponentFamily<MeanComponents, DenseMatrix, MeanStatistics> = {
     name: 'test-gaussian',
     config: { variance, priorStrength: kappa },
+    parameterMap: {
+      toUnconstrained: (c) => Float64Array.from(c.means),
+      fromUnconstrained: (vector) => ({ means: Float64Array.from(vector) }),
+    },
     componentCount: (c) => c.means.length,
     observationCount: (x) => x.rows,
     sliceObservations: (x, start, end) => x.sliceRows(start, end),
