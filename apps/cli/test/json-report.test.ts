@@ -55,6 +55,14 @@ describe('columns: which data columns a fit used (issue 10)', () => {
     expect(fit.columns).toEqual({ used: [1], skipped: [0] });
   });
 
+  it('em predict --json names the columns it read, too', async () => {
+    const model = join(directory, 'labelled-model.json');
+    expect((await runEm(['fit', 'gmm', '--data', 'labelled.csv', '--components', '2', '--out', model, '--quiet'], directory)).code).toBe(0);
+    const predicted = await runJson<{ labels: number[]; columns: unknown }>(['predict', '--model', model, '--data', 'labelled.csv'], directory);
+    expect(predicted.labels).toHaveLength(6);
+    expect(predicted.columns).toEqual({ used: ['x'], skipped: ['label'] });
+  });
+
   it('--columns lists the chosen columns; a sparse file uses all of them', async () => {
     const fit = await runJson<Report>(['fit', 'multinomial', '--data', 'counts.csv', '--components', '2', '--columns', 'c,a'], directory);
     expect(fit.columns).toEqual({ used: ['c', 'a'], skipped: [] });

@@ -93,6 +93,7 @@ export const fitGaussianMixtureCommand: Command = {
       maxIterations: settings.maxIterations,
       tolerance: settings.tolerance,
       toleranceRule: settings.toleranceRule,
+      memoryBudget: budget,
       ...(missingValues ? { missingValues: true } : {}),
     });
     const summary = await fitWithProgress(io, settings, { label: 'em fit gmm', runs }, async (callbacks) => {

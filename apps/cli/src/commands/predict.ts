@@ -16,7 +16,7 @@ export const predictCommand: Command = {
   summary: 'Assign each row of a data file to its most probable component with a saved model.',
   description:
     'Prints one label per line (0-based), or with --proba the label followed by the probability of each component.\n' +
-    'With --json: { "kind", "labels": [n], "probabilities": [n][K] (with --proba) }.',
+    'With --json: { "kind", "labels": [n], "probabilities": [n][K] (with --proba), "columns": { used, skipped } }.',
   options: {
     model: { type: 'value', valueName: 'MODEL.json', description: 'Model saved by `em fit … --out`.', required: true },
     ...dataOptions,
@@ -41,7 +41,8 @@ export const predictCommand: Command = {
     // A NaN probability is a failed prediction (e.g. an overflow), never output with exit code 0.
     assertFiniteOutput(outcome, `em predict with ${modelPath}`);
     if (options.flag('json')) {
-      const result = probabilities && outcome.probabilities !== undefined ? { kind: model.kind, labels: outcome.labels, probabilities: outcome.probabilities } : { kind: model.kind, labels: outcome.labels };
+      const columns = outcome.columns === undefined ? {} : { columns: outcome.columns };
+      const result = probabilities && outcome.probabilities !== undefined ? { kind: model.kind, labels: outcome.labels, probabilities: outcome.probabilities, ...columns } : { kind: model.kind, labels: outcome.labels, ...columns };
       io.stdout(`${toJsonText(result)}\n`);
       return 0;
     }

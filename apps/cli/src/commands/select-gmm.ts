@@ -62,7 +62,7 @@ export const selectGaussianMixtureCommand: Command = {
       covarianceTypes,
       nInit,
       seed,
-      modelOptions: { maxIterations, tolerance, toleranceRule, regCovar, ...(missingValues ? { missingValues: true } : {}) },
+      modelOptions: { maxIterations, tolerance, toleranceRule, regCovar, memoryBudget: memoryBudgetOf(io), ...(missingValues ? { missingValues: true } : {}) },
     });
     const tableRows = selection.table.map((row) => ({
       components: row.components,

@@ -1,4 +1,5 @@
 import type { SerializedModel } from '@em/core';
+import type { ColumnsReport } from '../io/table.js';
 import type { CliIo } from './io.js';
 import type { OptionDefinitions, OptionValues } from './options.js';
 
@@ -41,6 +42,8 @@ export interface PredictOutcome {
   readonly labels: readonly number[];
   /** n×K posterior probabilities, when requested. */
   readonly probabilities?: ReadonlyArray<readonly number[]>;
+  /** Which data columns were used and skipped (a `columns` field in --json). */
+  readonly columns?: ColumnsReport;
 }
 
 /**

@@ -15,7 +15,7 @@ async function predictWith(request: PredictRequest, model: CountClassifier, dens
   const data = await readCounts(request.io, request.options);
   const matrix = densify && !(data.matrix instanceof DenseMatrix) ? densifyMatrix(data.matrix, data.source, memoryBudgetOf(request.io)) : data.matrix;
   const labels = Array.from(model.predict(matrix));
-  return request.probabilities ? { labels, probabilities: model.predictProba(matrix) } : { labels };
+  return request.probabilities ? { labels, probabilities: model.predictProba(matrix), columns: data.columns } : { labels, columns: data.columns };
 }
 
 export const multinomialMixtureHandler: ModelHandler = {

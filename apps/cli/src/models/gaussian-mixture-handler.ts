@@ -2,6 +2,7 @@ import { InvalidDataError } from '@em/core';
 import { GaussianMixture } from '@em/gaussian-mixture';
 import type { ModelHandler } from '../framework/command.js';
 import { readDenseDataFlags } from '../io/read-data.js';
+import { columnsReportOf } from '../io/table.js';
 
 /** Lets `em predict` apply models saved by `em fit gmm --out`. */
 export const gaussianMixtureHandler: ModelHandler = {
@@ -19,7 +20,8 @@ export const gaussianMixtureHandler: ModelHandler = {
       );
     }
     const labels = Array.from(mixture.predict(table.matrix));
-    if (!probabilities) return { labels };
-    return { labels, probabilities: mixture.predictProba(table.matrix).map((row) => Array.from(row)) };
+    const columns = columnsReportOf(table);
+    if (!probabilities) return { labels, columns };
+    return { labels, probabilities: mixture.predictProba(table.matrix).map((row) => Array.from(row)), columns };
   },
 };

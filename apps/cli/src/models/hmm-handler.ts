@@ -2,6 +2,7 @@ import { HiddenMarkovModel } from '@em/hmm';
 import type { ModelHandler } from '../framework/command.js';
 import { readDenseDataFlags } from '../io/read-data.js';
 import { readLengths } from '../io/sequence-lengths.js';
+import { columnsReportOf } from '../io/table.js';
 
 export const HMM_KIND = 'hmm';
 
@@ -19,7 +20,8 @@ export const hmmHandler: ModelHandler = {
     const table = await readDenseDataFlags(io, options);
     const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
     const labels = Array.from(hmm.predict(table.matrix, lengths));
-    if (!probabilities) return { labels };
-    return { labels, probabilities: hmm.predictProba(table.matrix, lengths).toArrays() };
+    const columns = columnsReportOf(table);
+    if (!probabilities) return { labels, columns };
+    return { labels, probabilities: hmm.predictProba(table.matrix, lengths).toArrays(), columns };
   },
 };
