@@ -30,6 +30,7 @@ import { sphericalAccumulate, sphericalLogDensities } from './kernels/spherical-
 import { tiedLogDensities } from './kernels/tied-kernel.js';
 import { prepareGaussian, type PreparedGaussian } from './prepared-gaussian.js';
 import { validateGaussianData } from './value-limit.js';
+import { gaussianParameterMapFor } from './gaussian-parameter-map.js';
 
 /** Options of the Gaussian component family. */
 export interface GaussianFamilyOptions {
@@ -195,9 +196,11 @@ export function gaussianFamily(options: GaussianFamilyOptions = {}): GaussianFam
     onDegenerate: resolved.onDegenerate,
   };
 
+  const parameterMap = gaussianParameterMapFor(resolved);
   return {
     name: 'gaussian',
     config,
+    ...(parameterMap === undefined ? {} : { parameterMap }),
     options: resolved,
     layout,
     componentCount: componentCountOf,
