@@ -129,6 +129,43 @@ function recordOf(value: JsonValue | undefined, where: string): { readonly [key:
   return value as { readonly [key: string]: JsonValue };
 }
 
+/** The options recorded in a family's `config`. */
+export function poissonOptionsFromConfig(config: JsonValue | undefined): PoissonFamilyOptions {
+  const record = recordOf(config, 'The Poisson family config');
+  const prior = record['ratePrior'];
+  const budget = record['memoryBudget'];
+  if (budget !== undefined && typeof budget !== 'number') throw new FormatError('memoryBudget in the Poisson family config must be a number.', 'Pass family.config unchanged.');
+  const memoryBudget = budget === undefined ? {} : { memoryBudget: budget };
+  if (prior === null || prior === undefined) return memoryBudget;
+  const priorRecord = recordOf(prior, 'ratePrior');
+  const shape = priorRecord['shape'];
+  const rate = priorRecord['rate'];
+  if (typeof shape !== 'number' || typeof rate !== 'number') throw new FormatError('ratePrior needs numeric "shape" and "rate".', 'Pass family.config unchanged.');
+  return { ratePrior: { shape, rate }, ...memoryBudget };
+}
+
+/** The components as users see them: one array of D rates per component. */
+export interface PlainPoissonComponents {
+  readonly rates: readonly (readonly number[])[];
+}
+
+export function poissonComponentsToPlain(components: PoissonComponents): { rates: number[][] } {
+  const d = components.dimension;
+  return { rates: Array.from({ length: components.rates.length / d }, (_, k) => Array.from(components.rates.subarray(k * d, (k + 1) * d))) };
+}
+
+/** Users' nested rates as components (shape checked here; values by validateComponents). */
+export function poissonComponentsFromPlain(plain: PlainPoissonComponents): PoissonComponents {
+  const rows = plain.rates;
+  const d = Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0].length : 0;
+  if (d === 0 || rows.some((row) => !Array.isArray(row) || row.length !== d)) {
+    throw new InvalidParametersError('rates must be K arrays (one per component) of the same length D ≥ 1.', 'Pass e.g. { rates: [[0.5, 3], [6, 1]] } for K = 2 components over D = 2 columns.', {
+      parameter: 'rates',
+    });
+  }
+  return { dimension: d, rates: Float64Array.from(rows.flat()) };
+}
+
 export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMatrix, PoissonStatistics, PoissonPrepared> {
   readonly name = 'poisson';
   readonly config: JsonValue;
@@ -156,18 +193,9 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
     };
   }
 
-  /** Inverse of `config`. */
+  /** Inverse of `config` (worker threads, saved models and the HMM's emission registry use it). */
   static fromConfig(config: JsonValue | undefined): PoissonFamily {
-    const record = recordOf(config, 'The Poisson family config');
-    const prior = record['ratePrior'];
-    const budget = record['memoryBudget'];
-    if (budget !== undefined && typeof budget !== 'number') throw new FormatError('memoryBudget in the Poisson family config must be a number.', 'Pass family.config unchanged.');
-    if (prior === null || prior === undefined) return new PoissonFamily(budget === undefined ? {} : { memoryBudget: budget });
-    const priorRecord = recordOf(prior, 'ratePrior');
-    const shape = priorRecord['shape'];
-    const rate = priorRecord['rate'];
-    if (typeof shape !== 'number' || typeof rate !== 'number') throw new FormatError('ratePrior needs numeric "shape" and "rate".', 'Pass family.config unchanged.');
-    return new PoissonFamily({ ratePrior: { shape, rate }, ...(budget === undefined ? {} : { memoryBudget: budget }) });
+    return new PoissonFamily(poissonOptionsFromConfig(config));
   }
 
   componentCount(components: PoissonComponents): number {

@@ -2,7 +2,7 @@
 // log-sum-exp, responsibilities and the fused block E-step are written once, in core), and
 // modelFromConfig, which worker threads and saved models use to rebuild it.
 import { createMixtureModel, InvalidOptionsError, type DenseMatrix, type JsonValue, type MixtureModel, type ModelConfig } from '@em/core';
-import { PoissonFamily, type PoissonComponents, type PoissonFamilyOptions, type PoissonPrepared, type PoissonStatistics } from './poisson-family.js';
+import { PoissonFamily, poissonOptionsFromConfig, type PoissonComponents, type PoissonFamilyOptions, type PoissonPrepared, type PoissonStatistics } from './poisson-family.js';
 
 /** ModelConfig.kind of this model (the name saved models and worker threads know it by). */
 export const MODEL_KIND = 'poisson-mixture';
@@ -22,22 +22,14 @@ export type PoissonMixtureModelOptions = MixtureShapeOptions & PoissonFamilyOpti
 
 export type PoissonMixtureModel = MixtureModel<PoissonComponents, DenseMatrix, PoissonStatistics, PoissonPrepared>;
 
-function mixtureModel(family: PoissonFamily, shape: MixtureShapeOptions): PoissonMixtureModel {
-  return createMixtureModel(family, {
-    components: shape.components,
-    kind: MODEL_KIND,
-    ...(shape.weightConcentration === undefined ? {} : { weightConcentration: shape.weightConcentration }),
-    ...(shape.updateWeights === undefined ? {} : { updateWeights: shape.updateWeights }),
-  });
-}
-
 /** Builds the EmModel that fitEm / fitEmAsync / the conformance kit drive. */
 export function createPoissonMixtureModel(options: PoissonMixtureModelOptions): PoissonMixtureModel {
-  const { components, weightConcentration, updateWeights, ...familyOptions } = options;
-  return mixtureModel(new PoissonFamily(familyOptions), {
-    components,
-    ...(weightConcentration === undefined ? {} : { weightConcentration }),
-    ...(updateWeights === undefined ? {} : { updateWeights }),
+  // The family reads its own options and ignores the rest (the mixture's, an estimator's settings).
+  return createMixtureModel(new PoissonFamily(options), {
+    components: options.components,
+    kind: MODEL_KIND,
+    ...(options.weightConcentration === undefined ? {} : { weightConcentration: options.weightConcentration }),
+    ...(options.updateWeights === undefined ? {} : { updateWeights: options.updateWeights }),
   });
 }
 
@@ -64,8 +56,13 @@ export function mixtureShapeFromConfig(config: ModelConfig): MixtureShapeOptions
   return { components, weightConcentration, updateWeights: options['updateWeights'] !== false };
 }
 
-/** Rebuilds the model from `model.config`: the mixture's options and the family's own config. */
-export function modelFromConfig(config: ModelConfig): PoissonMixtureModel {
+/** The options a model was built with, read back from `model.config` (the mixture's and the family's). */
+export function modelOptionsFromConfig(config: ModelConfig): PoissonMixtureModelOptions {
   const shape = mixtureShapeFromConfig(config);
-  return mixtureModel(PoissonFamily.fromConfig(recordAt(config.options, 'config.options')['family']), shape);
+  return { ...shape, ...poissonOptionsFromConfig(recordAt(config.options, 'config.options')['family']) };
+}
+
+/** Rebuilds the model from `model.config` (worker threads and saved models use this). */
+export function modelFromConfig(config: ModelConfig): PoissonMixtureModel {
+  return createPoissonMixtureModel(modelOptionsFromConfig(config));
 }

@@ -1,0 +1,62 @@
+// poisson-mixture.ts — the estimator users call. Everything generic (fit, fitAsync, predict,
+// predictProba, score, bic, aic, sample, toJSON / fromJSON, the fit settings) is @em/core's
+// Estimator; this class only says which engine model it drives and how parameters nest for users.
+import {
+  DENSE_ROWS,
+  Estimator,
+  InvalidParametersError,
+  type EstimatorSettings,
+  type MixtureData,
+  type MixtureParameters,
+  type MixtureStatistics,
+  type ModelConfig,
+  type RowInput,
+  type DenseMatrix,
+} from '@em/core';
+import { poissonComponentsFromPlain, poissonComponentsToPlain, type PlainPoissonComponents, type PoissonComponents, type PoissonStatistics } from './poisson-family.js';
+import { createPoissonMixtureModel, MODEL_KIND, modelOptionsFromConfig, type PoissonMixtureModel, type PoissonMixtureModelOptions } from './poisson-mixture-model.js';
+
+type Parameters = MixtureParameters<PoissonComponents>;
+
+/** Options of PoissonMixture: the model's (components, the family's options…) and the fit settings every estimator takes. */
+export type PoissonMixtureOptions = PoissonMixtureModelOptions & EstimatorSettings<Parameters>;
+
+/** Parameters as users see them: the mixture weights and the components' own nesting. */
+export type PoissonMixtureParameters = { readonly weights: readonly number[] } & PlainPoissonComponents;
+
+/**
+ * Poisson mixture fitted by EM.
+ *
+ * ```ts
+ * const model = new PoissonMixture({ components: 3, seed: 1 });
+ * model.fit(counts);                       // number[][], DenseMatrix, ml-matrix Matrix, { data, columns }
+ * model.predict(counts); model.parameters;
+ * ```
+ */
+export class PoissonMixture extends Estimator<Parameters, MixtureData<DenseMatrix>, MixtureStatistics<PoissonStatistics>, RowInput, PoissonMixtureParameters> {
+  /** The saved-model kind `fromJSON` accepts. */
+  static readonly kind = MODEL_KIND;
+  readonly model: PoissonMixtureModel;
+  protected readonly dataKind = DENSE_ROWS;
+
+  constructor(options: PoissonMixtureOptions) {
+    super(options);
+    this.model = createPoissonMixtureModel({ ...options, memoryBudget: this.settings.memoryBudget });
+  }
+
+  /** An estimator for a saved model's config (used by the inherited static `fromJSON`). */
+  static fromConfig(config: ModelConfig, settings: EstimatorSettings<unknown>): PoissonMixture {
+    return new PoissonMixture({ ...modelOptionsFromConfig(config), ...(settings as EstimatorSettings<Parameters>) });
+  }
+
+  protected toPlain(parameters: Parameters): PoissonMixtureParameters {
+    return { weights: Array.from(parameters.weights), ...poissonComponentsToPlain(parameters.components) };
+  }
+
+  protected fromPlain(plain: PoissonMixtureParameters): Parameters {
+    if (!Array.isArray(plain.weights)) {
+      throw new InvalidParametersError('weights must be an array of K numbers.', 'Pass e.g. { weights: [0.5, 0.5], … } for K = 2 components.', { parameter: 'weights' });
+    }
+    return { weights: Float64Array.from(plain.weights), components: poissonComponentsFromPlain(plain) };
+  }
+}
