@@ -9,6 +9,20 @@ export {
   type GaussianComponents,
 } from './gaussian-components.js';
 export { covarianceLogPrior } from './covariance-prior.js';
+export {
+  COVARIANCE_ALIASES,
+  COVARIANCE_MODELS,
+  covarianceModelOf,
+  covarianceModelParameterCount,
+  isCovarianceModel,
+  mclustParameterCount,
+  resolveCovarianceModel,
+  storageOf,
+  type CovarianceModel,
+  type CovarianceOption,
+} from './constrained/covariance-models.js';
+export { CONSTRAINT_TOLERANCE, decomposeCovariances, validateCovarianceConstraint, type CovarianceDecomposition } from './constrained/covariance-constraint.js';
+export { constrainedStepOf } from './constrained/constrained-maximization.js';
 export type { GaussianStatistics, ScatterLayout } from './gaussian-statistics.js';
 export type { PreparedGaussian } from './prepared-gaussian.js';
 export {
@@ -36,13 +50,7 @@ export {
   type GaussianMixtureState,
   type NestedNumbers,
 } from './parameters.js';
-export {
-  GaussianMixture,
-  type GaussianMixtureAsyncFitOptions,
-  type GaussianMixtureData,
-  type GaussianMixtureFitOptions,
-  type GaussianMixtureFitSummary,
-  type GaussianMixtureOptions,
-} from './gaussian-mixture.js';
+export { GaussianMixture, type GaussianMixtureData, type GaussianMixtureFitOptions, type GaussianMixtureFitSummary } from './gaussian-mixture.js';
+export { gaussianMixtureOptionsFromConfig, resolveGaussianMixtureOptions, type GaussianMixtureOptions, type ResolvedGaussianMixtureOptions } from './options.js';
 export { LARGEST_DATA_VALUE } from './value-limit.js';
 export { selectGaussianMixture, type SelectGaussianMixtureOptions, type SelectionResult, type SelectionTableRow } from './select.js';

@@ -1,6 +1,7 @@
 import { bestByCriterion, EmError, InvalidOptionsError, type DenseInput } from '@em/core';
 import { COVARIANCE_TYPES, isCovarianceType, type CovarianceType } from './gaussian-components.js';
-import { GaussianMixture, type GaussianMixtureOptions } from './gaussian-mixture.js';
+import { GaussianMixture } from './gaussian-mixture.js';
+import type { GaussianMixtureOptions } from './options.js';
 
 export interface SelectGaussianMixtureOptions {
   readonly data: DenseInput;

@@ -113,7 +113,7 @@ describe('bad input gives typed errors naming the problem and the remedy', () =>
   });
 
   it('bad options: covariance type, regCovar, init, tolerance, sample weights', () => {
-    expect(() => new GaussianMixture({ components: 2, covariance: 'diag' as never })).toThrow(InvalidOptionsError);
+    expect(() => new GaussianMixture({ components: 2, covariance: 'diagnol' as never })).toThrow(InvalidOptionsError);
     expect(() => new GaussianMixture({ components: 2, regCovar: -1 })).toThrow(/regCovar must be a finite number ≥ 0/);
     expect(() => new GaussianMixture({ components: 2, init: 'k-means' as never })).toThrow(/init must be one of/);
     expect(() => new GaussianMixture({ components: 2, tolerance: -1 }).fit(data)).toThrow(/tolerance must be/);
@@ -128,7 +128,7 @@ describe('bad input gives typed errors naming the problem and the remedy', () =>
   });
 
   it('using an unfitted model, and malformed saved models', () => {
-    expect(() => new GaussianMixture({ components: 2 }).predict(data)).toThrow(/not been fitted yet.*Call fit/);
+    expect(() => new GaussianMixture({ components: 2 }).predict(data)).toThrow(/GaussianMixture\.predict needs fitted parameters.*has not been fitted.*Call fit/);
     expect(() => GaussianMixture.fromJSON('{not json')).toThrow(FormatError);
     expect(() => GaussianMixture.fromJSON({ format: 'em-model', formatVersion: 1, kind: 'hmm', config: { kind: 'hmm', options: {} }, parameters: {} })).toThrow(/holds a "hmm" model/);
     const model = new GaussianMixture({ components: 2, seed: 1 });

@@ -1,4 +1,4 @@
-import { DEFAULT_FIT_SETTINGS, DenseMatrix, fitEm, InvalidDataError, InvalidOptionsError } from '@em/core';
+import { DEFAULT_FIT_SETTINGS, DEFAULT_MEMORY_BUDGET, DenseMatrix, fitEm, InvalidDataError, InvalidOptionsError } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { COVARIANCE_TYPES, faithful, GaussianMixture } from './helpers.js';
 import type { GaussianMixtureState } from '../src/index.js';
@@ -71,6 +71,7 @@ describe('the default stopping rule ends within 1e-3 nats of the limit (issue 10
       maxIterations: DEFAULT_FIT_SETTINGS.maxIterations,
       tolerance: DEFAULT_FIT_SETTINGS.tolerance,
       toleranceRule: DEFAULT_FIT_SETTINGS.toleranceRule,
+      memoryBudget: DEFAULT_MEMORY_BUDGET,
     });
   });
 
@@ -150,7 +151,7 @@ describe('seeds and data shapes are checked where they enter (issue 10, silent c
     expect(Array.from(fitted.predict(matrixLike as unknown as number[][]))).toEqual(Array.from(fitted.predict(data)));
     for (const bad of [{ data }, 42, 'rows']) {
       expect(() => new GaussianMixture({ components: 2 }).fit(bad as unknown as number[][])).toThrow(InvalidDataError);
-      expect(() => fitted.predict(bad as unknown as number[][])).toThrow(/Data must be rows \(number\[\]\[\]\)/);
+      expect(() => fitted.predict(bad as unknown as number[][])).toThrow(/predict\(data\) takes rows as number\[\]\[\].*Pass e\.g\. predict\(/);
     }
   });
 });

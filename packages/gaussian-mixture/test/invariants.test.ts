@@ -18,7 +18,7 @@ describe.each(COVARIANCE_TYPES)('invariants of a fitted %s mixture on Old Faithf
       const weights = model.parameters.weights;
       expect(weights.every((w) => w >= 0)).toBe(true);
       expect(Math.abs(weights.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
-      const state = model.fittedState;
+      const state = model.modelParameters;
       const d = state.components.dimension;
       const matrix = new Float64Array(d * d);
       const factor = new Float64Array(d * d);

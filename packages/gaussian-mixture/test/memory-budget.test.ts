@@ -32,7 +32,7 @@ describe('GaussianMixture memory budget (issue 10: refuse before allocating)', (
     expect(message).toContain('1500-component full Gaussian mixture');
     expect(message).toContain('200 dimensions');
     expect(message).toContain("covariance 'diagonal'");
-    expect(gmm.fitted).toBe(false);
+    expect(gmm.isFitted).toBe(false);
   });
 
   it('fits the same shape when the budget is raised far enough, and a smaller model under the default', () => {
