@@ -1,6 +1,7 @@
 import { EmError, type Statistics } from '@em/core';
 import fc from 'fast-check';
 import { LAW_NAMES, type LawName } from './laws.js';
+import { checkAcceleratedEm } from './laws/accelerated-em.js';
 import { checkChunkingInvariance } from './laws/chunking-invariance.js';
 import { checkEStepLogLikelihood } from './laws/e-step-log-likelihood.js';
 import { checkIncrementalEm } from './laws/incremental-em.js';
@@ -22,6 +23,7 @@ const CHECKS: { readonly [L in LawName]: <P, D, S extends Statistics>(settings: 
   'm-step-purity': checkMStepPurity,
   'incremental-em': checkIncrementalEm,
   'serialization-round-trip': checkSerializationRoundTrip,
+  'accelerated-em': checkAcceleratedEm,
 };
 
 /** The generated values of one run: the case, and the auxiliary seed and chunk count. */

@@ -1,4 +1,4 @@
-/** The eight laws every @em model obeys, in the order they are checked and reported. */
+/** The nine laws every @em model obeys, in the order they are checked and reported. */
 export const LAW_NAMES = [
   'monotone-objective',
   'm-step-maximizes-q',
@@ -8,6 +8,7 @@ export const LAW_NAMES = [
   'm-step-purity',
   'incremental-em',
   'serialization-round-trip',
+  'accelerated-em',
 ] as const;
 
 export type LawName = (typeof LAW_NAMES)[number];
@@ -22,4 +23,5 @@ export const LAW_DESCRIPTIONS: { readonly [L in LawName]: string } = {
   'm-step-purity': 'the M-step output is valid, inputs are never mutated, and the same input gives the same output',
   'incremental-em': 'incremental EM on one chunk equals batch EM, and on several chunks never lowers the objective',
   'serialization-round-trip': 'parameters survive JSON and serializeModel/parseSerializedModel exactly',
+  'accelerated-em': 'with a parameter map, accelerated EM (SQUAREM) never decreases the objective, counts its E-steps, and has plain EM fixed points',
 };

@@ -17,6 +17,7 @@ import {
   overshootingMStep,
   statefulMStep,
   reusedStatisticsBuffers,
+  skewedParameterMap,
   statisticsMutatingMStep,
   unaccountedPrior,
   untypedDeserialization,
@@ -64,6 +65,7 @@ describe('each law detects the defect it guards against', () => {
     { defect: 'component-major densities written row-major', model: transposedComponentMajor, detectedBy: ['e-step-log-likelihood'], mentions: /logDensitiesByComponent gives/ },
     { defect: 'parametersToJSON that rounds', model: lossySerialization, detectedBy: ['serialization-round-trip'], mentions: /does not round-trip/ },
     { defect: 'parametersFromJSON that returns number[] for a Float64Array', model: untypedDeserialization, detectedBy: ['serialization-round-trip'], mentions: /array where Float64Array was expected/ },
+    { defect: 'a parameter map whose inverse is off by 0.1 %', model: skewedParameterMap, detectedBy: ['accelerated-em'], mentions: /not a round trip/ },
   ];
   for (const { defect, model, detectedBy, mentions } of cases) {
     it(`${defect}: fails ${detectedBy.join(', ')}`, () => {

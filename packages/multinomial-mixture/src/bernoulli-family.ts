@@ -3,6 +3,7 @@ import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from 
 import { multinomialComponentsFromRows, probabilityRows } from './multinomial-family.js';
 import { checkPseudocount, checkTableShape, readMatrixJson } from './probability-table.js';
 import { addRowProducts, addWeightedRows } from './sparse-kernels.js';
+import { bernoulliParameterMap } from './bernoulli-parameter-map.js';
 
 /** Default Beta pseudocount: prior Beta(1 + 0.01, 1 + 0.01) on every probability. */
 export const DEFAULT_BERNOULLI_PSEUDOCOUNT = 0.01;
@@ -108,6 +109,7 @@ export function bernoulliFamily(options: BernoulliFamilyOptions = {}): Bernoulli
 
   return {
     name: 'bernoulli',
+    parameterMap: bernoulliParameterMap(updateProbabilities),
     options: resolved,
     config: { ...resolved },
     componentCount: (c) => c.components,

@@ -1,5 +1,6 @@
 import { type ComponentFamily, type DenseMatrix, InvalidDataError, InvalidOptionsError, InvalidParametersError, type JsonValue, type MStepContext, logGamma } from '@em/core';
 import { checkPseudocount, validateProbabilityVector } from './probability-table.js';
+import { categoricalParameterMap } from './categorical-parameter-map.js';
 
 /** Default Dirichlet pseudocount: prior α = 1 + 0.01 on every categorical probability vector. */
 export const DEFAULT_CATEGORICAL_PSEUDOCOUNT = 0.01;
@@ -170,6 +171,7 @@ export function categoricalFamily(options: CategoricalFamilyOptions): Categorica
 
   return {
     name: 'categorical',
+    parameterMap: categoricalParameterMap(offsets, updateProbabilities),
     options: resolved,
     offsets,
     config: { categories: [...categories], pseudocount, updateProbabilities },

@@ -11,6 +11,7 @@ import {
 import { checkFeatureCount, isSparse, shareCountMatrix, type CountMatrix } from './count-matrix.js';
 import { checkPseudocount, checkTableShape, readMatrixJson, validateProbabilityVector } from './probability-table.js';
 import { addRowProducts, addWeightedRows } from './sparse-kernels.js';
+import { multinomialParameterMap } from './multinomial-parameter-map.js';
 
 /** Default Dirichlet pseudocount: prior α = 1 + 0.01 on every probability (a tiny additive smoothing). */
 export const DEFAULT_PSEUDOCOUNT = 0.01;
@@ -133,6 +134,7 @@ export function multinomialFamily(options: MultinomialFamilyOptions = {}): Multi
 
   return {
     name: 'multinomial',
+    parameterMap: multinomialParameterMap(updateProbabilities),
     options: resolved,
     config: { ...resolved },
     componentCount: (c) => c.components,
