@@ -1,6 +1,7 @@
 import { FormatError, InvalidOptionsError, type JsonValue, mixtureFamily } from '@em/core';
 import { gaussianFamily, gaussianFamilyFromConfig } from '@em/gaussian-mixture';
 import { categoricalFamily } from '@em/multinomial-mixture';
+import { PoissonFamily, type GammaRatePrior } from '@em/poisson-mixture';
 import { type DenseFamily, emissionFamilyFromConfig, registerEmissionFamilyIfAbsent } from './emission-registry.js';
 
 /** Covariance structure of Gaussian emissions (as in @em/gaussian-mixture). */
@@ -23,6 +24,15 @@ export type EmissionSpec =
       readonly covariance?: EmissionCovariance;
       /** Added to covariance diagonals (default 0: maximum likelihood, as hmmlearn with covars_prior = 0). */
       readonly regCovar?: number;
+    }
+  | {
+      /** Independent Poisson counts per column (hmmlearn's PoissonHMM). */
+      readonly type: 'poisson';
+      /**
+       * Gamma(shape ≥ 1, rate > 0) prior on every state's rates (default none: maximum likelihood).
+       * hmmlearn's lambdas_prior and lambdas_weight are shape − 1 and rate.
+       */
+      readonly ratePrior?: GammaRatePrior;
     }
   | {
       readonly type: 'gmm';
@@ -50,6 +60,8 @@ export function resolveEmission(emission: DenseFamily | EmissionSpec): ResolvedE
       return { family: categoricalFamily({ categories: [emission.symbols], pseudocount: emission.pseudocount ?? 0 }) as unknown as DenseFamily, defaultInitialization: 'random' };
     case 'gaussian':
       return { family: gaussianEmission(emission.covariance ?? 'full', emission.regCovar ?? 0), defaultInitialization: 'kmeans' };
+    case 'poisson':
+      return { family: new PoissonFamily(emission.ratePrior === undefined ? {} : { ratePrior: emission.ratePrior }) as unknown as DenseFamily, defaultInitialization: 'kmeans' };
     case 'gmm':
       return {
         family: mixtureFamily(gaussianEmission(emission.covariance ?? 'full', emission.regCovar ?? 0), { components: emission.mixtureComponents }) as unknown as DenseFamily,
@@ -58,7 +70,7 @@ export function resolveEmission(emission: DenseFamily | EmissionSpec): ResolvedE
     default:
       throw new InvalidOptionsError(
         `Unknown emission type ${JSON.stringify((emission as { type?: unknown }).type)}.`,
-        "Use { type: 'categorical', symbols }, { type: 'gaussian', covariance }, { type: 'gmm', covariance, mixtureComponents }, or pass a ComponentFamily.",
+        "Use { type: 'categorical', symbols }, { type: 'gaussian', covariance }, { type: 'gmm', covariance, mixtureComponents }, { type: 'poisson' }, or pass a ComponentFamily.",
         { option: 'emission' },
       );
   }
@@ -103,7 +115,7 @@ function mixtureFromConfig(config: JsonValue): DenseFamily {
 }
 
 /**
- * Registers the built-in emission families (categorical, gaussian, mixture) for
+ * Registers the built-in emission families (categorical, gaussian, mixture, poisson) for
  * `modelFromConfig`/`fromJSON`/workers, without replacing families registered by the user.
  * Called by `modelFromConfig`; explicit (not an import side effect) so bundlers cannot drop it.
  */
@@ -111,4 +123,5 @@ export function registerBuiltInEmissionFamilies(): void {
   registerEmissionFamilyIfAbsent('categorical', categoricalFromConfig);
   registerEmissionFamilyIfAbsent('gaussian', (config) => gaussianFamilyFromConfig(config) as unknown as DenseFamily);
   registerEmissionFamilyIfAbsent('mixture', mixtureFromConfig);
+  registerEmissionFamilyIfAbsent('poisson', (config) => PoissonFamily.fromConfig(config) as unknown as DenseFamily);
 }
