@@ -1,5 +1,7 @@
 // Small component families written for core's own tests: a 1-D Gaussian with known variance
-// (optionally with a conjugate normal prior on the means) and a Poisson family.
+// (optionally with a conjugate normal prior on the means) and a Poisson family. The Poisson one
+// is not @em/poisson-mixture's: core cannot depend on a model package (that package depends on
+// core), and this copy deliberately allows rates of 0 to test impossible observations.
 import {
   createMixtureModel,
   DenseMatrix,
