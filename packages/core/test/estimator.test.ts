@@ -150,6 +150,7 @@ describe('Estimator', () => {
     toy.fit(data);
     const document = toy.toJSON();
     expect(document.fit?.['settings']).toMatchObject({ seed: 5, tolerance: 1e-8, toleranceRule: 'absolute', nInit: 1 });
+    expect(document.fit?.['settings']).not.toHaveProperty('memoryBudget');
     const restored = ToyMixture.fromJSON(JSON.stringify(document));
     expect(restored).toBeInstanceOf(ToyMixture);
     expect(restored.settings).toMatchObject({ seed: 5, tolerance: 1e-8, toleranceRule: 'absolute' });

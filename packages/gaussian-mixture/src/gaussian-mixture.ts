@@ -48,6 +48,8 @@ export class GaussianMixture extends Estimator<
   /** The core EmModel (for fitEm, fitEmAsync, the conformance kit). */
   readonly model: GaussianMixtureEmModel;
   protected readonly dataKind = DENSE_ROWS;
+  /** Four chunks per worker: the data is shared, not copied, per chunk, and a worker that finishes early takes the next. */
+  protected override readonly chunksPerWorker = 4;
 
   constructor(options: GaussianMixtureOptions) {
     super(options);

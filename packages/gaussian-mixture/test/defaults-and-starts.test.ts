@@ -1,4 +1,4 @@
-import { DEFAULT_FIT_SETTINGS, DEFAULT_MEMORY_BUDGET, DenseMatrix, fitEm, InvalidDataError, InvalidOptionsError } from '@em/core';
+import { DEFAULT_FIT_SETTINGS, DenseMatrix, fitEm, InvalidDataError, InvalidOptionsError } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { COVARIANCE_TYPES, faithful, GaussianMixture } from './helpers.js';
 import type { GaussianMixtureState } from '../src/index.js';
@@ -71,7 +71,6 @@ describe('the default stopping rule ends within 1e-3 nats of the limit (issue 10
       maxIterations: DEFAULT_FIT_SETTINGS.maxIterations,
       tolerance: DEFAULT_FIT_SETTINGS.tolerance,
       toleranceRule: DEFAULT_FIT_SETTINGS.toleranceRule,
-      memoryBudget: DEFAULT_MEMORY_BUDGET,
     });
   });
 

@@ -1,12 +1,8 @@
-import { parseSerializedModel, type SerializedModel } from '@em/core';
+import type { EstimatorSettings, ModelConfig } from '@em/core';
 import type { BernoulliPrepared, BernoulliStatistics } from './bernoulli-family.js';
-import type { FitSettings } from './family-mixture.js';
-import { BERNOULLI_MIXTURE, createBernoulliMixtureModel, type BernoulliModelOptions } from './mixture-models.js';
-import { bernoulliOptionsFromConfig } from './model-from-config.js';
+import { BERNOULLI_MIXTURE, createBernoulliMixtureModel, type BernoulliMixtureModel } from './mixture-models.js';
+import { bernoulliOptionsFromConfig, type BernoulliMixtureOptions } from './options.js';
 import { ProbabilityTableMixture } from './probability-table-mixture.js';
-import { splitSettings } from './plain-parameters.js';
-
-export type BernoulliMixtureOptions = BernoulliModelOptions & FitSettings;
 
 /**
  * Mixture of independent Bernoullis over binary vectors (dense 0/1 or sparse CSR of ones).
@@ -14,13 +10,16 @@ export type BernoulliMixtureOptions = BernoulliModelOptions & FitSettings;
  * most likely to be 1 in each component.
  */
 export class BernoulliMixture extends ProbabilityTableMixture<BernoulliStatistics, BernoulliPrepared> {
+  static readonly kind = BERNOULLI_MIXTURE;
+  readonly model: BernoulliMixtureModel;
+
   constructor(options: BernoulliMixtureOptions) {
-    const [settings, modelOptions] = splitSettings(options);
-    super(createBernoulliMixtureModel(modelOptions), settings);
+    super(options);
+    this.model = createBernoulliMixtureModel(options);
   }
 
-  static fromJSON(json: string | SerializedModel): BernoulliMixture {
-    const document = parseSerializedModel(json, BERNOULLI_MIXTURE);
-    return new BernoulliMixture(bernoulliOptionsFromConfig(document.config)).restore(document);
+  /** Builds the estimator a saved config describes (used by `fromJSON`). */
+  static fromConfig(config: ModelConfig, settings: EstimatorSettings<unknown>): BernoulliMixture {
+    return new BernoulliMixture({ ...bernoulliOptionsFromConfig(config), ...settings });
   }
 }

@@ -1,17 +1,14 @@
-import { DenseMatrix, type DenseInput, type MixtureParameters, parseSerializedModel, type SerializedModel } from '@em/core';
-import { categoricalComponentsFromNested, type CategoricalComponents, type CategoricalPrepared, type CategoricalStatistics } from './categorical-family.js';
-import { FamilyMixture, type FitSettings } from './family-mixture.js';
-import { CATEGORICAL_MIXTURE, createCategoricalMixtureModel, type CategoricalModelOptions } from './mixture-models.js';
-import { categoricalOptionsFromConfig } from './model-from-config.js';
-import { splitSettings, weightsFromPlain } from './plain-parameters.js';
+import { DENSE_ROWS, Estimator, type DenseMatrix, type EstimatorSettings, type MixtureData, type MixtureParameters, type MixtureStatistics, type ModelConfig, type RowInput } from '@em/core';
+import { categoricalComponentsFromNested, type CategoricalComponents, type CategoricalStatistics } from './categorical-family.js';
+import { CATEGORICAL_MIXTURE, createCategoricalMixtureModel, type CategoricalMixtureModel } from './mixture-models.js';
+import { categoricalOptionsFromConfig, type CategoricalMixtureOptions } from './options.js';
+import { weightsFromPlain } from './plain-parameters.js';
 
 /** Latent-class parameters as plain arrays: weights [K], probabilities [K][J][M_j]. */
 export type LatentClassParameters = {
   readonly weights: number[];
   readonly probabilities: number[][][];
 };
-
-export type CategoricalMixtureOptions = CategoricalModelOptions & FitSettings;
 
 /**
  * Latent class analysis: a mixture over J categorical variables (integer codes 0 … M_j − 1, one
@@ -22,22 +19,27 @@ export type CategoricalMixtureOptions = CategoricalModelOptions & FitSettings;
  * lca.fit(answers); // number[][] of codes
  * ```
  */
-export class CategoricalMixture extends FamilyMixture<CategoricalComponents, DenseMatrix, CategoricalStatistics, CategoricalPrepared, DenseInput, LatentClassParameters> {
+export class CategoricalMixture extends Estimator<
+  MixtureParameters<CategoricalComponents>,
+  MixtureData<DenseMatrix>,
+  MixtureStatistics<CategoricalStatistics>,
+  RowInput,
+  LatentClassParameters
+> {
+  static readonly kind = CATEGORICAL_MIXTURE;
+  readonly model: CategoricalMixtureModel;
   readonly categories: readonly number[];
+  protected readonly dataKind = DENSE_ROWS;
 
   constructor(options: CategoricalMixtureOptions) {
-    const [settings, modelOptions] = splitSettings(options);
-    super(createCategoricalMixtureModel(modelOptions), settings);
+    super(options);
+    this.model = createCategoricalMixtureModel(options);
     this.categories = [...options.categories];
   }
 
-  static fromJSON(json: string | SerializedModel): CategoricalMixture {
-    const document = parseSerializedModel(json, CATEGORICAL_MIXTURE);
-    return new CategoricalMixture(categoricalOptionsFromConfig(document.config)).restore(document);
-  }
-
-  protected observationsFrom(input: DenseInput): DenseMatrix {
-    return DenseMatrix.from(input);
+  /** Builds the estimator a saved config describes (used by `fromJSON`). */
+  static fromConfig(config: ModelConfig, settings: EstimatorSettings<unknown>): CategoricalMixture {
+    return new CategoricalMixture({ ...categoricalOptionsFromConfig(config), ...settings });
   }
 
   protected toPlain(parameters: MixtureParameters<CategoricalComponents>): LatentClassParameters {

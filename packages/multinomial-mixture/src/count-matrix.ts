@@ -1,24 +1,16 @@
-import { CsrMatrix, DenseMatrix, InvalidDataError } from '@em/core';
+import { CsrMatrix, type DenseMatrix, InvalidDataError, type CountRowInput } from '@em/core';
 
 /** Rows of counts or binary values: dense (row-major) or compressed sparse rows. */
 export type CountMatrix = DenseMatrix | CsrMatrix;
 
-/** What the domain classes accept: core matrices or nested arrays (one inner array per row). */
-export type CountInput = DenseMatrix | CsrMatrix | ReadonlyArray<ArrayLike<number>>;
+/** What the domain classes accept: @em/core's CountRowInput (CSR, or any dense row input). */
+export type CountInput = CountRowInput;
 
 /** True for CSR input (also for a CSR revived by shape in a worker thread). */
 export function isSparse(x: CountMatrix): x is CsrMatrix {
   return x instanceof CsrMatrix || (x as { indptr?: unknown }).indptr instanceof Int32Array;
 }
 
-/** Core matrix from user input (nested arrays become a DenseMatrix; matrices pass through). */
-export function toCountMatrix(input: CountInput): CountMatrix {
-  if (input instanceof DenseMatrix || input instanceof CsrMatrix) return input;
-  if (!Array.isArray(input)) {
-    throw new InvalidDataError('Data must be a DenseMatrix, a CsrMatrix or an array of rows.', 'Pass e.g. [[1, 0, 3], [0, 2, 1]] or CsrMatrix.fromTriplets(...).');
-  }
-  return DenseMatrix.from(input);
-}
 
 /** Row totals Σ_v x_iv (document lengths). */
 export function rowTotals(x: CountMatrix): Float64Array {

@@ -8,7 +8,7 @@ export * from './multinomial-coefficient.js';
 export * from './kmeans-plus-plus.js';
 export * from './mixture-models.js';
 export * from './model-from-config.js';
-export * from './family-mixture.js';
+export * from './options.js';
 export * from './table-budget.js';
 export * from './random-prototypes.js';
 export * from './probability-table-mixture.js';

@@ -1,21 +1,17 @@
-import { DenseMatrix, type FitResult, type MixtureData, type MixtureParameters, parseSerializedModel, Random, type SerializedModel } from '@em/core';
-import { toCountMatrix, type CountInput, type CountMatrix } from './count-matrix.js';
-import type { EstimatorAsyncFitOptions, EstimatorFitOptions, FitSettings, MixtureFitSummary, MixtureSample } from './family-mixture.js';
-import { createMultinomialMixtureModel, MULTINOMIAL_MIXTURE, type MultinomialModelOptions } from './mixture-models.js';
-import { multinomialOptionsFromConfig } from './model-from-config.js';
+import { type EstimatorSettings, type FitMetadata, type FitResult, type FitSummary, type MixtureData, type MixtureParameters, type ModelConfig, type EstimatorSample, type Random, type SampleOptions, toCountMatrix, type CountRowInput, type ScoreOptions } from '@em/core';
+import type { CountMatrix } from './count-matrix.js';
+import { createMultinomialMixtureModel, MULTINOMIAL_MIXTURE, type MultinomialMixtureModel } from './mixture-models.js';
 import { logMultinomialCoefficient } from './multinomial-coefficient.js';
 import { sampleMultinomial, type MultinomialComponents, type MultinomialPrepared, type MultinomialStatistics } from './multinomial-family.js';
-import { splitSettings } from './plain-parameters.js';
+import { multinomialOptionsFromConfig, type MultinomialMixtureOptions } from './options.js';
 import { ProbabilityTableMixture, type ProbabilityTableParameters } from './probability-table-mixture.js';
-
-export type MultinomialMixtureOptions = MultinomialModelOptions & FitSettings;
 
 /**
  * The multinomial fit summary. `logLikelihood`, `history` and `logLikelihoodHistory` leave out the
  * multinomial coefficient (constant in θ); the `…WithCoefficient` fields include it, as R mixtools
  * reports. bic/aic use the log-likelihood without the coefficient.
  */
-export type MultinomialFitSummary = MixtureFitSummary<ProbabilityTableParameters> & {
+export type MultinomialFitSummary = FitSummary<ProbabilityTableParameters> & {
   /** Σ_i w_i log(n_i! / ∏_v x_iv!) of the fitted data. */
   readonly logMultinomialCoefficient: number;
   readonly logLikelihoodWithCoefficient: number;
@@ -23,6 +19,11 @@ export type MultinomialFitSummary = MixtureFitSummary<ProbabilityTableParameters
   readonly historyWithCoefficient: readonly number[];
   readonly logLikelihoodHistoryWithCoefficient: readonly number[];
 };
+
+/** Options of `sample`: the seed, and the tokens per document (default: the model's documentLength option, 100). */
+export interface MultinomialSampleOptions extends SampleOptions {
+  readonly documentLength?: number;
+}
 
 /**
  * Mixture of multinomials over count vectors (documents × vocabulary), dense or sparse CSR.
@@ -33,35 +34,24 @@ export type MultinomialFitSummary = MixtureFitSummary<ProbabilityTableParameters
  * model.topFeatures(10, vocabulary);
  * ```
  */
-export class MultinomialMixture extends ProbabilityTableMixture<MultinomialStatistics, MultinomialPrepared> {
+export class MultinomialMixture extends ProbabilityTableMixture<MultinomialStatistics, MultinomialPrepared, MultinomialFitSummary> {
+  static readonly kind = MULTINOMIAL_MIXTURE;
+  readonly model: MultinomialMixtureModel;
+
   constructor(options: MultinomialMixtureOptions) {
-    const [settings, modelOptions] = splitSettings(options);
-    super(createMultinomialMixtureModel(modelOptions), settings);
+    super(options);
+    this.model = createMultinomialMixtureModel(options);
   }
 
-  /** Restores a model saved with `toJSON` (parameters round-trip exactly). */
-  static fromJSON(json: string | SerializedModel): MultinomialMixture {
-    const document = parseSerializedModel(json, MULTINOMIAL_MIXTURE);
-    return new MultinomialMixture(multinomialOptionsFromConfig(document.config)).restore(document);
+  /** Builds the estimator a saved config describes (used by `fromJSON`). */
+  static fromConfig(config: ModelConfig, settings: EstimatorSettings<unknown>): MultinomialMixture {
+    return new MultinomialMixture({ ...multinomialOptionsFromConfig(config), ...settings });
   }
 
-  override fit(input: CountInput, options: EstimatorFitOptions<ProbabilityTableParameters> = {}): MultinomialFitSummary {
-    return super.fit(input, options) as MultinomialFitSummary;
-  }
-
-  override async fitAsync(
-    input: CountInput,
-    options: EstimatorAsyncFitOptions<ProbabilityTableParameters> = {},
-  ): Promise<MultinomialFitSummary> {
-    return (await super.fitAsync(input, options)) as MultinomialFitSummary;
-  }
-
-  protected override adopt(result: FitResult<MixtureParameters<MultinomialComponents>>, data: MixtureData<CountMatrix>): MultinomialFitSummary {
-    const summary = super.adopt(result, data);
+  protected override summarize(result: FitResult<MixtureParameters<MultinomialComponents>>, data: MixtureData<CountMatrix>): MultinomialFitSummary {
     const coefficient = logMultinomialCoefficient(data.observations, data.sampleWeights);
-    this.metadata = { ...this.metadata, logMultinomialCoefficient: coefficient, logLikelihoodWithCoefficient: result.logLikelihood + coefficient };
     return {
-      ...summary,
+      ...super.summarize(result, data),
       logMultinomialCoefficient: coefficient,
       logLikelihoodWithCoefficient: result.logLikelihood + coefficient,
       historyWithCoefficient: result.history.map((h) => h + coefficient),
@@ -69,16 +59,23 @@ export class MultinomialMixture extends ProbabilityTableMixture<MultinomialStati
     };
   }
 
+  protected override fitMetadata(result: FitResult<MixtureParameters<MultinomialComponents>>, data: MixtureData<CountMatrix>): FitMetadata {
+    const coefficient = logMultinomialCoefficient(data.observations, data.sampleWeights);
+    return { ...super.fitMetadata(result, data), logMultinomialCoefficient: coefficient, logLikelihoodWithCoefficient: result.logLikelihood + coefficient };
+  }
+
   /** Σ_i w_i log(n_i! / ∏_v x_iv!): add it to this package's log-likelihoods to compare with R mixtools. */
-  logMultinomialCoefficient(input: CountInput, sampleWeights?: ArrayLike<number>): number {
-    return logMultinomialCoefficient(toCountMatrix(input), sampleWeights);
+  logMultinomialCoefficient(input: CountRowInput, options: ScoreOptions = {}): number {
+    return logMultinomialCoefficient(toCountMatrix(input, 'logMultinomialCoefficient(data)'), options.sampleWeights);
   }
 
   /** n documents of `documentLength` tokens each (default: the model's documentLength option, 100). */
-  override sample(n: number, options: { readonly seed?: number; readonly documentLength?: number } = {}): MixtureSample {
-    const parameters = this.current();
+  override sample(n: number, options: MultinomialSampleOptions = {}): EstimatorSample {
+    return super.sample(n, options);
+  }
+
+  protected override draw(parameters: MixtureParameters<MultinomialComponents>, n: number, random: Random, options: MultinomialSampleOptions): { observations: Float64Array; labels: Int32Array; dimension: number } {
     const c = parameters.components;
-    const random = new Random(options.seed ?? 0);
     const length = options.documentLength ?? (this.model.family.config as { readonly documentLength: number }).documentLength;
     const observations = new Float64Array(n * c.features);
     const labels = new Int32Array(n);
@@ -87,6 +84,6 @@ export class MultinomialMixture extends ProbabilityTableMixture<MultinomialStati
       labels[i] = k;
       sampleMultinomial(c.probabilities, k * c.features, c.features, length, random, observations.subarray(i * c.features, (i + 1) * c.features));
     }
-    return { observations: new DenseMatrix(observations, n, c.features), labels };
+    return { observations, labels, dimension: c.features };
   }
 }

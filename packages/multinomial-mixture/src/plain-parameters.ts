@@ -1,5 +1,4 @@
-import { InvalidParametersError, type ToleranceRule } from '@em/core';
-import type { FitSettings } from './family-mixture.js';
+import { InvalidParametersError } from '@em/core';
 
 /** Weights from any array-like of numbers (checked for type here; simplex checked by the model). */
 export function weightsFromPlain(weights: ArrayLike<number> | undefined): Float64Array {
@@ -15,18 +14,4 @@ export function weightsFromPlain(weights: ArrayLike<number> | undefined): Float6
     out[k] = w;
   }
   return out;
-}
-
-/** Splits estimator options into fit settings and model options (undefined settings dropped). */
-export function splitSettings<T extends { readonly maxIterations?: number; readonly tolerance?: number; readonly toleranceRule?: ToleranceRule; readonly nInit?: number; readonly seed?: number }>(
-  options: T,
-): [FitSettings, Omit<T, 'maxIterations' | 'tolerance' | 'toleranceRule' | 'nInit' | 'seed'>] {
-  const { maxIterations, tolerance, toleranceRule, nInit, seed, ...rest } = options;
-  const settings: { -readonly [K in keyof FitSettings]: FitSettings[K] } = {};
-  if (maxIterations !== undefined) settings.maxIterations = maxIterations;
-  if (tolerance !== undefined) settings.tolerance = tolerance;
-  if (toleranceRule !== undefined) settings.toleranceRule = toleranceRule;
-  if (nInit !== undefined) settings.nInit = nInit;
-  if (seed !== undefined) settings.seed = seed;
-  return [settings, rest];
 }

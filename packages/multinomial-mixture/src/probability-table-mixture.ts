@@ -1,6 +1,5 @@
-import type { MixtureModel, MixtureParameters, Statistics } from '@em/core';
-import { toCountMatrix, type CountInput, type CountMatrix } from './count-matrix.js';
-import { FamilyMixture, type FitSettings } from './family-mixture.js';
+import { COUNT_ROWS, type CountRowInput, Estimator, type FitSummary, type MixtureModel, type MixtureData, type MixtureParameters, type MixtureStatistics, type Statistics } from '@em/core';
+import type { CountMatrix } from './count-matrix.js';
 import { multinomialComponentsFromRows, probabilityRows, type MultinomialComponents } from './multinomial-family.js';
 import { weightsFromPlain } from './plain-parameters.js';
 
@@ -26,24 +25,20 @@ export interface TopFeature {
 
 /**
  * The estimator part shared by the multinomial and Bernoulli mixtures: rows of counts or 0/1
- * values in, K rows of V probabilities as parameters (both families store them as
- * `MultinomialComponents`-shaped plain data).
+ * values in (dense, sparse CSR, or any row input @em/core reads), K rows of V probabilities as
+ * parameters (both families store them as `MultinomialComponents`-shaped plain data).
  */
-export abstract class ProbabilityTableMixture<FS extends Statistics, Prepared> extends FamilyMixture<
-  MultinomialComponents,
-  CountMatrix,
-  FS,
-  Prepared,
-  CountInput,
-  ProbabilityTableParameters
+export abstract class ProbabilityTableMixture<FS extends Statistics, Prepared, Summary extends FitSummary<ProbabilityTableParameters> = FitSummary<ProbabilityTableParameters>> extends Estimator<
+  MixtureParameters<MultinomialComponents>,
+  MixtureData<CountMatrix>,
+  MixtureStatistics<FS>,
+  CountRowInput,
+  ProbabilityTableParameters,
+  ProbabilityTableInput,
+  Summary
 > {
-  protected constructor(model: MixtureModel<MultinomialComponents, CountMatrix, FS, Prepared>, settings: FitSettings) {
-    super(model, settings);
-  }
-
-  protected observationsFrom(input: CountInput): CountMatrix {
-    return toCountMatrix(input);
-  }
+  abstract override readonly model: MixtureModel<MultinomialComponents, CountMatrix, FS, Prepared>;
+  protected readonly dataKind = COUNT_ROWS;
 
   protected toPlain(parameters: MixtureParameters<MultinomialComponents>): ProbabilityTableParameters {
     const c = parameters.components;
@@ -59,7 +54,7 @@ export abstract class ProbabilityTableMixture<FS extends Statistics, Prepared> e
    * probable first (ties: lower index first); with `names`, each entry carries the feature's name.
    */
   topFeatures(n: number, names?: readonly string[]): TopFeature[][] {
-    return topFeaturesOf(this.current().components, n, names);
+    return topFeaturesOf(this.fittedParameters('topFeatures').components, n, names);
   }
 }
 

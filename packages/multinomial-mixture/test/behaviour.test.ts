@@ -225,9 +225,9 @@ describe('sampling', () => {
     const model = new MultinomialMixture({ components: 3, seed: 1 });
     model.fit(sparse(counts));
     const a = model.sample(50, { seed: 3, documentLength: 40 });
-    expect(a.observations.rows).toBe(50);
-    for (let i = 0; i < 50; i++) expect(a.observations.row(i).reduce((s, x) => s + x, 0)).toBe(40);
-    expect(model.sample(50, { seed: 3, documentLength: 40 }).observations.data).toEqual(a.observations.data);
+    expect(a.observations).toHaveLength(50);
+    for (let i = 0; i < 50; i++) expect((a.observations[i] as number[]).reduce((s, x) => s + x, 0)).toBe(40);
+    expect(model.sample(50, { seed: 3, documentLength: 40 }).observations).toEqual(a.observations);
     // Documents drawn from a component are mostly assigned back to it.
     const predicted = model.predict(a.observations);
     expect(predicted.filter((p, i) => p === a.labels[i]).length / 50).toBeGreaterThan(0.9);
@@ -236,13 +236,13 @@ describe('sampling', () => {
   it('Bernoulli and categorical samples stay in the support', () => {
     const b = new BernoulliMixture({ components: 2, seed: 1 });
     b.fit(syntheticBinary(80, 5, 2, 4));
-    expect(b.sample(30, { seed: 1 }).observations.data.every((x) => x === 0 || x === 1)).toBe(true);
+    expect(b.sample(30, { seed: 1 }).observations.flat().every((x) => x === 0 || x === 1)).toBe(true);
     const c = new CategoricalMixture({ components: 2, categories: [2, 4], seed: 1 });
     c.fit(syntheticCodes(80, [2, 4], 2, 4));
     const drawn = c.sample(30, { seed: 1 }).observations;
     for (let i = 0; i < 30; i++) {
-      expect(drawn.get(i, 0)).toBeLessThan(2);
-      expect(drawn.get(i, 1)).toBeLessThan(4);
+      expect(drawn[i]?.[0]).toBeLessThan(2);
+      expect(drawn[i]?.[1]).toBeLessThan(4);
     }
   });
 });

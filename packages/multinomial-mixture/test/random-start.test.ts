@@ -1,6 +1,6 @@
-import { type DenseMatrix } from '@em/core';
+import { type DenseMatrix, type FitSummary } from '@em/core';
 import { describe, expect, it } from 'vitest';
-import { BernoulliMixture, CategoricalMixture, MultinomialMixture, type EstimatorFitOptions, type MixtureFitSummary } from '../src/index.js';
+import { BernoulliMixture, CategoricalMixture, MultinomialMixture } from '../src/index.js';
 import { dense, syntheticBinary, syntheticCodes, syntheticCounts } from './helpers.js';
 
 // A random start must spread the components. With random responsibilities (a Dirichlet(1) draw
@@ -12,7 +12,7 @@ interface Case {
   readonly name: string;
   readonly data: DenseMatrix;
   readonly make: (options: { components: number; init?: 'kmeans++' | 'random'; seed?: number; tolerance?: number; nInit?: number }) => {
-    fit(data: DenseMatrix, options?: EstimatorFitOptions<never>): MixtureFitSummary<unknown>;
+    fit(data: DenseMatrix, options?: { readonly maxIterations?: number }): FitSummary<unknown>;
   };
 }
 

@@ -63,9 +63,6 @@ export interface EstimatorSample {
   readonly labels: Int32Array;
 }
 
-/** Default data chunks per executor worker: a worker that finishes early takes the next chunk instead of waiting. */
-export const CHUNKS_PER_WORKER = 4;
-
 /** What the static `fromJSON` needs from a subclass: its saved-model kind and how a config becomes an estimator. */
 export interface EstimatorReviver<T> {
   readonly kind: string;
@@ -96,6 +93,11 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
   readonly settings: ResolvedEstimatorSettings<P>;
   /** How user data becomes the engine's data. */
   protected abstract readonly dataKind: DataKind<Input, D>;
+  /**
+   * Data chunks per executor worker when `chunks` is not set (default 1). More than one lets a
+   * worker that finishes early take the next chunk instead of waiting for the slowest.
+   */
+  protected readonly chunksPerWorker: number = 1;
   private state: P | undefined;
   private summary: Summary | undefined;
   /** Fit metadata of a loaded document, written back by toJSON until the next fit. */
@@ -326,7 +328,7 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
     const executor = merged['executor'] as AsyncFitOptions<P>['executor'];
     // `fit` runs in this thread whatever the settings say; `fitAsync` spreads chunks over the executor's workers.
     if (!onExecutor) delete merged['executor'];
-    else if (executor !== undefined && merged['chunks'] === undefined) merged['chunks'] = CHUNKS_PER_WORKER * executor.concurrency;
+    else if (executor !== undefined && merged['chunks'] === undefined) merged['chunks'] = this.chunksPerWorker * executor.concurrency;
     return merged as AsyncFitOptions<P>;
   }
 

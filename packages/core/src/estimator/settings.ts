@@ -2,6 +2,7 @@ import type { JsonValue } from '../contract.js';
 import { assertFiniteAtLeast, assertInteger, InvalidOptionsError } from '../errors.js';
 import { DEFAULT_FIT_SETTINGS, TOLERANCE_RULES } from '../fit/defaults.js';
 import type { AsyncFitOptions } from '../fit/fit.js';
+import { resolveAcceleration } from '../fit/engine.js';
 import { DEFAULT_MEMORY_BUDGET, resolveMemoryBudget } from '../memory-budget.js';
 import { assertSeed } from '../random.js';
 
@@ -11,7 +12,7 @@ import { assertSeed } from '../random.js';
  * default (if any) from DEFAULT_FIT_SETTINGS, and every estimator accepts, resolves, forwards and
  * saves it without further code.
  */
-export const FORWARDED_FIT_SETTINGS = ['nInit', 'seed', 'maxIterations', 'tolerance', 'toleranceRule', 'chunks', 'executor', 'onIteration', 'onEvent', 'signal'] as const;
+export const FORWARDED_FIT_SETTINGS = ['nInit', 'seed', 'maxIterations', 'tolerance', 'toleranceRule', 'chunks', 'executor', 'onIteration', 'onEvent', 'signal', 'acceleration'] as const;
 
 export type ForwardedFitSetting = (typeof FORWARDED_FIT_SETTINGS)[number];
 
@@ -67,6 +68,9 @@ function checkSetting(name: string, value: unknown): void {
         });
       }
       return;
+    case 'acceleration':
+      resolveAcceleration(value);
+      return;
     case 'onIteration':
     case 'onEvent':
       if (typeof value !== 'function') throw new InvalidOptionsError(`${name} must be a function; got ${typeof value}.`, `Pass e.g. { ${name}: (info) => console.log(info) }.`, { option: name });
@@ -95,10 +99,14 @@ export function resolveEstimatorSettings<P>(options: object): ResolvedEstimatorS
   return Object.freeze({ ...ESTIMATOR_DEFAULTS, ...given, memoryBudget }) as ResolvedEstimatorSettings<P>;
 }
 
-/** The settings a saved model records (the JSON-valued ones; callbacks, signals and executors are not saved). */
+/**
+ * The settings a saved model records: the JSON-valued fit settings. Callbacks, signals and
+ * executors are not saved, nor the memory budget (a limit of the machine that fits, not a property
+ * of the model; a model whose shape depends on it records it in its config).
+ */
 export function settingsToJSON(settings: object): { readonly [key: string]: JsonValue } {
   const out: Record<string, JsonValue> = {};
-  for (const name of ESTIMATOR_SETTING_NAMES) {
+  for (const name of FORWARDED_FIT_SETTINGS) {
     const value = (settings as Record<string, unknown>)[name];
     if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') out[name] = value;
   }
@@ -110,7 +118,7 @@ export function settingsFromJSON<P>(json: JsonValue | undefined): EstimatorSetti
   if (json === null || json === undefined || typeof json !== 'object' || Array.isArray(json)) return {};
   const record = json as { readonly [key: string]: JsonValue };
   const out: Record<string, JsonValue> = {};
-  for (const name of ESTIMATOR_SETTING_NAMES) {
+  for (const name of FORWARDED_FIT_SETTINGS) {
     const value = record[name];
     if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') out[name] = value;
   }
