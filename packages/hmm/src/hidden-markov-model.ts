@@ -1,4 +1,5 @@
 import {
+  type Acceleration,
   type AsyncFitOptions,
   type ComponentFamily,
   type FitOptions,
@@ -78,6 +79,8 @@ export interface HiddenMarkovModelOptions<C = unknown> {
   readonly tolerance?: number;
   /** 'relative' (default), 'absolute' (hmmlearn's) or 'per-observation' (per time step); see @em/core's ToleranceRule. */
   readonly toleranceRule?: ToleranceRule;
+  /** 'squarem' accelerates Baum–Welch by squared extrapolation (see @em/core's Acceleration); default 'none'. */
+  readonly acceleration?: Acceleration;
   /**
    * Bytes the model may allocate for its tables and buffers: a number or a string such as
    * '1GiB' (default 256 MiB, @em/core DEFAULT_MEMORY_BUDGET). States (K×K chain matrices),
@@ -214,6 +217,7 @@ export class HiddenMarkovModel<C = unknown> {
       maxIterations: o.maxIterations ?? DEFAULT_FIT_SETTINGS.maxIterations,
       nInit: o.nInit ?? 1,
       seed: o.seed ?? 0,
+      ...(o.acceleration === undefined ? {} : { acceleration: o.acceleration }),
       ...(options.onIteration === undefined ? {} : { onIteration: options.onIteration }),
       ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

@@ -5,6 +5,7 @@ import {
   type JsonValue,
   type MStepContext,
   type ModelConfig,
+  type ParameterMap,
   type Random,
   type RowSliceable,
   type Statistics,
@@ -26,6 +27,7 @@ import { checkChainMemory, checkEmissionDataMemory, checkEmissionMemory, checkRe
 import { matrixToArrays, squareMatrixFromJson, validateChain, vectorFromJson, type HmmParameters } from './parameters.js';
 import { clustersAlongTopology, hasStructuralZeros, labelsOf, permuteColumns } from './topology-order.js';
 import { viterbiPath, ViterbiWorkspace } from './viterbi.js';
+import { hmmParameterMap } from './hmm-parameter-map.js';
 
 /** Rows per call of the family's density and statistics kernels (≈ 4096·K doubles: stays in cache). */
 const EMISSION_BLOCK = 4096;
@@ -134,6 +136,8 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
   readonly updateTransitions: boolean;
   readonly updateEmissions: boolean;
   readonly config: ModelConfig;
+  /** Present when the emission family has one: accelerated fits (acceleration: 'squarem'). */
+  readonly parameterMap?: ParameterMap<HmmParameters<C>>;
   /** The memory budget in bytes (see HmmModelOptions.memoryBudget). */
   readonly memoryBudget: number;
   private readonly options: HmmModelOptions<C, X>;
@@ -178,6 +182,9 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     this.updateStart = options.update?.start ?? true;
     this.updateTransitions = options.update?.transitions ?? true;
     this.updateEmissions = options.update?.emissions ?? true;
+    if (family.parameterMap !== undefined) {
+      this.parameterMap = hmmParameterMap(family.parameterMap, k, { start: this.updateStart, transitions: this.updateTransitions, emissions: this.updateEmissions });
+    }
     this.options = options;
     const initial = options.initialValues;
     const initialJson: { [key: string]: JsonValue } = {};

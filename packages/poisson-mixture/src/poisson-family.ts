@@ -15,6 +15,7 @@ import {
   type MStepContext,
   type Random,
 } from '@em/core';
+import { poissonParameterMap } from './poisson-parameter-map.js';
 
 /**
  * Parameters of all K components: one rate per component and column. Plain data only (numbers and
@@ -169,6 +170,8 @@ export function poissonComponentsFromPlain(plain: PlainPoissonComponents): Poiss
 export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMatrix, PoissonStatistics, PoissonPrepared> {
   readonly name = 'poisson';
   readonly config: JsonValue;
+  /** Rates ↔ log-rates, for accelerated fits (acceleration: 'squarem'). */
+  readonly parameterMap = poissonParameterMap;
   readonly ratePrior: GammaRatePrior | undefined;
   readonly memoryBudget: number;
   /** log p(λ) = shape·log rate − logΓ(shape) + (shape − 1)·log λ − rate·λ: the part without λ. */

@@ -22,8 +22,12 @@ export class CoordinateWriter {
     return this;
   }
 
+  /** Positive values through their logarithms; an exact 0 (a structural zero rate) takes coordinate 0 (see CoordinateReader.exp). */
   log(values: ArrayLike<number>, offset = 0, length = values.length - offset): this {
-    for (let i = 0; i < length; i++) this.values.push(Math.log(values[offset + i] as number));
+    for (let i = 0; i < length; i++) {
+      const value = values[offset + i] as number;
+      this.values.push(value > 0 ? Math.log(value) : 0);
+    }
     return this;
   }
 
@@ -138,8 +142,14 @@ export class CoordinateReader {
     return out;
   }
 
-  exp(out: Float64Array, offset = 0, length = out.length - offset): Float64Array {
+  /** Inverse of `log`; with a template, its exact zeros stay 0. */
+  exp(out: Float64Array, offset = 0, length = out.length - offset, template?: ArrayLike<number>): Float64Array {
     for (let i = 0; i < length; i++) {
+      if (template !== undefined && template[offset + i] === 0) {
+        this.next();
+        out[offset + i] = 0;
+        continue;
+      }
       const value = Math.exp(this.next());
       if (!(value > 0) || !Number.isFinite(value)) throw outside('a positive value (variance or rate)');
       out[offset + i] = value;
