@@ -2,12 +2,14 @@ import type { Command, ModelHandler, Registry } from '../framework/command.js';
 import { bernoulliMixtureHandler, categoricalMixtureHandler, multinomialMixtureHandler } from '../models/count-mixture-handlers.js';
 import { gaussianMixtureHandler } from '../models/gaussian-mixture-handler.js';
 import { hmmHandler } from '../models/hmm-handler.js';
+import { poissonMixtureHandler } from '../models/poisson-mixture-handler.js';
 import { decodeCommand } from './decode.js';
 import { fitBernoulliCommand } from './fit-bernoulli.js';
 import { fitCategoricalCommand } from './fit-categorical.js';
 import { fitGaussianMixtureCommand } from './fit-gmm.js';
 import { fitHmmCommand } from './fit-hmm.js';
 import { fitMultinomialCommand } from './fit-multinomial.js';
+import { fitPoissonCommand } from './fit-poisson.js';
 import { predictCommand } from './predict.js';
 import { selectGaussianMixtureCommand } from './select-gmm.js';
 
@@ -25,6 +27,7 @@ export const commands: readonly Command[] = [
   fitMultinomialCommand,
   fitCategoricalCommand,
   fitBernoulliCommand,
+  fitPoissonCommand,
   predictCommand,
   fitHmmCommand,
   decodeCommand,
@@ -35,6 +38,7 @@ export const modelHandlers: readonly ModelHandler[] = [
   multinomialMixtureHandler,
   categoricalMixtureHandler,
   bernoulliMixtureHandler,
+  poissonMixtureHandler,
   hmmHandler,
 ];
 
