@@ -55,6 +55,12 @@ export interface FitReportJson<P> {
   history: number[];
   logLikelihoodHistory: number[];
   iterations: number;
+  /** Passes over the data (every one counted). */
+  eSteps: number;
+  /** Passes over the data after which each history entry was reached. */
+  historyESteps: number[];
+  acceleration: 'none' | 'squarem';
+  accelerationNote?: string;
   converged: boolean;
   stopReason: string;
   secondsPerIteration: number | null;
@@ -65,7 +71,23 @@ export interface FitReportJson<P> {
 }
 
 /** The keys of FitReportJson, sorted. */
-export const fitReportKeys = ['aic', 'bic', 'columns', 'converged', 'history', 'iterations', 'kind', 'logLikelihood', 'logLikelihoodHistory', 'params', 'secondsPerIteration', 'stopReason'];
+export const fitReportKeys = [
+  'acceleration',
+  'aic',
+  'bic',
+  'columns',
+  'converged',
+  'eSteps',
+  'history',
+  'historyESteps',
+  'iterations',
+  'kind',
+  'logLikelihood',
+  'logLikelihoodHistory',
+  'params',
+  'secondsPerIteration',
+  'stopReason',
+];
 
 /** Runs `em <argv> --json`: expects exit code 0 and exactly one line on stdout, and parses it. */
 export async function runJson<T>(argv: readonly string[], cwd: string = packageRoot): Promise<T> {

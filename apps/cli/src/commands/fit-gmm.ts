@@ -93,6 +93,7 @@ export const fitGaussianMixtureCommand: Command = {
       maxIterations: settings.maxIterations,
       tolerance: settings.tolerance,
       toleranceRule: settings.toleranceRule,
+      acceleration: settings.acceleration,
       memoryBudget: budget,
       ...(missingValues ? { missingValues: true } : {}),
     });

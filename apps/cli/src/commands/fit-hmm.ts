@@ -87,6 +87,7 @@ export const fitHmmCommand: Command = {
       maxIterations: settings.maxIterations,
       tolerance: settings.tolerance,
       toleranceRule: settings.toleranceRule,
+      acceleration: settings.acceleration,
       memoryBudget: memoryBudgetOf(io),
     });
     const result = await fitWithProgress(io, settings, { label: 'em fit hmm', runs }, (callbacks) => hmm.fit(data, lengths, callbacks));

@@ -6,7 +6,20 @@ import { OptionValues } from './options.js';
 
 const settingsOf = (values: Record<string, string | boolean>): CommonFitSettings => readCommonFitSettings(new OptionValues('em fit test', values));
 
-const result = { logLikelihood: -12.5, history: [-20, -12.5], logLikelihoodHistory: [-20.5, -13], iterations: 1, converged: true, stopReason: 'tolerance', secondsPerIteration: Number.NaN, bic: 30, aic: 29 };
+const result = {
+  logLikelihood: -12.5,
+  history: [-20, -12.5],
+  logLikelihoodHistory: [-20.5, -13],
+  iterations: 1,
+  eSteps: 2,
+  historyESteps: [1, 2],
+  acceleration: 'none',
+  converged: true,
+  stopReason: 'tolerance',
+  secondsPerIteration: Number.NaN,
+  bic: 30,
+  aic: 29,
+} as const;
 
 function terminalIo(): CapturedIo {
   return { ...createCapturedIo(), stderrIsTerminal: true };
@@ -44,7 +57,23 @@ describe('fitWithProgress', () => {
 describe('fit reports', () => {
   it('put the model fields after the history and print one JSON line with --json', async () => {
     const report = fitReportOf('test-model', { weights: [1] }, result, { constant: 3 });
-    expect(Object.keys(report)).toEqual(['kind', 'params', 'logLikelihood', 'history', 'logLikelihoodHistory', 'constant', 'iterations', 'converged', 'stopReason', 'secondsPerIteration', 'bic', 'aic']);
+    expect(Object.keys(report)).toEqual([
+      'kind',
+      'params',
+      'logLikelihood',
+      'history',
+      'logLikelihoodHistory',
+      'constant',
+      'iterations',
+      'eSteps',
+      'historyESteps',
+      'acceleration',
+      'converged',
+      'stopReason',
+      'secondsPerIteration',
+      'bic',
+      'aic',
+    ]);
     const io = createCapturedIo();
     expect(await publishFit(io, settingsOf({ json: true }), { report, model: () => { throw new Error('no --out, no save'); }, observations: 4, description: ['unused'] })).toBe(0);
     expect(JSON.parse(io.captured.stdout)).toEqual({ ...report, secondsPerIteration: null });
@@ -56,7 +85,8 @@ describe('fit reports', () => {
     const lines = io.captured.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('Test model');
     expect(lines[1]).toBe('log-likelihood  -12.5  (-2.5 per observation, n = 5)');
-    expect(lines.at(-2)).toBe('iterations      1 (converged)');
+    expect(lines.at(-3)).toBe('iterations      1 (converged)');
+    expect(lines.at(-2)).toBe('E-steps         2');
     expect(lines.at(-1)).toBe('(a note)');
   });
 });

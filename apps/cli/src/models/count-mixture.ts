@@ -82,6 +82,7 @@ export function estimatorOptions(common: CountMixtureSettings, startsFromInit: b
     maxIterations: settings.maxIterations,
     tolerance: settings.tolerance,
     toleranceRule: settings.toleranceRule,
+    acceleration: settings.acceleration,
   };
 }
 
