@@ -4,12 +4,13 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { conformanceTest } from '../templates/conformance-test.mjs';
+import { estimatorSource } from '../templates/estimator-source.mjs';
 import { familySource } from '../templates/family-source.mjs';
 import { indexSource, workerSource } from '../templates/index-source.mjs';
 import { modelSource } from '../templates/model-source.mjs';
 import { eslintConfig, packageJson, tsconfigJson, tsupConfig, vitestConfig } from '../templates/package-files.mjs';
 import { readme } from '../templates/readme.mjs';
-import { benchmark, familyTest, typeTest } from '../templates/tests.mjs';
+import { benchmark, estimatorTest, familyTest, typeTest } from '../templates/tests.mjs';
 import { deriveNames, GeneratorError, validateModelName } from './names.mjs';
 
 export { deriveNames, GeneratorError, validateModelName } from './names.mjs';
@@ -40,10 +41,11 @@ export function renderPackage(name, options = {}) {
     { path: 'vitest.config.ts', content: vitestConfig() },
     { path: 'README.md', content: readme(names, settings) },
     { path: 'src/index.ts', content: indexSource(names, settings) },
-    { path: `src/${names.familyFile}.ts`, content: familySource(names) },
+    { path: `src/${names.familyFile}.ts`, content: familySource(names, settings) },
   ];
   if (!settings.familyOnly) {
     files.push({ path: `src/${names.modelFile}.ts`, content: modelSource(names) });
+    files.push({ path: `src/${names.estimatorFile}.ts`, content: estimatorSource(names) });
     files.push({ path: 'src/worker.ts', content: workerSource(names) });
   }
   files.push(
@@ -52,6 +54,7 @@ export function renderPackage(name, options = {}) {
     { path: 'test/types.test-d.ts', content: typeTest(names, settings) },
     { path: 'bench/bench.ts', content: benchmark(names, settings) },
   );
+  if (!settings.familyOnly) files.push({ path: `test/${names.estimatorFile}.test.ts`, content: estimatorTest(names) });
   return files;
 }
 

@@ -69,10 +69,19 @@ function pascalCase(kebab) {
  * @property {string} statisticsType      "PoissonStatistics"
  * @property {string} preparedType        "PoissonPrepared"
  * @property {string} familyOptionsType   "PoissonFamilyOptions"
+ * @property {string} plainComponentsType "PlainPoissonComponents" (components as users see them)
+ * @property {string} componentsToPlain   "poissonComponentsToPlain"
+ * @property {string} componentsFromPlain "poissonComponentsFromPlain"
+ * @property {string} optionsFromConfig   "poissonOptionsFromConfig" (inverse of family.config)
+ * @property {string} randomComponents    "randomPoissonComponents" (valid random parameters, for tests and benchmarks)
  * @property {string} modelFile           "poisson-mixture-model" (src/<modelFile>.ts)
  * @property {string} modelType           "PoissonMixtureModel"
- * @property {string} modelOptionsType    "PoissonMixtureOptions"
+ * @property {string} modelOptionsType    "PoissonMixtureModelOptions"
  * @property {string} createModel         "createPoissonMixtureModel"
+ * @property {string} estimatorFile       "poisson-mixture" (src/<estimatorFile>.ts)
+ * @property {string} estimatorClass      "PoissonMixture" (the estimator users call)
+ * @property {string} estimatorOptionsType "PoissonMixtureOptions"
+ * @property {string} estimatorParametersType "PoissonMixtureParameters"
  * @property {string} title               "Poisson mixture" (prose)
  */
 
@@ -82,6 +91,7 @@ export function deriveNames(name) {
   const stripped = name.replace(/-mixture$/, '');
   const familyName = stripped.length > 0 ? stripped : name;
   const familyPascal = pascalCase(familyName);
+  const familyCamel = familyPascal.charAt(0).toLowerCase() + familyPascal.slice(1);
   const modelPascal = pascalCase(name);
   const words = name.split('-').join(' ');
   return {
@@ -95,10 +105,19 @@ export function deriveNames(name) {
     statisticsType: `${familyPascal}Statistics`,
     preparedType: `${familyPascal}Prepared`,
     familyOptionsType: `${familyPascal}FamilyOptions`,
+    plainComponentsType: `Plain${familyPascal}Components`,
+    componentsToPlain: `${familyCamel}ComponentsToPlain`,
+    componentsFromPlain: `${familyCamel}ComponentsFromPlain`,
+    optionsFromConfig: `${familyCamel}OptionsFromConfig`,
+    randomComponents: `random${familyPascal}Components`,
     modelFile: `${name}-model`,
     modelType: `${modelPascal}Model`,
-    modelOptionsType: `${modelPascal}Options`,
+    modelOptionsType: `${modelPascal}ModelOptions`,
     createModel: `create${modelPascal}Model`,
+    estimatorFile: name,
+    estimatorClass: modelPascal,
+    estimatorOptionsType: `${modelPascal}Options`,
+    estimatorParametersType: `${modelPascal}Parameters`,
     title: words.charAt(0).toUpperCase() + words.slice(1),
   };
 }

@@ -1,5 +1,6 @@
-// Template: test/conformance.test.ts — the eight EM laws of @em/conformance, wired to the model
-// with arbitraries for parameters and data (data drawn from the model itself, seeded).
+// Template: test/conformance.test.ts — the EM laws of @em/conformance, wired to the model with
+// arbitraries built from the family's own random<Family>Components, so it needs no edits when the
+// placeholder family is replaced.
 import { importLine, modelExpression } from './model-expression.mjs';
 
 /**
@@ -8,31 +9,32 @@ import { importLine, modelExpression } from './model-expression.mjs';
  */
 export function conformanceTest(names, options) {
   const model = modelExpression(names, options);
-  return `${importLine(['DenseMatrix', 'Random', 'type MixtureData', 'type MixtureParameters', ...model.coreImports], '@em/core')}
+  const { componentsType, packageName, randomComponents } = names;
+  const coreImport = importLine(['DenseMatrix', 'Random', 'type MixtureData', 'type MixtureParameters', ...model.coreImports], '@em/core');
+  const packageImport = importLine([`type ${componentsType}`, randomComponents, ...model.packageImports], '../src/index.js');
+  const buildModel = model.build('components');
+  return `${coreImport}
 import { describeEmConformance, seedArbitrary, simplexArbitrary, type ConformanceCase } from '@em/conformance';
 import fc from 'fast-check';
-${importLine([`type ${names.componentsType}`, ...model.packageImports], '../src/index.js')}
+${packageImport}
 
-// The eight laws every @em model obeys (monotone objective, M-step maximises Q, exact E-step
+// The laws every @em model obeys (monotone objective, M-step maximises Q, exact E-step
 // log-likelihood, statistics algebra, chunking invariance, pure M-step, incremental EM, exact
-// serialisation) as fast-check properties. Runs and seed: EM_CONFORMANCE_RUNS, EM_CONFORMANCE_SEED
-// (a failure prints the replay line).
-// TODO(new-model): generate parameters and data of YOUR family; keep the sizes small (CI budget).
+// serialisation…) as fast-check properties. Runs and seed: EM_CONFORMANCE_RUNS, EM_CONFORMANCE_SEED
+// (a failure prints the replay line). Parameters come from the family's ${randomComponents}, so
+// this file follows the family without edits; add cases (priors, sample weights) as you like.
 
-type Parameters = MixtureParameters<${names.componentsType}>;
+type Parameters = MixtureParameters<${componentsType}>;
 
 function modelFor(components: number) {
-  return ${model.build('components')};
+  return ${buildModel};
 }
 
-/** Valid θ of a given shape: weights on the simplex (none tiny), rates where the data stays well scaled. */
+/** Valid θ of a given shape: weights on the simplex (none tiny), components from the family. */
 function parametersOfShape(components: number, dimension: number): fc.Arbitrary<Parameters> {
   return fc
-    .record({
-      weights: simplexArbitrary(components, { minimum: 0.05 }),
-      rates: fc.array(fc.double({ min: 0.2, max: 5, noNaN: true }), { minLength: components * dimension, maxLength: components * dimension }),
-    })
-    .map(({ weights, rates }) => ({ weights, components: { dimension, rates: Float64Array.from(rates) } }));
+    .record({ weights: simplexArbitrary(components, { minimum: 0.05 }), seed: seedArbitrary() })
+    .map(({ weights, seed }) => ({ weights, components: ${randomComponents}(components, dimension, new Random(seed)) }));
 }
 
 /**
@@ -54,16 +56,31 @@ const arbitraryCase: fc.Arbitrary<ConformanceCase<Parameters, MixtureData<DenseM
     return { parameters, data: { observations: DenseMatrix.fromArray(draws.observations, rows, draws.dimension) } };
   });
 
-/** A valid θ near the given one: every free parameter moved a little, constraints kept. */
+/** Every Float64Array of \`from\` moved a fraction \`t\` of the way to the same array of \`to\` (other fields kept). */
+function blend(from: ${componentsType}, to: ${componentsType}, t: number): ${componentsType} {
+  const moved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(from as unknown as Record<string, unknown>)) {
+    const target = (to as unknown as Record<string, unknown>)[key];
+    moved[key] = value instanceof Float64Array && target instanceof Float64Array ? value.map((entry, index) => (1 - t) * entry + t * (target[index] as number)) : value;
+  }
+  return moved as unknown as ${componentsType};
+}
+
+/**
+ * A valid θ near the given one: weights moved on the simplex, components blended a little towards
+ * other random components (valid whenever the family's parameter set is convex, as rates,
+ * probabilities and covariance matrices are; the kit reports it if a perturbation is invalid).
+ */
 function perturb(parameters: Parameters, random: Random): Parameters {
   const moved = Array.from(parameters.weights, (weight) => weight * Math.exp(0.1 * random.normal()));
   const total = moved.reduce((sum, weight) => sum + weight, 0);
-  const weights = Float64Array.from(moved, (weight) => weight / total);
-  const rates = Float64Array.from(parameters.components.rates, (rate) => rate * Math.exp(0.1 * random.normal()));
-  return { weights, components: { dimension: parameters.components.dimension, rates } };
+  const k = parameters.weights.length;
+  const model = modelFor(k);
+  const other = ${randomComponents}(k, model.family.sampleDimension(parameters.components), random);
+  return { weights: Float64Array.from(moved, (weight) => weight / total), components: blend(parameters.components, other, 0.05 + 0.1 * random.next()) };
 }
 
-describeEmConformance('${names.packageName}', {
+describeEmConformance('${packageName}', {
   model: (testCase) => modelFor(testCase.parameters.weights.length),
   arbitraryCase,
   perturb,

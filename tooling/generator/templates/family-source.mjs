@@ -1,21 +1,33 @@
-// Template: src/<family>-family.ts — a ComponentFamily that works end to end (a placeholder
-// "independent exponential per column" family), so the generated package typechecks, lints and
-// passes its tests before the contributor writes a line. Every place to replace is marked
-// TODO(new-model).
+// Template: src/<family>-family.ts — the one hand-written part of a model package. It holds a
+// ComponentFamily that works end to end (a placeholder "independent exponential per column"
+// family), its options and their config reader, how its parameters nest for users, and a source
+// of valid random parameters; every place to replace is marked TODO(new-model).
 
-/** @param {import('../src/names.mjs').ModelNames} names */
-export function familySource(names) {
-  const { familyClass, componentsType, statisticsType, preparedType, familyOptionsType, familyName, familyFile } = names;
-  return `// ${familyFile}.ts — the per-component part of the model (what one component's density is).
-// TODO(new-model): replace the placeholder family below with yours. It models every column as an
-// independent exponential distribution, f_k(x) = Π_d λ_kd · exp(−λ_kd · x_d) for x_d ≥ 0, so the
-// package works end to end (fit, sample, serialise, conformance) while you write the real one.
+/**
+ * @param {import('../src/names.mjs').ModelNames} names
+ * @param {{ familyOnly?: boolean }} [options]
+ */
+export function familySource(names, options = {}) {
+  const { componentsFromPlain, componentsToPlain, componentsType, estimatorFile, familyClass, familyFile, familyName, familyOptionsType, modelFile, optionsFromConfig, packageName, plainComponentsType, preparedType, randomComponents, statisticsType } = names;
+  const around = options.familyOnly
+    ? '// use it with createMixtureModel from @em/core, or as an HMM emission family.'
+    : `// the model (${modelFile}.ts) and the estimator (${estimatorFile}.ts) are generated around it.`;
+  return `// ${familyFile}.ts — the family: what one component's density is, its statistics and M-step,
+// and how its parameters look to users. It is the only part of ${packageName} written by hand;
+${around}
+// TODO(new-model): replace the placeholder family below with yours (and its tests in
+// test/${familyFile}.test.ts). It models every column as an independent exponential
+// distribution, f_k(x) = Π_d λ_kd · exp(−λ_kd · x_d) for x_d ≥ 0, so the package works end to end
+// (fit, predict, sample, save, conformance) while you write the real one.
 import {
+  checkAllocation,
+  float64Bytes,
   FormatError,
   InvalidDataError,
   InvalidOptionsError,
   InvalidParametersError,
   logGamma,
+  resolveMemoryBudget,
   type ComponentFamily,
   type DenseMatrix,
   type JsonValue,
@@ -56,20 +68,83 @@ export interface ${preparedType} {
 }
 
 /**
- * Options of the family, chosen once. Regularisation is a PRIOR (it enters logPrior, so the
- * objective still never decreases), not a post-hoc fix-up of the M-step.
- * TODO(new-model): your options.
+ * Options of the family, chosen once; the estimator and the model pass them through unchanged.
+ * Regularisation is a PRIOR (it enters logPrior, so the objective still never decreases), not a
+ * post-hoc fix-up of the M-step.
+ * TODO(new-model): your options (and record them in \`config\`, read them in ${optionsFromConfig}).
  */
 export interface ${familyOptionsType} {
   /**
-   * Gamma(shape, rate) prior on every λ_kd. The default { shape: 1, rate: 0 } is plain maximum
-   * likelihood; e.g. { shape: 2, rate: 1 } keeps rates finite when a component sees only zeros.
+   * Gamma(shape ≥ 1, rate > 0) prior on every λ_kd; the M-step is then its MAP estimate.
+   * Default: none (maximum likelihood).
    */
   readonly ratePrior?: { readonly shape: number; readonly rate: number };
+  /** Bytes the K×D parameter tables may take (number or '1GiB'; default @em/core's DEFAULT_MEMORY_BUDGET). */
+  readonly memoryBudget?: number | string;
+}
+
+/**
+ * Parameters as users see them (\`estimator.parameters\`, \`setParameters\`, \`initialParameters\`):
+ * nested arrays, one entry per component. TODO(new-model): your nesting.
+ */
+export interface ${plainComponentsType} {
+  readonly rates: readonly (readonly number[])[];
 }
 
 /** A component whose responsibility mass falls below this is left as it was (and reported). */
 const EMPTY_COMPONENT_MASS = 1e-10;
+
+/** K×D tables a fit holds at once: parameters, prepared copy, statistics, the M-step's output, the best restart's. */
+const WORKING_TABLES = 5;
+
+function recordOf(value: JsonValue | undefined, where: string): { readonly [key: string]: JsonValue } {
+  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
+    throw new FormatError(\`\${where} must be an object.\`, 'Pass the output of family.config or componentsToJSON unchanged.');
+  }
+  return value as { readonly [key: string]: JsonValue };
+}
+
+/** The options recorded in a family's \`config\` (saved models and worker threads rebuild the family from them). */
+export function ${optionsFromConfig}(config: JsonValue | undefined): ${familyOptionsType} {
+  const record = recordOf(config, 'The ${familyName} family config');
+  const prior = record['ratePrior'];
+  const budget = record['memoryBudget'];
+  if (budget !== undefined && typeof budget !== 'number') throw new FormatError('memoryBudget in the ${familyName} family config must be a number.', 'Pass family.config unchanged.');
+  const memoryBudget = budget === undefined ? {} : { memoryBudget: budget };
+  if (prior === null || prior === undefined) return memoryBudget;
+  const { shape, rate } = recordOf(prior, 'ratePrior');
+  if (typeof shape !== 'number' || typeof rate !== 'number') throw new FormatError('ratePrior needs numeric "shape" and "rate".', 'Pass family.config unchanged.');
+  return { ratePrior: { shape, rate }, ...memoryBudget };
+}
+
+/** Components as users see them. */
+export function ${componentsToPlain}(components: ${componentsType}): { rates: number[][] } {
+  const d = components.dimension;
+  return { rates: Array.from({ length: components.rates.length / d }, (_, k) => Array.from(components.rates.subarray(k * d, (k + 1) * d))) };
+}
+
+/** Users' nested parameters as components (shape checked here; values by validateComponents). */
+export function ${componentsFromPlain}(plain: ${plainComponentsType}): ${componentsType} {
+  const rows = plain.rates;
+  const d = Array.isArray(rows) && Array.isArray(rows[0]) ? rows[0].length : 0;
+  if (d === 0 || rows.some((row) => !Array.isArray(row) || row.length !== d)) {
+    throw new InvalidParametersError('rates must be K arrays (one per component) of the same length D ≥ 1.', 'Pass e.g. { rates: [[0.5, 3], [6, 1]] } for K = 2 components over D = 2 columns.', {
+      parameter: 'rates',
+    });
+  }
+  return { dimension: d, rates: Float64Array.from(rows.flat()) };
+}
+
+/**
+ * Valid components drawn at random, k components over \`dimension\` columns. The generated
+ * conformance test and benchmark draw parameters (and, through them, data) with it.
+ * TODO(new-model): valid parameters of your family, spread enough that components differ.
+ */
+export function ${randomComponents}(k: number, dimension: number, random: Random): ${componentsType} {
+  const rates = new Float64Array(k * dimension);
+  for (let index = 0; index < rates.length; index++) rates[index] = 0.2 * Math.exp(3 * random.next());
+  return { dimension, rates };
+}
 
 /**
  * stats += Σ_i Σ_k w[(i − start)·K + k] · T_k(x_i) for rows [start, end). One pass, row-major,
@@ -95,23 +170,34 @@ function accumulateRows(stats: ${statisticsType}, x: DenseMatrix, start: number,
 export class ${familyClass} implements ComponentFamily<${componentsType}, DenseMatrix, ${statisticsType}, ${preparedType}> {
   readonly name = '${familyName}';
   readonly config: JsonValue;
+  readonly memoryBudget: number;
   private readonly priorShape: number;
   private readonly priorRate: number;
 
+  /** Reads its own options and ignores the other keys (the model passes the whole options object). */
   constructor(options: ${familyOptionsType} = {}) {
-    const shape = options.ratePrior?.shape ?? 1;
-    const rate = options.ratePrior?.rate ?? 0;
-    if (!Number.isFinite(shape) || shape < 1 || !Number.isFinite(rate) || rate < 0 || (rate === 0 && shape !== 1)) {
+    const prior = options.ratePrior;
+    if (prior !== undefined && !(Number.isFinite(prior.shape) && prior.shape >= 1 && Number.isFinite(prior.rate) && prior.rate > 0)) {
       throw new InvalidOptionsError(
-        \`ratePrior must have shape ≥ 1 and rate > 0 (or be { shape: 1, rate: 0 } for maximum likelihood); got shape \${shape}, rate \${rate}.\`,
-        'Use e.g. { ratePrior: { shape: 2, rate: 1 } }, or leave ratePrior out.',
+        \`ratePrior must have shape ≥ 1 and rate > 0 (a proper Gamma prior); got shape \${prior.shape}, rate \${prior.rate}.\`,
+        'Use e.g. { ratePrior: { shape: 2, rate: 1 } }, or leave ratePrior out for maximum likelihood.',
         { option: 'ratePrior' },
       );
     }
-    this.priorShape = shape;
-    this.priorRate = rate;
+    // shape 1, rate 0 is the flat "prior" of maximum likelihood (logPrior returns 0 for it).
+    this.priorShape = prior?.shape ?? 1;
+    this.priorRate = prior?.rate ?? 0;
+    this.memoryBudget = resolveMemoryBudget(options.memoryBudget);
     // Everything needed to rebuild this family in a worker thread or from a saved model.
-    this.config = { ratePrior: { shape, rate } };
+    this.config = {
+      ratePrior: prior === undefined ? null : { shape: prior.shape, rate: prior.rate },
+      ...(options.memoryBudget === undefined ? {} : { memoryBudget: this.memoryBudget }),
+    };
+  }
+
+  /** Inverse of \`config\`. */
+  static fromConfig(config: JsonValue | undefined): ${familyClass} {
+    return new ${familyClass}(${optionsFromConfig}(config));
   }
 
   componentCount(components: ${componentsType}): number {
@@ -128,28 +214,39 @@ export class ${familyClass} implements ComponentFamily<${componentsType}, DenseM
 
   validateData(x: DenseMatrix, components?: ${componentsType}): void {
     // TODO(new-model): the support of your density. Messages name the row/column and the remedy.
-    x.validate({ nonNegative: true });
     if (components !== undefined && x.cols !== components.dimension) {
       throw new InvalidDataError(
-        \`The data has \${x.cols} columns but the model was fitted to \${components.dimension}.\`,
+        \`The data has \${x.cols} columns but the model has \${components.dimension}.\`,
         'Pass data with the same columns, in the same order, as the data the model was fitted to.',
         { columns: x.cols, expected: components.dimension },
       );
     }
+    x.validate({ nonNegative: true });
+  }
+
+  /** Refuses K×D parameter tables over the memory budget, before they are allocated. */
+  checkTables(components: number, dimension: number): void {
+    checkAllocation(
+      float64Bytes(components, dimension) * WORKING_TABLES,
+      this.memoryBudget,
+      \`A \${components} × \${dimension} table of ${familyName} parameters in \${WORKING_TABLES} working copies\`,
+      'Check the column count, or use fewer components',
+    );
   }
 
   validateComponents(components: ${componentsType}): void {
     // TODO(new-model): check every parameter; name the component and the parameter in the message.
     const d = components.dimension;
-    if (!Number.isInteger(d) || d < 1 || components.rates.length % d !== 0) {
+    const rates = components.rates;
+    if (!(rates instanceof Float64Array) || !Number.isInteger(d) || d < 1 || rates.length === 0 || rates.length % d !== 0) {
       throw new InvalidParametersError(
-        \`rates has \${components.rates.length} entries, which is not K × dimension (dimension \${d}).\`,
+        \`rates must be a non-empty Float64Array of K × dimension entries (dimension \${d}).\`,
         'Give one rate per component and column, row-major (component by component).',
         { parameter: 'rates' },
       );
     }
-    for (let index = 0; index < components.rates.length; index++) {
-      const value = components.rates[index] as number;
+    for (let index = 0; index < rates.length; index++) {
+      const value = rates[index] as number;
       if (!Number.isFinite(value) || value <= 0) {
         const component = Math.floor(index / d);
         const column = index % d;
@@ -207,11 +304,7 @@ export class ${familyClass} implements ComponentFamily<${componentsType}, DenseM
       for (let c = 0; c < d; c++) {
         const index = j * d + c;
         const denominator = (stats.weightedSums[index] as number) + this.priorRate;
-        if (mass <= EMPTY_COMPONENT_MASS || !(numerator > 0) || !(denominator > 0)) {
-          rates[index] = previous.rates[index] as number;
-          continue;
-        }
-        rates[index] = numerator / denominator;
+        rates[index] = mass <= EMPTY_COMPONENT_MASS || !(numerator > 0) || !(denominator > 0) ? (previous.rates[index] as number) : numerator / denominator;
       }
       if (mass <= EMPTY_COMPONENT_MASS) {
         context.report({
@@ -261,8 +354,9 @@ export class ${familyClass} implements ComponentFamily<${componentsType}, DenseM
   }
 
   initializeFromWeights(x: DenseMatrix, weights: Float64Array, k: number, context: MStepContext): ${componentsType} {
-    // Fallback rates (for components without mass): 1 / column mean of the whole data.
     const d = x.cols;
+    this.checkTables(k, d);
+    // Fallback rates (for components without mass): 1 / column mean of the whole data.
     const fallback = new Float64Array(k * d);
     for (let c = 0; c < d; c++) {
       let sum = 0;
@@ -290,15 +384,11 @@ export class ${familyClass} implements ComponentFamily<${componentsType}, DenseM
   }
 
   componentsFromJSON(json: JsonValue): ${componentsType} {
-    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-      throw new FormatError('${familyName} components must be an object with "dimension" and "rates".', 'Pass the output of componentsToJSON.');
+    const { dimension, rates } = recordOf(json, '${familyName} components');
+    if (typeof dimension !== 'number' || !Number.isInteger(dimension) || dimension < 1 || !Array.isArray(rates) || rates.some((value) => typeof value !== 'number')) {
+      throw new FormatError('"dimension" must be an integer ≥ 1 and "rates" an array of numbers.', 'Pass the output of componentsToJSON.');
     }
-    const record = json as { readonly [key: string]: JsonValue };
-    const dimension = record['dimension'];
-    const rates = record['rates'];
-    if (typeof dimension !== 'number' || !Array.isArray(rates) || rates.some((value) => typeof value !== 'number')) {
-      throw new FormatError('"dimension" must be a number and "rates" an array of numbers.', 'Pass the output of componentsToJSON.');
-    }
+    this.checkTables(Math.ceil(rates.length / dimension), dimension);
     return { dimension, rates: Float64Array.from(rates as number[]) };
   }
 

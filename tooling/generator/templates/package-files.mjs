@@ -9,8 +9,8 @@ export function packageJson(names, options) {
   /** @param {string} entry */
   const entry = (entry) => ({ '@em/source': `./src/${entry}.ts`, types: `./dist/${entry}.d.ts`, default: `./dist/${entry}.js` });
   const description = options.familyOnly
-    ? `TODO(new-model): one sentence — the ${names.familyName} component family for @em mixtures and HMMs.`
-    : `TODO(new-model): one sentence — ${names.title} models fitted by EM, on the @em core.`;
+    ? `The ${names.familyName} component family for @em mixtures and HMMs.`
+    : `${names.title} models fitted by EM, on the @em core.`;
   const json = {
     name: names.packageName,
     version: '0.0.0',

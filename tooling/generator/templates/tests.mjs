@@ -70,19 +70,89 @@ describe('${names.familyClass}', () => {
  */
 export function typeTest(names, options) {
   const model = modelExpression(names, options);
-  return `${importLine(['DenseMatrix', 'fitEm', 'type FitResult', 'type MixtureParameters', 'type MixtureStatistics', 'type ParametersOf', 'type StatisticsOf', ...model.coreImports], '@em/core')}
+  const { componentsType, estimatorClass, estimatorParametersType, statisticsType } = names;
+  const estimatorImports = options.familyOnly ? [] : [estimatorClass, `type ${estimatorParametersType}`];
+  const coreImport = importLine(
+    ['DenseMatrix', 'fitEm', 'type FitResult', 'type MixtureParameters', 'type MixtureStatistics', 'type ParametersOf', 'type StatisticsOf', ...(options.familyOnly ? [] : ['type FitSummary']), ...model.coreImports],
+    '@em/core',
+  );
+  const packageImport = importLine([`type ${componentsType}`, `type ${statisticsType}`, ...model.packageImports, ...estimatorImports], '../src/index.js');
+  const buildModel2 = model.build(2);
+  const estimatorTypeTest = options.familyOnly ? '' : `
+test('the estimator’s members keep their types', () => {
+  const model = new ${estimatorClass}({ components: 2, seed: 1 });
+  expectTypeOf(model.fit([[1, 2]])).toEqualTypeOf<FitSummary<${estimatorParametersType}>>();
+  expectTypeOf(model.parameters).toEqualTypeOf<${estimatorParametersType}>();
+  expectTypeOf(model.modelParameters).toEqualTypeOf<MixtureParameters<${componentsType}>>();
+  expectTypeOf(model.predict([[1, 2]])).toEqualTypeOf<Int32Array>();
+  expectTypeOf(model.predictProba([[1, 2]])).toEqualTypeOf<number[][]>();
+  expectTypeOf(${estimatorClass}.fromJSON('{}')).toEqualTypeOf<${estimatorClass}>();
+  // @ts-expect-error — components is required
+  new ${estimatorClass}({ seed: 1 });
+});
+`;
+  return `${coreImport}
 import { expectTypeOf, test } from 'vitest';
-${importLine([`type ${names.componentsType}`, `type ${names.statisticsType}`, ...model.packageImports], '../src/index.js')}
+${packageImport}
 
 // Type tests run under \`vitest --typecheck\` (never executed): the model's parameter and statistics
 // types must flow through the fit loops without widening to any.
 test('parameters and statistics keep their types through fitEm', () => {
-  const model = ${model.build(2)};
-  expectTypeOf<ParametersOf<typeof model>>().toEqualTypeOf<MixtureParameters<${names.componentsType}>>();
-  expectTypeOf<StatisticsOf<typeof model>>().toEqualTypeOf<MixtureStatistics<${names.statisticsType}>>();
+  const model = ${buildModel2};
+  expectTypeOf<ParametersOf<typeof model>>().toEqualTypeOf<MixtureParameters<${componentsType}>>();
+  expectTypeOf<StatisticsOf<typeof model>>().toEqualTypeOf<MixtureStatistics<${statisticsType}>>();
   const result = fitEm(model, { observations: DenseMatrix.from([[1, 2]]) });
-  expectTypeOf(result).toEqualTypeOf<FitResult<MixtureParameters<${names.componentsType}>>>();
-  expectTypeOf(result.parameters.components.rates).toEqualTypeOf<Float64Array>();
+  expectTypeOf(result).toEqualTypeOf<FitResult<MixtureParameters<${componentsType}>>>();
+});
+${estimatorTypeTest}
+`;
+}
+
+/** test/<name>.test.ts — the generated estimator's wiring, on data drawn from the family. @param {import('../src/names.mjs').ModelNames} names */
+export function estimatorTest(names) {
+  const { componentsToPlain, estimatorClass, estimatorParametersType, randomComponents } = names;
+  return `import { DenseMatrix, NotFittedError, Random } from '@em/core';
+import { describe, expect, it } from 'vitest';
+import { ${componentsToPlain}, ${estimatorClass}, ${randomComponents}, type ${estimatorParametersType} } from '../src/index.js';
+
+// The estimator is generated around the family; these tests check that wiring (user-facing
+// parameters, inputs, saving) on data drawn from the family itself, whatever the family is.
+const truth: ${estimatorParametersType} = { weights: [0.4, 0.6], ...${componentsToPlain}(${randomComponents}(2, 3, new Random(1))) };
+const rows = new ${estimatorClass}({ components: 2 }).setParameters(truth).sample(300, { seed: 2 }).observations;
+
+describe('${estimatorClass}', () => {
+  it('fits, predicts and scores with the shapes every estimator uses', () => {
+    const model = new ${estimatorClass}({ components: 2, seed: 3, nInit: 2 });
+    expect(model.isFitted).toBe(false);
+    const summary = model.fit(rows);
+    expect(model.isFitted).toBe(true);
+    expect(model.lastFit).toBe(summary);
+    expect(Number.isFinite(summary.logLikelihood)).toBe(true);
+    expect(model.predict(rows)).toHaveLength(rows.length);
+    for (const posterior of model.predictProba(rows)) expect(Math.abs(posterior.reduce((sum, p) => sum + p, 0) - 1)).toBeLessThan(1e-12);
+    const perRow = model.scoreSamples(rows);
+    const mean = perRow.reduce((sum, value) => sum + value, 0) / perRow.length;
+    expect(Math.abs(model.score(rows) - mean)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(mean)));
+    expect(model.scoreSamples(DenseMatrix.from(rows))).toEqual(perRow);
+  });
+
+  it('returns given parameters unchanged through initialParameters and parameters (the nesting round-trips)', () => {
+    const model = new ${estimatorClass}({ components: 2 });
+    model.fit(rows, { initialParameters: truth, maxIterations: 0 });
+    expect(model.parameters).toEqual(truth);
+  });
+
+  it('saves and restores exactly through toJSON / fromJSON', () => {
+    const model = new ${estimatorClass}({ components: 2, seed: 5 });
+    model.fit(rows);
+    const restored = ${estimatorClass}.fromJSON(JSON.stringify(model.toJSON()));
+    expect(restored.parameters).toEqual(model.parameters);
+    expect(restored.scoreSamples(rows)).toEqual(model.scoreSamples(rows));
+  });
+
+  it('throws NotFittedError before fit', () => {
+    expect(() => new ${estimatorClass}({ components: 2 }).predict(rows)).toThrow(NotFittedError);
+  });
 });
 `;
 }
@@ -97,18 +167,16 @@ export function benchmark(names, options) {
 // measured here, never in unit tests).
 //   pnpm --filter ${names.packageName} bench
 //   BENCH_ROWS=100000 BENCH_REPEATS=9 pnpm --filter ${names.packageName} bench
-// TODO(new-model): sizes typical of your users, and reference figures from other libraries.
+// Parameters come from the family's ${names.randomComponents}; set sizes typical of your users with
+// the environment variables, and add reference figures from other libraries when you have them.
 ${importLine(['DenseMatrix', 'fitEm', 'Random', ...model.coreImports], '@em/core')}
-${importLine(model.packageImports, '../src/index.js')}
+${importLine([names.randomComponents, ...model.packageImports], '../src/index.js')}
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 20_000);
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 5);
 
 const model = ${model.build(3)};
-const truth = {
-  weights: new Float64Array([0.2, 0.3, 0.5]),
-  components: { dimension: 4, rates: new Float64Array([0.5, 0.5, 0.5, 0.5, 2, 2, 2, 2, 10, 10, 10, 10]) },
-};
+const truth = { weights: new Float64Array([0.2, 0.3, 0.5]), components: ${names.randomComponents}(3, 4, new Random(1)) };
 const draws = model.sample(truth, rows, new Random(1));
 const data = { observations: DenseMatrix.fromArray(draws.observations, rows, draws.dimension) };
 const start = model.initialize(data, new Random(2));

@@ -43,11 +43,13 @@ describe('renderPackage (full model)', () => {
       'src/index.ts',
       'src/poisson-family.ts',
       'src/poisson-mixture-model.ts',
+      'src/poisson-mixture.ts',
       'src/worker.ts',
       'test/conformance.test.ts',
       'test/poisson-family.test.ts',
       'test/types.test-d.ts',
       'bench/bench.ts',
+      'test/poisson-mixture.test.ts',
     ]);
   });
 
@@ -83,13 +85,28 @@ describe('renderPackage (full model)', () => {
 
   it('wires the family into createMixtureModel and exposes modelFromConfig to the worker entry', () => {
     const model = contentOf(files, 'src/poisson-mixture-model.ts');
-    expect(model).toContain('createMixtureModel(family');
+    expect(model).toContain('createMixtureModel(new PoissonFamily(options)');
     expect(model).toContain(`export const MODEL_KIND = 'poisson-mixture'`);
     expect(model).toContain('export function modelFromConfig(config: ModelConfig)');
     const worker = contentOf(files, 'src/worker.ts');
     expect(worker).toContain(`import { serveModels } from '@em/core/worker'`);
     expect(worker).toContain('serveModels(modelFromConfig)');
     expect(contentOf(files, 'src/index.ts')).toContain(`export * from './poisson-mixture-model.js'`);
+    expect(contentOf(files, 'src/index.ts')).toContain(`export * from './poisson-mixture.js'`);
+  });
+
+  it('emits the estimator as a subclass of core\'s Estimator that re-implements nothing generic', () => {
+    const estimator = contentOf(files, 'src/poisson-mixture.ts');
+    expect(estimator).toContain('export class PoissonMixture extends Estimator<');
+    expect(estimator).toContain('static readonly kind = MODEL_KIND;');
+    for (const generic of ['fit(', 'fitAsync(', 'fitPredict(', 'predict(', 'predictProba(', 'score(', 'bic(', 'aic(', 'toJSON(', 'get isFitted', 'get lastFit']) {
+      expect(estimator, generic).not.toContain(`  ${generic}`);
+    }
+  });
+
+  it('puts every TODO(new-model) in the family and its tests, nowhere else', () => {
+    const marked = files.filter((file) => file.content.includes('TODO')).map((file) => file.path);
+    expect(marked).toEqual(['src/poisson-family.ts', 'test/poisson-family.test.ts']);
   });
 
   it('implements the ComponentFamily contract and marks every place to fill in', () => {
@@ -107,12 +124,11 @@ describe('renderPackage (full model)', () => {
     expect(test).toContain('return createPoissonMixtureModel({ components });');
   });
 
-  it('names the package in the README and leaves TODO markers where prose is needed', () => {
+  it('names the package in the README and shows the estimator', () => {
     const readme = contentOf(files, 'README.md');
     expect(readme.startsWith('# @em/poisson-mixture\n')).toBe(true);
     expect(readme).toContain('npm install @em/poisson-mixture @em/core');
-    expect(readme).toContain('createPoissonMixtureModel({ components: 2 })');
-    expect(readme).toContain('TODO(new-model)');
+    expect(readme).toContain('new PoissonMixture({ components: 2, seed: 1, nInit: 3 })');
   });
 });
 
