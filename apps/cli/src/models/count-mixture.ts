@@ -1,7 +1,7 @@
 import { type CsrMatrix, type DenseMatrix, FormatError } from '@em/core';
-import type { EstimatorFitOptions, TopFeature } from '@em/multinomial-mixture';
+import type { TopFeature } from '@em/multinomial-mixture';
 import { type CommonFitSettings, dataOptions, readCommonFitSettings, readPriorStrength } from '../framework/fit-report.js';
-import { fitWithProgress, restartsFor } from '../framework/fit-run.js';
+import { type FitCallbacks, fitWithProgress, restartsFor } from '../framework/fit-run.js';
 import { formatNumber } from '../framework/format.js';
 import { type CliIo, memoryBudgetOf } from '../framework/io.js';
 import type { OptionDefinitions, OptionValues } from '../framework/options.js';
@@ -108,12 +108,17 @@ export async function readCountFitInput<T>(io: CliIo, options: OptionValues, ini
   return { common, data, init, estimator: estimatorOptions(common, init !== undefined, memoryBudgetOf(io)) };
 }
 
+/** What fitCountMixture passes to an estimator's fit: the start (when --init is given) and the progress callbacks. */
+export interface CountFitCallOptions<T> extends FitCallbacks {
+  readonly initialParameters?: T;
+}
+
 /** Fits a count-mixture estimator from --init (when given) with progress and fit events on stderr. */
 export function fitCountMixture<X, T, S>(
   io: CliIo,
   input: CountFitInput<T>,
   label: string,
-  model: { fit(x: X, options: EstimatorFitOptions<T>): S },
+  model: { fit(x: X, options: CountFitCallOptions<T>): S },
   x: X,
   logLikelihoodOffset = 0,
 ): Promise<S> {
