@@ -2,18 +2,16 @@
 // measured here, never in unit tests).
 //   pnpm --filter @em/poisson-mixture bench
 //   BENCH_ROWS=100000 BENCH_REPEATS=9 pnpm --filter @em/poisson-mixture bench
-// TODO(new-model): sizes typical of your users, and reference figures from other libraries.
+// Parameters come from the family's randomPoissonComponents; set sizes typical of your users with
+// the environment variables, and add reference figures from other libraries when you have them.
 import { DenseMatrix, fitEm, Random } from '@em/core';
-import { createPoissonMixtureModel } from '../src/index.js';
+import { createPoissonMixtureModel, randomPoissonComponents } from '../src/index.js';
 
 const rows = Number(process.env['BENCH_ROWS'] ?? 20_000);
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 5);
 
 const model = createPoissonMixtureModel({ components: 3 });
-const truth = {
-  weights: new Float64Array([0.2, 0.3, 0.5]),
-  components: { dimension: 4, rates: new Float64Array([0.5, 0.5, 0.5, 0.5, 2, 2, 2, 2, 10, 10, 10, 10]) },
-};
+const truth = { weights: new Float64Array([0.2, 0.3, 0.5]), components: randomPoissonComponents(3, 4, new Random(1)) };
 const draws = model.sample(truth, rows, new Random(1));
 const data = { observations: DenseMatrix.fromArray(draws.observations, rows, draws.dimension) };
 const start = model.initialize(data, new Random(2));

@@ -80,6 +80,16 @@ const EMPTY_COMPONENT_MASS = 1e-10;
 /** K×D tables a fit holds at once: parameters, log-rates, statistics, the M-step's output and the best restart's. */
 const WORKING_TABLES = 5;
 
+/**
+ * Valid components drawn at random, k components over `dimension` columns, rates between 0.2 and
+ * 4 (the generated conformance test and benchmark draw parameters, and through them data, with it).
+ */
+export function randomPoissonComponents(k: number, dimension: number, random: Random): PoissonComponents {
+  const rates = new Float64Array(k * dimension);
+  for (let index = 0; index < rates.length; index++) rates[index] = 0.2 * Math.exp(3 * random.next());
+  return { dimension, rates };
+}
+
 /** stats += Σ_i Σ_k w[(i − start)·K + k] · (1, x_i) for rows [start, end); one row-major pass. */
 function accumulateRows(stats: PoissonStatistics, x: DenseMatrix, start: number, end: number, weights: Float64Array, k: number): void {
   const d = x.cols;

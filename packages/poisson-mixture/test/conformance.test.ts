@@ -1,12 +1,13 @@
 import { DenseMatrix, type MixtureData, type MixtureParameters, Random } from '@em/core';
 import { describeEmConformance, seedArbitrary, simplexArbitrary, type ConformanceCase } from '@em/conformance';
 import fc from 'fast-check';
-import { createPoissonMixtureModel, type PoissonComponents } from '../src/index.js';
+import { createPoissonMixtureModel, type PoissonComponents, randomPoissonComponents } from '../src/index.js';
 
-// The eight laws every @em model obeys (monotone objective, M-step maximises Q, exact E-step
+// The laws every @em model obeys (monotone objective, M-step maximises Q, exact E-step
 // log-likelihood, statistics algebra, chunking invariance, pure M-step, incremental EM, exact
-// serialisation) as fast-check properties. Runs and seed: EM_CONFORMANCE_RUNS, EM_CONFORMANCE_SEED
-// (a failure prints the replay line).
+// serialisation…) as fast-check properties. Runs and seed: EM_CONFORMANCE_RUNS, EM_CONFORMANCE_SEED
+// (a failure prints the replay line). Parameters come from the family's randomPoissonComponents, so
+// this file follows the family without edits; add cases (priors, sample weights) as you like.
 
 type Parameters = MixtureParameters<PoissonComponents>;
 
@@ -14,14 +15,11 @@ function modelFor(components: number) {
   return createPoissonMixtureModel({ components });
 }
 
-/** Valid θ of a given shape: weights on the simplex (none tiny), rates where the data stays well scaled. */
+/** Valid θ of a given shape: weights on the simplex (none tiny), components from the family. */
 function parametersOfShape(components: number, dimension: number): fc.Arbitrary<Parameters> {
   return fc
-    .record({
-      weights: simplexArbitrary(components, { minimum: 0.05 }),
-      rates: fc.array(fc.double({ min: 0.2, max: 5, noNaN: true }), { minLength: components * dimension, maxLength: components * dimension }),
-    })
-    .map(({ weights, rates }) => ({ weights, components: { dimension, rates: Float64Array.from(rates) } }));
+    .record({ weights: simplexArbitrary(components, { minimum: 0.05 }), seed: seedArbitrary() })
+    .map(({ weights, seed }) => ({ weights, components: randomPoissonComponents(components, dimension, new Random(seed)) }));
 }
 
 /**
@@ -43,13 +41,28 @@ const arbitraryCase: fc.Arbitrary<ConformanceCase<Parameters, MixtureData<DenseM
     return { parameters, data: { observations: DenseMatrix.fromArray(draws.observations, rows, draws.dimension) } };
   });
 
-/** A valid θ near the given one: every free parameter moved a little, constraints kept. */
+/** Every Float64Array of `from` moved a fraction `t` of the way to the same array of `to` (other fields kept). */
+function blend(from: PoissonComponents, to: PoissonComponents, t: number): PoissonComponents {
+  const moved: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(from as unknown as Record<string, unknown>)) {
+    const target = (to as unknown as Record<string, unknown>)[key];
+    moved[key] = value instanceof Float64Array && target instanceof Float64Array ? value.map((entry, index) => (1 - t) * entry + t * (target[index] as number)) : value;
+  }
+  return moved as unknown as PoissonComponents;
+}
+
+/**
+ * A valid θ near the given one: weights moved on the simplex, components blended a little towards
+ * other random components (valid whenever the family's parameter set is convex, as rates,
+ * probabilities and covariance matrices are; the kit reports it if a perturbation is invalid).
+ */
 function perturb(parameters: Parameters, random: Random): Parameters {
   const moved = Array.from(parameters.weights, (weight) => weight * Math.exp(0.1 * random.normal()));
   const total = moved.reduce((sum, weight) => sum + weight, 0);
-  const weights = Float64Array.from(moved, (weight) => weight / total);
-  const rates = Float64Array.from(parameters.components.rates, (rate) => rate * Math.exp(0.1 * random.normal()));
-  return { weights, components: { dimension: parameters.components.dimension, rates } };
+  const k = parameters.weights.length;
+  const model = modelFor(k);
+  const other = randomPoissonComponents(k, model.family.sampleDimension(parameters.components), random);
+  return { weights: Float64Array.from(moved, (weight) => weight / total), components: blend(parameters.components, other, 0.05 + 0.1 * random.next()) };
 }
 
 describeEmConformance('@em/poisson-mixture', {
