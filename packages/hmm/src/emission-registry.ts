@@ -10,8 +10,9 @@ const factories = new Map<string, EmissionFamilyFactory>();
 
 /**
  * Registers how to rebuild an emission family from its `name` and `config` (used by
- * `modelFromConfig`, `HiddenMarkovModel.fromJSON` and worker threads). The built-in
- * families register themselves; a new family (e.g. Poisson) registers once at import time.
+ * `modelFromConfig`, `HiddenMarkovModel.fromJSON` and worker threads). The built-in families
+ * (categorical, gaussian, mixture, poisson) are registered by `modelFromConfig` itself; a family
+ * of your own is registered once, before loading a model that uses it.
  */
 export function registerEmissionFamily(name: string, factory: EmissionFamilyFactory): void {
   factories.set(name, factory);
