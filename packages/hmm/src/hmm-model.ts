@@ -493,6 +493,21 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     return out;
   }
 
+  /** The estimator's per-time-step posteriors: `posteriors` (p(z_t = k | x), totalLength × K). */
+  responsibilities(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
+    return this.posteriors(params, data);
+  }
+
+  /** The estimator's labels: the Viterbi path, one state per time step. */
+  predict(params: HmmParameters<C>, data: Sequences<X>): Int32Array {
+    return this.viterbi(params, data).states;
+  }
+
+  /** The estimator's per-sample log-densities: one log p(sequence) per sequence. */
+  scoreSamples(params: HmmParameters<C>, data: Sequences<X>): Float64Array {
+    return this.sequenceLogLikelihoods(params, data);
+  }
+
   /** Most probable state path per sequence (Viterbi) and its joint log-probability log p(x, z*). */
   viterbi(params: HmmParameters<C>, data: Sequences<X>): { readonly states: Int32Array; readonly logProbabilities: Float64Array } {
     const k = this.k;
@@ -533,7 +548,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
     length: number,
     random: Random,
     startState?: number,
-  ): { readonly observations: Float64Array; readonly states: Int32Array; readonly dimension: number } {
+  ): { readonly observations: Float64Array; readonly states: Int32Array; readonly labels: Int32Array; readonly dimension: number } {
     const k = this.k;
     if (!Number.isInteger(length) || length < 1) {
       throw new InvalidOptionsError(`The sample length must be an integer ≥ 1; got ${String(length)}.`, 'Pass the number of time steps to draw.', { option: 'length' });
@@ -553,7 +568,8 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       states[t] = state;
       this.family.sample(params.emissions, state, random, observations.subarray(t * dimension, (t + 1) * dimension));
     }
-    return { observations, states, dimension };
+    // `labels` is the same array, under the name every estimator's sample uses.
+    return { observations, states, labels: states, dimension };
   }
 
   // ---------------------------------------------------------------- checks and bookkeeping

@@ -30,7 +30,7 @@ describe('HiddenMarkovModel API', () => {
     hmm.fit(data);
     const text = JSON.stringify(hmm.toJSON());
     const doc = parseSerializedModel(text, 'hmm');
-    expect(doc.fit?.iterations).toBe(hmm.fitResult?.iterations);
+    expect(doc.fit?.iterations).toBe(hmm.lastFit?.iterations);
     const restored = HiddenMarkovModel.fromJSON(text);
     expect(restored.parameters).toEqual(hmm.parameters);
     expect(restored.model.config).toEqual(hmm.model.config);
@@ -52,16 +52,19 @@ describe('HiddenMarkovModel API', () => {
   it('predictProba rows sum to 1 and MAP decoding is their argmax', () => {
     const hmm = weather();
     const x = hmm.sample(300, { seed: 1 }).observations;
-    const gamma = hmm.predictProba(x, [100, 150, 50]);
-    expect(gamma.rows).toBe(300);
-    for (let t = 0; t < 300; t++) expect((gamma.get(t, 0) + gamma.get(t, 1)) - 1).toBeCloseTo(0, 12);
-    const map = hmm.predict(x, [100, 150, 50], { algorithm: 'map' });
-    for (let t = 0; t < 300; t++) expect(map[t]).toBe(gamma.get(t, 1) > gamma.get(t, 0) ? 1 : 0);
-    const decoded = hmm.decode(x, [100, 150, 50]);
+    const sequences = { observations: x, lengths: [100, 150, 50] };
+    const gamma = hmm.predictProba(sequences);
+    expect(gamma).toHaveLength(300);
+    for (let t = 0; t < 300; t++) expect((gamma[t]?.[0] as number) + (gamma[t]?.[1] as number) - 1).toBeCloseTo(0, 12);
+    const map = hmm.decode(sequences, { algorithm: 'map' }).states;
+    for (let t = 0; t < 300; t++) expect(map[t]).toBe((gamma[t]?.[1] as number) > (gamma[t]?.[0] as number) ? 1 : 0);
+    // predict is the Viterbi path, one state per time step.
+    expect(hmm.predict(sequences)).toEqual(hmm.decode(sequences).states);
+    const decoded = hmm.decode(sequences);
     expect(decoded.sequences).toHaveLength(3);
     expect(decoded.logProbability).toBeCloseTo(decoded.sequences.reduce((s, d) => s + d.logProbability, 0), 9);
     // The Viterbi path's joint probability never exceeds the sequence's total probability.
-    const scores = hmm.scoreSequences(x, [100, 150, 50]);
+    const scores = hmm.scoreSamples(sequences);
     decoded.sequences.forEach((d, s) => expect(d.logProbability).toBeLessThanOrEqual(scores[s] as number));
   });
 
@@ -69,11 +72,11 @@ describe('HiddenMarkovModel API', () => {
     const hmm = weather();
     const a = hmm.sample(50, { seed: 7 });
     const b = hmm.sample(50, { seed: 7 });
-    expect(Array.from(a.states)).toEqual(Array.from(b.states));
-    expect(Array.from(a.observations.data)).toEqual(Array.from(b.observations.data));
-    for (let seed = 0; seed < 10; seed++) expect(hmm.sample(5, { seed, startState: 1 }).states[0]).toBe(1);
+    expect(Array.from(a.labels)).toEqual(Array.from(b.labels));
+    expect(a.observations).toEqual(b.observations);
+    for (let seed = 0; seed < 10; seed++) expect(hmm.sample(5, { seed, startState: 1 }).labels[0]).toBe(1);
     // Long-run state frequencies approach the stationary distribution.
-    const long = hmm.sample(100_000, { seed: 3 }).states;
+    const long = hmm.sample(100_000, { seed: 3 }).labels;
     const share = long.reduce((n, s) => n + s, 0) / long.length;
     expect(share).toBeCloseTo(hmm.stationaryDistribution()[1] as number, 2);
   });
@@ -95,22 +98,24 @@ describe('HiddenMarkovModel API', () => {
     const result = hmm.fit(data);
     // 1 start + 2 transition + 2·2 emission free parameters.
     expect(result.freeParameters).toBe(7);
-    expect(hmm.bic(data)).toBeCloseTo(-2 * hmm.score(data) + 7 * Math.log(400), 9);
-    expect(hmm.aic(data)).toBeCloseTo(-2 * hmm.score(data) + 14, 9);
+    expect(hmm.bic(data)).toBeCloseTo(-2 * hmm.logLikelihood(data) + 7 * Math.log(400), 9);
+    expect(hmm.aic(data)).toBeCloseTo(-2 * hmm.logLikelihood(data) + 14, 9);
+    // score is the mean log-likelihood per time step, as for every estimator.
+    expect(hmm.score(data)).toBeCloseTo(hmm.logLikelihood(data) / 400, 12);
     expect(hmm.bic(data)).toBeCloseTo(result.bic, 6);
   });
 
   it('fitAsync without an executor equals fit', async () => {
     const data = weather().sample(400, { seed: 4 }).observations;
     const options = { states: 2, emission: { type: 'categorical', symbols: 3 } as const, seed: 8 };
-    const sync = new HiddenMarkovModel(options).fit(data, [100, 300]);
-    const asynchronous = await new HiddenMarkovModel(options).fitAsync(data, [100, 300]);
+    const sync = new HiddenMarkovModel(options).fit({ observations: data, lengths: [100, 300] });
+    const asynchronous = await new HiddenMarkovModel(options).fitAsync({ observations: data, lengths: [100, 300] });
     expect(asynchronous.history).toEqual(sync.history);
   });
 
   it('accepts a Sequences container', () => {
     const hmm = weather();
     const rows = DenseMatrix.from([0, 1, 2, 2, 1]);
-    expect(hmm.score(new Sequences(rows, [2, 3]))).toBe(hmm.score(rows, [2, 3]));
+    expect(hmm.score(new Sequences(rows, [2, 3]))).toBe(hmm.score({ observations: rows, lengths: [2, 3] }));
   });
 });

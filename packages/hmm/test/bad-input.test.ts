@@ -1,4 +1,4 @@
-import { DenseMatrix, FormatError, ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError, Sequences } from '@em/core';
+import { DenseMatrix, FormatError, ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError, NotFittedError, Sequences } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { HiddenMarkovModel } from '../src/index.js';
 
@@ -26,11 +26,11 @@ describe('bad input gets a typed error naming the problem and the remedy', () =>
 
   it('sequences of length 0 and lengths that do not sum to the data', () => {
     const hmm = new HiddenMarkovModel({ states: 2, emission: categorical });
-    const empty = thrown(() => hmm.fit(symbols, [5, 0, 5]));
+    const empty = thrown(() => hmm.fit({ observations: symbols, lengths: [5, 0, 5] }));
     expect(empty).toBeInstanceOf(InvalidDataError);
     expect(empty.message).toMatch(/Sequence 1 has length 0/);
     expect(thrown(() => hmm.fit([]))).toBeInstanceOf(InvalidDataError);
-    const sum = thrown(() => hmm.fit(symbols, [4, 4]));
+    const sum = thrown(() => hmm.fit({ observations: symbols, lengths: [4, 4] }));
     expect(sum).toBeInstanceOf(InvalidDataError);
     expect(sum.message).toMatch(/sum to 8 but there are 10/);
   });
@@ -52,7 +52,7 @@ describe('bad input gets a typed error naming the problem and the remedy', () =>
       emission: categorical,
       init: { emissions: { probabilities: [[[0.5, 0.5, 0]], [[0.5, 0.5, 0]]] } },
     });
-    const error = thrown(() => hmm.fit([0, 1, 0, 1, 1, 0, 2, 1], [3, 5]));
+    const error = thrown(() => hmm.fit({ observations: [0, 1, 0, 1, 1, 0, 2, 1], lengths: [3, 5] }));
     expect(error).toBeInstanceOf(ImpossibleObservationError);
     expect(error.message).toMatch(/Sequence 1, position 3 \(row 6\)/);
     expect((error as ImpossibleObservationError).details).toMatchObject({ sequence: 1, position: 3, row: 6 });
@@ -70,7 +70,7 @@ describe('bad input gets a typed error naming the problem and the remedy', () =>
     expect(error.message).toMatch(/position 2 .* transitions or start probabilities that are zero/);
     hmm.fit([0, 1, 0]);
     expect(hmm.score([0, 1, 2])).toBe(-Infinity);
-    expect(hmm.scoreSequences([0, 1, 0, 2], [3, 1])[1]).toBe(-Infinity);
+    expect(hmm.scoreSamples({ observations: [0, 1, 0, 2], lengths: [3, 1] })[1]).toBe(-Infinity);
     expect(thrown(() => hmm.decode([0, 2]))).toBeInstanceOf(ImpossibleObservationError);
   });
 
@@ -94,8 +94,9 @@ describe('bad input gets a typed error naming the problem and the remedy', () =>
   it('bad options and unfitted use', () => {
     expect(thrown(() => new HiddenMarkovModel({ states: 0, emission: categorical }))).toBeInstanceOf(InvalidOptionsError);
     expect(thrown(() => new HiddenMarkovModel({ states: 2, emission: categorical, priors: { transitions: -1 } }))).toBeInstanceOf(InvalidOptionsError);
-    expect(thrown(() => new HiddenMarkovModel({ states: 2, emission: categorical }).score(symbols))).toBeInstanceOf(InvalidOptionsError);
-    expect(thrown(() => new HiddenMarkovModel({ states: 2, emission: categorical }).fit(new Sequences(DenseMatrix.from(symbols)), [10]))).toBeInstanceOf(InvalidDataError);
+    expect(thrown(() => new HiddenMarkovModel({ states: 2, emission: categorical }).score(symbols))).toBeInstanceOf(NotFittedError);
+    expect(thrown(() => new HiddenMarkovModel({ states: 2, emission: categorical }).fit({ observations: symbols, lengths: [symbols.length + 1] }))).toBeInstanceOf(InvalidDataError);
+    expect(thrown(() => new HiddenMarkovModel({ states: 2, emission: categorical }).fit(new Sequences(DenseMatrix.from(symbols)), { sampleWeights: symbols }))).toBeInstanceOf(InvalidOptionsError);
     expect(thrown(() => HiddenMarkovModel.fromJSON('{"format":"em-model","formatVersion":1,"kind":"gaussian-mixture","config":{"kind":"x"},"parameters":{}}'))).toBeInstanceOf(FormatError);
   });
 });

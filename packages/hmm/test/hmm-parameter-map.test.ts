@@ -62,9 +62,9 @@ describe('SQUAREM on an HMM with weakly separated states', () => {
       const { rows, lengths } = weaklySeparated(20, 100, new Random(SEED));
       const options = { states: 3, emission, seed: SEED, tolerance: 1e-11 } as const;
       const plainModel = new HiddenMarkovModel(options);
-      const plain = plainModel.fit(rows, lengths);
+      const plain = plainModel.fit({ observations: rows, lengths });
       const fastModel = new HiddenMarkovModel({ ...options, acceleration: 'squarem' });
-      const fast = fastModel.fit(rows, lengths);
+      const fast = fastModel.fit({ observations: rows, lengths });
       expect(fast.acceleration).toBe('squarem');
       expect(Math.abs(fast.objective - plain.objective) / Math.abs(plain.objective)).toBeLessThan(1e-7);
       expect(fast.eSteps).toBeLessThan(plain.eSteps);
@@ -84,7 +84,7 @@ describe('SQUAREM on an HMM with weakly separated states', () => {
       acceleration: 'squarem',
       seed: SEED,
     });
-    const result = hmm.fit(rows, lengths);
+    const result = hmm.fit({ observations: rows, lengths });
     expect(result.acceleration).toBe('squarem');
     const { startProbabilities, transitionMatrix } = hmm.parameters;
     expect(startProbabilities.slice(1)).toEqual([0, 0]);

@@ -49,7 +49,7 @@ describe('left-right HMM with the default k-means emission start (issue 10, item
           const { rows, lengths } = leftRightData(separation, 3, 100 + seed);
           const events: string[] = [];
           const hmm = new HiddenMarkovModel({ states: 3, emission: { type: 'gaussian', covariance }, init: leftRight, seed, tolerance: 1e-6 });
-          const result = hmm.fit(rows, lengths, { onEvent: (event) => events.push(JSON.stringify(event)) });
+          const result = hmm.fit({ observations: rows, lengths }, { onEvent: (event) => events.push(JSON.stringify(event)) });
           expect(events.filter((event) => /NaN/.test(event)), `seed ${seed}`).toEqual([]);
           for (const value of [...result.history, ...result.logLikelihoodHistory]) expect(Number.isFinite(value), `seed ${seed}`).toBe(true);
           expectMonotone(result.history);
@@ -91,7 +91,7 @@ describe('a start the chain cannot follow never ends in NaN statistics (issue 10
       },
       tolerance: 1e-6,
     });
-    const result = hmm.fit(rows, lengths, { onEvent: (event) => events.push(JSON.stringify(event)) });
+    const result = hmm.fit({ observations: rows, lengths }, { onEvent: (event) => events.push(JSON.stringify(event)) });
     expect(events.filter((event) => /NaN/.test(event))).toEqual([]);
     for (const value of [...result.history, ...result.logLikelihoodHistory]) expect(Number.isFinite(value)).toBe(true);
     expectMonotone(result.history);
@@ -100,7 +100,7 @@ describe('a start the chain cannot follow never ends in NaN statistics (issue 10
     expect(hmm.parameters.transitionMatrix[1]).toEqual([0, 1]);
     // State 0 moved to the start of the sequences.
     expect(Math.abs((hmm.parameters.emissions as { means: number[] }).means[0] as number)).toBeLessThan(1);
-    for (const row of hmm.predictProba(rows, lengths).toArrays()) for (const value of row) expect(Number.isFinite(value)).toBe(true);
+    for (const row of hmm.predictProba({ observations: rows, lengths })) for (const value of row) expect(Number.isFinite(value)).toBe(true);
   });
 });
 
@@ -122,7 +122,7 @@ describe('a state the chain never enters (zero expected time steps)', () => {
     for (const emission of emissions) {
       const events: { component?: number; reason?: string }[] = [];
       const hmm = new HiddenMarkovModel({ states: 3, emission, init, seed: 2 });
-      const result = hmm.fit(emission.type === 'categorical' ? symbols : rows, undefined, { onEvent: (event) => events.push(event as { component?: number; reason?: string }) });
+      const result = hmm.fit(emission.type === 'categorical' ? symbols : rows, { onEvent: (event) => events.push(event as { component?: number; reason?: string }) });
       expectMonotone(result.history);
       expect(events.some((event) => event.component === 2 && event.reason === 'empty-state'), emission.type).toBe(true);
       const flat = JSON.stringify(hmm.parameters, (_, value: unknown) => (typeof value === 'number' && !Number.isFinite(value) ? 'NON-FINITE' : value));

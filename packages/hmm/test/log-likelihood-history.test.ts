@@ -21,7 +21,7 @@ describe('logLikelihoodHistory next to history (issue 10, scikit-learn users)', 
       maxIterations: 12,
     });
     const visited: HmmParameters<unknown>[] = [];
-    const result = hmm.fit(data, undefined, { onIteration: (info) => visited.push(info.parameters) });
+    const result = hmm.fit(data, { onIteration: (info) => visited.push(info.parameters) });
     expect(result.logLikelihoodHistory).toHaveLength(result.history.length);
     expect(visited).toHaveLength(result.history.length);
     const sequences = new Sequences(DenseMatrix.from(data));
@@ -37,7 +37,7 @@ describe('logLikelihoodHistory next to history (issue 10, scikit-learn users)', 
     }
     expect(result.logLikelihoodHistory.at(-1)).toBe(result.logLikelihood);
     expect(result.history.at(-1)).toBe(result.objective);
-    expect(hmm.fitResult?.logLikelihoodHistory).toBe(result.logLikelihoodHistory);
+    expect(hmm.lastFit?.logLikelihoodHistory).toBe(result.logLikelihoodHistory);
   });
 
   it('fitAsync (in process) reports the same histories', async () => {

@@ -53,10 +53,13 @@ describe('hostile shapes are refused against the memory budget before allocating
     // The same data in 100 sequences of 1000 steps fits in the budget.
     const lengths = new Array<number>(100).fill(1000);
     const split = new HiddenMarkovModel(options);
-    expect(Number.isFinite(split.fit(data, lengths).logLikelihood)).toBe(true);
-    expect(split.predictProba(data, lengths).rows).toBe(length);
+    expect(Number.isFinite(split.fit({ observations: data, lengths }).logLikelihood)).toBe(true);
+    expect(split.decode({ observations: data, lengths }).states).toHaveLength(length);
+    // Posteriors of every step as nested arrays (100000 × 4, typed then nested: 6.1 MiB) are refused; half of them fit.
+    expect(thrown(() => split.predictProba({ observations: data, lengths }))).toBeInstanceOf(MemoryBudgetError);
+    expect(split.predictProba({ observations: data.sliceRows(0, length / 2), lengths: lengths.slice(0, 50) })).toHaveLength(length / 2);
     // The initial responsibilities (100000 × 8 doubles, 6.1 MiB) are checked too.
-    const initializing = thrown(() => new HiddenMarkovModel({ states: 8, emission: { type: 'categorical', symbols: 3 }, memoryBudget: '4MiB' }).fit(data, lengths));
+    const initializing = thrown(() => new HiddenMarkovModel({ states: 8, emission: { type: 'categorical', symbols: 3 }, memoryBudget: '4MiB' }).fit({ observations: data, lengths }));
     expect(initializing).toBeInstanceOf(MemoryBudgetError);
     expect(initializing.message).toMatch(/Initial emission responsibilities for 100000 steps × 8 states/);
     expect((initializing as MemoryBudgetError).remedy).toMatch(/give init\.emissions/);

@@ -51,11 +51,11 @@ describe('NaN / +∞ emission densities are a NumericalError naming the row (iss
       const hmm = new HiddenMarkovModel({ states: 2, emission: family, init, maxIterations: 3 });
       expect(Number.isFinite(hmm.fit(clean.map((v) => (v === 3 ? 2 : v))).logLikelihood)).toBe(true);
       const attempts: [string, () => unknown][] = [
-        ['fit', () => new HiddenMarkovModel({ states: 2, emission: family, init, maxIterations: 3 }).fit(poisoned, lengths)],
-        ['score', () => hmm.score(poisoned, lengths)],
-        ['predictProba', () => hmm.predictProba(poisoned, lengths)],
-        ['decode', () => hmm.decode(poisoned, lengths)],
-        ['decode map', () => hmm.decode(poisoned, lengths, { algorithm: 'map' })],
+        ['fit', () => new HiddenMarkovModel({ states: 2, emission: family, init, maxIterations: 3 }).fit({ observations: poisoned, lengths })],
+        ['score', () => hmm.score({ observations: poisoned, lengths })],
+        ['predictProba', () => hmm.predictProba({ observations: poisoned, lengths })],
+        ['decode', () => hmm.decode({ observations: poisoned, lengths })],
+        ['decode map', () => hmm.decode({ observations: poisoned, lengths }, { algorithm: 'map' })],
       ];
       for (const [what, attempt] of attempts) {
         const error = thrown(attempt);
@@ -72,7 +72,7 @@ describe('statistics with NaN never reach an M-step that "keeps the previous row
   it('mStep refuses a NaN occupancy (merged from workers or built by a caller) with a NumericalError', () => {
     const hmm = new HiddenMarkovModel({ states: 2, emission: { type: 'categorical', symbols: 3 }, init: { startProbabilities: [0.5, 0.5] }, maxIterations: 1 });
     hmm.fit([0, 1, 2, 1, 0, 2, 2, 1]);
-    const parameters = hmm.fittedParameters;
+    const parameters = hmm.modelParameters;
     const statistics = hmm.model.zeroStatistics(parameters);
     statistics.occupancy[0] = Number.NaN;
     statistics.transitions[0] = Number.NaN;

@@ -55,7 +55,7 @@ describe('Gaussian emissions, tied covariance: separated states with correlation
       },
       maxIterations: 200,
     });
-    const fit = hmm.fit(reference.observations, undefined, { onEvent: (e) => events.push(e) });
+    const fit = hmm.fit(reference.observations, { onEvent: (e) => events.push(e) });
     expect(degenerateMessages(events)).toEqual([]);
     expect(fit.converged).toBe(true);
     expect(Math.abs(fit.logLikelihood - (reference.history.at(-1) as number))).toBeLessThan(0.05);

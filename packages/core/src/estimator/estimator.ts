@@ -171,12 +171,7 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
 
   /** Sets the parameters (validated), e.g. to predict with a known model. */
   setParameters(plain: PlainInput): this {
-    const parameters = this.fromPlain(plain);
-    this.model.validateParameters(parameters);
-    this.state = parameters;
-    this.summary = undefined;
-    this.metadata = undefined;
-    return this;
+    return this.setModelParameters(this.fromPlain(plain));
   }
 
   /** Fits by EM in this thread and keeps the best parameters. */
@@ -275,6 +270,15 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
     const estimator = this.fromConfig(document.config, settingsFromJSON<unknown>(document.fit?.['settings']));
     (estimator as unknown as { restore(document: SerializedModel): void }).restore(document);
     return estimator;
+  }
+
+  /** Sets the parameters in the engine's typed-array form (validated), e.g. parameters computed elsewhere. */
+  setModelParameters(parameters: P): this {
+    this.model.validateParameters(parameters);
+    this.state = parameters;
+    this.summary = undefined;
+    this.metadata = undefined;
+    return this;
   }
 
   /** Takes a saved document's parameters and fit metadata (used by fromJSON). */
