@@ -7,6 +7,8 @@
 //   pnpm bench --no-workers            in process only
 //   pnpm bench --no-sklearn            without the side-by-side scikit-learn run
 //   pnpm bench --python=/usr/bin/python3
+//   pnpm bench --time-to-solution-only  only the time-to-solution case (plain EM, SQUAREM, scikit-learn)
+//   pnpm bench --no-time-to-solution    without it
 //
 // With a Python that has scikit-learn (`--python`, else python3 or /usr/bin/python3, whichever
 // imports it), every row also gets scikit-learn timed on the same data from the same initial
@@ -21,6 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DenseMatrix, Random, type EStepExecutor } from '@em/core';
 import { createWorkerExecutor } from '@em/core/parallel';
+import { runTimeToSolution } from './time-to-solution.js';
 import { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type GaussianMixtureInitialParameters } from '../src/index.js';
 
 interface Cell {
@@ -52,6 +55,7 @@ function argument(name: string): string | undefined {
 const quick = process.argv.includes('--quick');
 const noWorkers = process.argv.includes('--no-workers');
 const noSklearn = process.argv.includes('--no-sklearn');
+const timeToSolution = process.argv.includes('--no-time-to-solution') ? 'skip' : process.argv.includes('--time-to-solution-only') ? 'only' : 'after';
 const workers = Number(argument('workers') ?? 2);
 const chunksArgument = argument('chunks');
 const chunks = chunksArgument === undefined ? undefined : Number(chunksArgument);
@@ -182,6 +186,10 @@ function sklearnSecondsPerIteration(python: string, x: DenseMatrix, cell: Cell, 
 }
 
 async function main(): Promise<void> {
+  if (timeToSolution === 'only') {
+    runTimeToSolution({ python: findSklearnPython()?.python });
+    return;
+  }
   const workerUrl = new URL('../dist/worker.js', import.meta.url);
   const useWorkers = !noWorkers && existsSync(workerUrl);
   if (!noWorkers && !useWorkers) console.log('(dist/worker.js not found: run `pnpm build` for the worker-thread figures; in-process only)');
@@ -233,6 +241,7 @@ async function main(): Promise<void> {
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}`);
   console.log('\nCPU s/iter = CPU seconds of every thread of the process per E-step (the fit\'s total over its iterations + 1 E-steps), robust to other jobs on the machine.');
   console.log('\nspeed-up = sklearn s/iter (the issue\'s reference figures) ÷ ours (target ≥ 4× on (1e6,10,10) and (2e5,32,16)); sklearn here / speed-up here = scikit-learn timed in this run on the same data; vs C loop = ours ÷ C (1 core in process, 2 cores with workers).');
+  if (timeToSolution === 'after') runTimeToSolution({ python: sklearn?.python });
 }
 
 await main();

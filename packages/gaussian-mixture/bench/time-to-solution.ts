@@ -21,9 +21,9 @@ import { gaussianMixtureModel } from '../src/gaussian-mixture-model.js';
 const TOLERANCE = 1e-10;
 const MAX_ITERATIONS = 100_000;
 /** Spread of the cluster centres (standard deviations per coordinate): small enough for EM's slow linear rate. */
-const CENTRE_SPREAD = Number(process.env["TTS_SPREAD"] ?? 0.8);
+const CENTRE_SPREAD = 0.6;
 
-/** K clusters whose centres are about CENTRE_SPREAD σ apart per coordinate, with random correlated covariances; seeded. */
+/** K clusters whose centres are spread CENTRE_SPREAD σ per coordinate, with random correlated covariances; seeded. */
 export function overlappingData(n: number, d: number, k: number, random: Random): DenseMatrix {
   const centers = new Float64Array(k * d);
   for (let i = 0; i < centers.length; i++) centers[i] = CENTRE_SPREAD * random.normal();

@@ -1,12 +1,14 @@
 // Seconds per Baum–Welch iteration and peak memory, next to hmmlearn 0.3's published figures
 // for the same problems on this project's 2-core machines. Run: pnpm --filter @em/hmm bench
 // The worker case needs the built package (turbo runs build before bench).
-// (BENCH_ITERATIONS=N to change the iterations per case, BENCH_ONLY=casino,… to pick cases).
+// (BENCH_ITERATIONS=N to change the iterations per case, BENCH_ONLY=casino,… to pick cases;
+// BENCH_ONLY=time-to-solution runs only the plain-vs-SQUAREM time-to-solution case).
 import { DenseMatrix, type FitResult, Random, Sequences, fitEm, fitEmAsync } from '@em/core';
 import { createWorkerExecutor } from '@em/core/parallel';
 import { gaussianFamily } from '@em/gaussian-mixture';
 import { categoricalFamily } from '@em/multinomial-mixture';
 import { createHmmModel, type HmmParameters } from '../src/index.js';
+import { runHmmTimeToSolution } from './time-to-solution.js';
 
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 5);
 const ONLY = process.env['BENCH_ONLY']?.split(',');
@@ -172,6 +174,7 @@ if (run('gaussian')) {
   resetCounters();
   report('gaussian-5x4-full (T=10^6)', fitEm(model, data, { ...options, initialParameters: initial }), 5, 1_000_000, 32);
 }
+if (run('time-to-solution')) runHmmTimeToSolution();
 
 /**
  * The design choice, measured: one forward pass in the scaled recursion (what @em/hmm uses) against

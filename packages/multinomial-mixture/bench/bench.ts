@@ -2,11 +2,13 @@
 //   flock /tmp/em-bench.lock pnpm --filter @em/multinomial-mixture bench      (in process, then 2 worker threads)
 //   BENCH_ITERATIONS=20 BENCH_REPEATS=5 BENCH_WORKERS=0 pnpm ... bench        (more iterations / fits; skip workers)
 //   BENCH_SIMD=0 pnpm ... bench                                                (TypeScript kernels only, in process)
+//   BENCH_TIME_TO_SOLUTION=only|skip pnpm ... bench                            (only / without plain EM vs SQUAREM to convergence)
 // Reference figures (issue #4, this project's 2-core machines): vectorised NumPy + scipy.sparse EM
 // 0.023 s/iteration, R mixtools (dense) 0.70 s/iteration, for N=20000, V=2000, K=10 with ≈1.79 M
 // non-zeros. Target ≤ 0.012 s.
 import { CsrMatrix, Random, fitEm, fitEmAsync, type FitResult, type MixtureParameters } from '@em/core';
 import { createMultinomialMixtureModel, sampleMultinomial, type MultinomialComponents } from '../src/index.js';
+import { runMultinomialTimeToSolution } from './time-to-solution.js';
 import { simdKernelsAvailable, simdMemoryBytes, useSimdKernels } from '../src/simd-arena.js';
 
 const NUMPY_SECONDS = 0.023;
@@ -149,6 +151,10 @@ async function runCase(c: Case, reference: boolean): Promise<void> {
 const { loadavg, cpus } = await import('node:os');
 console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (wall-clock figures; a loaded machine inflates them)`);
 console.log(`kernels: ${simdKernelsAvailable() ? 'WebAssembly SIMD' : 'TypeScript'}`);
-await runCase({ rows: 20000, features: 2000, components: 10, tokens: 100 }, true);
-await runCase({ rows: 2000, features: 500, components: 5, tokens: 100 }, false);
+const timeToSolution = process.env['BENCH_TIME_TO_SOLUTION'] ?? 'after';
+if (timeToSolution !== 'only') {
+  await runCase({ rows: 20000, features: 2000, components: 10, tokens: 100 }, true);
+  await runCase({ rows: 2000, features: 500, components: 5, tokens: 100 }, false);
+}
+if (timeToSolution !== 'skip') runMultinomialTimeToSolution();
 console.log(`\nload average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
