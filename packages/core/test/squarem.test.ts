@@ -5,6 +5,7 @@ import {
   InProcessExecutor,
   InvalidOptionsError,
   InvalidParametersError,
+  NumericalError,
   squaremPoint,
   type EmModel,
   type FitResult,
@@ -167,6 +168,34 @@ describe('SQUAREM (acceleration: squarem)', () => {
     const nanMap: ParameterMap<ToyParameters> = { toUnconstrained: (mean) => Float64Array.from(mean), fromUnconstrained: (vector) => vector.map(() => Number.NaN) };
     const nan = fitEm(toyModel(dimension, nanMap), data, { tolerance: 0, maxIterations: 6, acceleration: 'squarem' });
     expect(nan.history).toEqual(guarded.history);
+  });
+
+  it('falls back when the E-step at the trial point throws a NumericalError (sync and through an executor)', async () => {
+    const dimension = 2;
+    const data = toyData(40, 360, dimension);
+    const far: ParameterMap<ToyParameters> = { toUnconstrained: (mean) => Float64Array.from(mean), fromUnconstrained: (vector) => vector.map((v) => v + 1e7) };
+    const base = toyModel(dimension, far);
+    // Finite parameters the E-step refuses (as an overflowing density would).
+    const refusing: EmModel<ToyParameters, ToyData, ToyStatistics> = {
+      ...base,
+      eStep(mean, chunk) {
+        if (Math.abs(mean[0] as number) > 1e6) throw new NumericalError('overflow at the trial point', 'none');
+        return base.eStep(mean, chunk);
+      },
+    };
+    const plain = fitEm(toyModel(dimension), data, { tolerance: 0, maxIterations: 12 });
+    const guarded = fitEm(refusing, data, { tolerance: 0, maxIterations: 6, acceleration: 'squarem' });
+    for (let t = 0; t < guarded.history.length; t++) expect(relative(guarded.history[t] as number, plain.history[2 * t] as number)).toBeLessThan(1e-13);
+    const viaExecutor = await fitEmAsync(refusing, data, { tolerance: 0, maxIterations: 6, acceleration: 'squarem', executor: new InProcessExecutor() });
+    expect(viaExecutor.history).toEqual(guarded.history);
+    // An error that is not about the trial point (here a plain EM step's) still ends the fit.
+    const broken: EmModel<ToyParameters, ToyData, ToyStatistics> = {
+      ...base,
+      eStep() {
+        throw new NumericalError('broken', 'none');
+      },
+    };
+    expect(() => fitEm(broken, data, { acceleration: 'squarem' })).toThrow(NumericalError);
   });
 
   it('a model without a parameterMap runs plain EM and says so', () => {
