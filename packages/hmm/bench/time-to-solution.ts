@@ -1,7 +1,7 @@
 // Time to solution (issue 14): Baum–Welch plain and SQUAREM-accelerated, side by side in one run
 // from the same start with the same stopping rule, on an HMM whose states are weakly separated
-// (2-D Gaussian emissions whose means are a fraction of a standard deviation apart), T = 2·10^5 steps in 100 sequences — where
-// Baum–Welch's linear rate is slow. Run by bench.ts (BENCH_ONLY=time-to-solution for this alone).
+// (2-D Gaussian emissions, means under half a standard deviation apart), T = 2·10^5 steps in 100
+// sequences, where Baum–Welch's linear rate is slow. Run by bench.ts (BENCH_ONLY=time-to-solution for this alone).
 import { DenseMatrix, fitEm, Random, Sequences, type FitResult } from '@em/core';
 import { gaussianFamily } from '@em/gaussian-mixture';
 import { createHmmModel } from '../src/index.js';
@@ -34,7 +34,7 @@ export function runHmmTimeToSolution(options: { readonly sequences?: number; rea
     emissions: { ...truth.emissions, means: Float64Array.of(0.2, 0.3, 0.6, 0.5, 0.4, 0.8).map((m) => m * SEPARATION), covariances: Float64Array.of(1.5, 1.5, 1.5, 1.5, 1.5, 1.5) },
   };
   const fitOptions = { initialParameters: initial, tolerance: 1e-10, toleranceRule: 'per-observation', maxIterations: 100_000 } as const;
-  console.log(`\nTime to solution: HMM, ${k} weakly separated states (2-D Gaussian emissions ~1 σ apart), T = ${total} in ${sequences} sequences; |Δ objective| / T < 1e-10; same start`);
+  console.log(`\nTime to solution: HMM, ${k} weakly separated states (2-D Gaussian emissions, means under 0.5 σ apart), T = ${total} in ${sequences} sequences; |Δ objective| / T < 1e-10; same start`);
   const timed = (acceleration: 'none' | 'squarem'): { result: FitResult<unknown>; seconds: number } => {
     const start = performance.now();
     const result = fitEm(model, data, { ...fitOptions, acceleration });
