@@ -2,14 +2,11 @@ import { HiddenMarkovModel } from '@em/hmm';
 import { describe, expect, it } from 'vitest';
 import { expectOneLineFailure, fixtureDirectory, runEm } from './helpers.js';
 
-const weather = new HiddenMarkovModel(
-  { states: 2, emission: { type: 'categorical', symbols: 3 } },
-  {
-    startProbabilities: Float64Array.from([0.6, 0.4]),
-    transitionMatrix: Float64Array.from([0.7, 0.3, 0.4, 0.6]),
-    emissions: { probabilities: Float64Array.from([0.5, 0.4, 0.1, 0.1, 0.3, 0.6]), categories: [3], components: 2 },
-  },
-);
+const weather = new HiddenMarkovModel({ states: 2, emission: { type: 'categorical', symbols: 3 } }).setModelParameters({
+  startProbabilities: Float64Array.from([0.6, 0.4]),
+  transitionMatrix: Float64Array.from([0.7, 0.3, 0.4, 0.6]),
+  emissions: { probabilities: Float64Array.from([0.5, 0.4, 0.1, 0.1, 0.3, 0.6]), categories: [3], components: 2 },
+});
 
 describe('em decode', () => {
   it('Viterbi path and probability of the Healthy/Fever example; posterior decoding', async () => {

@@ -123,7 +123,7 @@ export const SCENARIOS = {
     const rolls = casino(core, 9, 400);
     const model = new hmm.HiddenMarkovModel({ states: 2, emission: { type: 'categorical', symbols: 6 }, seed: 2, nInit: 2, maxIterations: 60, tolerance: 1e-9 });
     const result = model.fit(rolls);
-    const posterior = model.decode(rolls, undefined, { algorithm: 'map' });
+    const posterior = model.decode(rolls, { algorithm: 'map' });
     return {
       logLikelihood: result.logLikelihood,
       history: [...result.history],
@@ -149,8 +149,8 @@ export const SCENARIOS = {
       }
     }
     const model = new hmm.HiddenMarkovModel({ states: 3, emission: { type: 'gaussian', covariance: 'diagonal' }, seed: 5, maxIterations: 40, tolerance: 1e-9 });
-    const result = model.fit(rows, lengths);
-    const viterbi = model.decode(rows, lengths);
+    const result = model.fit({ observations: rows, lengths });
+    const viterbi = model.decode({ observations: rows, lengths });
     return {
       logLikelihood: result.logLikelihood,
       history: [...result.history],

@@ -31,7 +31,7 @@ export const decodeCommand: Command = {
     const hmm = HiddenMarkovModel.fromJSON(JSON.stringify(await readJsonFile(io, options.requiredString('model'), '--model')));
     const table = await readDenseDataFlags(io, options);
     const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
-    const decoded = hmm.decode(table.matrix, lengths, { algorithm });
+    const decoded = hmm.decode(lengths === undefined ? table.matrix : { observations: table.matrix, lengths }, { algorithm });
     const entries = decoded.sequences.map((s) => ({ states: Array.from(s.states), logProbability: s.logProbability }));
     assertFiniteOutput(entries, 'em decode');
     if (options.flag('json')) {

@@ -90,7 +90,7 @@ export const fitHmmCommand: Command = {
       acceleration: settings.acceleration,
       memoryBudget: memoryBudgetOf(io),
     });
-    const result = await fitWithProgress(io, settings, { label: 'em fit hmm', runs }, (callbacks) => hmm.fit(data, lengths, callbacks));
+    const result = await fitWithProgress(io, settings, { label: 'em fit hmm', runs }, (callbacks) => hmm.fit(lengths === undefined ? data : { observations: data, lengths }, callbacks));
     const p = hmm.parameters;
     const sequences = lengths?.length ?? 1;
     return publishFit(io, settings, {

@@ -19,9 +19,10 @@ export const hmmHandler: ModelHandler = {
     const hmm = HiddenMarkovModel.fromJSON(model);
     const table = await readDenseDataFlags(io, options);
     const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
-    const labels = Array.from(hmm.predict(table.matrix, lengths));
+    const sequences = lengths === undefined ? table.matrix : { observations: table.matrix, lengths };
+    const labels = Array.from(hmm.predict(sequences));
     const columns = columnsReportOf(table);
     if (!probabilities) return { labels, columns };
-    return { labels, probabilities: hmm.predictProba(table.matrix, lengths).toArrays(), columns };
+    return { labels, probabilities: hmm.predictProba(sequences), columns };
   },
 };
