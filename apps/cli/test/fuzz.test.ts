@@ -30,7 +30,8 @@ function runTarget(target: string): Promise<ChildReport> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       process.execPath,
-      [join(packageRoot, 'test', 'fixtures', 'fuzz-child.mjs'), String(seed), String(runs), target],
+      // The heap limit makes a runaway allocation fail in a second (reported with its stderr) rather than after gigabytes.
+      ['--max-old-space-size=512', join(packageRoot, 'test', 'fixtures', 'fuzz-child.mjs'), String(seed), String(runs), target],
       { cwd: packageRoot, encoding: 'utf8', timeout: 50_000, maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error !== null) {
