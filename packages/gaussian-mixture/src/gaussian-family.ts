@@ -12,10 +12,8 @@ import { covarianceLogPrior } from './covariance-prior.js';
 import {
   componentCountOf,
   covarianceLength,
-  covarianceParameterCount,
   gaussianComponentsFromJSON,
   gaussianComponentsToJSON,
-  isCovarianceType,
   validateGaussianComponents,
   type CovarianceType,
   type GaussianComponents,
@@ -31,11 +29,16 @@ import { tiedLogDensities } from './kernels/tied-kernel.js';
 import { prepareGaussian, type PreparedGaussian } from './prepared-gaussian.js';
 import { validateGaussianData } from './value-limit.js';
 import { gaussianParameterMapFor } from './gaussian-parameter-map.js';
+import { covarianceModelParameterCount, resolveCovarianceModel, storageOf, type CovarianceModel, type CovarianceOption } from './constrained/covariance-models.js';
+import { validateCovarianceConstraint } from './constrained/covariance-constraint.js';
 
 /** Options of the Gaussian component family. */
 export interface GaussianFamilyOptions {
-  /** Covariance structure (default 'full'). */
-  readonly covariance?: CovarianceType;
+  /**
+   * Covariance structure (default 'full'): one of mclust's fourteen models (EII … VVV) or an alias
+   * (full = VVV, tied = EEE, diagonal = diag = VVI, spherical = VII).
+   */
+  readonly covariance?: CovarianceOption;
   /**
    * Strength λ ≥ 0 of the covariance prior (default 1e-6, like scikit-learn's reg_covar); 0 is plain
    * maximum likelihood. See covariance-prior.ts / the README for the exact prior.
@@ -55,7 +58,10 @@ export interface GaussianFamilyOptions {
 
 /** Options with every default filled in. */
 export interface ResolvedGaussianFamilyOptions {
+  /** How Σ_k are stored (and which E-step kernel runs): the model's storage type. */
   readonly covariance: CovarianceType;
+  /** mclust's name of the model. */
+  readonly model: CovarianceModel;
   readonly regCovar: number;
   readonly update: { readonly means: boolean; readonly covariances: boolean };
   readonly missingValues: boolean;
@@ -143,12 +149,8 @@ function fullAccumulateAnyDimension(p: PreparedGaussian, stats: GaussianStatisti
 }
 
 export function resolveGaussianFamilyOptions(options: GaussianFamilyOptions = {}): ResolvedGaussianFamilyOptions {
-  const covariance = options.covariance ?? 'full';
-  if (!isCovarianceType(covariance)) {
-    throw new InvalidOptionsError(`covariance must be one of full, tied, diagonal, spherical; got ${JSON.stringify(covariance)}.`, "Pass e.g. { covariance: 'full' }.", {
-      option: 'covariance',
-    });
-  }
+  const model = resolveCovarianceModel(options.covariance ?? 'full');
+  const covariance = storageOf(model);
   const regCovar = options.regCovar ?? DEFAULT_REG_COVAR;
   if (typeof regCovar !== 'number' || !Number.isFinite(regCovar) || regCovar < 0) {
     throw new InvalidOptionsError(`regCovar must be a finite number ≥ 0; got ${String(regCovar)}.`, 'Use 0 for plain maximum likelihood or a small positive value such as 1e-6.', {
@@ -161,6 +163,7 @@ export function resolveGaussianFamilyOptions(options: GaussianFamilyOptions = {}
   }
   return {
     covariance,
+    model,
     regCovar,
     update: { means: options.update?.means ?? true, covariances: options.update?.covariances ?? true },
     missingValues: options.missingValues ?? false,
@@ -176,7 +179,7 @@ export function resolveGaussianFamilyOptions(options: GaussianFamilyOptions = {}
  */
 export function gaussianFamily(options: GaussianFamilyOptions = {}): GaussianFamily {
   const resolved = resolveGaussianFamilyOptions(options);
-  const { covariance: type, regCovar: strength, missingValues } = resolved;
+  const { covariance: type, model, regCovar: strength, missingValues } = resolved;
   const layout = scatterLayout(type, missingValues);
   const kernels = kernelsFor(type, missingValues);
   const settings: MaximizationSettings = {
@@ -186,10 +189,11 @@ export function gaussianFamily(options: GaussianFamilyOptions = {}): GaussianFam
     updateMeans: resolved.update.means,
     updateCovariances: resolved.update.covariances,
     onDegenerate: resolved.onDegenerate,
+    model,
   };
   const sampleFactors = new WeakMap<Float64Array, Float64Array>();
   const config: JsonValue = {
-    covariance: type,
+    covariance: model,
     regCovar: strength,
     update: { means: resolved.update.means, covariances: resolved.update.covariances },
     missingValues,
@@ -221,7 +225,10 @@ export function gaussianFamily(options: GaussianFamilyOptions = {}): GaussianFam
     },
     // A Gaussian density is positive everywhere: a row at −∞ under every component is an overflow.
     positiveDensities: true,
-    validateComponents: (components) => validateGaussianComponents(components, type),
+    validateComponents: (components) => {
+      validateGaussianComponents(components, type);
+      validateCovarianceConstraint(components, model);
+    },
     prepare: (components) => prepareGaussian(components, layout, missingValues),
     logDensities: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out, false),
     logDensitiesByComponent: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out, true),
@@ -234,7 +241,7 @@ export function gaussianFamily(options: GaussianFamilyOptions = {}): GaussianFam
     freeParameterCount(components) {
       const k = componentCountOf(components);
       const d = components.dimension;
-      return (resolved.update.means ? k * d : 0) + (resolved.update.covariances ? covarianceParameterCount(type, k, d) : 0);
+      return (resolved.update.means ? k * d : 0) + (resolved.update.covariances ? covarianceModelParameterCount(model, k, d) : 0);
     },
     initializeFromWeights: (x, weights, k, context) => initializeGaussianComponents(x, weights, k, resolved, context),
     sample(components, k, random: Random, out) {
@@ -288,14 +295,14 @@ export function gaussianFamilyFromConfig(json: JsonValue): GaussianFamily {
   const update = record['update'];
   const updateRecord = update !== null && typeof update === 'object' && !Array.isArray(update) ? (update as { readonly [key: string]: JsonValue }) : {};
   const options: {
-    covariance?: CovarianceType;
+    covariance?: CovarianceOption;
     regCovar?: number;
     update?: { means?: boolean; covariances?: boolean };
     missingValues?: boolean;
     onDegenerate?: 'keep-previous' | 'error';
   } = {};
   const covariance = record['covariance'];
-  if (covariance !== undefined) options.covariance = covariance as CovarianceType;
+  if (covariance !== undefined) options.covariance = covariance as CovarianceOption;
   if (typeof record['regCovar'] === 'number') options.regCovar = record['regCovar'];
   const means = updateRecord['means'];
   const covariances = updateRecord['covariances'];
@@ -345,7 +352,7 @@ export function initializeGaussianComponents(x: DenseMatrix, weights: Float64Arr
   return maximizeGaussian(
     stats,
     placeholder,
-    { type, layout: 'full', strength: options.regCovar, updateMeans: true, updateCovariances: true, onDegenerate: 'error' },
+    { type, layout: 'full', strength: options.regCovar, updateMeans: true, updateCovariances: true, onDegenerate: 'error', model: options.model },
     context,
   );
 }

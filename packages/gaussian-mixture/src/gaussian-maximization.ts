@@ -1,7 +1,9 @@
 import { choleskyInPlace, DegenerateModelError, inverseFromCholesky, type MStepContext } from '@em/core';
-import { componentCountOf, type CovarianceType, type GaussianComponents } from './gaussian-components.js';
+import { componentCountOf, denseCovariance, type CovarianceType, type GaussianComponents } from './gaussian-components.js';
 import type { GaussianStatistics, ScatterLayout } from './gaussian-statistics.js';
 import { LOG_TWO_PI } from './prepared-gaussian.js';
+import { maximizeConstrainedCovariances, recordConstrainedStep } from './constrained/constrained-maximization.js';
+import { isClassicModel, type CovarianceModel } from './constrained/covariance-models.js';
 
 /** What the M-step may change, and how it treats a degenerate component. */
 export interface MaximizationSettings {
@@ -13,6 +15,8 @@ export interface MaximizationSettings {
   readonly updateCovariances: boolean;
   /** Keep the previous component and report (default), or throw DegenerateModelError. */
   readonly onDegenerate: 'keep-previous' | 'error';
+  /** mclust's model when it is not the classic one `type` stands for (the M-step of src/constrained). */
+  readonly model?: CovarianceModel;
 }
 
 /**
@@ -217,6 +221,7 @@ function maximizeCovariances(
   const factor = new Float64Array(dd);
   const scale = coordinateScales(previous, counts);
   const wait: Wait = { allowed: !waitedCovariances.has(previous.covariances), used: false };
+  if (settings.model !== undefined && !isClassicModel(settings.model)) return constrainedCovariances(settings.model, stats, previous, means, references, alive, settings, issues);
 
   if (type === 'tied') {
     // One shared matrix: Σ = (Σ_k M_k + λI) / Σ_k n_k, each M_k the scatter about μ_k from
@@ -292,6 +297,80 @@ function maximizeCovariances(
   }
   if (wait.used) waitedCovariances.add(out);
   return out;
+}
+
+/**
+ * The constrained models: each live component's scatter W_k + λI about its new mean as a dense
+ * matrix (the diagonal or the trace is all the diagonal and spherical layouts hold, and all those
+ * models read), maximised under the constraint. A candidate that is not positive definite keeps
+ * every previous Σ_k (they share parameters) and is reported.
+ */
+function constrainedCovariances(
+  model: CovarianceModel,
+  stats: CenteredStatistics,
+  previous: GaussianComponents,
+  means: Float64Array,
+  references: Float64Array,
+  alive: Uint8Array,
+  settings: MaximizationSettings,
+  issues: Degeneracy[],
+): Float64Array {
+  const { layout, strength } = settings;
+  const d = previous.dimension;
+  const k = alive.length;
+  const dd = d * d;
+  const dense = new Float64Array(k * dd);
+  const delta = new Float64Array(d);
+  const lower = new Float64Array(dd);
+  for (let c = 0; c < k; c++) {
+    if (alive[c] !== 1) continue;
+    const n = stats.counts[c] as number;
+    for (let a = 0; a < d; a++) delta[a] = (means[c * d + a] as number) - (references[c * d + a] as number);
+    const at = c * dd;
+    if (layout === 'full') {
+      scatterAbout(stats, c, d, delta, lower);
+      for (let a = 0; a < d; a++) {
+        for (let b = 0; b <= a; b++) {
+          const v = (lower[a * d + b] as number) + (a === b ? strength : 0);
+          dense[at + a * d + b] = v;
+          dense[at + b * d + a] = v;
+        }
+      }
+    } else if (layout === 'diagonal') {
+      for (let a = 0; a < d; a++) {
+        const da = delta[a] as number;
+        dense[at + a * d + a] = (stats.scatter[c * d + a] as number) - 2 * (stats.sums[c * d + a] as number) * da + n * da * da + strength;
+      }
+    } else {
+      let trace = stats.scatter[c] as number;
+      for (let a = 0; a < d; a++) {
+        const da = delta[a] as number;
+        trace += -2 * (stats.sums[c * d + a] as number) * da + n * da * da;
+      }
+      for (let a = 0; a < d; a++) dense[at + a * d + a] = trace / d + strength;
+    }
+  }
+  const step = maximizeConstrainedCovariances(model, stats.counts, dense, alive, previous);
+  const candidate = { ...previous, covariances: step.covariances };
+  const factor = new Float64Array(dd);
+  const check = new Float64Array(dd);
+  for (let c = 0; c < k; c++) {
+    if (alive[c] !== 1) continue;
+    denseCovariance(candidate, c, check, 0);
+    let finite = true;
+    for (let i = 0; i < dd; i++) finite &&= Number.isFinite(check[i] as number);
+    if (!finite || choleskyInPlace(check, d, factor, 0, 0) >= 0) {
+      issues.push({
+        component: c,
+        reason: 'singular-covariance',
+        message: `Component ${c}: the ${model} covariance update is not positive definite (its points lie in a lower-dimensional subspace); every previous covariance was kept.`,
+        kept: true,
+      });
+      return previous.covariances;
+    }
+  }
+  recordConstrainedStep(step.covariances, step);
+  return step.covariances;
 }
 
 /**

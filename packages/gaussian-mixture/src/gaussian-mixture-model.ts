@@ -1,5 +1,6 @@
 import { FormatError, MixtureModel, type DenseMatrix, type JsonValue, type ModelConfig } from '@em/core';
-import type { CovarianceType, GaussianComponents } from './gaussian-components.js';
+import type { GaussianComponents } from './gaussian-components.js';
+import type { CovarianceOption } from './constrained/covariance-models.js';
 import { gaussianFamily, gaussianFamilyFromConfig, type GaussianFamily } from './gaussian-family.js';
 import type { GaussianStatistics } from './gaussian-statistics.js';
 import { initializer, INITIALIZATION_METHODS, type InitializationMethod } from './initialization.js';
@@ -14,7 +15,8 @@ export type GaussianMixtureEmModel = MixtureModel<GaussianComponents, DenseMatri
 export interface GaussianMixtureModelOptions {
   /** K ≥ 1. */
   readonly components: number;
-  readonly covariance?: CovarianceType;
+  /** mclust's model name or an alias (full, tied, diagonal, diag, spherical). */
+  readonly covariance?: CovarianceOption;
   /** Covariance prior strength λ (default 1e-6; 0 = maximum likelihood). */
   readonly regCovar?: number;
   /** Symmetric Dirichlet concentration α ≥ 1 on the weights (default 1 = no prior). */
@@ -69,7 +71,7 @@ export function modelFromConfig(config: ModelConfig): GaussianMixtureEmModel {
   const updateWeights = record['updateWeights'];
   return gaussianMixtureModel({
     components,
-    covariance: family.options.covariance,
+    covariance: family.options.model,
     regCovar: family.options.regCovar,
     ...(typeof concentration === 'number' ? { weightConcentration: concentration } : {}),
     update: { weights: updateWeights !== false, means: family.options.update.means, covariances: family.options.update.covariances },

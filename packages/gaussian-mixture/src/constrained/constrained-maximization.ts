@@ -1,0 +1,503 @@
+import { choleskyInPlace, inverseFromCholesky } from '@em/core';
+import { componentCountOf, denseCovariance, type GaussianComponents } from '../gaussian-components.js';
+import { lettersOf, storageOf, type CovarianceModel } from './covariance-models.js';
+import { symmetricEigen, type SymmetricEigen } from './small-eigen.js';
+
+/**
+ * The M-step of the constrained models (Celeux & Govaert 1995; Browne & McNicholas 2014 for the
+ * common orientation). Given each component's mass n_k and scatter W_k about its new mean (the
+ * covariance prior's λI already added: the prior is −(λ/2)·tr Σ_k⁻¹ per stored matrix, so the MAP
+ * problem is the maximum-likelihood one with W_k + λI), it returns the Σ_k that maximise
+ * Σ_k −(n_k/2)·log det Σ_k − ½·tr(Σ_k⁻¹ W_k) under the model's constraint.
+ *
+ * Closed forms: EII, EEI, EVI, EEV, EVV (and VII, VVI, EEE, VVV in the classic M-step).
+ * Block-coordinate ascent, each block an exact conditional maximum: VEI, VEE, VEV (volumes ↔
+ * common shape or shape matrix). EVE and VVE alternate the exact shapes and volumes with a
+ * majorise–minimise step for the common orientation, so the objective never decreases inside the
+ * loop either. (mclust 6's VVE orientation step leaves the volumes out, which is not a
+ * maximisation; see the README.)
+ */
+export interface ConstrainedStepSettings {
+  /** Cap on inner iterations (default 1000, as in the reference runs). */
+  readonly maxInnerIterations: number;
+  /** Inner loop stops when the largest change of its iterate is below this (relative for volumes). */
+  readonly innerTolerance: number;
+}
+
+export const DEFAULT_CONSTRAINED_STEP: ConstrainedStepSettings = { maxInnerIterations: 1000, innerTolerance: 1e-14 };
+
+export interface ConstrainedStep {
+  /** Σ_k in the model's storage (K variances, K·D variances or K·D·D matrices). */
+  readonly covariances: Float64Array;
+  /** Inner iterations taken (0 for a closed form). */
+  readonly innerIterations: number;
+  /** False when the inner loop hit its cap before its change fell below the tolerance. */
+  readonly converged: boolean;
+}
+
+/**
+ * @param counts n_k per component
+ * @param scatter K·D·D dense symmetric W_k + λI (only the diagonal is read by the diagonal
+ *   models, only the trace by EII)
+ * @param alive 1 for components maximised, 0 for those that keep their previous Σ_k
+ */
+export function maximizeConstrainedCovariances(
+  model: CovarianceModel,
+  counts: Float64Array,
+  scatter: Float64Array,
+  alive: Uint8Array,
+  previous: GaussianComponents,
+  settings: ConstrainedStepSettings = DEFAULT_CONSTRAINED_STEP,
+): ConstrainedStep {
+  const d = previous.dimension;
+  const k = componentCountOf(previous);
+  const dd = d * d;
+  const sigma = new Float64Array(k * dd);
+  for (let c = 0; c < k; c++) denseCovariance(previous, c, sigma, c * dd);
+  let total = 0;
+  for (let c = 0; c < k; c++) if (alive[c] === 1) total += counts[c] as number;
+  const live: number[] = [];
+  for (let c = 0; c < k; c++) if (alive[c] === 1) live.push(c);
+  let inner = { iterations: 0, converged: true };
+  let common: Float64Array | undefined;
+  const diag = (c: number, a: number) => scatter[c * dd + a * d + a] as number;
+  const setDiagonal = (c: number, values: ArrayLike<number>, factor: number) => {
+    sigma.fill(0, c * dd, (c + 1) * dd);
+    for (let a = 0; a < d; a++) sigma[c * dd + a * d + a] = (values[a] as number) * factor;
+  };
+
+  switch (model) {
+    case 'EII': {
+      let trace = 0;
+      for (const c of live) for (let a = 0; a < d; a++) trace += diag(c, a);
+      const variance = trace / (total * d);
+      for (const c of live) setDiagonal(c, new Float64Array(d).fill(variance), 1);
+      break;
+    }
+    case 'VII':
+      for (const c of live) {
+        let trace = 0;
+        for (let a = 0; a < d; a++) trace += diag(c, a);
+        setDiagonal(c, new Float64Array(d).fill(trace / ((counts[c] as number) * d)), 1);
+      }
+      break;
+    case 'EEI': {
+      const pooled = new Float64Array(d);
+      for (const c of live) for (let a = 0; a < d; a++) pooled[a] = (pooled[a] as number) + diag(c, a);
+      for (const c of live) setDiagonal(c, pooled, 1 / total);
+      break;
+    }
+    case 'VVI':
+      for (const c of live) {
+        const w = new Float64Array(d);
+        for (let a = 0; a < d; a++) w[a] = diag(c, a);
+        setDiagonal(c, w, 1 / (counts[c] as number));
+      }
+      break;
+    case 'EVI': {
+      // A_k = diag(W_k)/|diag(W_k)|^{1/D}, λ = Σ_k |diag(W_k)|^{1/D} / n.
+      let volume = 0;
+      const shapes: Float64Array[] = [];
+      for (const c of live) {
+        const w = new Float64Array(d);
+        for (let a = 0; a < d; a++) w[a] = diag(c, a);
+        const g = geometricMean(w);
+        volume += g;
+        shapes.push(w.map((v) => v / g));
+      }
+      volume /= total;
+      live.forEach((c, i) => setDiagonal(c, shapes[i] as Float64Array, volume));
+      break;
+    }
+    case 'VEI': {
+      const w = live.map((c) => {
+        const out = new Float64Array(d);
+        for (let a = 0; a < d; a++) out[a] = diag(c, a);
+        return out;
+      });
+      const result = volumesAndCommonShape(
+        w,
+        live.map((c) => counts[c] as number),
+        d,
+        settings,
+      );
+      inner = result.inner;
+      live.forEach((c, i) => setDiagonal(c, result.shape, result.volumes[i] as number));
+      break;
+    }
+    case 'EEE': {
+      const pooled = new Float64Array(dd);
+      for (const c of live) for (let i = 0; i < dd; i++) pooled[i] = (pooled[i] as number) + (scatter[c * dd + i] as number);
+      for (const c of live) for (let i = 0; i < dd; i++) sigma[c * dd + i] = (pooled[i] as number) / total;
+      break;
+    }
+    case 'VVV':
+      for (const c of live) for (let i = 0; i < dd; i++) sigma[c * dd + i] = (scatter[c * dd + i] as number) / (counts[c] as number);
+      break;
+    case 'EVV': {
+      // Σ_k = λ·W_k/|W_k|^{1/D}, λ = Σ_k |W_k|^{1/D} / n.
+      const volumes = live.map((c) => Math.exp(logDeterminant(scatter, d, c * dd) / d));
+      const volume = volumes.reduce((s, v) => s + v, 0) / total;
+      live.forEach((c, i) => {
+        for (let j = 0; j < dd; j++) sigma[c * dd + j] = ((scatter[c * dd + j] as number) * volume) / (volumes[i] as number);
+      });
+      break;
+    }
+    case 'EEV':
+    case 'VEV': {
+      // W_k = L_k Ω_k L_kᵀ; the orientations are L_k (largest eigenvalue paired with the largest shape entry).
+      const eigen = live.map((c) => symmetricEigen(scatter, d, c * dd));
+      let shape: Float64Array;
+      let volumes: Float64Array;
+      if (model === 'EEV') {
+        const pooled = new Float64Array(d);
+        for (const e of eigen) for (let a = 0; a < d; a++) pooled[a] = (pooled[a] as number) + (e.values[a] as number);
+        const g = geometricMean(pooled);
+        shape = pooled.map((v) => v / g);
+        volumes = new Float64Array(live.length).fill(g / total);
+      } else {
+        const result = volumesAndCommonShape(
+          eigen.map((e) => e.values),
+          live.map((c) => counts[c] as number),
+          d,
+          settings,
+        );
+        inner = result.inner;
+        shape = result.shape;
+        volumes = result.volumes;
+      }
+      live.forEach((c, i) => writeRotated(sigma, c * dd, (eigen[i] as SymmetricEigen).vectors, shape, volumes[i] as number, d));
+      break;
+    }
+    case 'VEE': {
+      const result = volumesAndCommonMatrix(scatter, live, counts, d, settings);
+      inner = result.inner;
+      live.forEach((c, i) => {
+        for (let j = 0; j < dd; j++) sigma[c * dd + j] = (result.matrix[j] as number) * (result.volumes[i] as number);
+      });
+      break;
+    }
+    case 'EVE':
+    case 'VVE': {
+      const result = commonOrientation(model, scatter, live, counts, total, sigma, d, settings);
+      inner = result.inner;
+      common = result.orientation;
+      live.forEach((c, i) => writeRotated(sigma, c * dd, result.orientation, result.diagonals[i] as Float64Array, 1, d));
+      break;
+    }
+  }
+  projectLight(model, sigma, k, live, common, d);
+  symmetrize(sigma, k, d);
+  return { covariances: toStorage(model, sigma, k, d), innerIterations: inner.iterations, converged: inner.converged };
+}
+
+interface InnerResult {
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+/**
+ * Σ_k = λ_k·diag(A) with |A| = 1 common, from per-component diagonals w_k (VEI: diag W_k;
+ * VEV: the eigenvalues Ω_k). Alternates the exact A = (Σ_k w_k/λ_k)/|·|^{1/D} and
+ * λ_k = Σ_j w_kj/A_j / (n_k·D) until the volumes settle.
+ */
+function volumesAndCommonShape(
+  w: readonly Float64Array[],
+  counts: readonly number[],
+  d: number,
+  settings: ConstrainedStepSettings,
+): { shape: Float64Array; volumes: Float64Array; inner: InnerResult } {
+  const m = w.length;
+  const volumes = new Float64Array(m);
+  for (let i = 0; i < m; i++) volumes[i] = geometricMean(w[i] as Float64Array) / (counts[i] as number);
+  const shape = new Float64Array(d);
+  let iterations = 0;
+  let converged = false;
+  while (iterations < settings.maxInnerIterations) {
+    iterations++;
+    shape.fill(0);
+    for (let i = 0; i < m; i++) for (let a = 0; a < d; a++) shape[a] = (shape[a] as number) + ((w[i] as Float64Array)[a] as number) / (volumes[i] as number);
+    const g = geometricMean(shape);
+    for (let a = 0; a < d; a++) shape[a] = (shape[a] as number) / g;
+    let change = 0;
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let a = 0; a < d; a++) s += ((w[i] as Float64Array)[a] as number) / (shape[a] as number);
+      const next = s / ((counts[i] as number) * d);
+      change = Math.max(change, Math.abs(next - (volumes[i] as number)) / next);
+      volumes[i] = next;
+    }
+    if (change <= settings.innerTolerance) {
+      converged = true;
+      break;
+    }
+  }
+  return { shape, volumes, inner: { iterations, converged } };
+}
+
+/** VEE: Σ_k = λ_k·C, |C| = 1. Alternates C = S/|S|^{1/D} (S = Σ_k W_k/λ_k) and λ_k = tr(C⁻¹W_k)/(n_k·D). */
+function volumesAndCommonMatrix(
+  scatter: Float64Array,
+  live: readonly number[],
+  counts: Float64Array,
+  d: number,
+  settings: ConstrainedStepSettings,
+): { matrix: Float64Array; volumes: Float64Array; inner: InnerResult } {
+  const dd = d * d;
+  const volumes = new Float64Array(live.length);
+  live.forEach((c, i) => {
+    volumes[i] = Math.exp(logDeterminant(scatter, d, c * dd) / d) / (counts[c] as number);
+  });
+  const matrix = new Float64Array(dd);
+  const factor = new Float64Array(dd);
+  let iterations = 0;
+  let converged = false;
+  while (iterations < settings.maxInnerIterations) {
+    iterations++;
+    matrix.fill(0);
+    live.forEach((c, i) => {
+      for (let j = 0; j < dd; j++) matrix[j] = (matrix[j] as number) + (scatter[c * dd + j] as number) / (volumes[i] as number);
+    });
+    const scale = Math.exp(logDeterminant(matrix, d, 0) / d);
+    for (let j = 0; j < dd; j++) matrix[j] = (matrix[j] as number) / scale;
+    choleskyInPlace(matrix, d, factor, 0, 0);
+    const inverse = inverseFromCholesky(factor, d);
+    let change = 0;
+    live.forEach((c, i) => {
+      let trace = 0;
+      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) trace += (inverse[a * d + b] as number) * (scatter[c * dd + b * d + a] as number);
+      const next = trace / ((counts[c] as number) * d);
+      change = Math.max(change, Math.abs(next - (volumes[i] as number)) / next);
+      volumes[i] = next;
+    });
+    if (change <= settings.innerTolerance) {
+      converged = true;
+      break;
+    }
+  }
+  return { matrix, volumes, inner: { iterations, converged } };
+}
+
+/** An irrational step that makes a weighted sum of the previous Σ_k have distinct eigenvalues. */
+const TIE_BREAK = 0.6180339887498949;
+
+/**
+ * EVE (Σ_k = λ·D A_k Dᵀ) and VVE (Σ_k = D Δ_k Dᵀ, Δ_k = λ_k A_k). Given D, the shapes and volumes
+ * are exact (v_kj = d_jᵀ W_k d_j; EVE: A_k = v_k/|v_k|^{1/D}, λ = Σ_k |v_k|^{1/D}/n; VVE:
+ * Δ_k = v_k/n_k). Given them, D minimises Σ_k tr(W_k D B_k Dᵀ) (B_k = Δ_k⁻¹) over orthogonal
+ * matrices, one plane rotation of columns (i, j) at a time: with p, q, r the entries of
+ * [d_i d_j]ᵀ W_k [d_i d_j], the objective is const + a·cos 2θ + b·sin 2θ,
+ * a = ½Σ_k (B_ki − B_kj)(p_k − q_k), b = Σ_k (B_ki − B_kj) r_k, minimised exactly at
+ * 2θ = atan2(−b, −a). Every rotation and every shape/volume update is an exact conditional
+ * maximum, so the objective never decreases; starting from the previous orientation makes the
+ * whole M-step at least a generalised maximisation.
+ */
+function commonOrientation(
+  model: 'EVE' | 'VVE',
+  scatter: Float64Array,
+  live: readonly number[],
+  counts: Float64Array,
+  total: number,
+  previousSigma: Float64Array,
+  d: number,
+  settings: ConstrainedStepSettings,
+): { orientation: Float64Array; diagonals: Float64Array[]; inner: InnerResult } {
+  const dd = d * d;
+  const blend = new Float64Array(dd);
+  live.forEach((c, i) => {
+    for (let j = 0; j < dd; j++) blend[j] = (blend[j] as number) + (1 + TIE_BREAK * i) * (previousSigma[c * dd + j] as number);
+  });
+  const orientation = symmetricEigen(blend, d).vectors;
+  const diagonals = live.map(() => new Float64Array(d));
+  const quadratic = (c: number, i: number, j: number): number => {
+    let s = 0;
+    for (let a = 0; a < d; a++) {
+      let row = 0;
+      for (let b = 0; b < d; b++) row += (scatter[c * dd + a * d + b] as number) * (orientation[b * d + j] as number);
+      s += (orientation[a * d + i] as number) * row;
+    }
+    return s;
+  };
+  const conditional = () => {
+    let volume = 0;
+    live.forEach((c, m) => {
+      const v = diagonals[m] as Float64Array;
+      for (let j = 0; j < d; j++) v[j] = quadratic(c, j, j);
+      if (model === 'EVE') volume += geometricMean(v);
+    });
+    live.forEach((c, m) => {
+      const v = diagonals[m] as Float64Array;
+      if (model === 'VVE') {
+        for (let j = 0; j < d; j++) v[j] = (v[j] as number) / (counts[c] as number);
+      } else {
+        const g = geometricMean(v);
+        for (let j = 0; j < d; j++) v[j] = ((v[j] as number) / g) * (volume / total);
+      }
+    });
+  };
+  conditional();
+  let iterations = 0;
+  let converged = false;
+  while (iterations < settings.maxInnerIterations) {
+    iterations++;
+    let largestTurn = 0;
+    for (let i = 0; i < d; i++) {
+      for (let j = i + 1; j < d; j++) {
+        let a = 0;
+        let b = 0;
+        live.forEach((c, m) => {
+          const delta = diagonals[m] as Float64Array;
+          const difference = 1 / (delta[i] as number) - 1 / (delta[j] as number);
+          a += 0.5 * difference * (quadratic(c, i, i) - quadratic(c, j, j));
+          b += difference * quadratic(c, i, j);
+        });
+        if (a * a + b * b === 0) continue;
+        // Minimum of a·cos φ + b·sin φ at φ = atan2(−b, −a); θ = φ/2 ∈ (−π/2, π/2].
+        const theta = 0.5 * Math.atan2(-b, -a);
+        const cosine = Math.cos(theta);
+        const sine = Math.sin(theta);
+        largestTurn = Math.max(largestTurn, Math.abs(sine));
+        for (let row = 0; row < d; row++) {
+          const x = orientation[row * d + i] as number;
+          const y = orientation[row * d + j] as number;
+          orientation[row * d + i] = cosine * x + sine * y;
+          orientation[row * d + j] = -sine * x + cosine * y;
+        }
+      }
+    }
+    conditional();
+    if (largestTurn <= settings.innerTolerance) {
+      converged = true;
+      break;
+    }
+  }
+  return { orientation, diagonals, inner: { iterations, converged } };
+}
+
+/**
+ * A component too light to be maximised keeps what the model lets it keep of its previous Σ_k
+ * (its variable parts) and takes the new common parts from the first live component, so the
+ * parameters stay in the model.
+ */
+function projectLight(model: CovarianceModel, sigma: Float64Array, k: number, live: readonly number[], common: Float64Array | undefined, d: number): void {
+  const first = live[0];
+  if (first === undefined || live.length === k) return;
+  const dd = d * d;
+  const { volume, shape, orientation } = lettersOf(model);
+  const referenceVolume = Math.exp(logDeterminant(sigma, d, first * dd) / d);
+  for (let c = 0; c < k; c++) {
+    if (live.includes(c)) continue;
+    const at = c * dd;
+    const own = Math.exp(logDeterminant(sigma, d, at) / d);
+    const target = volume === 'E' ? referenceVolume : own;
+    const next = new Float64Array(dd);
+    if (shape === 'I') {
+      for (let a = 0; a < d; a++) next[a * d + a] = target;
+    } else if (orientation === 'I') {
+      const source = shape === 'E' ? first * dd : at;
+      const diagonal = Float64Array.from({ length: d }, (_, a) => sigma[source + a * d + a] as number);
+      const g = geometricMean(diagonal);
+      for (let a = 0; a < d; a++) next[a * d + a] = ((diagonal[a] as number) / g) * target;
+    } else if (shape === 'E' && orientation === 'E') {
+      for (let i = 0; i < dd; i++) next[i] = ((sigma[first * dd + i] as number) / referenceVolume) * target;
+    } else if (shape === 'E') {
+      const vectors = symmetricEigen(sigma, d, at).vectors;
+      const values = symmetricEigen(sigma, d, first * dd).values.map((v) => v / referenceVolume);
+      writeRotated(next, 0, vectors, values, target, d);
+    } else if (orientation === 'E' && common !== undefined) {
+      const values = new Float64Array(d);
+      for (let j = 0; j < d; j++) {
+        let s = 0;
+        for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) s += (common[a * d + j] as number) * (sigma[at + a * d + b] as number) * (common[b * d + j] as number);
+        values[j] = s;
+      }
+      const g = geometricMean(values);
+      writeRotated(next, 0, common, values.map((v) => v / g), target, d);
+    } else {
+      for (let i = 0; i < dd; i++) next[i] = ((sigma[at + i] as number) / own) * target;
+    }
+    sigma.set(next, at);
+  }
+}
+
+/** out[offset..] = volume · V·diag(shape)·Vᵀ. */
+function writeRotated(out: Float64Array, offset: number, vectors: Float64Array, shape: Float64Array, volume: number, d: number): void {
+  for (let a = 0; a < d; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (vectors[a * d + j] as number) * (shape[j] as number) * (vectors[b * d + j] as number);
+      out[offset + a * d + b] = volume * s;
+      out[offset + b * d + a] = volume * s;
+    }
+  }
+}
+
+function symmetrize(sigma: Float64Array, k: number, d: number): void {
+  for (let c = 0; c < k; c++) {
+    for (let a = 0; a < d; a++) {
+      for (let b = 0; b < a; b++) {
+        const i = c * d * d + a * d + b;
+        const j = c * d * d + b * d + a;
+        const v = 0.5 * ((sigma[i] as number) + (sigma[j] as number));
+        sigma[i] = v;
+        sigma[j] = v;
+      }
+    }
+  }
+}
+
+/** Dense K·D·D matrices in a model's storage layout. */
+export function toStorage(model: CovarianceModel, sigma: Float64Array, k: number, d: number): Float64Array {
+  const dd = d * d;
+  switch (storageOf(model)) {
+    case 'full':
+      return sigma;
+    case 'tied':
+      return sigma.slice(0, dd);
+    case 'diagonal': {
+      const out = new Float64Array(k * d);
+      for (let c = 0; c < k; c++) for (let a = 0; a < d; a++) out[c * d + a] = sigma[c * dd + a * d + a] as number;
+      return out;
+    }
+    case 'spherical': {
+      const out = new Float64Array(k);
+      for (let c = 0; c < k; c++) {
+        let trace = 0;
+        for (let a = 0; a < d; a++) trace += sigma[c * dd + a * d + a] as number;
+        out[c] = trace / d;
+      }
+      return out;
+    }
+  }
+}
+
+/** (Π v_j)^{1/D} through logs (no overflow for large D). */
+export function geometricMean(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += Math.log(v[i] as number);
+  return Math.exp(s / v.length);
+}
+
+/** log det of the SPD D×D matrix at `offset` (NaN when it is not positive definite). */
+export function logDeterminant(a: Float64Array, d: number, offset: number): number {
+  const factor = new Float64Array(d * d);
+  if (choleskyInPlace(a, d, factor, offset, 0) >= 0) return Number.NaN;
+  let s = 0;
+  for (let i = 0; i < d; i++) s += 2 * Math.log(factor[i * d + i] as number);
+  return s;
+}
+
+/** The inner-loop outcome of the M-step that produced each covariance array (read by constrainedStepOf). */
+const steps = new WeakMap<Float64Array, { readonly innerIterations: number; readonly converged: boolean }>();
+
+export function recordConstrainedStep(covariances: Float64Array, step: ConstrainedStep): void {
+  steps.set(covariances, { innerIterations: step.innerIterations, converged: step.converged });
+}
+
+/**
+ * How the inner loop of the M-step that produced these components ended (undefined for the
+ * classic models and for components not produced by an M-step).
+ */
+export function constrainedStepOf(components: GaussianComponents): { readonly innerIterations: number; readonly converged: boolean } | undefined {
+  return steps.get(components.covariances);
+}
