@@ -23,5 +23,5 @@ export const LAW_DESCRIPTIONS: { readonly [L in LawName]: string } = {
   'm-step-purity': 'the M-step output is valid, inputs are never mutated, and the same input gives the same output',
   'incremental-em': 'incremental EM on one chunk equals batch EM, and on several chunks never lowers the objective',
   'serialization-round-trip': 'parameters survive JSON and serializeModel/parseSerializedModel exactly',
-  'accelerated-em': 'with a parameter map, accelerated EM (SQUAREM) never decreases the objective, counts its E-steps, and has plain EM fixed points',
+  'accelerated-em': 'with a parameter map, accelerated EM (SQUAREM) never decreases the objective, counts its E-steps, and stops only at plain EM fixed points',
 };

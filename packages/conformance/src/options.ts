@@ -64,6 +64,12 @@ export interface EmConformanceOptions<P, D, S extends Statistics> {
    * it, law 2 compares only against θ_t and fresh initialisations — much weaker.
    */
   readonly perturb?: (parameters: P, random: Random) => P;
+  /**
+   * A fixed case on well-separated data (parameters = a start, data = the data) for the
+   * accelerated-em law: plain and accelerated EM from that start must reach the same optimum
+   * (1e-7 relative). Without it the law checks monotonicity, the map and fixed points only.
+   */
+  readonly wellSeparatedCase?: ConformanceCase<P, D>;
   /** EM iterations run by the laws that iterate (default 6). */
   readonly iterations?: number;
   /** Perturbations tried per M-step in law 2 (default 6). */
@@ -93,6 +99,7 @@ export interface ResolvedSettings<P, D, S extends Statistics> {
   readonly model: (testCase: ConformanceCase<P, D>) => EmModel<P, D, S>;
   readonly arbitraryCase: fc.Arbitrary<ConformanceCase<P, D>>;
   readonly perturb: ((parameters: P, random: Random) => P) | undefined;
+  readonly wellSeparatedCase: ConformanceCase<P, D> | undefined;
   readonly iterations: number;
   readonly perturbations: number;
   readonly maxChunks: number;
@@ -182,6 +189,7 @@ export function resolveSettings<P, D, S extends Statistics>(
     model: options.model,
     arbitraryCase: caseArbitraryOf(options),
     perturb: options.perturb,
+    wellSeparatedCase: options.wellSeparatedCase,
     iterations: integerOption(options.iterations ?? 6, 'iterations', 1),
     perturbations: integerOption(options.perturbations ?? 6, 'perturbations', 0),
     maxChunks: integerOption(options.maxChunks ?? 6, 'maxChunks', 2),
