@@ -99,5 +99,17 @@ export function conformanceOptions(
       return { observations, sampleWeights };
     }),
     perturb,
+    wellSeparatedCase: wellSeparatedCase(build),
   };
+}
+
+/** K clusters 12 σ apart and a start at rows near (not at) their centres: plain and accelerated EM must reach the same optimum. */
+function wellSeparatedCase(build: () => ReturnType<typeof gaussianMixtureModel>): { parameters: GaussianMixtureState; data: MixtureData<DenseMatrix> } {
+  const random = new Random(14);
+  const rows = 120;
+  const data = new Float64Array(rows * D);
+  for (let i = 0; i < rows; i++) for (let d = 0; d < D; d++) data[i * D + d] = 12 * ((i % K) + d * (i % K)) + random.normal();
+  const observations = new DenseMatrix(data, rows, D);
+  const parameters = build().initialize({ observations }, new Random(3));
+  return { parameters, data: { observations } };
 }
