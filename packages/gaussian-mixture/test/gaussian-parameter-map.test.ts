@@ -49,6 +49,11 @@ function maxScaledError(a: Float64Array, b: Float64Array): number {
 }
 
 describe('gaussianParameterMap', () => {
+  it('serves the mclust models that are linear in its coordinates and no others (they run plain EM and say so)', () => {
+    for (const model of ['EII', 'VII', 'EEI', 'VEI', 'EVI', 'VVI', 'EEE', 'VVV'] as const) expect(gaussianMixtureModel({ components: 2, covariance: model }).parameterMap, model).toBeDefined();
+    for (const model of ['VEE', 'EVE', 'VVE', 'EEV', 'VEV', 'EVV'] as const) expect(gaussianMixtureModel({ components: 2, covariance: model }).parameterMap, model).toBeUndefined();
+  });
+
   for (const type of ['full', 'tied', 'diagonal', 'spherical'] as const) {
     it(`${type}: round trip to 1e-12 and every point maps to valid components`, () => {
       const random = new Random(SEED);
@@ -96,7 +101,7 @@ describe('SQUAREM on Gaussian mixtures', () => {
     return DenseMatrix.from(rows);
   }
 
-  for (const covariance of ['full', 'tied', 'diagonal', 'spherical'] as const) {
+  for (const covariance of ['full', 'tied', 'diagonal', 'spherical', 'EII', 'EEI', 'VEI', 'EVI'] as const) {
     it(`${covariance}: the same optimum as plain EM (1e-7 relative) in fewer passes over the data, objective never decreasing`, () => {
       const random = new Random(SEED);
       const data = { observations: overlapping(1500, random) };
