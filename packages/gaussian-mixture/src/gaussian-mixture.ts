@@ -68,13 +68,13 @@ export class GaussianMixture extends Estimator<
   }
 
   protected toPlain(parameters: GaussianMixtureState): GaussianMixtureParameters {
-    return toNestedParameters(parameters);
+    return toNestedParameters(parameters, this.model.family.options.model);
   }
 
   protected fromPlain(plain: GaussianMixtureInitialParameters): GaussianMixtureState {
     const first = (plain.means as ArrayLike<ArrayLike<number>>)[0];
     const dimension = first !== undefined && typeof first === 'object' ? first.length : 1;
-    return fromNestedParameters(plain, this.covarianceType, this.model.k, dimension);
+    return fromNestedParameters(plain, this.covarianceType, this.model.k, dimension, this.model.family.options.model);
   }
 
   protected override checkFitData(data: MixtureData<DenseMatrix>): void {
@@ -98,7 +98,7 @@ export class GaussianMixture extends Estimator<
 
   protected override startingParameters(data: MixtureData<DenseMatrix>): GaussianMixtureState | undefined {
     const given = this.options.initialParameters;
-    return given === undefined ? undefined : fromNestedParameters(given, this.covarianceType, this.model.k, data.observations.cols);
+    return given === undefined ? undefined : fromNestedParameters(given, this.covarianceType, this.model.k, data.observations.cols, this.model.family.options.model);
   }
 }
 

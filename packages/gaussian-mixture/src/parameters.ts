@@ -1,19 +1,34 @@
 import { InvalidParametersError, type MixtureParameters } from '@em/core';
 import { covarianceLength, type CovarianceType, type GaussianComponents } from './gaussian-components.js';
+import { decomposeCovariances, type CovarianceDecomposition } from './constrained/covariance-constraint.js';
+import { classicModelOf, type CovarianceModel } from './constrained/covariance-models.js';
+import { componentsFromFullCovariances } from './constrained/full-matrix-start.js';
 
-/** Fitted parameters in plain nested-array form, shaped by covariance type. */
-export type GaussianMixtureParameters =
-  | { readonly covarianceType: 'full'; readonly weights: number[]; readonly means: number[][]; readonly covariances: number[][][] }
-  | { readonly covarianceType: 'tied'; readonly weights: number[]; readonly means: number[][]; readonly covariances: number[][] }
-  | { readonly covarianceType: 'diagonal'; readonly weights: number[]; readonly means: number[][]; readonly covariances: number[][] }
-  | { readonly covarianceType: 'spherical'; readonly weights: number[]; readonly means: number[][]; readonly covariances: number[] };
+/**
+ * What every plain parameter object also carries: mclust's model name and, per component, its
+ * volume, shape, orientation and Σ_k (read-only extras: `fromNestedParameters` ignores them).
+ */
+interface ReadableCovariances {
+  readonly model?: CovarianceModel;
+  readonly decomposition?: CovarianceDecomposition[];
+}
+
+/** Fitted parameters in plain nested-array form, shaped by covariance storage. */
+export type GaussianMixtureParameters = ReadableCovariances &
+  (
+    | { readonly covarianceType: 'full'; readonly weights: number[]; readonly means: number[][]; readonly covariances: number[][][] }
+    | { readonly covarianceType: 'tied'; readonly weights: number[]; readonly means: number[][]; readonly covariances: number[][] }
+    | { readonly covarianceType: 'diagonal'; readonly weights: number[]; readonly means: number[][]; readonly covariances: number[][] }
+    | { readonly covarianceType: 'spherical'; readonly weights: number[]; readonly means: number[][]; readonly covariances: number[] }
+  );
 
 /** Nested numbers of any depth (what users write for means and covariances). */
 export type NestedNumbers = number | ArrayLike<number> | ReadonlyArray<NestedNumbers>;
 
 /**
  * User-given initial parameters: weights [K], means [K][D], covariances shaped by the model's
- * covariance type (full [K][D][D], tied [D][D], diagonal [K][D], spherical [K]).
+ * covariance storage (full [K][D][D], tied [D][D], diagonal [K][D], spherical [K]), or, for every
+ * model, K full [K][D][D] matrices (checked against the model's constraint to a round-off tolerance).
  */
 export interface GaussianMixtureInitialParameters {
   readonly weights: ArrayLike<number>;
@@ -30,12 +45,12 @@ function rows(values: Float64Array, count: number, width: number, offset = 0): n
   return out;
 }
 
-/** Core parameters → nested arrays. */
-export function toNestedParameters(state: GaussianMixtureState): GaussianMixtureParameters {
+/** Core parameters → nested arrays, with the model's name and per-component decomposition. */
+export function toNestedParameters(state: GaussianMixtureState, model: CovarianceModel = classicModelOf(state.components.covarianceType)): GaussianMixtureParameters {
   const { components, weights } = state;
   const d = components.dimension;
   const k = components.means.length / d;
-  const base = { weights: Array.from(weights), means: rows(components.means, k, d) };
+  const base = { model, decomposition: decomposeCovariances(components, model), weights: Array.from(weights), means: rows(components.means, k, d) };
   const c = components.covariances;
   switch (components.covarianceType) {
     case 'full': {
@@ -69,7 +84,7 @@ function flatten(value: NestedNumbers, name: string, out: number[]): number[] {
  * Nested user parameters → core parameters for K components in dimension D (shape checked; values
  * are checked afterwards by the model's validateParameters).
  */
-export function fromNestedParameters(initial: GaussianMixtureInitialParameters, type: CovarianceType, k: number, d: number): GaussianMixtureState {
+export function fromNestedParameters(initial: GaussianMixtureInitialParameters, type: CovarianceType, k: number, d: number, model: CovarianceModel = classicModelOf(type)): GaussianMixtureState {
   const weights = Float64Array.from(flatten(initial.weights as NestedNumbers, 'weights', []));
   if (weights.length !== k) {
     throw new InvalidParametersError(`weights has ${weights.length} entries but the model has ${k} components.`, `Give exactly ${k} weights.`, { parameter: 'weights' });
@@ -84,9 +99,11 @@ export function fromNestedParameters(initial: GaussianMixtureInitialParameters, 
   }
   const covariances = Float64Array.from(flatten(initial.covariances, 'covariances', []));
   const expected = covarianceLength(type, k, d);
+  // K full matrices are a start for every model (a fit's Σ_k, or mclust's), checked against its constraint.
+  if (covariances.length !== expected && covariances.length === k * d * d) return { weights, components: componentsFromFullCovariances(model, d, means, covariances) };
   if (covariances.length !== expected) {
     const shape = { full: `[${k}][${d}][${d}]`, tied: `[${d}][${d}]`, diagonal: `[${k}][${d}]`, spherical: `[${k}]` }[type];
-    throw new InvalidParametersError(`${type} covariances have ${covariances.length} values; expected ${expected} (shape ${shape}).`, `Shape covariances as ${shape}.`, {
+    throw new InvalidParametersError(`${type} covariances have ${covariances.length} values; expected ${expected} (shape ${shape}).`, `Shape covariances as ${shape}, or give ${k} full matrices [${k}][${d}][${d}].`, {
       parameter: 'covariances',
       expected,
       length: covariances.length,

@@ -70,7 +70,7 @@ export function decomposeCovariances(components: GaussianComponents, model: Cova
  */
 export function validateCovarianceConstraint(components: GaussianComponents, model: CovarianceModel, tolerance = CONSTRAINT_TOLERANCE): void {
   const { volume, shape, orientation } = lettersOf(model);
-  if (model === 'VVV' || model === 'VVI' || model === 'VII') return;
+  if (model === 'VVV') return;
   const d = components.dimension;
   const k = componentCountOf(components);
   const dd = d * d;
