@@ -1,6 +1,6 @@
 import type { JsonValue } from '../contract.js';
 import { assertFiniteAtLeast, assertInteger, InvalidOptionsError } from '../errors.js';
-import { DEFAULT_FIT_SETTINGS, TOLERANCE_RULES } from '../fit/defaults.js';
+import { DEFAULT_FIT_SETTINGS, MAX_RESTARTS, TOLERANCE_RULES } from '../fit/defaults.js';
 import type { AsyncFitOptions } from '../fit/fit.js';
 import { resolveAcceleration } from '../fit/engine.js';
 import { DEFAULT_MEMORY_BUDGET, resolveMemoryBudget } from '../memory-budget.js';
@@ -47,7 +47,7 @@ export const ESTIMATOR_SETTING_NAMES: readonly (ForwardedFitSetting | 'memoryBud
 function checkSetting(name: string, value: unknown): void {
   switch (name) {
     case 'nInit':
-      assertInteger(value as number, 'nInit', 1);
+      assertInteger(value as number, 'nInit', 1, MAX_RESTARTS);
       return;
     case 'seed':
       assertSeed(value);

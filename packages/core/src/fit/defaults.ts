@@ -34,3 +34,10 @@ export const DEFAULT_FIT_SETTINGS: DefaultFitSettings = Object.freeze({
 
 /** The tolerance rules, for validating options. */
 export const TOLERANCE_RULES: readonly ToleranceRule[] = Object.freeze(['relative', 'per-observation', 'absolute']);
+
+/**
+ * Most restarts (`nInit`) a fit accepts: every restart holds its own random stream and result, so
+ * the count is bounded like any other allocation (10⁹ restarts would exhaust the heap before the
+ * first E-step).
+ */
+export const MAX_RESTARTS = 10_000;

@@ -6,6 +6,7 @@ import type { Statistics } from '../statistics/algebra.js';
 import { cloneStatistics } from '../statistics/algebra.js';
 import type { StopReason } from './monitor.js';
 import { reduceEStepResults, RunRecorder, settingsFrom, assertFiniteObjective, type EmLoop, type LoopSettings, type SingleRun } from './run-recorder.js';
+import { MAX_RESTARTS } from './defaults.js';
 import { squaremLoop } from './squarem.js';
 import { median, type Acceleration, type FitOptions, type FitResult, type RunSummary } from './types.js';
 
@@ -98,8 +99,8 @@ export function planFit<P, D, S extends Statistics>(
   defaultChunks: number,
 ): FitPlan<P, D, S> {
   const nInit = options.nInit ?? 1;
-  if (!Number.isInteger(nInit) || nInit < 1) {
-    throw new InvalidOptionsError(`nInit must be an integer ≥ 1; got ${String(nInit)}.`, 'Pass the number of restarts, e.g. { nInit: 5 }.', { option: 'nInit' });
+  if (!Number.isInteger(nInit) || nInit < 1 || nInit > MAX_RESTARTS) {
+    throw new InvalidOptionsError(`nInit must be an integer in [1, ${MAX_RESTARTS}]; got ${String(nInit)}.`, 'Pass the number of restarts, e.g. { nInit: 5 }.', { option: 'nInit' });
   }
   const chunkCount = options.chunks ?? defaultChunks;
   if (!Number.isInteger(chunkCount) || chunkCount < 1) {

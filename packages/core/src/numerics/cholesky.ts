@@ -110,12 +110,21 @@ export function asymmetry(a: ArrayLike<number>, n: number, offset = 0): number {
  * explain *why* a matrix is not positive definite (its smallest eigenvalue) in error messages.
  */
 export function symmetricEigenvalues(a: ArrayLike<number>, n: number, offset = 0): number[] {
+  // Decompose A / s with s the largest |a_ij| (a power of two, so the scaling is exact): entries
+  // near ±1.8e308 would otherwise overflow inside the decomposition (NaN, then a TypeError deep in
+  // ml-matrix). The eigenvalues of A are s times those of A / s (they may overflow to ±∞ then,
+  // which is the truth in floating point). Non-finite entries give NaN eigenvalues.
+  let largest = 0;
+  for (let i = 0; i < n * n; i++) largest = Math.max(largest, Math.abs(a[offset + i] as number));
+  if (!Number.isFinite(largest)) return new Array<number>(n).fill(Number.NaN);
+  if (largest === 0) return new Array<number>(n).fill(0);
+  const scale = 2 ** Math.floor(Math.log2(largest));
   const rows: number[][] = [];
   for (let i = 0; i < n; i++) {
     const row: number[] = [];
-    for (let j = 0; j < n; j++) row.push(a[offset + i * n + j] as number);
+    for (let j = 0; j < n; j++) row.push((a[offset + i * n + j] as number) / scale);
     rows.push(row);
   }
   const values = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true }).realEigenvalues;
-  return [...values].sort((x, y) => x - y);
+  return values.map((v) => v * scale).sort((x, y) => x - y);
 }
