@@ -54,6 +54,14 @@ function isFamily(value: DenseFamily | EmissionSpec): value is DenseFamily {
 
 /** Family + default initialisation for a family or a spec. */
 export function resolveEmission(emission: DenseFamily | EmissionSpec): ResolvedEmission {
+  // Plain JavaScript callers can pass anything: say what is expected instead of a TypeError.
+  if (emission === null || typeof emission !== 'object') {
+    throw new InvalidOptionsError(
+      `emission must be an emission spec or a ComponentFamily; got ${emission === null ? 'null' : typeof emission}.`,
+      "Pass e.g. { emission: { type: 'gaussian', covariance: 'full' } } or { emission: { type: 'categorical', symbols: 6 } }.",
+      { option: 'emission' },
+    );
+  }
   if (isFamily(emission)) return { family: emission, defaultInitialization: emission.name === 'gaussian' || emission.name === 'mixture' ? 'kmeans' : 'random' };
   switch (emission.type) {
     case 'categorical':
