@@ -1,5 +1,5 @@
 import { bestByCriterion, EmError, InvalidOptionsError, type DenseInput } from '@em/core';
-import { COVARIANCE_TYPES, isCovarianceType, type CovarianceType } from './gaussian-components.js';
+import { COVARIANCE_MODELS, covarianceModelOf, type CovarianceModel, type CovarianceOption } from './constrained/covariance-models.js';
 import { GaussianMixture } from './gaussian-mixture.js';
 import type { GaussianMixtureOptions } from './options.js';
 
@@ -7,8 +7,8 @@ export interface SelectGaussianMixtureOptions {
   readonly data: DenseInput;
   /** Component counts to try, e.g. [1, 2, 3, 4, 5, 6]. */
   readonly components: readonly number[];
-  /** Covariance types to try (default 'all'). */
-  readonly covarianceTypes?: readonly CovarianceType[] | 'all';
+  /** Covariance models to try, by mclust name or alias (default 'all': mclust's fourteen, in its order). */
+  readonly covarianceTypes?: readonly CovarianceOption[] | 'all';
   /** Restarts per cell (default 1). */
   readonly nInit?: number;
   readonly seed?: number;
@@ -22,11 +22,20 @@ export interface SelectGaussianMixtureOptions {
 /** One cell of the model-selection table. A cell whose fit failed has infinite criteria and `error`. */
 export interface SelectionTableRow {
   readonly components: number;
-  readonly covarianceType: CovarianceType;
+  /** The name asked for (a model or an alias). */
+  readonly covarianceType: CovarianceOption;
+  /** mclust's name of the model. */
+  readonly model: CovarianceModel;
   readonly logLikelihood: number;
+  /** mclust's count (nMclustParams) unless some parameters are frozen. */
   readonly freeParameters: number;
   readonly bic: number;
   readonly aic: number;
+  /**
+   * Integrated complete-data likelihood, lower is better: BIC − 2·Σ_i Σ_k C_ik·ln z_ik with C the
+   * MAP classification and z the responsibilities (mclust reports the negative).
+   */
+  readonly icl: number;
   readonly converged: boolean;
   readonly iterations: number;
   readonly error?: string;
@@ -52,11 +61,13 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
   if (criterion !== 'bic' && criterion !== 'aic') {
     throw new InvalidOptionsError(`criterion must be 'bic' or 'aic'; got ${JSON.stringify(criterion)}.`, "Pass 'bic' or 'aic'.", { option: 'criterion' });
   }
-  const types = options.covarianceTypes === undefined || options.covarianceTypes === 'all' ? COVARIANCE_TYPES : options.covarianceTypes;
-  if (types.length === 0 || !types.every(isCovarianceType)) {
-    throw new InvalidOptionsError(`covarianceTypes must be 'all' or a non-empty list of full, tied, diagonal, spherical.`, "Pass e.g. ['full', 'diagonal'].", {
-      option: 'covarianceTypes',
-    });
+  const types = options.covarianceTypes === undefined || options.covarianceTypes === 'all' ? COVARIANCE_MODELS : options.covarianceTypes;
+  if (types.length === 0 || !types.every((t) => covarianceModelOf(t) !== undefined)) {
+    throw new InvalidOptionsError(
+      `covarianceTypes must be 'all' or a non-empty list of mclust's models (${COVARIANCE_MODELS.join(', ')}) or full, tied, diagonal, spherical.`,
+      "Pass e.g. ['VVV', 'EEE'] or 'all'.",
+      { option: 'covarianceTypes' },
+    );
   }
   if (options.components.length === 0 || !options.components.every((k) => Number.isInteger(k) && k >= 1)) {
     throw new InvalidOptionsError('components must be a non-empty list of integers ≥ 1.', 'Pass e.g. [1, 2, 3, 4, 5, 6].', { option: 'components' });
@@ -78,10 +89,12 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
         table.push({
           components,
           covarianceType,
+          model: covarianceModelOf(covarianceType) as CovarianceModel,
           logLikelihood: fit.logLikelihood,
           freeParameters: fit.freeParameters,
           bic: fit.bic,
           aic: fit.aic,
+          icl: fit.bic - 2 * classificationLogLikelihood(model.predictProba(options.data), options.sampleWeights),
           converged: fit.converged,
           iterations: fit.iterations,
         });
@@ -93,10 +106,12 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
         table.push({
           components,
           covarianceType,
+          model: covarianceModelOf(covarianceType) as CovarianceModel,
           logLikelihood: Number.NaN,
           freeParameters: Number.NaN,
           bic: Infinity,
           aic: Infinity,
+          icl: Infinity,
           converged: false,
           iterations: 0,
           error: error.message,
@@ -108,4 +123,16 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
   const bestIndex = bestByCriterion(table, criterion);
   if (bestIndex < 0) throw firstError;
   return { criterion, table, best: table[bestIndex] as SelectionTableRow, model: models[bestIndex] as GaussianMixture };
+}
+
+/** Σ_i w_i·ln z_i,MAP(i): the responsibilities' entropy term of ICL (≤ 0). */
+export function classificationLogLikelihood(responsibilities: readonly (readonly number[])[], sampleWeights?: ArrayLike<number>): number {
+  let total = 0;
+  responsibilities.forEach((row, i) => {
+    let largest = 0;
+    for (const z of row) largest = Math.max(largest, z);
+    const weight = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
+    if (weight !== 0) total += weight * Math.log(largest);
+  });
+  return total;
 }

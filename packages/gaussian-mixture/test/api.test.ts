@@ -140,14 +140,18 @@ describe('GaussianMixture API', () => {
 describe('selectGaussianMixture', () => {
   it('fits the grid and returns the whole table and the lowest-BIC model', () => {
     const result = selectGaussianMixture({ data, components: [1, 2, 3, 4], covarianceTypes: 'all', seed: 0, nInit: 2 });
-    expect(result.table).toHaveLength(16);
+    // 'all' is mclust's fourteen models.
+    expect(result.table).toHaveLength(14 * 4);
     for (const row of result.table) {
       expect(row.bic).toBeCloseTo(-2 * row.logLikelihood + row.freeParameters * Math.log(272), 6);
       expect(row.aic).toBeCloseTo(-2 * row.logLikelihood + 2 * row.freeParameters, 6);
+      // ICL adds the classification entropy: never below BIC, equal for one component.
+      expect(row.icl).toBeGreaterThanOrEqual(row.bic);
+      if (row.components === 1) expect(row.icl).toBeCloseTo(row.bic, 9);
     }
     const lowest = Math.min(...result.table.map((r) => r.bic));
     expect(result.best.bic).toBe(lowest);
-    expect(result.model.parameters.covarianceType).toBe(result.best.covarianceType);
+    expect(result.model.parameters.model).toBe(result.best.model);
     expect(result.model.parameters.weights).toHaveLength(result.best.components);
     // Old Faithful is bimodal: one component is never the BIC choice.
     expect(result.best.components).toBeGreaterThan(1);
@@ -157,6 +161,6 @@ describe('selectGaussianMixture', () => {
 
   it('rejects bad grids', () => {
     expect(() => selectGaussianMixture({ data, components: [] })).toThrow(/non-empty list/);
-    expect(() => selectGaussianMixture({ data, components: [2], covarianceTypes: ['diag' as never] })).toThrow(/covarianceTypes/);
+    expect(() => selectGaussianMixture({ data, components: [2], covarianceTypes: ['XYZ' as never] })).toThrow(/covarianceTypes/);
   });
 });
