@@ -4,6 +4,7 @@ import { marginalComponents } from './marginal.js';
 import { createDemoMixture, type CovarianceType, type InitializationMethod } from './model/demo-mixture.js';
 import { createSession, type EmSession, type Frame } from './model/session.js';
 import { componentColor } from './plot/colors.js';
+import { accelerationChartMarkup } from './plot/acceleration-chart.js';
 import { objectiveChartMarkup } from './plot/objective-chart.js';
 import { scatterMarkup } from './plot/scatter.js';
 import { escapeText } from './plot/svg.js';
@@ -33,6 +34,8 @@ const ui = {
   reset: element<HTMLButtonElement>('reset'),
   scatter: element<SVGSVGElement>('scatter'),
   chart: element<SVGSVGElement>('objective-chart'),
+  compareAcceleration: element<HTMLInputElement>('compare-acceleration'),
+  accelerationChart: element<SVGSVGElement>('acceleration-chart'),
   phase: element<HTMLElement>('phase'),
   iterations: element<HTMLElement>('iterations'),
   logLikelihood: element<HTMLElement>('log-likelihood'),
@@ -204,6 +207,17 @@ function showSummary(final: boolean): void {
   if (degenerate > 0) ui.phase.textContent += ` (${degenerate} degenerate-component event${degenerate === 1 ? '' : 's'})`;
 }
 
+/** With the toggle on: plain EM and SQUAREM from the session's start, log-likelihood against E-steps. */
+function renderAccelerationComparison(): void {
+  const on = ui.compareAcceleration.checked && session !== undefined;
+  ui.accelerationChart.toggleAttribute('hidden', !on);
+  if (!on) return;
+  guarded(() => {
+    const { plain, accelerated } = (session as EmSession).compareAcceleration();
+    ui.accelerationChart.innerHTML = accelerationChartMarkup({ width: 420, height: 240, plain, accelerated });
+  });
+}
+
 function showError(error: unknown): void {
   const message = error instanceof EmError ? error.message : error instanceof Error ? error.message : String(error);
   ui.error.textContent = message;
@@ -233,6 +247,7 @@ function resetView(): void {
     ui.phase.textContent = 'θ₀: the seeded starting point (no EM iteration yet). Press Step for one iteration or Fit to run to convergence.';
     setState('ready');
   });
+  renderAccelerationComparison();
 }
 
 async function onStep(): Promise<void> {
@@ -326,6 +341,7 @@ function start(): void {
   ui.fit.addEventListener('click', () => void onFit());
   ui.step.addEventListener('click', () => void onStep());
   ui.reset.addEventListener('click', resetView);
+  ui.compareAcceleration.addEventListener('change', renderAccelerationComparison);
   resetView();
 }
 

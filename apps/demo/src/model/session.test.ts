@@ -97,3 +97,19 @@ describe('createSession', () => {
     expect(session.status.stopReason).toBe('converged');
   });
 });
+
+describe('compareAcceleration (the plain-vs-SQUAREM toggle)', () => {
+  it('fits both from the same start to the same optimum; SQUAREM spends fewer E-steps; the session is left as it was', () => {
+    const session = createSession(createDemoMixture({ components: 3, covariance: 'full', initialization: 'random-points' }), faithful, { seed: 2, maxIterations: 1000, tolerance: 1e-10 });
+    const before = session.status;
+    const { plain, accelerated } = session.compareAcceleration();
+    expect(plain.logLikelihood[0]).toBe(accelerated.logLikelihood[0]);
+    const plainEnd = plain.logLikelihood.at(-1) as number;
+    const acceleratedEnd = accelerated.logLikelihood.at(-1) as number;
+    expect(Math.abs(acceleratedEnd - plainEnd) / Math.abs(plainEnd)).toBeLessThan(1e-6);
+    expect(accelerated.eSteps.at(-1) as number).toBeLessThan(plain.eSteps.at(-1) as number);
+    expect(plain.eSteps).toEqual(plain.logLikelihood.map((_, t) => t + 1));
+    expect(accelerated.eSteps).toHaveLength(accelerated.logLikelihood.length);
+    expect(session.status).toEqual(before);
+  });
+});

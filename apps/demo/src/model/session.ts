@@ -10,6 +10,7 @@ import {
   type Statistics,
   type StopReason,
 } from '@em/core';
+import type { AccelerationTrace } from '../plot/acceleration-chart.js';
 import type { DemoData, DemoMixture, MixtureView } from './demo-mixture.js';
 
 /** What the page shows about one parameter value θ_t. */
@@ -55,6 +56,11 @@ export interface EmSession {
   step(): Frame;
   /** A full fit from the seeded initialisation with core's fitEm; every iteration's frame, θ_0 first. */
   fit(): Frame[];
+  /**
+   * Plain and SQUAREM-accelerated fits from the same seeded start with the same rule: each one's
+   * log-likelihood per accepted step against the E-steps spent. Leaves the session as it was.
+   */
+  compareAcceleration(): { readonly plain: AccelerationTrace; readonly accelerated: AccelerationTrace };
 }
 
 /**
@@ -129,6 +135,13 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
       logLikelihoods = [...result.logLikelihoodHistory];
       stopReason = result.stopReason;
       return frames;
+    },
+    compareAcceleration() {
+      const trace = (acceleration: 'none' | 'squarem'): AccelerationTrace => {
+        const result = fitEm(model, data, { ...fitOptions, onEvent: () => undefined, maxIterations: settings.maxIterations, acceleration });
+        return { eSteps: result.historyESteps, logLikelihood: result.logLikelihoodHistory };
+      };
+      return { plain: trace('none'), accelerated: trace('squarem') };
     },
   };
   return session;
