@@ -60,10 +60,10 @@ describe('em fit gmm --json', () => {
     expect(fit.secondsPerIteration).toBeNull();
   });
 
-  it('carries exactly the fields of the issue: kind, params { weights, means, covariances, covarianceType } and the fit results', async () => {
+  it('carries exactly the fields of the issue: kind, params { weights, means, covariances, covarianceType, model, decomposition } and the fit results', async () => {
     const fit = await fitJson('--data', faithfulCsv, '--components', '2', '--max-iter', '2');
     expect(Object.keys(fit).sort()).toEqual(fitReportKeys);
-    expect(Object.keys(fit.params).sort()).toEqual(['covarianceType', 'covariances', 'means', 'weights']);
+    expect(Object.keys(fit.params).sort()).toEqual(['covarianceType', 'covariances', 'decomposition', 'means', 'model', 'weights']);
   });
 
   it('with --max-iter 3 --tol 0 runs exactly three iterations', async () => {
@@ -186,7 +186,7 @@ describe('em fit gmm: bad input', () => {
 
   it('usage errors exit with code 2', async () => {
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv]), /--components is required/, 2);
-    expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--covariance', 'round']), /--covariance expects one of full\|tied\|diagonal\|spherical \(or scikit-learn's diag\), got "round"/, 2);
+    expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--covariance', 'round']), /--covariance expects mclust's EII \| VII .* VVV, or full \(= VVV\) .*; got "round"/, 2);
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', 'two']), /--components expects an integer ≥ 1, got "two"/, 2);
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--tol', 'tiny']), /--tol expects a finite number ≥ 0/, 2);
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--prior', 'none', '--reg-covar', '0.1']), /contradicts --reg-covar/, 2);

@@ -4,6 +4,7 @@ import { expectOneLineFailure, faithfulCsv, fixtureDirectory, irisCsv, runEm } f
 interface Row {
   components: number;
   covarianceType: string;
+  model: string;
   logLikelihood: number;
   bic: number;
   aic: number;
@@ -15,17 +16,18 @@ describe('em select gmm', () => {
   it('--json gives the whole table and the row with the lowest BIC as best, with its parameters', async () => {
     const result = await runEm(['select', 'gmm', '--data', faithfulCsv, '--components', '1..3', '--covariance', 'all', '--seed', '1', '--json']);
     expect(result.code).toBe(0);
-    const output = JSON.parse(result.stdout) as { table: Row[]; best: Row & { params: { weights: number[]; means: number[][]; covarianceType: string } } };
-    expect(output.table).toHaveLength(12);
+    const output = JSON.parse(result.stdout) as { table: Row[]; best: Row & { params: { weights: number[]; means: number[][]; model: string } } };
+    // all = mclust's fourteen models.
+    expect(output.table).toHaveLength(42);
     const combos = new Set(output.table.map((row) => `${row.components}/${row.covarianceType}`));
-    expect(combos.size).toBe(12);
-    for (const row of output.table) expect(Object.keys(row).sort()).toEqual(['aic', 'bic', 'components', 'converged', 'covarianceType', 'iterations', 'logLikelihood']);
+    expect(combos.size).toBe(42);
+    for (const row of output.table) expect(Object.keys(row).sort()).toEqual(['aic', 'bic', 'components', 'converged', 'covarianceType', 'icl', 'iterations', 'logLikelihood', 'model']);
     const lowest = Math.min(...output.table.map((row) => row.bic));
     expect(output.best.bic).toBe(lowest);
     expect(output.best.params.weights).toHaveLength(output.best.components);
-    expect(output.best.params.covarianceType).toBe(output.best.covarianceType);
+    expect(output.best.params.model).toBe(output.best.model);
     // Old Faithful is bimodal: one component is clearly worse than the best.
-    const single = output.table.find((row) => row.components === 1 && row.covarianceType === 'full') as Row;
+    const single = output.table.find((row) => row.components === 1 && row.model === 'VVV') as Row;
     expect(output.best.bic).toBeLessThan(single.bic);
   });
 
@@ -49,7 +51,9 @@ describe('em select gmm', () => {
   it('prints a readable table and the winner, skipping the label column of iris', async () => {
     const result = await runEm(['select', 'gmm', '--data', irisCsv, '--components', '2,3', '--covariance', 'full,diagonal', '--seed', '1']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/K\s+covariance\s+log-likelihood\s+BIC\s+AIC/);
+    expect(result.stdout).toMatch(/K\s+covariance\s+log-likelihood\s+BIC\s+ICL\s+AIC/);
+    expect(result.stdout).toMatch(/top three by BIC: (VVV|VVI),[23] /);
+    expect(result.stdout).toMatch(/best by ICL: (VVV|VVI),[23] /);
     expect(result.stdout).toMatch(/best by BIC: K = [23], (full|diagonal) covariance/);
     expect(result.stdout).toContain('(skipped non-numeric: Species)');
   });

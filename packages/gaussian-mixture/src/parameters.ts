@@ -8,10 +8,10 @@ import { componentsFromFullCovariances } from './constrained/full-matrix-start.j
  * What every plain parameter object also carries: mclust's model name and, per component, its
  * volume, shape, orientation and Σ_k (read-only extras: `fromNestedParameters` ignores them).
  */
-interface ReadableCovariances {
+type ReadableCovariances = {
   readonly model?: CovarianceModel;
   readonly decomposition?: CovarianceDecomposition[];
-}
+};
 
 /** Fitted parameters in plain nested-array form, shaped by covariance storage. */
 export type GaussianMixtureParameters = ReadableCovariances &

@@ -10,7 +10,7 @@ import { readSampleWeights, rejectMissingValues } from '../models/fit-support.js
 import { memoryBudgetOf } from '../framework/io.js';
 import { columnsReportOf } from '../io/table.js';
 import { checkGaussianMixtureSize, resolveWorkerCount } from '../models/allocation-checks.js';
-import { COVARIANCE_TYPE_HELP, parseGaussianMixtureInit, readCovarianceType } from '../models/gaussian-mixture-init.js';
+import { COVARIANCE_MODEL_HELP, parseGaussianMixtureInit, readCovarianceChoice } from '../models/gaussian-mixture-init.js';
 import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
 
 export const GAUSSIAN_MIXTURE_KIND = 'gaussian-mixture';
@@ -34,17 +34,19 @@ export const gaussianMixtureFlags = {
 /** `em fit gmm`: fits a Gaussian mixture by EM and prints (or saves) the result. */
 export const fitGaussianMixtureCommand: Command = {
   path: ['fit', 'gmm'],
-  summary: 'Fit a Gaussian mixture model (full, tied, diagonal or spherical covariances).',
+  summary: "Fit a Gaussian mixture model (mclust's fourteen covariance models; full, tied, diagonal, spherical).",
   description:
     'Prints a readable summary (progress on stderr), or with --json one object:\n' +
     '{ kind, params: { weights [K], means [K][D], covariances, covarianceType }, logLikelihood, history, logLikelihoodHistory,\n' +
     '  iterations, converged, stopReason, secondsPerIteration, bic, aic, columns }\n' +
     REPORT_FIELDS_HELP +
-    'covariances: full [K][D][D], tied [D][D], diagonal [K][D], spherical [K]. --init takes { weights, means, covariances } in the same shapes.',
+    'covariances as stored: [K][D][D] for full and the models with an orientation, tied/EEE [D][D], diagonal and the *I models [K][D],\n' +
+    'spherical/EII/VII [K]; params.decomposition gives each component\'s volume, shape, orientation and covariance.\n' +
+    '--init takes { weights, means, covariances } in the same shapes, or K full [K][D][D] matrices for every model (checked against its constraint).',
   options: {
     ...dataOptions,
     components: { type: 'value', valueName: 'K', description: 'Number of mixture components.', required: true },
-    covariance: { type: 'value', valueName: 'TYPE', description: `${COVARIANCE_TYPE_HELP}.`, defaultText: 'full' },
+    covariance: { type: 'value', valueName: 'MODEL', description: `${COVARIANCE_MODEL_HELP}.`, defaultText: 'full' },
     'reg-covar': gaussianMixtureFlags['reg-covar'],
     'init-method': { type: 'value', valueName: 'METHOD', description: 'kmeans | kmeans++ | random | random-points (ignored with --init).', defaultText: 'kmeans' },
     'missing-values': gaussianMixtureFlags['missing-values'],
@@ -59,13 +61,15 @@ export const fitGaussianMixtureCommand: Command = {
   },
   examples: [
     'fit gmm --data data/faithful.csv --components 2 --covariance full',
+    'fit gmm --data data/iris.csv --components 2 --covariance VEV',
     'fit gmm --data data/iris.csv --components 3 --covariance diagonal --n-init 5 --seed 7 --json',
     'fit gmm --data x.npy --components 2 --init start.json --max-iter 3 --tol 0 --prior none --json',
   ],
   async run({ options, io }) {
     const settings = readCommonFitSettings(options);
     const components = options.requiredInteger('components', { min: 1 });
-    const covariance = readCovarianceType(options, 'covariance', 'full');
+    const choice = readCovarianceChoice(options, 'covariance', 'full');
+    const covariance = choice.storage;
     const initMethod = options.choice('init-method', INIT_METHODS, 'kmeans');
     const regCovar = readPriorStrength(options, settings, 'reg-covar', 1e-6);
     const requestedWorkers = options.integer('workers', { min: 1 }, 1);
@@ -81,11 +85,11 @@ export const fitGaussianMixtureCommand: Command = {
     const missingValues = options.flag('missing-values');
     if (!missingValues) rejectMissingValues(table);
     const sampleWeights = await readSampleWeights(io, options.string('sample-weights'), rows);
-    const init = settings.init === undefined ? undefined : parseGaussianMixtureInit(await readJsonFile(io, settings.init, '--init'), settings.init, components, cols, covariance);
+    const init = settings.init === undefined ? undefined : parseGaussianMixtureInit(await readJsonFile(io, settings.init, '--init'), settings.init, components, cols, covariance, true);
     const runs = restartsFor(settings, init !== undefined);
     const model = new GaussianMixture({
       components,
-      covariance,
+      covariance: choice.model,
       regCovar,
       init: init ?? initMethod,
       nInit: runs,
@@ -113,7 +117,7 @@ export const fitGaussianMixtureCommand: Command = {
       model: () => model.toJSON(),
       observations: rows,
       columns: columnsReportOf(table),
-      description: [`Gaussian mixture: K = ${components}, ${covariance} covariance, ${rows} observations × ${cols} columns (${table.source})`, ...describeGaussianMixture(params, table)],
+      description: [`Gaussian mixture: K = ${components}, ${choice.name} covariance, ${rows} observations × ${cols} columns (${table.source})`, ...describeGaussianMixture(params, table)],
     });
   },
 };

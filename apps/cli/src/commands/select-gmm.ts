@@ -1,5 +1,5 @@
 import { InvalidDataError } from '@em/core';
-import { selectGaussianMixture } from '@em/gaussian-mixture';
+import { COVARIANCE_MODELS, selectGaussianMixture, type SelectionTableRow } from '@em/gaussian-mixture';
 import type { Command } from '../framework/command.js';
 import { dataOptions, fitOptions, readCommonFitSettings } from '../framework/fit-report.js';
 import { assertFiniteOutput } from '../framework/finite-output.js';
@@ -9,7 +9,7 @@ import { columnsReportOf } from '../io/table.js';
 import { checkGaussianMixtureSize } from '../models/allocation-checks.js';
 import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { rejectMissingValues } from '../models/fit-support.js';
-import { COVARIANCE_TYPE_NAMES, type CovarianceTypeName, covarianceTypeOf } from '../models/gaussian-mixture-init.js';
+import { COVARIANCE_MODEL_HELP, type CovarianceChoice, covarianceChoiceOf } from '../models/gaussian-mixture-init.js';
 import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
 import { gaussianMixtureFlags } from './fit-gmm.js';
 
@@ -19,13 +19,15 @@ export const selectGaussianMixtureCommand: Command = {
   summary: 'Choose the number of components and covariance type of a Gaussian mixture by BIC.',
   description:
     'Fits every combination of --components and --covariance and ranks them by BIC (lower is better).\n' +
-    'With --json: { "table": [{ components, covarianceType, logLikelihood, bic, aic, converged, iterations }, …],\n' +
+    "--covariance all fits mclust's fourteen models (EII … VVV), 14 × 9 fits with the default --components 1..9.\n" +
+    'ICL = BIC − 2·Σ_i ln z_i(MAP class) (lower is better; mclust prints both with the opposite sign).\n' +
+    'With --json: { "table": [{ components, covarianceType, model, logLikelihood, bic, icl, aic, converged, iterations }, …],\n' +
     '  "best": { …the same, params }, "columns": { used, skipped } }. A cell whose fit failed has "error" (and null\n' +
     '  figures) instead; it never wins.',
   options: {
     ...dataOptions,
-    components: { type: 'value', valueName: 'LIST', description: 'Component counts: "K", "A..B" or "A,B,C".', defaultText: '1..6' },
-    covariance: { type: 'value', valueName: 'TYPES', description: 'all, or a comma-separated list of full, tied, diagonal, spherical (scikit-learn\'s diag is accepted).', defaultText: 'all' },
+    components: { type: 'value', valueName: 'LIST', description: 'Component counts: "K", "A..B" or "A,B,C".', defaultText: '1..9' },
+    covariance: { type: 'value', valueName: 'TYPES', description: `all (mclust's fourteen models), or a comma-separated list of ${COVARIANCE_MODEL_HELP}.`, defaultText: 'all' },
     'n-init': fitOptions['n-init'],
     seed: fitOptions.seed,
     'max-iter': fitOptions['max-iter'],
@@ -36,7 +38,7 @@ export const selectGaussianMixtureCommand: Command = {
   },
   examples: ['select gmm --data data/iris.csv --components 1..6 --covariance all --n-init 3 --seed 1', 'select gmm --data data/faithful.csv --components 1..4 --covariance full,diagonal --json'],
   async run({ options, io }) {
-    const components = options.integerList('components', { min: 1, maxCount: 100 }) ?? [1, 2, 3, 4, 5, 6];
+    const components = options.integerList('components', { min: 1, maxCount: 100 }) ?? [1, 2, 3, 4, 5, 6, 7, 8, 9];
     const covarianceTypes = parseCovarianceTypes(options.string('covariance') ?? 'all', (problem) => options.error('covariance', problem));
     // The flags select gmm shares with the fit commands (no --init, --out or --prior here).
     const { nInit, seed, maxIterations, tolerance, toleranceRule, json, quiet } = readCommonFitSettings(options);
@@ -51,7 +53,7 @@ export const selectGaussianMixtureCommand: Command = {
       throw new InvalidDataError(`--components reaches ${largest}, more than the ${rows} rows of ${table.source}.`, 'Use component counts of at most the number of observations.', { components: largest, rows });
     }
     // The largest cell of the grid is the largest allocation (one model is fitted at a time).
-    for (const type of covarianceTypes) checkGaussianMixtureSize(rows, cols, largest, type, memoryBudgetOf(io));
+    for (const choice of covarianceTypes) checkGaussianMixtureSize(rows, cols, largest, choice.storage, memoryBudgetOf(io));
 
     if (!json && !quiet) {
       io.stderr(`em select gmm: fitting ${components.length * covarianceTypes.length} models (${components.length} component counts × ${covarianceTypes.length} covariance types, ${nInit} restart${nInit === 1 ? '' : 's'} each)…\n`);
@@ -59,16 +61,18 @@ export const selectGaussianMixtureCommand: Command = {
     const selection = selectGaussianMixture({
       data: table.matrix,
       components,
-      covarianceTypes,
+      covarianceTypes: covarianceTypes.map((choice) => choice.model),
       nInit,
       seed,
       modelOptions: { maxIterations, tolerance, toleranceRule, regCovar, memoryBudget: memoryBudgetOf(io), ...(missingValues ? { missingValues: true } : {}) },
     });
     const tableRows = selection.table.map((row) => ({
       components: row.components,
-      covarianceType: row.covarianceType,
+      covarianceType: covarianceTypes.find((choice) => choice.model === row.model)?.name ?? row.model,
+      model: row.model,
       logLikelihood: row.logLikelihood,
       bic: row.bic,
+      icl: row.icl,
       aic: row.aic,
       converged: row.converged,
       iterations: row.iterations,
@@ -76,27 +80,41 @@ export const selectGaussianMixtureCommand: Command = {
     }));
     const best = selection.best;
     const bestParams: GaussianMixtureParams = selection.model.parameters;
-    const bestRow = { components: best.components, covarianceType: best.covarianceType, logLikelihood: best.logLikelihood, bic: best.bic, aic: best.aic, converged: best.converged, iterations: best.iterations };
+    const bestName = covarianceTypes.find((choice) => choice.model === best.model)?.name ?? best.model;
+    const bestRow = { components: best.components, covarianceType: bestName, model: best.model, logLikelihood: best.logLikelihood, bic: best.bic, icl: best.icl, aic: best.aic, converged: best.converged, iterations: best.iterations };
+    const topByBic = ranked(selection.table, 'bic').slice(0, 3);
+    const byIcl = ranked(selection.table, 'icl')[0];
     // Failed cells carry their error instead of figures; every other figure must be finite.
     assertFiniteOutput({ table: tableRows.filter((row) => row.error === undefined), best: { ...bestRow, params: bestParams } }, 'em select gmm');
     if (json) {
-      io.stdout(`${toJsonText({ table: tableRows, best: { ...bestRow, params: bestParams }, columns: columnsReportOf(table) })}\n`);
+      const cell = (row: SelectionTableRow | undefined) => (row === undefined ? null : { components: row.components, model: row.model, bic: row.bic, icl: row.icl });
+      io.stdout(`${toJsonText({ table: tableRows, best: { ...bestRow, params: bestParams }, topByBic: topByBic.map(cell), bestByIcl: cell(byIcl), columns: columnsReportOf(table) })}\n`);
       return 0;
     }
     const lines = [
       `Gaussian mixture selection on ${table.source}: ${rows} observations × ${cols} columns (lower BIC/AIC is better)`,
       '',
       ...formatTable(
-        ['K', 'covariance', 'log-likelihood', 'BIC', 'AIC', 'iterations'],
+        ['K', 'covariance', 'log-likelihood', 'BIC', 'ICL', 'AIC', 'iterations'],
         tableRows.map((row) =>
           row.error === undefined
-            ? [String(row.components), row.covarianceType, formatNumber(row.logLikelihood, 8), formatNumber(row.bic, 8), formatNumber(row.aic, 8), `${row.iterations}${row.converged ? '' : ' (not converged)'}`]
-            : [String(row.components), row.covarianceType, 'failed', '-', '-', '-'],
+            ? [
+                String(row.components),
+                row.covarianceType,
+                formatNumber(row.logLikelihood, 8),
+                formatNumber(row.bic, 8),
+                formatNumber(row.icl, 8),
+                formatNumber(row.aic, 8),
+                `${row.iterations}${row.converged ? '' : ' (not converged)'}`,
+              ]
+            : [String(row.components), row.covarianceType, 'failed', '-', '-', '-', '-'],
         ),
         2,
       ),
       '',
-      `best by BIC: K = ${best.components}, ${best.covarianceType} covariance (BIC ${formatNumber(best.bic, 8)}, log-likelihood ${formatNumber(best.logLikelihood, 8)})`,
+      `best by BIC: K = ${best.components}, ${bestName} covariance (BIC ${formatNumber(best.bic, 8)}, log-likelihood ${formatNumber(best.logLikelihood, 8)})`,
+      `top three by BIC: ${topByBic.map((row) => `${row.model},${row.components} (${formatNumber(row.bic, 8)})`).join('; ')}`,
+      ...(byIcl === undefined ? [] : [`best by ICL: ${byIcl.model},${byIcl.components} (ICL ${formatNumber(byIcl.icl, 8)})`]),
       ...describeGaussianMixture(bestParams, table),
     ];
     io.stdout(`${lines.join('\n')}\n`);
@@ -104,13 +122,18 @@ export const selectGaussianMixtureCommand: Command = {
   },
 };
 
-function parseCovarianceTypes(text: string, error: (problem: string) => Error): CovarianceTypeName[] {
-  if (text === 'all') return [...COVARIANCE_TYPE_NAMES];
-  const out: CovarianceTypeName[] = [];
+function parseCovarianceTypes(text: string, error: (problem: string) => Error): CovarianceChoice[] {
+  if (text === 'all') return COVARIANCE_MODELS.map((model) => covarianceChoiceOf(model) as CovarianceChoice);
+  const out: CovarianceChoice[] = [];
   for (const item of text.split(',').map((part) => part.trim())) {
-    const type = covarianceTypeOf(item);
-    if (type === undefined) throw error(`expects "all" or a list of ${COVARIANCE_TYPE_NAMES.join(', ')} (or scikit-learn's diag); got "${text}"`);
-    if (!out.includes(type)) out.push(type);
+    const choice = covarianceChoiceOf(item);
+    if (choice === undefined) throw error(`expects "all" or a list of ${COVARIANCE_MODEL_HELP}; got "${text}"`);
+    if (!out.some((other) => other.model === choice.model)) out.push(choice);
   }
   return out;
+}
+
+/** Successful cells, lowest criterion first (mclust's ranking, with our lower-is-better sign). */
+function ranked(table: readonly SelectionTableRow[], criterion: 'bic' | 'icl'): SelectionTableRow[] {
+  return table.filter((row) => row.error === undefined && Number.isFinite(row[criterion])).sort((a, b) => a[criterion] - b[criterion]);
 }

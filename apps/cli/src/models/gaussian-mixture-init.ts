@@ -1,3 +1,4 @@
+import { COVARIANCE_MODELS, covarianceModelOf, storageOf, type CovarianceModel } from '@em/gaussian-mixture';
 import { FormatError } from '@em/core';
 import type { OptionValues } from '../framework/options.js';
 import { expectLength, isRecord, numberArray, numberMatrix } from './json-shape.js';
@@ -26,6 +27,31 @@ export function readCovarianceType(options: OptionValues, flag: string, fallback
   return type;
 }
 
+/** Help text of the Gaussian mixture's --covariance flag: mclust's fourteen models and the aliases. */
+export const COVARIANCE_MODEL_HELP = `mclust's ${COVARIANCE_MODELS.join(' | ')}, or full (= VVV) | tied (EEE) | diagonal (VVI; scikit-learn's "diag") | spherical (VII)`;
+
+/** A --covariance choice of the Gaussian mixture: the name given, mclust's model, and how it is stored. */
+export interface CovarianceChoice {
+  readonly name: string;
+  readonly model: CovarianceModel;
+  readonly storage: CovarianceTypeName;
+}
+
+/** A model by mclust's name or an alias; undefined when it is neither. */
+export function covarianceChoiceOf(text: string): CovarianceChoice | undefined {
+  const model = covarianceModelOf(text);
+  // scikit-learn's diag is reported under our name, diagonal.
+  return model === undefined ? undefined : { name: text === 'diag' ? 'diagonal' : text, model, storage: storageOf(model) };
+}
+
+/** Reads the Gaussian mixture's --covariance flag (mclust's names or the aliases), `fallback` when absent. */
+export function readCovarianceChoice(options: OptionValues, flag: string, fallback: string): CovarianceChoice {
+  const text = options.string(flag) ?? fallback;
+  const choice = covarianceChoiceOf(text);
+  if (choice === undefined) throw options.error(flag, `expects ${COVARIANCE_MODEL_HELP}; got "${text}"`);
+  return choice;
+}
+
 /** Initial parameters as `--init` gives them: nested arrays shaped as in the `--json` output. */
 export interface GaussianMixtureInit {
   readonly weights: number[];
@@ -52,7 +78,7 @@ export function covarianceShapeText(type: CovarianceTypeName): string {
  * Checks the shape of an `--init` document against K, D and the covariance type, naming the
  * first field that is off. Values (simplex, positive definiteness) are checked by the model.
  */
-export function parseGaussianMixtureInit(json: unknown, source: string, components: number, dimension: number, type: CovarianceTypeName): GaussianMixtureInit {
+export function parseGaussianMixtureInit(json: unknown, source: string, components: number, dimension: number, type: CovarianceTypeName, acceptFullMatrices = false): GaussianMixtureInit {
   const expected = `{ "weights": [K], "means": [K][D], "covariances": ${covarianceShapeText(type)} } for --covariance ${type}`;
   if (!isRecord(json)) throw new FormatError(`--init ${source} must hold a JSON object.`, `Expected ${expected}.`);
   const record = json;
@@ -72,7 +98,9 @@ export function parseGaussianMixtureInit(json: unknown, source: string, componen
       'means',
     ),
   );
-  const covariances = parseCovariances(record['covariances'], type, components, dimension, `--init ${source}: covariances`, expected);
+  // Every model also takes K full matrices (checked against its constraint by the model).
+  const full = acceptFullMatrices && type !== 'full' && looksLikeMatrices(record['covariances']);
+  const covariances = parseCovariances(record['covariances'], full ? 'full' : type, components, dimension, `--init ${source}: covariances`, expected);
   return { weights, means, covariances };
 }
 
@@ -117,4 +145,9 @@ function shape(actual: number, wanted: number, problem: string): void {
 function squareOf(rows: number[][], dimension: number, label: string): void {
   shape(rows.length, dimension, `${label} has ${rows.length} rows but the data has D = ${dimension} columns`);
   rows.forEach((row, i) => shape(row.length, dimension, `${label}[${i}] has ${row.length} entries but D = ${dimension}`));
+}
+
+/** Whether a covariances field is an array of matrices ([K][D][D]). */
+function looksLikeMatrices(raw: unknown): boolean {
+  return Array.isArray(raw) && Array.isArray(raw[0]) && Array.isArray((raw[0] as unknown[])[0]);
 }

@@ -11,7 +11,7 @@ import { symmetricEigen } from './small-eigen.js';
 export const CONSTRAINT_TOLERANCE = 1e-8;
 
 /** One component's Σ_k = volume · orientation · diag(shape) · orientationᵀ. */
-export interface CovarianceDecomposition {
+export type CovarianceDecomposition = {
   /** λ_k = det(Σ_k)^{1/D}. */
   readonly volume: number;
   /** Diagonal of A_k (product 1): in coordinate order for the models with identity orientation, else decreasing. */
@@ -20,7 +20,7 @@ export interface CovarianceDecomposition {
   readonly orientation: number[][];
   /** Σ_k itself. */
   readonly covariance: number[][];
-}
+};
 
 /** The volume, shape and orientation of every component, in the form the model constrains. */
 export function decomposeCovariances(components: GaussianComponents, model: CovarianceModel): CovarianceDecomposition[] {
