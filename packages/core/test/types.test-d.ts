@@ -15,6 +15,9 @@ import {
   type ParametersOf,
   type StatisticsOf,
   type StepwiseResult,
+  type Acceleration,
+  type FitOptions,
+  type ParameterMap,
 } from '../src/index.js';
 import { gaussianMixture, type MeanComponents, type MeanStatistics } from './helpers/families.js';
 
@@ -58,5 +61,20 @@ describe('types flow from the family through the model into the fit loops', () =
     // @ts-expect-error — data of another shape is rejected
     fitEm(model, { rows: 3 });
     expectTypeOf(fitEm(model, data, { initialParameters: { weights: new Float64Array(2), components: { means: new Float64Array(2) } } }).parameters).toEqualTypeOf<Params>();
+  });
+});
+
+describe('acceleration and parameter maps', () => {
+  it("a mixture's parameter map is typed by its parameters, and acceleration results flow through fitEm", () => {
+    const model = gaussianMixture(2);
+    expectTypeOf(model.parameterMap).toEqualTypeOf<ParameterMap<MixtureParameters<MeanComponents>> | undefined>();
+    expectTypeOf<FitOptions<unknown>['acceleration']>().toEqualTypeOf<Acceleration | undefined>();
+    expectTypeOf<Acceleration>().toEqualTypeOf<'none' | 'squarem'>();
+    const result = fitEm(model, {} as MixtureData<DenseMatrix>, { acceleration: 'squarem' });
+    expectTypeOf(result.eSteps).toEqualTypeOf<number>();
+    expectTypeOf(result.historyESteps).toEqualTypeOf<readonly number[]>();
+    expectTypeOf(result.accelerationNote).toEqualTypeOf<string | undefined>();
+    // @ts-expect-error — only 'none' and 'squarem'
+    fitEm(model, {} as MixtureData<DenseMatrix>, { acceleration: 'anderson' });
   });
 });
