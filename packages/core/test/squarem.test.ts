@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   fitEm,
   fitEmAsync,
+  fitEmIncremental,
   InProcessExecutor,
   InvalidOptionsError,
   InvalidParametersError,
@@ -204,6 +205,12 @@ describe('SQUAREM (acceleration: squarem)', () => {
     expect(result.acceleration).toBe('none');
     expect(result.accelerationNote).toMatch(/parameterMap/);
     expect(result.eSteps).toBe(result.iterations + 1);
+  });
+
+  it('incremental EM runs without acceleration and says so', () => {
+    const result = fitEmIncremental(toyModel(1), toyData(20, 20, 1), { acceleration: 'squarem', chunks: 1 });
+    expect(result.acceleration).toBe('none');
+    expect(result.accelerationNote).toMatch(/incremental/);
   });
 
   it('rejects an unknown acceleration naming the option', () => {
