@@ -355,7 +355,6 @@ function constrainedCovariances(
   const factor = new Float64Array(dd);
   const check = new Float64Array(dd);
   for (let c = 0; c < k; c++) {
-    if (alive[c] !== 1) continue;
     denseCovariance(candidate, c, check, 0);
     let finite = true;
     for (let i = 0; i < dd; i++) finite &&= Number.isFinite(check[i] as number);
@@ -369,8 +368,42 @@ function constrainedCovariances(
       return previous.covariances;
     }
   }
+  // A generalised-EM guard: the block-coordinate loops start from a fresh point, so when they did
+  // not settle (no maximum exists, e.g. a component on fewer than D + 1 effective points) the
+  // result must still not lower the covariance part of Q below the previous covariances.
+  if (!step.converged) {
+    const kept = constrainedObjective(previous, dense, stats.counts, alive) >= constrainedObjective(candidate, dense, stats.counts, alive);
+    issues.push({
+      component: 0,
+      reason: 'singular-covariance',
+      message: `The ${model} covariance update did not settle in ${step.innerIterations} inner iterations (a component may have fewer than D + 1 effective points, where no maximum exists); ${kept ? 'the previous covariances were kept' : 'its last iterate, which improves on the previous covariances, was used'}.`,
+      kept,
+    });
+    if (kept) return previous.covariances;
+  }
   recordConstrainedStep(step.covariances, step);
   return step.covariances;
+}
+
+/** Σ_k −(n_k/2)·log det Σ_k − ½·tr(Σ_k⁻¹ W_k) over the live components (the covariance part of Q + log-prior). */
+function constrainedObjective(components: GaussianComponents, scatter: Float64Array, counts: Float64Array, alive: Uint8Array): number {
+  const d = components.dimension;
+  const dd = d * d;
+  const dense = new Float64Array(dd);
+  const factor = new Float64Array(dd);
+  let value = 0;
+  for (let c = 0; c < alive.length; c++) {
+    if (alive[c] !== 1) continue;
+    denseCovariance(components, c, dense, 0);
+    if (choleskyInPlace(dense, d, factor, 0, 0) >= 0) return -Infinity;
+    let logDet = 0;
+    for (let a = 0; a < d; a++) logDet += 2 * Math.log(factor[a * d + a] as number);
+    const inverse = inverseFromCholesky(factor, d);
+    let trace = 0;
+    for (let i = 0; i < dd; i++) trace += (inverse[i] as number) * (scatter[c * dd + i] as number);
+    value += -0.5 * (counts[c] as number) * logDet - 0.5 * trace;
+  }
+  return value;
 }
 
 /**

@@ -20,9 +20,12 @@ import { symmetricEigen, type SymmetricEigen } from './small-eigen.js';
 export interface ConstrainedStepSettings {
   /** Cap on inner iterations (default 1000, as in the reference runs). */
   readonly maxInnerIterations: number;
-  /** Inner loop stops when the largest change of its iterate is below this (relative for volumes). */
+  /** Inner loop stops when the largest change of its iterate is below this (volumes: relative, weighted by the component's share of the mass). */
   readonly innerTolerance: number;
 }
+
+/** Share of the total mass below which a component is not maximised but projected onto the model (its Q term is that small). */
+export const LIGHT_MASS = 1e-10;
 
 export const DEFAULT_CONSTRAINED_STEP: ConstrainedStepSettings = { maxInnerIterations: 1000, innerTolerance: 1e-14 };
 
@@ -56,8 +59,12 @@ export function maximizeConstrainedCovariances(
   for (let c = 0; c < k; c++) denseCovariance(previous, c, sigma, c * dd);
   let total = 0;
   for (let c = 0; c < k; c++) if (alive[c] === 1) total += counts[c] as number;
+  // A component below LIGHT_MASS of the total has a scatter of round-off noise (possibly not even
+  // positive definite): it would only corrupt the pooled parts, so it takes them instead (projectLight).
   const live: number[] = [];
-  for (let c = 0; c < k; c++) if (alive[c] === 1) live.push(c);
+  for (let c = 0; c < k; c++) if (alive[c] === 1 && (counts[c] as number) > LIGHT_MASS * total) live.push(c);
+  total = 0;
+  for (const c of live) total += counts[c] as number;
   let inner = { iterations: 0, converged: true };
   let common: Float64Array | undefined;
   const diag = (c: number, a: number) => scatter[c * dd + a * d + a] as number;
@@ -208,6 +215,8 @@ function volumesAndCommonShape(
   settings: ConstrainedStepSettings,
 ): { shape: Float64Array; volumes: Float64Array; inner: InnerResult } {
   const m = w.length;
+  // Changes are weighted by mass: a nearly empty component's volume (its scatter round-off noise) does not hold the loop.
+  const total = counts.reduce((sum, n) => sum + n, 0);
   const volumes = new Float64Array(m);
   for (let i = 0; i < m; i++) volumes[i] = geometricMean(w[i] as Float64Array) / (counts[i] as number);
   const shape = new Float64Array(d);
@@ -224,7 +233,7 @@ function volumesAndCommonShape(
       let s = 0;
       for (let a = 0; a < d; a++) s += ((w[i] as Float64Array)[a] as number) / (shape[a] as number);
       const next = s / ((counts[i] as number) * d);
-      change = Math.max(change, Math.abs(next - (volumes[i] as number)) / next);
+      change = Math.max(change, ((counts[i] as number) / total) * (Math.abs(next - (volumes[i] as number)) / next));
       volumes[i] = next;
     }
     if (change <= settings.innerTolerance) {
@@ -244,6 +253,8 @@ function volumesAndCommonMatrix(
   settings: ConstrainedStepSettings,
 ): { matrix: Float64Array; volumes: Float64Array; inner: InnerResult } {
   const dd = d * d;
+  let total = 0;
+  for (const c of live) total += counts[c] as number;
   const volumes = new Float64Array(live.length);
   live.forEach((c, i) => {
     volumes[i] = Math.exp(logDeterminant(scatter, d, c * dd) / d) / (counts[c] as number);
@@ -267,7 +278,7 @@ function volumesAndCommonMatrix(
       let trace = 0;
       for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) trace += (inverse[a * d + b] as number) * (scatter[c * dd + b * d + a] as number);
       const next = trace / ((counts[c] as number) * d);
-      change = Math.max(change, Math.abs(next - (volumes[i] as number)) / next);
+      change = Math.max(change, ((counts[c] as number) / total) * (Math.abs(next - (volumes[i] as number)) / next));
       volumes[i] = next;
     });
     if (change <= settings.innerTolerance) {
