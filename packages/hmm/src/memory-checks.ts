@@ -1,4 +1,5 @@
 import { type ComponentFamily, type JsonValue, type Statistics, checkAllocation, float64Bytes } from '@em/core';
+import { resolveCovarianceModel, storageOf, type CovarianceType } from '@em/gaussian-mixture';
 
 /**
  * What an HMM allocates on the strength of its options and data, checked against the memory
@@ -54,8 +55,8 @@ export function checkEmissionMemory<C, X, FS extends Statistics, Prepared>(famil
 export function emissionParameterCount(name: string, config: JsonValue, states: number, dimension: number): number | undefined {
   const record = config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as { readonly [key: string]: JsonValue }) : {};
   if (name === 'gaussian') {
-    const covariance = record['covariance'];
-    const covariances = covariance === 'full' ? states * dimension * dimension : covariance === 'tied' ? dimension * dimension : covariance === 'diagonal' ? states * dimension : states;
+    const storage = covarianceStorage(record['covariance']);
+    const covariances = storage === 'full' ? states * dimension * dimension : storage === 'tied' ? dimension * dimension : storage === 'diagonal' ? states * dimension : states;
     return states * dimension + covariances;
   }
   if (name === 'mixture') {
@@ -68,6 +69,19 @@ export function emissionParameterCount(name: string, config: JsonValue, states: 
     return innerCount === undefined ? undefined : innerCount + states * components;
   }
   return undefined;
+}
+
+/**
+ * How a Gaussian family's covariances are stored: its config names an mclust model (VVV, EEE,
+ * VVI, …) or an alias (full, tied, diagonal, spherical). An unreadable name counts as full, the
+ * largest, so the check never lets a large shape through.
+ */
+function covarianceStorage(covariance: JsonValue | undefined): CovarianceType {
+  try {
+    return storageOf(resolveCovarianceModel(covariance));
+  } catch {
+    return 'full';
+  }
 }
 
 /**
