@@ -107,7 +107,7 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
       maxIterations: Number(await page.locator('#max-iterations').inputValue()),
       tolerance: Number(await page.locator('#tolerance').inputValue()),
     };
-    expect(settings).toEqual({ components: 2, covariance: 'full', initialization: 'random-points', seed: 0, maxIterations: 100, tolerance: 1e-3 });
+    expect(settings).toEqual({ components: 2, covariance: 'full', initialization: 'random-points', seed: 0, maxIterations: 1000, tolerance: 1e-10 });
     const faithful = datasetById('faithful');
     const mixture = createDemoMixture(settings);
     // The page's tolerance is per observation (its input says |Δ objective| / n).
