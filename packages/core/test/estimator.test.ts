@@ -8,6 +8,8 @@ import {
   DENSE_ROWS,
   DenseMatrix,
   ESTIMATOR_DEFAULTS,
+  InProcessExecutor,
+  type EStepExecutor,
   Estimator,
   InvalidDataError,
   InvalidOptionsError,
@@ -105,6 +107,31 @@ describe('Estimator', () => {
     const seen: number[] = [];
     toy.fit(data, { maxIterations: 2, onIteration: (info) => seen.push(info.iteration) });
     expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('executor, signal and callbacks given once to the constructor reach every fit', async () => {
+    let chunksSeen = 0;
+    const inner = new InProcessExecutor();
+    const counting: EStepExecutor = {
+      concurrency: 2,
+      run: (model, parameters, chunks) => {
+        chunksSeen = Math.max(chunksSeen, chunks.length);
+        return inner.run(model, parameters, chunks);
+      },
+      close: () => inner.close(),
+    };
+    const events: number[] = [];
+    const toy = new ToyMixture({ components: 2, seed: 1, maxIterations: 4, tolerance: 0, executor: counting, onIteration: (info) => events.push(info.iteration) });
+    const viaWorkers = await toy.fitAsync(data);
+    // Chunks default to the executor's concurrency; fit ignores the executor and runs here.
+    expect(chunksSeen).toBe(2);
+    expect(events).toEqual([0, 1, 2, 3, 4]);
+    const here = toy.fit(data);
+    expect(here.history.length).toBe(viaWorkers.history.length);
+    for (let i = 0; i < here.history.length; i++) expect(Math.abs((here.history[i] as number) - (viaWorkers.history[i] as number))).toBeLessThan(1e-9 * Math.abs(here.history[i] as number));
+    const controller = new AbortController();
+    controller.abort();
+    expect(new ToyMixture({ components: 2, signal: controller.signal }).fit(data).stopReason).toBe('aborted');
   });
 
   it('fit, fitPredict, predict, predictProba, score, bic, aic agree with each other', () => {
