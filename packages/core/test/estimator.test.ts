@@ -211,6 +211,7 @@ describe('inputs users already hold', () => {
     const sparse = CsrMatrix.fromDense(rows);
     expect(toCountMatrix(sparse)).toBe(sparse);
     expect(toCountMatrix(rows)).toEqual(expected);
+    expect(() => toCountMatrix('counts' as never)).toThrow(/takes a CsrMatrix of counts or rows as number\[\]\[\]/);
   });
 
   it('anything else is an InvalidDataError that shows the expected call', () => {

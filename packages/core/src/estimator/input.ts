@@ -56,17 +56,17 @@ function describe(value: unknown): string {
   return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'a plain object';
 }
 
-function refused(value: unknown, call: string): InvalidDataError {
+function refused(value: unknown, call: string, accepted = ACCEPTED_ROWS): InvalidDataError {
   return new InvalidDataError(
-    `${call} takes ${ACCEPTED_ROWS}; got ${describe(value)}.`,
+    `${call} takes ${accepted}; got ${describe(value)}.`,
     `Pass e.g. ${call.replace('(data)', '([[1.2, 3.4], [5.6, 7.8]])')} or ${call.replace('(data)', '({ data: values, columns: 2 })')}.`,
   );
 }
 
 /** A DenseMatrix from any RowInput (a DenseMatrix passes through; the others are copied once). */
-export function toDenseMatrix(input: RowInput, call = 'fit(data)'): DenseMatrix {
+export function toDenseMatrix(input: RowInput, call = 'fit(data)', accepted = ACCEPTED_ROWS): DenseMatrix {
   if (input instanceof DenseMatrix) return input;
-  if (input === null || typeof input !== 'object') throw refused(input, call);
+  if (input === null || typeof input !== 'object') throw refused(input, call, accepted);
   if (isRowMajor(input)) {
     const { data, columns } = input;
     if (!Number.isInteger(columns) || columns < 1 || data.length % columns !== 0) {
@@ -85,7 +85,7 @@ export function toDenseMatrix(input: RowInput, call = 'fit(data)'): DenseMatrix 
     for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) data[i * columns + j] = input.get(i, j);
     return new DenseMatrix(data, rows, columns);
   }
-  if (typeof (input as { length?: unknown }).length !== 'number') throw refused(input, call);
+  if (typeof (input as { length?: unknown }).length !== 'number') throw refused(input, call, accepted);
   return DenseMatrix.from(input as ArrayLike<number> | ReadonlyArray<ArrayLike<number>>);
 }
 
@@ -96,7 +96,7 @@ export function toCountMatrix(input: CountRowInput, call = 'fit(data)'): DenseMa
   if (candidate !== null && typeof candidate === 'object' && candidate.indptr instanceof Int32Array && candidate.indices instanceof Int32Array && candidate.values instanceof Float64Array) {
     return new CsrMatrix(candidate.indptr, candidate.indices, candidate.values, candidate.cols as number);
   }
-  return toDenseMatrix(input as RowInput, call);
+  return toDenseMatrix(input as RowInput, call, `a CsrMatrix of counts or ${ACCEPTED_ROWS}`);
 }
 
 /** A Sequences value from any SequenceInput. */
