@@ -26,4 +26,12 @@ describe("em fit gmm --covariance with mclust's names", () => {
     const directory = fixtureDirectory({ 'start.json': JSON.stringify(start) });
     expectOneLineFailure(await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--covariance', 'EEI', '--init', join(directory, 'start.json')]), /covariances\[1\] does not satisfy model EEI: its orientation/);
   });
+
+  it('em select gmm takes --init-method and reports progress per model', async () => {
+    const result = await runEm(['select', 'gmm', '--data', faithfulCsv, '--components', '1,2', '--covariance', 'EII,VEV', '--init-method', 'random', '--seed', '2']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/EII done \(1 of 2 models\)[\s\S]*VEV done \(2 of 2 models\)/);
+    expect(result.stdout).toMatch(/top three by BIC: (EII|VEV),[12] /);
+    expectOneLineFailure(await runEm(['select', 'gmm', '--data', faithfulCsv, '--init-method', 'hc']), /--init-method/, 2);
+  });
 });

@@ -17,6 +17,8 @@ export interface SelectGaussianMixtureOptions {
   readonly sampleWeights?: ArrayLike<number>;
   /** Other options passed to every GaussianMixture (regCovar, maxIterations, tolerance, init…). */
   readonly modelOptions?: Omit<GaussianMixtureOptions, 'components' | 'covariance' | 'nInit' | 'seed'>;
+  /** Called after each cell is fitted (or failed), in table order: progress for long grids. */
+  readonly onCell?: (row: SelectionTableRow, index: number, cells: number) => void;
 }
 
 /** One cell of the model-selection table. A cell whose fit failed has infinite criteria and `error`. */
@@ -73,6 +75,7 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
     throw new InvalidOptionsError('components must be a non-empty list of integers ≥ 1.', 'Pass e.g. [1, 2, 3, 4, 5, 6].', { option: 'components' });
   }
   const table: SelectionTableRow[] = [];
+  const cells = types.length * options.components.length;
   const models: Array<GaussianMixture | undefined> = [];
   let firstError: unknown;
   for (const covarianceType of types) {
@@ -99,6 +102,7 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
           iterations: fit.iterations,
         });
         models.push(model);
+        options.onCell?.(table[table.length - 1] as SelectionTableRow, table.length - 1, cells);
       } catch (error) {
         // Bad input fails every cell alike: report it rather than an empty table.
         if (!(error instanceof EmError) || error.code === 'INVALID_DATA' || error.code === 'INVALID_OPTIONS') throw error;
@@ -117,6 +121,7 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
           error: error.message,
         });
         models.push(undefined);
+        options.onCell?.(table[table.length - 1] as SelectionTableRow, table.length - 1, cells);
       }
     }
   }

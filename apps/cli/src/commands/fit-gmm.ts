@@ -15,7 +15,7 @@ import { describeGaussianMixture, type GaussianMixtureParams } from '../models/g
 
 export const GAUSSIAN_MIXTURE_KIND = 'gaussian-mixture';
 
-const INIT_METHODS = ['kmeans', 'kmeans++', 'random', 'random-points'] as const;
+export const INIT_METHODS = ['kmeans', 'kmeans++', 'random', 'random-points'] as const;
 
 /** Flags `em fit gmm` shares with `em select gmm`. */
 export const gaussianMixtureFlags = {

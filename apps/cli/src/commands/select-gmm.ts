@@ -11,7 +11,7 @@ import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { rejectMissingValues } from '../models/fit-support.js';
 import { COVARIANCE_MODEL_HELP, type CovarianceChoice, covarianceChoiceOf } from '../models/gaussian-mixture-init.js';
 import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
-import { gaussianMixtureFlags } from './fit-gmm.js';
+import { gaussianMixtureFlags, INIT_METHODS } from './fit-gmm.js';
 
 /** `em select gmm`: fits a grid of K × covariance types and reports the BIC/AIC table and the winner. */
 export const selectGaussianMixtureCommand: Command = {
@@ -33,6 +33,7 @@ export const selectGaussianMixtureCommand: Command = {
     'max-iter': fitOptions['max-iter'],
     tol: fitOptions.tol,
     ...gaussianMixtureFlags,
+    'init-method': { type: 'value', valueName: 'METHOD', description: 'kmeans | kmeans++ | random | random-points, for every cell.', defaultText: 'kmeans' },
     json: fitOptions.json,
     quiet: fitOptions.quiet,
   },
@@ -43,6 +44,7 @@ export const selectGaussianMixtureCommand: Command = {
     // The flags select gmm shares with the fit commands (no --init, --out or --prior here).
     const { nInit, seed, maxIterations, tolerance, toleranceRule, json, quiet } = readCommonFitSettings(options);
     const regCovar = options.number('reg-covar', { min: 0 }, 1e-6);
+    const initMethod = options.choice('init-method', INIT_METHODS, 'kmeans');
     const table = await readDenseDataFlags(io, options);
     const { rows, cols } = table.matrix;
     requireObservations(table.matrix, table.source);
@@ -64,7 +66,13 @@ export const selectGaussianMixtureCommand: Command = {
       covarianceTypes: covarianceTypes.map((choice) => choice.model),
       nInit,
       seed,
-      modelOptions: { maxIterations, tolerance, toleranceRule, regCovar, memoryBudget: memoryBudgetOf(io), ...(missingValues ? { missingValues: true } : {}) },
+      modelOptions: { maxIterations, tolerance, toleranceRule, regCovar, init: initMethod, memoryBudget: memoryBudgetOf(io), ...(missingValues ? { missingValues: true } : {}) },
+      // Progress per model, once its last component count is fitted.
+      onCell: (row, index, cells) => {
+        if (json || quiet || row.components !== components[components.length - 1]) return;
+        const done = selectionSoFar(index, components.length);
+        io.stderr(`em select gmm: ${row.model} done (${done} of ${cells / components.length} models)\n`);
+      },
     });
     const tableRows = selection.table.map((row) => ({
       components: row.components,
@@ -131,6 +139,11 @@ function parseCovarianceTypes(text: string, error: (problem: string) => Error): 
     if (!out.some((other) => other.model === choice.model)) out.push(choice);
   }
   return out;
+}
+
+/** How many models are complete once cell `index` (in model × K order) is fitted. */
+function selectionSoFar(index: number, perModel: number): number {
+  return Math.floor(index / perModel) + 1;
 }
 
 /** Successful cells, lowest criterion first (mclust's ranking, with our lower-is-better sign). */
