@@ -18,6 +18,7 @@
  * - Everything random is seeded (a visible seed control), so a reload draws the same picture.
  */
 import { mountGaussian2d } from './gaussian-2d/gaussian-2d-view.js';
+import { mountCountMixture } from './count-mixture/count-mixture-view.js';
 
 export interface DemoView {
   readonly id: string;
@@ -27,4 +28,5 @@ export interface DemoView {
 
 export const views: readonly DemoView[] = [
   { id: 'gaussian-2d', title: '2-D Gaussian mixture', mount: mountGaussian2d },
+  { id: 'count-mixture', title: 'Count mixtures (images, words)', mount: mountCountMixture },
 ];
