@@ -82,7 +82,7 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
   });
 
   it('fits Old Faithful to the same log-likelihood as fitEm in Node, with one chart point per iteration plus θ0', async () => {
-    await page.goto(url);
+    await page.goto(`${url}#gaussian-2d`);
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.locator('#dataset').inputValue()).toBe('faithful');
     // The initial state already shows the data and the starting components.
@@ -136,7 +136,7 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
   });
 
   it('steps iris one EM iteration at a time along the same path as fitEm', async () => {
-    await page.goto(url);
+    await page.goto(`${url}#gaussian-2d`);
     await page.waitForSelector('body[data-state="ready"]');
     await page.selectOption('#speed', '0');
     await page.selectOption('#dataset', 'iris');

@@ -18,6 +18,7 @@
  * - Everything random is seeded (a visible seed control), so a reload draws the same picture.
  */
 import { mountGaussian2d } from './gaussian-2d/gaussian-2d-view.js';
+import { mountMixture1d } from './mixture-1d/mixture-1d-view.js';
 import { mountCountMixture } from './count-mixture/count-mixture-view.js';
 
 export interface DemoView {
@@ -27,6 +28,7 @@ export interface DemoView {
 }
 
 export const views: readonly DemoView[] = [
+  { id: 'mixture-1d', title: '1-D mixture (heights)', mount: mountMixture1d },
   { id: 'gaussian-2d', title: '2-D Gaussian mixture', mount: mountGaussian2d },
   { id: 'count-mixture', title: 'Count mixtures (images, words)', mount: mountCountMixture },
 ];
