@@ -4,13 +4,15 @@ import {
   denseCovariance,
   gaussianMixtureModel,
   INITIALIZATION_METHODS,
-  type CovarianceType,
+  type CovarianceOption,
   type GaussianComponents,
   type GaussianMixtureEmModel,
   type InitializationMethod,
 } from '@em/gaussian-mixture';
 
-export type { CovarianceType, InitializationMethod } from '@em/gaussian-mixture';
+export type { InitializationMethod } from '@em/gaussian-mixture';
+/** A covariance choice: one of mclust's fourteen models or a classic alias (full, tied, diagonal, spherical). */
+export type CovarianceType = CovarianceOption;
 export const covarianceTypes: readonly CovarianceType[] = COVARIANCE_TYPES;
 export const initializationMethods: readonly InitializationMethod[] = INITIALIZATION_METHODS;
 

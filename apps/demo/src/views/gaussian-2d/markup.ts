@@ -27,6 +27,18 @@ export const gaussian2dMarkup = /* html */ `
         <option value="tied">tied</option>
         <option value="diagonal">diagonal</option>
         <option value="spherical">spherical</option>
+        <optgroup label="mclust models (volume, shape, orientation)">
+          <option value="EII">EII</option>
+          <option value="EEI">EEI</option>
+          <option value="VEI">VEI</option>
+          <option value="EVI">EVI</option>
+          <option value="VEE">VEE</option>
+          <option value="EVE">EVE</option>
+          <option value="VVE">VVE</option>
+          <option value="EEV">EEV</option>
+          <option value="VEV">VEV</option>
+          <option value="EVV">EVV</option>
+        </optgroup>
       </select>
     </label>
     <label>Start
