@@ -59,3 +59,16 @@ describe('GaussianMixture memory budget (issue 10: refuse before allocating)', (
     expect(() => new GaussianMixture({ components: 2, memoryBudget: Number.NaN })).toThrow(/memoryBudget/);
   });
 });
+
+describe('a loaded model takes the memory budget of the machine that loads it', () => {
+  it('fromJSON(document, { memoryBudget }) bounds predictProba; the budget is not saved with the model', () => {
+    const gmm = new GaussianMixture({ components: 2, seed: 0, memoryBudget: '1MiB' });
+    gmm.fit(randomRows(200, 2, 4));
+    const document = gmm.toJSON();
+    expect(JSON.stringify(document)).not.toContain('memoryBudget');
+    const many = randomRows(70_000, 2, 5);
+    expect(GaussianMixture.fromJSON(document).predictProba(many).length).toBe(70_000);
+    expect(() => GaussianMixture.fromJSON(document, { memoryBudget: '1MiB' }).predictProba(many)).toThrow(MemoryBudgetError);
+    expect(() => GaussianMixture.fromJSON(document, { memoryBudget: 'lots' })).toThrow(/memoryBudget/);
+  });
+});

@@ -1,5 +1,6 @@
 import { HiddenMarkovModel } from '@em/hmm';
 import type { Command } from '../framework/command.js';
+import { memoryBudgetOf } from '../framework/io.js';
 import { dataOptions } from '../framework/fit-report.js';
 import { assertFiniteOutput } from '../framework/finite-output.js';
 import { formatNumber, toJsonText } from '../framework/format.js';
@@ -28,7 +29,7 @@ export const decodeCommand: Command = {
   examples: ['decode --model model.json --data rolls.csv', 'decode --model model.json --data x.npy --lengths lengths.csv --algorithm map --json'],
   async run({ options, io }) {
     const algorithm = options.choice('algorithm', ALGORITHMS, 'viterbi');
-    const hmm = HiddenMarkovModel.fromJSON(JSON.stringify(await readJsonFile(io, options.requiredString('model'), '--model')));
+    const hmm = HiddenMarkovModel.fromJSON(JSON.stringify(await readJsonFile(io, options.requiredString('model'), '--model')), { memoryBudget: memoryBudgetOf(io) });
     const table = await readDenseDataFlags(io, options);
     const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
     const decoded = hmm.decode(lengths === undefined ? table.matrix : { observations: table.matrix, lengths }, { algorithm });

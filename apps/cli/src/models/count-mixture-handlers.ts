@@ -21,14 +21,14 @@ async function predictWith(request: PredictRequest, model: CountClassifier, dens
 export const multinomialMixtureHandler: ModelHandler = {
   kind: MULTINOMIAL_MIXTURE,
   description: 'Mixture of multinomials (em fit multinomial): labels are component indices; data .csv/.npy/.mtx counts.',
-  predict: (request) => predictWith(request, MultinomialMixture.fromJSON(request.model), false),
+  predict: (request) => predictWith(request, MultinomialMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) }), false),
 };
 
 export const categoricalMixtureHandler: ModelHandler = {
   kind: CATEGORICAL_MIXTURE,
   description: 'Latent class model (em fit categorical): labels are class indices; data are integer codes.',
   predict: (request) => {
-    const model = CategoricalMixture.fromJSON(request.model);
+    const model = CategoricalMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) });
     return predictWith(request, { predict: (x) => model.predict(x as DenseMatrix), predictProba: (x) => model.predictProba(x as DenseMatrix) }, true);
   },
 };
@@ -36,5 +36,5 @@ export const categoricalMixtureHandler: ModelHandler = {
 export const bernoulliMixtureHandler: ModelHandler = {
   kind: BERNOULLI_MIXTURE,
   description: 'Mixture of Bernoullis (em fit bernoulli): labels are component indices; data are 0/1.',
-  predict: (request) => predictWith(request, BernoulliMixture.fromJSON(request.model), false),
+  predict: (request) => predictWith(request, BernoulliMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) }), false),
 };

@@ -1,6 +1,7 @@
 import { InvalidDataError } from '@em/core';
 import { GaussianMixture } from '@em/gaussian-mixture';
 import type { ModelHandler } from '../framework/command.js';
+import { memoryBudgetOf } from '../framework/io.js';
 import { readDenseDataFlags } from '../io/read-data.js';
 import { columnsReportOf } from '../io/table.js';
 
@@ -9,7 +10,7 @@ export const gaussianMixtureHandler: ModelHandler = {
   kind: 'gaussian-mixture',
   description: 'Gaussian mixture (em fit gmm): labels are component indices.',
   async predict({ model, options, io, probabilities }) {
-    const mixture = GaussianMixture.fromJSON(model);
+    const mixture = GaussianMixture.fromJSON(model, { memoryBudget: memoryBudgetOf(io) });
     const table = await readDenseDataFlags(io, options);
     const dimension = (mixture.parameters.means[0] ?? []).length;
     if (table.matrix.cols !== dimension) {

@@ -1,5 +1,6 @@
 import { HiddenMarkovModel } from '@em/hmm';
 import type { ModelHandler } from '../framework/command.js';
+import { memoryBudgetOf } from '../framework/io.js';
 import { readDenseDataFlags } from '../io/read-data.js';
 import { readLengths } from '../io/sequence-lengths.js';
 import { columnsReportOf } from '../io/table.js';
@@ -16,7 +17,7 @@ export const hmmHandler: ModelHandler = {
   description: 'Hidden Markov model (em fit hmm): labels are the Viterbi states; --lengths gives the sequences.',
   sequences: true,
   async predict({ model, options, io, probabilities }) {
-    const hmm = HiddenMarkovModel.fromJSON(model);
+    const hmm = HiddenMarkovModel.fromJSON(model, { memoryBudget: memoryBudgetOf(io) });
     const table = await readDenseDataFlags(io, options);
     const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
     const sequences = lengths === undefined ? table.matrix : { observations: table.matrix, lengths };

@@ -1,12 +1,13 @@
 import { MODEL_KIND as POISSON_MIXTURE, PoissonMixture } from '@em/poisson-mixture';
 import type { ModelHandler } from '../framework/command.js';
+import { memoryBudgetOf } from '../framework/io.js';
 import { readPoissonCounts } from './poisson-mixture.js';
 
 export const poissonMixtureHandler: ModelHandler = {
   kind: POISSON_MIXTURE,
   description: 'Mixture of Poissons (em fit poisson): labels are component indices; data are counts (.csv/.npy/.mtx).',
   async predict(request) {
-    const model = PoissonMixture.fromJSON(request.model);
+    const model = PoissonMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) });
     const data = await readPoissonCounts(request.io, request.options);
     const labels = Array.from(model.predict(data.matrix));
     return request.probabilities ? { labels, probabilities: model.predictProba(data.matrix), columns: data.columns } : { labels, columns: data.columns };

@@ -63,6 +63,12 @@ export interface EstimatorSample {
   readonly labels: Int32Array;
 }
 
+/** Settings of the machine that loads a saved model (not saved with it). */
+export interface EstimatorReviveOptions {
+  /** What predictions may allocate beyond the data (bytes or e.g. '1GiB'; default 256 MiB). */
+  readonly memoryBudget?: number | string;
+}
+
 /** What the static `fromJSON` needs from a subclass: its saved-model kind and how a config becomes an estimator. */
 export interface EstimatorReviver<T> {
   readonly kind: string;
@@ -265,9 +271,12 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
   }
 
   /** Rebuilds a saved estimator from `toJSON()` output (object or JSON text): `GaussianMixture.fromJSON(text)`. */
-  static fromJSON<T>(this: EstimatorReviver<T>, input: string | SerializedModel | unknown): T {
+  static fromJSON<T>(this: EstimatorReviver<T>, input: string | SerializedModel | unknown, options: EstimatorReviveOptions = {}): T {
     const document = parseSerializedModel(input, this.kind);
-    const estimator = this.fromConfig(document.config, settingsFromJSON<unknown>(document.fit?.['settings']));
+    // The memory budget is the machine's, not the model's: the caller of fromJSON gives it.
+    const saved = settingsFromJSON<unknown>(document.fit?.['settings']);
+    const settings = options.memoryBudget === undefined ? saved : { ...saved, memoryBudget: options.memoryBudget };
+    const estimator = this.fromConfig(document.config, settings);
     (estimator as unknown as { restore(document: SerializedModel): void }).restore(document);
     return estimator;
   }
