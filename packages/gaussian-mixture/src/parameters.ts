@@ -45,12 +45,22 @@ function rows(values: Float64Array, count: number, width: number, offset = 0): n
   return out;
 }
 
+/** Up to this many columns, plain parameters carry each component's volume, shape and orientation. */
+export const DECOMPOSITION_DIMENSIONS = 64;
+
 /** Core parameters → nested arrays, with the model's name and per-component decomposition. */
 export function toNestedParameters(state: GaussianMixtureState, model: CovarianceModel = classicModelOf(state.components.covarianceType)): GaussianMixtureParameters {
   const { components, weights } = state;
   const d = components.dimension;
   const k = components.means.length / d;
-  const base = { model, decomposition: decomposeCovariances(components, model), weights: Array.from(weights), means: rows(components.means, k, d) };
+  // The decomposition costs K eigen-decompositions of D×D and K·D² more numbers in JSON: given up to
+  // DECOMPOSITION_DIMENSIONS columns (beyond, call decomposeCovariances when it is wanted).
+  const base = {
+    model,
+    ...(d <= DECOMPOSITION_DIMENSIONS ? { decomposition: decomposeCovariances(components, model) } : {}),
+    weights: Array.from(weights),
+    means: rows(components.means, k, d),
+  };
   const c = components.covariances;
   switch (components.covarianceType) {
     case 'full': {
