@@ -20,7 +20,7 @@ const markup = /* html */ `
 <div class="count-mixture">
 <p class="lede">
   Count mixtures: a <strong>Bernoulli mixture</strong> clusters binary vectors, here small black-and-white images
-  drawn (with noise and shifts) from a few shapes defined in this page. Each component's prototype is its vector of
+  drawn (with noise, some shifted by a pixel) from a few shapes defined in this page. Each component's prototype is its vector of
   Bernoulli means p<sub>kv</sub> = P(pixel v is ink | component k), drawn as a grey level: watch the prototypes form
   as EM alternates E-steps (who belongs where) and M-steps (re-average the pixels). The
   <strong>multinomial mixture</strong> does the same for word counts: documents generated from a few topics, and
@@ -43,13 +43,13 @@ const markup = /* html */ `
   <fieldset>
     <legend>Model</legend>
     <label>Components K <input id="${ID}-components" type="number" min="1" max="8" step="1" value="4" /></label>
-    <label>Start seed <input id="${ID}-seed" type="number" step="1" value="0" /></label>
+    <label>Start seed <input id="${ID}-seed" type="number" step="1" value="7" /></label>
     <div class="buttons">
       <button type="button" id="${ID}-step">Step</button>
       <button type="button" id="${ID}-play" aria-pressed="false">Play</button>
       <button type="button" id="${ID}-reset" class="secondary">Reset</button>
     </div>
-    <p class="note">Start: K distinct items drawn by the start seed, each item given to the nearest one. Stops when the relative change of the objective is below 1e-8, or after 500 iterations.</p>
+    <p class="note">Start: K distinct items drawn by the start seed, each item given to the nearest one. EM climbs to a local maximum: other seeds may merge two shapes and split another (compare the log-likelihoods). Stops when the relative change of the objective is below 1e-8, or after 500 iterations.</p>
   </fieldset>
 </form>
 <p id="${ID}-error" class="cm-error" role="alert"></p>
@@ -127,7 +127,7 @@ function prepareImages(items: number, groups: number, noise: number, dataSeed: n
     priorName: 'Beta pseudocount 0.01',
     dataMarkup: `<p class="note">The first ${samples.length} of ${items} images (${GLYPH_SIZE}×${GLYPH_SIZE} pixels; shapes: ${GLYPHS.slice(0, groups)
       .map((glyph) => glyph.name)
-      .join(', ')}; each pixel flipped with probability ${noise}).</p><div class="cm-samples">${samples.join('')}</div>`,
+      .join(', ')}; a quarter shifted by a pixel; each pixel flipped with probability ${noise}).</p><div class="cm-samples">${samples.join('')}</div>`,
     drawComponents(parameters) {
       const { weights, components: table } = parameters as CountParameters;
       const cells: string[] = [];

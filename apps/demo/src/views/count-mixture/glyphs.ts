@@ -34,7 +34,12 @@ export interface GlyphImageOptions {
   readonly noise: number;
   /** How many of GLYPHS to draw from (the first ones). */
   readonly shapes: number;
+  /** Probability that an image is shifted by one pixel (default SHIFT_PROBABILITY). */
+  readonly shiftProbability?: number;
 }
+
+/** Shifts make the prototypes grey at the edges; too many and EM clusters by position rather than shape. */
+export const SHIFT_PROBABILITY = 0.25;
 
 export interface GlyphImages {
   /** count × GLYPH_SIZE², row-major 0/1 pixels. */
@@ -44,8 +49,8 @@ export interface GlyphImages {
 }
 
 /**
- * Seeded noisy renderings: a shape chosen uniformly, shifted by −1, 0 or +1 pixel in each
- * direction, then every pixel flipped with probability `noise`.
+ * Seeded noisy renderings: a shape chosen uniformly, with probability `shiftProbability` shifted by
+ * −1, 0 or +1 pixel in each direction, then every pixel flipped with probability `noise`.
  */
 export function generateGlyphImages(options: GlyphImageOptions): GlyphImages {
   const random = new Random(options.seed);
@@ -55,8 +60,9 @@ export function generateGlyphImages(options: GlyphImageOptions): GlyphImages {
   for (let i = 0; i < options.count; i++) {
     const shape = random.integer(options.shapes);
     const glyph = GLYPHS[shape] as (typeof GLYPHS)[number];
-    const dx = random.integer(3) - 1;
-    const dy = random.integer(3) - 1;
+    const shifted = random.next() < (options.shiftProbability ?? SHIFT_PROBABILITY);
+    const dx = shifted ? random.integer(3) - 1 : 0;
+    const dy = shifted ? random.integer(3) - 1 : 0;
     labels[i] = shape;
     for (let row = 0; row < GLYPH_SIZE; row++) {
       for (let column = 0; column < GLYPH_SIZE; column++) {

@@ -54,7 +54,7 @@ const markup = /* html */ `
     <figcaption id="${ID}-scatter-caption"></figcaption>
   </figure>
 </div>
-<table class="ms-table" id="${ID}-table"></table>
+<div class="ms-scroll"><table class="ms-table" id="${ID}-table"></table></div>
 </div>`;
 
 /** The grid's data: every numeric column of the dataset, row-major. */
