@@ -19,6 +19,7 @@
  */
 import { mountGaussian2d } from './gaussian-2d/gaussian-2d-view.js';
 import { mountMixture1d } from './mixture-1d/mixture-1d-view.js';
+import { mountHmm } from './hmm/hmm-view.js';
 import { mountCountMixture } from './count-mixture/count-mixture-view.js';
 import { mountModelSelection } from './model-selection/model-selection-view.js';
 
@@ -31,6 +32,7 @@ export interface DemoView {
 export const views: readonly DemoView[] = [
   { id: 'mixture-1d', title: '1-D mixture (heights)', mount: mountMixture1d },
   { id: 'gaussian-2d', title: '2-D Gaussian mixture', mount: mountGaussian2d },
+  { id: 'hmm', title: 'Hidden Markov model (casino)', mount: mountHmm },
   { id: 'count-mixture', title: 'Count mixtures (images, words)', mount: mountCountMixture },
   { id: 'model-selection', title: 'Model selection (BIC, ICL)', mount: mountModelSelection },
 ];
