@@ -12,6 +12,18 @@ const ID = 'model-selection';
 const CHART = { width: 640, height: 380 } as const;
 const SCATTER = { width: 520, height: 400 } as const;
 
+/**
+ * A chart's drawing size from the width it is shown at (between 360 and the nominal width), so that
+ * on a phone its text is drawn near 1:1 rather than shrunk with the whole picture.
+ */
+function fittedSize(svg: SVGSVGElement, nominal: { readonly width: number; readonly height: number }): { width: number; height: number } {
+  const shown = svg.parentElement?.clientWidth ?? nominal.width;
+  const width = Math.round(Math.max(360, Math.min(nominal.width, shown > 0 ? shown : nominal.width)));
+  const height = Math.round(Math.max(nominal.height * 0.8, (nominal.height * width) / nominal.width));
+  svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
+  return { width, height };
+}
+
 const markup = /* html */ `
 <div class="model-selection">
 <p class="lede">
@@ -126,7 +138,7 @@ export function mountModelSelection(container: HTMLElement): () => void {
     const criterion = ui.criterion.value as SelectionCriterion;
     const winner = result?.winners[criterion];
     ui.chart.innerHTML = criterionChartMarkup({
-      ...CHART,
+      ...fittedSize(ui.chart, CHART),
       criterion,
       models: SELECTION_MODELS,
       maxComponents,
@@ -153,7 +165,7 @@ export function mountModelSelection(container: HTMLElement): () => void {
     const xColumn = Number(ui.xColumn.value);
     const yColumn = Number(ui.yColumn.value);
     ui.scatter.innerHTML = uncertaintyScatterMarkup({
-      ...SCATTER,
+      ...fittedSize(ui.scatter, SCATTER),
       x: selectColumns(table, [xColumn]),
       y: selectColumns(table, [yColumn]),
       xLabel: table.columnNames[xColumn] ?? '',
@@ -252,10 +264,16 @@ export function mountModelSelection(container: HTMLElement): () => void {
   });
   ui.xColumn.addEventListener('change', drawScatter);
   ui.yColumn.addEventListener('change', drawScatter);
+  const redraw = (): void => {
+    drawChart();
+    drawScatter();
+  };
+  window.addEventListener('resize', redraw);
 
   fillAxes();
   run();
   return () => {
+    window.removeEventListener('resize', redraw);
     requestId++;
     worker?.terminate();
     worker = undefined;
