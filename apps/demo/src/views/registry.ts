@@ -30,9 +30,9 @@ export interface DemoView {
 }
 
 export const views: readonly DemoView[] = [
-  { id: 'mixture-1d', title: '1-D mixture (heights)', mount: mountMixture1d },
+  { id: 'mixture-1d', title: '1-D mixture', mount: mountMixture1d },
   { id: 'gaussian-2d', title: '2-D Gaussian mixture', mount: mountGaussian2d },
-  { id: 'hmm', title: 'Hidden Markov model (casino)', mount: mountHmm },
+  { id: 'hmm', title: 'Hidden Markov model', mount: mountHmm },
   { id: 'count-mixture', title: 'Count mixtures (images, words)', mount: mountCountMixture },
   { id: 'model-selection', title: 'Model selection (BIC, ICL)', mount: mountModelSelection },
 ];
