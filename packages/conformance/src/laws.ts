@@ -1,4 +1,4 @@
-/** The nine laws every @em model obeys, in the order they are checked and reported. */
+/** The nine laws every `@em` model obeys, in the order they are checked and reported. */
 export const LAW_NAMES = [
   'monotone-objective',
   'm-step-maximizes-q',

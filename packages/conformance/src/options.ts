@@ -77,7 +77,7 @@ export interface EmConformanceOptions<P, D, S extends Statistics> {
   /** Largest chunk count tried when splitting data (default 6). */
   readonly maxChunks?: number;
   /** Opt out of a law, with the reason: `{ 'incremental-em': { skip: 'why' } }`. */
-  readonly laws?: { readonly [L in LawName]?: LawOptOut };
+  readonly laws?: Readonly<Partial<Record<LawName, LawOptOut>>>;
   readonly tolerance?: Partial<ConformanceTolerances>;
   /** Runs per law when EM_CONFORMANCE_RUNS is not set (default 20). */
   readonly runs?: number;

@@ -73,7 +73,7 @@ export interface ParameterMap<P> {
 }
 
 /**
- * The EM contract. Every model in @em implements exactly this; the fit loops, the parallel
+ * The EM contract. Every model in `@em` implements exactly this; the fit loops, the parallel
  * executor and the conformance kit use nothing else.
  *
  * P — parameters θ (immutable values); D — data (a chunk of observations); S — statistics.

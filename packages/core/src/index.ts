@@ -1,5 +1,13 @@
 // @em/core — the EM contract, its algebra, fit loops and numerics. Browser-safe: no Node APIs here
 // (worker threads live in the "@em/core/parallel" and "@em/core/worker" entries).
+/**
+ * The EM contract (`EmModel`), statistics algebra, fit loops (batch, incremental, stepwise, SQUAREM),
+ * convergence monitor, typed errors, memory budget, numerics and data containers shared by every
+ * `@em` model. Browser-safe.
+ *
+ * @packageDocumentation
+ * @module @em/core
+ */
 export * from './errors.js';
 export * from './random.js';
 export * from './contract.js';

@@ -3,6 +3,13 @@
 // Data should live on SharedArrayBuffers (fitEmAsync calls model.shareData), so a task message
 // carries only the parameters and views, never a copy of the data.
 // No static import of a Node built-in anywhere below: this entry bundles for browsers as it is.
+/**
+ * Parallel E-steps: `createWorkerExecutor` runs a model's E-step on Node worker threads or module
+ * Web Workers; pass it to `fitEmAsync` or an estimator's `fitAsync`.
+ *
+ * @packageDocumentation
+ * @module @em/core/parallel
+ */
 import type { EmModel, EStepResult } from './contract.js';
 import { InvalidOptionsError } from './errors.js';
 import type { EStepExecutor } from './executor/executor.js';
@@ -63,4 +70,4 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): WorkerExec
   };
 }
 
-export { reviveData, serializeError, deserializeError } from './executor/revive.js';
+export { reviveData, serializeError, deserializeError, type SerializedError } from './executor/revive.js';

@@ -4,6 +4,13 @@
 //   serveModels(modelFromConfig);
 // It runs in a Node worker thread or a module Web Worker; no static import of a Node built-in,
 // so bundlers build it for browsers as it is.
+/**
+ * The worker side of `@em/core/parallel`: `serveModels(modelFromConfig)` is all a model package's
+ * worker entry contains.
+ *
+ * @packageDocumentation
+ * @module @em/core/worker
+ */
 import type { EmModel, ModelConfig } from './contract.js';
 import { nodeBuiltin, isNode, type WorkerThreadsModule } from './executor/platform.js';
 import { reviveData, serializeError } from './executor/revive.js';

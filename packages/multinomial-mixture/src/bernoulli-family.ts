@@ -22,7 +22,7 @@ export interface BernoulliComponents {
 export type BernoulliStatistics = { readonly ones: Float64Array; readonly totals: Float64Array };
 
 /**
- * log f_k(x) = Σ_v log(1 − p_kv) + Σ_{v: x_v = 1} [log p_kv − log(1 − p_kv)]: the first sum is a
+ * `log f_k(x) = Σ_v log(1 − p_kv) + Σ_{v: x_v = 1} [log p_kv − log(1 − p_kv)]`: the first sum is a
  * per-component constant, so a sparse row costs O(nnz_i·K). Probabilities of exactly 1 are kept
  * out of both sums and checked by counting (a row missing such a feature is impossible).
  */

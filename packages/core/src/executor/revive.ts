@@ -45,11 +45,17 @@ export function reviveData(value: unknown): unknown {
 
 /** A typed error as plain data, to cross a thread boundary. */
 export interface SerializedError {
+  /** The error's class name (`InvalidDataError`, `TypeError`, …). */
   readonly name: string;
+  /** The `EmError` code, when the error was one: it picks the class rebuilt on the receiving side. */
   readonly code?: EmErrorCode;
+  /** The error's message. */
   readonly message: string;
+  /** What the user can do about it (an `EmError`'s remedy). */
   readonly remedy?: string;
+  /** Where the problem is (row, column, option), when the error says. */
   readonly details?: EmErrorDetails;
+  /** The stack trace from the thread that threw. */
   readonly stack?: string;
 }
 

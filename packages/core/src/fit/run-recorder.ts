@@ -59,11 +59,17 @@ export function reduceEStepResults<S extends Statistics>(results: readonly EStep
 
 /** What a fit loop needs from the options, resolved. */
 export interface LoopSettings<P> {
+  /** Most M-steps the loop may take before it stops with `maxIterations`. */
   readonly maxIterations: number;
+  /** Records the objective after each step and decides when the run has converged. */
   readonly monitor: ConvergenceMonitor;
+  /** Aborts the run between steps (an `AbortedError`). */
   readonly signal: AbortSignal | undefined;
+  /** The caller's per-iteration callback, from the fit options. */
   readonly onIteration: FitOptions<P>['onIteration'];
+  /** Sends fit events (iterations, warnings) to the caller. */
   readonly emit: (event: FitEvent) => void;
+  /** Which restart this loop is (0 for the first). */
   readonly run: number;
 }
 
