@@ -36,6 +36,14 @@ export {
 } from './gaussian-family.js';
 export { INITIALIZATION_METHODS, kmeansPlusPlus, type InitializationMethod } from './initialization.js';
 export {
+  cutTree,
+  hierarchicalClassification,
+  hierarchicalClustering,
+  svdTransform,
+  type HierarchicalClusteringOptions,
+  type HierarchicalTree,
+} from './hierarchical-clustering.js';
+export {
   GAUSSIAN_MIXTURE_KIND,
   gaussianMixtureModel,
   modelFromConfig,

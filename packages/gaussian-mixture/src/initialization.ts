@@ -1,5 +1,6 @@
 import { InvalidOptionsError, kMeans, kMeansPlusPlus, labelsToWeights, nearestCenters, type DenseMatrix, type MixtureInitializer, type Random } from '@em/core';
 import { imputeColumnMeans } from './gaussian-family.js';
+import { hierarchicalClassification } from './hierarchical-clustering.js';
 
 /** The greedy k-means++ seeding, now shared from @em/core (kept under its old name). */
 export const kmeansPlusPlus = kMeansPlusPlus;
@@ -14,10 +15,13 @@ export const kmeansPlusPlus = kMeansPlusPlus;
  *   O(1/√n) of the data mean, a fixed point of EM that is no maximum: Old Faithful, K = 2, stopped
  *   there at −1289.8 instead of −1130.27.)
  * - `random-points`: the same K random rows as centres, each row assigned to its nearest centre.
+ * - `hc`: mclust's default start — model-based agglomerative hierarchical clustering (VVV
+ *   criterion on the SVD-transformed data) cut at K clusters; deterministic, O(n²) memory (checked
+ *   against the default memory budget), no sample weights (see hierarchical-clustering.ts).
  */
-export type InitializationMethod = 'kmeans' | 'kmeans++' | 'random' | 'random-points';
+export type InitializationMethod = 'kmeans' | 'kmeans++' | 'random' | 'random-points' | 'hc';
 
-export const INITIALIZATION_METHODS: readonly InitializationMethod[] = ['kmeans', 'kmeans++', 'random', 'random-points'];
+export const INITIALIZATION_METHODS: readonly InitializationMethod[] = ['kmeans', 'kmeans++', 'random', 'random-points', 'hc'];
 
 /** Lloyd iterations of the k-means initialisation (it stops earlier when no label changes). */
 const KMEANS_MAX_ITERATIONS = 100;
@@ -47,6 +51,13 @@ export function initializer(method: InitializationMethod): MixtureInitializer<De
         const data = completeData(x);
         const options = sampleWeights === undefined ? { maxIterations: KMEANS_MAX_ITERATIONS } : { maxIterations: KMEANS_MAX_ITERATIONS, sampleWeights };
         return labelsToWeights(kMeans(data, x.rows, x.cols, k, random, options).labels, k);
+      };
+    case 'hc':
+      return (x, k, _random, sampleWeights) => {
+        if (sampleWeights !== undefined && sampleWeights.some((w) => w !== 1)) {
+          throw new InvalidOptionsError("init 'hc' (hierarchical clustering) does not take sample weights.", "Use init: 'kmeans' with sample weights.", { option: 'init' });
+        }
+        return labelsToWeights(hierarchicalClassification(completeData(x), x.rows, x.cols, k), k);
       };
     default:
       throw new InvalidOptionsError(`init must be one of ${INITIALIZATION_METHODS.join(', ')} or initial parameters; got ${JSON.stringify(method)}.`, "Pass e.g. { init: 'kmeans' }.", {
