@@ -39,8 +39,11 @@ export interface HmmSession {
   readonly stopReason: StopReason | undefined;
   readonly events: readonly FitEvent[];
   frame(): HmmFrame;
-  /** One Baum–Welch iteration: M-step on the current expected counts, then forward–backward. */
-  step(): HmmFrame;
+  /**
+   * One Baum–Welch iteration: M-step on the current expected counts, then forward–backward.
+   * Call `frame()` to draw it (decoding every step of a fast fit would triple its cost).
+   */
+  step(): void;
 }
 
 interface CategoricalEmissionJson {
@@ -147,7 +150,6 @@ export function createHmmSession(rolls: CasinoRolls, emission: CasinoEmission, s
       const decision = monitor.record(current.logLikelihood + model.logPrior(parameters));
       if (decision.event !== undefined) events.push(decision.event);
       stopReason = decision.stop ? (decision.reason ?? 'converged') : undefined;
-      return frame();
     },
   };
 }

@@ -200,7 +200,8 @@ export function mountHmm(container: HTMLElement): () => void {
   function step(): boolean {
     if (session === undefined) return false;
     try {
-      const frame = session.step();
+      session.step();
+      const frame = session.frame();
       render(frame);
       ui.phase.textContent = `Iteration ${frame.iteration}: M-step (new transitions and emissions from the expected counts), then forward–backward (the posterior).`;
       return session.stopReason === undefined;
