@@ -1,22 +1,17 @@
 import { choleskyInPlace, DegenerateModelError, inverseFromCholesky, type MStepContext } from '@em/core';
-import { componentCountOf, denseCovariance, type CovarianceType, type GaussianComponents } from './gaussian-components.js';
+import { componentCountOf, denseCovariance, type GaussianComponents } from './gaussian-components.js';
 import type { GaussianStatistics, ScatterLayout } from './gaussian-statistics.js';
 import { LOG_TWO_PI } from './prepared-gaussian.js';
 import { maximizeConstrainedCovariances, recordConstrainedStep } from './constrained/constrained-maximization.js';
 import { isClassicModel, type CovarianceModel } from './constrained/covariance-models.js';
+import type { ResolvedGaussianFamilyOptions } from './options.js';
 
-/** What the M-step may change, and how it treats a degenerate component. */
-export interface MaximizationSettings {
-  readonly type: CovarianceType;
+/**
+ * What the M-step reads: the family's resolved options as they are (covariance storage, mclust
+ * model, regCovar, which parameters update, onDegenerate) and the layout of the statistics.
+ */
+export interface MaximizationSettings extends ResolvedGaussianFamilyOptions {
   readonly layout: ScatterLayout;
-  /** Prior strength λ (regCovar). */
-  readonly strength: number;
-  readonly updateMeans: boolean;
-  readonly updateCovariances: boolean;
-  /** Keep the previous component and report (default), or throw DegenerateModelError. */
-  readonly onDegenerate: 'keep-previous' | 'error';
-  /** mclust's model when it is not the classic one `type` stands for (the M-step of src/constrained). */
-  readonly model?: CovarianceModel;
 }
 
 /**
@@ -159,7 +154,7 @@ interface Degeneracy {
  * statistics (see covariance-prior.ts for the MAP formula). Pure; degeneracies are reported.
  */
 export function maximizeGaussian(raw: GaussianStatistics, previous: GaussianComponents, settings: MaximizationSettings, context: MStepContext): GaussianComponents {
-  const { type, layout } = settings;
+  const { covariance: type, layout } = settings;
   const d = previous.dimension;
   const k = componentCountOf(previous);
   const stats = centerStatistics(raw, layout, d, previous.means);
@@ -182,9 +177,9 @@ export function maximizeGaussian(raw: GaussianStatistics, previous: GaussianComp
       continue;
     }
     alive[c] = 1;
-    if (settings.updateMeans) for (let a = 0; a < d; a++) means[c * d + a] = (references[c * d + a] as number) + (stats.sums[c * d + a] as number) / n;
+    if (settings.update.means) for (let a = 0; a < d; a++) means[c * d + a] = (references[c * d + a] as number) + (stats.sums[c * d + a] as number) / n;
   }
-  const covariances = settings.updateCovariances ? maximizeCovariances(stats, previous, means, references, alive, settings, issues) : previous.covariances;
+  const covariances = settings.update.covariances ? maximizeCovariances(stats, previous, means, references, alive, settings, issues) : previous.covariances;
   for (const issue of issues) {
     if (settings.onDegenerate === 'error') {
       throw new DegenerateModelError(issue.message, REMEDY, { component: issue.component, reason: issue.reason });
@@ -210,7 +205,7 @@ function maximizeCovariances(
   settings: MaximizationSettings,
   issues: Degeneracy[],
 ): Float64Array {
-  const { type, layout, strength } = settings;
+  const { covariance: type, layout, regCovar: strength } = settings;
   const d = previous.dimension;
   const k = alive.length;
   const dd = d * d;
@@ -221,7 +216,7 @@ function maximizeCovariances(
   const factor = new Float64Array(dd);
   const scale = coordinateScales(previous, counts);
   const wait: Wait = { allowed: !waitedCovariances.has(previous.covariances), used: false };
-  if (settings.model !== undefined && !isClassicModel(settings.model)) return constrainedCovariances(settings.model, stats, previous, means, references, alive, settings, issues);
+  if (!isClassicModel(settings.model)) return constrainedCovariances(settings.model, stats, previous, means, references, alive, settings, issues);
 
   if (type === 'tied') {
     // One shared matrix: Σ = (Σ_k M_k + λI) / Σ_k n_k, each M_k the scatter about μ_k from
@@ -315,7 +310,7 @@ function constrainedCovariances(
   settings: MaximizationSettings,
   issues: Degeneracy[],
 ): Float64Array {
-  const { layout, strength } = settings;
+  const { layout, regCovar: strength } = settings;
   const d = previous.dimension;
   const k = alive.length;
   const dd = d * d;

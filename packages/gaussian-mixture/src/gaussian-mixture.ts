@@ -13,10 +13,10 @@ import {
   type RowInput,
 } from '@em/core';
 import type { CovarianceType } from './gaussian-components.js';
-import { GAUSSIAN_MIXTURE_KIND, gaussianMixtureModel, type GaussianMixtureEmModel } from './gaussian-mixture-model.js';
+import { gaussianMixtureModelOf, type GaussianMixtureEmModel } from './gaussian-mixture-model.js';
 import type { GaussianStatistics } from './gaussian-statistics.js';
 import { gaussianFitBytes } from './memory-estimate.js';
-import { gaussianMixtureOptionsFromConfig, resolveGaussianMixtureOptions, type GaussianMixtureOptions, type ResolvedGaussianMixtureOptions } from './options.js';
+import { GAUSSIAN_MIXTURE_KIND, gaussianMixtureFromConfig, resolveGaussianMixtureOptions, type GaussianMixtureOptions, type ResolvedGaussianMixtureOptions } from './options.js';
 import { fromNestedParameters, toNestedParameters, type GaussianMixtureInitialParameters, type GaussianMixtureParameters, type GaussianMixtureState } from './parameters.js';
 
 /** Data accepted everywhere: rows as number[][], one column, a DenseMatrix, an ml-matrix Matrix, or `{ data: Float64Array, columns }`. */
@@ -51,15 +51,21 @@ export class GaussianMixture extends Estimator<
   /** Four chunks per worker: the data is shared, not copied, per chunk, and a worker that finishes early takes the next. */
   protected override readonly chunksPerWorker = 4;
 
-  constructor(options: GaussianMixtureOptions) {
+  /**
+   * @param options the model's options and the estimator settings.
+   * @param resolved the model's options already resolved (`fromConfig` passes those of a saved
+   *   config); by default resolved from `options`.
+   */
+  constructor(options: GaussianMixtureOptions, resolved: ResolvedGaussianMixtureOptions = resolveGaussianMixtureOptions(options)) {
     super(options);
-    this.options = resolveGaussianMixtureOptions(options);
-    this.model = gaussianMixtureModel(this.options.model);
+    this.options = resolved;
+    this.model = gaussianMixtureModelOf(resolved);
   }
 
   /** Builds the estimator a saved config describes (used by `fromJSON`). */
   static fromConfig(config: ModelConfig, settings: EstimatorSettings<unknown>): GaussianMixture {
-    return new GaussianMixture({ ...gaussianMixtureOptionsFromConfig(config), ...settings });
+    const resolved = gaussianMixtureFromConfig(config);
+    return new GaussianMixture({ components: resolved.components, ...settings }, resolved);
   }
 
   /** How the covariances are stored: 'full', 'tied', 'diagonal' or 'spherical'. */

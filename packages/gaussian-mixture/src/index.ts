@@ -25,15 +25,7 @@ export { CONSTRAINT_TOLERANCE, decomposeCovariances, validateCovarianceConstrain
 export { constrainedStepOf } from './constrained/constrained-maximization.js';
 export type { GaussianStatistics, ScatterLayout } from './gaussian-statistics.js';
 export type { PreparedGaussian } from './prepared-gaussian.js';
-export {
-  DEFAULT_REG_COVAR,
-  gaussianFamily,
-  gaussianFamilyFromConfig,
-  resolveGaussianFamilyOptions,
-  type GaussianFamily,
-  type GaussianFamilyOptions,
-  type ResolvedGaussianFamilyOptions,
-} from './gaussian-family.js';
+export { gaussianFamily, gaussianFamilyFromConfig, gaussianFamilyOf, type GaussianFamily } from './gaussian-family.js';
 export { INITIALIZATION_METHODS, kmeansPlusPlus, type InitializationMethod } from './initialization.js';
 export {
   cutTree,
@@ -43,13 +35,7 @@ export {
   type HierarchicalClusteringOptions,
   type HierarchicalTree,
 } from './hierarchical-clustering.js';
-export {
-  GAUSSIAN_MIXTURE_KIND,
-  gaussianMixtureModel,
-  modelFromConfig,
-  type GaussianMixtureEmModel,
-  type GaussianMixtureModelOptions,
-} from './gaussian-mixture-model.js';
+export { gaussianMixtureModel, gaussianMixtureModelOf, modelFromConfig, type GaussianMixtureEmModel } from './gaussian-mixture-model.js';
 export {
   fromNestedParameters,
   toNestedParameters,
@@ -59,6 +45,20 @@ export {
   type NestedNumbers,
 } from './parameters.js';
 export { GaussianMixture, type GaussianMixtureData, type GaussianMixtureFitOptions, type GaussianMixtureFitSummary } from './gaussian-mixture.js';
-export { gaussianMixtureOptionsFromConfig, resolveGaussianMixtureOptions, type GaussianMixtureOptions, type ResolvedGaussianMixtureOptions } from './options.js';
+export {
+  DEFAULT_REG_COVAR,
+  GAUSSIAN_MIXTURE_KIND,
+  gaussianFamilyOptionsFromConfig,
+  gaussianFamilyToConfig,
+  gaussianMixtureFromConfig,
+  gaussianMixtureToConfig,
+  resolveGaussianFamilyOptions,
+  resolveGaussianMixtureOptions,
+  type GaussianFamilyOptions,
+  type GaussianMixtureModelOptions,
+  type GaussianMixtureOptions,
+  type ResolvedGaussianFamilyOptions,
+  type ResolvedGaussianMixtureOptions,
+} from './options.js';
 export { LARGEST_DATA_VALUE } from './value-limit.js';
 export { selectGaussianMixture, type SelectGaussianMixtureOptions, type SelectionResult, type SelectionTableRow } from './select.js';

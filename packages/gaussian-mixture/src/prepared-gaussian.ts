@@ -32,8 +32,29 @@ export interface MissingValuesCache {
   readonly filled: Float64Array;
 }
 
+/**
+ * What the full statistics kernel reads: the references the statistics are centred on (the
+ * means), and its block work space. Prepared components carry it; the initialisation, which has
+ * means but no covariances yet, builds one with `scatterReferences`.
+ */
+export interface ScatterReferences {
+  readonly k: number;
+  readonly d: number;
+  /** The references r_k (K·D) the statistics are centred on. */
+  readonly means: Float64Array;
+  /** Per-block sums s_b (K·D) of the accumulate kernels. */
+  readonly blockSums: Float64Array;
+  /** Column-major work space of the blocked kernels (D × rows), grown on demand. */
+  work: BlockWork;
+}
+
+/** References and work space for accumulating full scatter about `means` (K·D). */
+export function scatterReferences(means: Float64Array, k: number, d: number): ScatterReferences {
+  return { k, d, means, blockSums: new Float64Array(k * d), work: emptyBlockWork() };
+}
+
 /** Everything worth computing once per E-step; rows are then processed without allocation. */
-export interface PreparedGaussian {
+export interface PreparedGaussian extends ScatterReferences {
   readonly type: CovarianceType;
   readonly layout: ScatterLayout;
   readonly k: number;
@@ -86,7 +107,7 @@ export interface BlockWork {
   readonly componentTotals: Float64Array;
 }
 
-export function blockWork(p: PreparedGaussian, rows: number): BlockWork {
+export function blockWork(p: ScatterReferences, rows: number): BlockWork {
   if (p.work.capacity >= rows) return p.work;
   const capacity = Math.max(rows, 512);
   p.work = {
@@ -195,18 +216,23 @@ export function prepareGaussian(components: GaussianComponents, layout: ScatterL
     blockCounts: new Float64Array(k),
     blockScatter: new Float64Array(type === 'diagonal' || type === 'spherical' ? k * d : 0),
     missing: missingValues ? createMissingValuesCache(components, k, d) : undefined,
-    work: {
-      capacity: 0,
-      centered: new Float64Array(0),
-      weighted: new Float64Array(0),
-      perRow: new Float64Array(0),
-      rowIndex: new Int32Array(0),
-      rowTotals: new Float64Array(0),
-      componentRows: new Int32Array(0),
-      componentCounts: new Int32Array(0),
-      componentWeights: new Float64Array(0),
-      componentTotals: new Float64Array(0),
-    },
+    work: emptyBlockWork(),
+  };
+}
+
+/** Work space of no rows (`blockWork` grows it on first use). */
+function emptyBlockWork(): BlockWork {
+  return {
+    capacity: 0,
+    centered: new Float64Array(0),
+    weighted: new Float64Array(0),
+    perRow: new Float64Array(0),
+    rowIndex: new Int32Array(0),
+    rowTotals: new Float64Array(0),
+    componentRows: new Int32Array(0),
+    componentCounts: new Int32Array(0),
+    componentWeights: new Float64Array(0),
+    componentTotals: new Float64Array(0),
   };
 }
 

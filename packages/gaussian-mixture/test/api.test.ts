@@ -20,7 +20,7 @@ describe('GaussianMixture API', () => {
       expect(JSON.stringify(copy.toJSON())).toBe(text);
       expect(copy.parameters).toEqual(model.parameters);
       expect(Array.from(copy.scoreSamples(data))).toEqual(Array.from(model.scoreSamples(data)));
-      expect(copy.options.model.weightConcentration).toBe(1.5);
+      expect(copy.options.weightConcentration).toBe(1.5);
     }
   });
 

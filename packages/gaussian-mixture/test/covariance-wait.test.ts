@@ -66,7 +66,7 @@ function referenceFor(cancellation: number): number[] {
 function step(stats: GaussianStatistics, previous: GaussianComponents) {
   const events: FitEvent[] = [];
   const context: MStepContext = { iteration: 1, report: (e) => events.push(e) };
-  const next = maximizeGaussian(stats, previous, { type: 'full', layout: family.layout, strength: 0, updateMeans: true, updateCovariances: true, onDegenerate: 'keep-previous' }, context);
+  const next = maximizeGaussian(stats, previous, { ...family.options, layout: family.layout }, context);
   const waited = events.some((e) => e.type === 'degenerate-component' && e.message.includes('waits one iteration'));
   return { next, waited, events };
 }

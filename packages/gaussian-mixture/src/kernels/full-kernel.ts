@@ -1,5 +1,5 @@
 import { addBlockTerms, type GaussianStatistics } from '../gaussian-statistics.js';
-import { blockWork, type PreparedGaussian } from '../prepared-gaussian.js';
+import { blockWork, type PreparedGaussian, type ScatterReferences } from '../prepared-gaussian.js';
 import { addScatter, bucketRows, centerBlock, gatherCenteredRows, NEGLIGIBLE_WEIGHT, whitenBlock } from './blocked.js';
 import {
   addScatterFromArena,
@@ -59,7 +59,7 @@ export function fullLogDensities(p: PreparedGaussian, x: Float64Array, start: nu
  * contribution. When a component carries weight on most rows of the block (poorly separated
  * clusters), the whole block is centred and weighed densely in WebAssembly instead.
  */
-export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
+export function fullAccumulate(p: ScatterReferences, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent = false): void {
   const rows = end - start;
   const arena = simdArena(p.d, rows, p.k);
   if (arena === undefined) fullAccumulateBlocked(p, stats, x, start, end, weights, byComponent);
@@ -72,7 +72,7 @@ export function fullAccumulate(p: PreparedGaussian, stats: GaussianStatistics, x
  * either the listed rows gathered, centred and weighed, or — when most rows carry weight — the
  * whole block centred and weighed densely, and the weighted scatter.
  */
-function fullAccumulateInArena(p: PreparedGaussian, stats: GaussianStatistics, arena: SimdArena, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent: boolean): void {
+function fullAccumulateInArena(p: ScatterReferences, stats: GaussianStatistics, arena: SimdArena, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent: boolean): void {
   const { k, d, means } = p;
   const { scatter } = stats;
   const rows = end - start;
@@ -99,7 +99,7 @@ function fullAccumulateInArena(p: PreparedGaussian, stats: GaussianStatistics, a
 }
 
 /** counts, reference terms and sums of component c from its block count and p.blockSums. */
-function addComponentBlock(stats: GaussianStatistics, p: PreparedGaussian, c: number, blockCount: number): void {
+function addComponentBlock(stats: GaussianStatistics, p: ScatterReferences, c: number, blockCount: number): void {
   const { d, means, blockSums } = p;
   const { counts, references, sums } = stats;
   const meanOffset = c * d;
@@ -112,7 +112,7 @@ function addComponentBlock(stats: GaussianStatistics, p: PreparedGaussian, c: nu
 }
 
 /** The statistics in TypeScript (engines without WebAssembly SIMD): rows bucketed, gathered and scattered per component. */
-function fullAccumulateBlocked(p: PreparedGaussian, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent: boolean): void {
+function fullAccumulateBlocked(p: ScatterReferences, stats: GaussianStatistics, x: Float64Array, start: number, end: number, weights: Float64Array, byComponent: boolean): void {
   const { k, d, means } = p;
   const { scatter } = stats;
   const rows = end - start;
