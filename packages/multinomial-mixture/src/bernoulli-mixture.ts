@@ -1,7 +1,7 @@
 import type { EstimatorSettings, ModelConfig } from '@em/core';
 import type { BernoulliPrepared, BernoulliStatistics } from './bernoulli-family.js';
-import { BERNOULLI_MIXTURE, createBernoulliMixtureModel, type BernoulliMixtureModel } from './mixture-models.js';
-import { bernoulliOptionsFromConfig, type BernoulliMixtureOptions } from './options.js';
+import { createBernoulliMixtureModel, type BernoulliMixtureModel } from './bernoulli-mixture-model.js';
+import { BERNOULLI_MIXTURE, bernoulliOptionsFromConfig, type BernoulliMixtureOptions } from './options.js';
 import { ProbabilityTableMixture } from './probability-table-mixture.js';
 
 /**

@@ -1,7 +1,7 @@
 import { DENSE_ROWS, Estimator, type DenseMatrix, type EstimatorSettings, type MixtureData, type MixtureParameters, type MixtureStatistics, type ModelConfig, type RowInput } from '@em/core';
 import { categoricalComponentsFromNested, type CategoricalComponents, type CategoricalStatistics } from './categorical-family.js';
-import { CATEGORICAL_MIXTURE, createCategoricalMixtureModel, type CategoricalMixtureModel } from './mixture-models.js';
-import { categoricalOptionsFromConfig, type CategoricalMixtureOptions } from './options.js';
+import { createCategoricalMixtureModel, type CategoricalMixtureModel } from './categorical-mixture-model.js';
+import { CATEGORICAL_MIXTURE, categoricalOptionsFromConfig, type CategoricalMixtureOptions } from './options.js';
 import { weightsFromPlain } from './plain-parameters.js';
 
 /** Latent-class parameters as plain arrays: weights [K], probabilities [K][J][M_j]. */

@@ -1,9 +1,9 @@
 import { type EstimatorSettings, type FitMetadata, type FitResult, type FitSummary, type MixtureData, type MixtureParameters, type ModelConfig, type EstimatorSample, type Random, type SampleOptions, toCountMatrix, type CountRowInput, type ScoreOptions } from '@em/core';
 import type { CountMatrix } from './count-matrix.js';
-import { createMultinomialMixtureModel, MULTINOMIAL_MIXTURE, type MultinomialMixtureModel } from './mixture-models.js';
+import { createMultinomialMixtureModel, type MultinomialMixtureModel } from './multinomial-mixture-model.js';
 import { logMultinomialCoefficient } from './multinomial-coefficient.js';
 import { sampleMultinomial, type MultinomialComponents, type MultinomialPrepared, type MultinomialStatistics } from './multinomial-family.js';
-import { multinomialOptionsFromConfig, type MultinomialMixtureOptions } from './options.js';
+import { MULTINOMIAL_MIXTURE, multinomialOptionsFromConfig, type MultinomialMixtureOptions } from './options.js';
 import { ProbabilityTableMixture, type ProbabilityTableParameters } from './probability-table-mixture.js';
 
 /**
