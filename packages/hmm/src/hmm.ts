@@ -15,7 +15,7 @@ import {
 } from '@em/core';
 import type { DenseFamily } from './emission-registry.js';
 import type { HmmModel, HmmStatistics } from './hmm-model.js';
-import { HMM_KIND, modelFromConfig } from './model-from-config.js';
+import { HMM_KIND, modelFromConfig } from './hmm-model.js';
 import { hasCompleteInit, hmmModelFromOptions, type HiddenMarkovModelOptions } from './options.js';
 import type { HmmParameters, HmmParametersJson } from './parameters.js';
 import { stationaryDistribution } from './stationary.js';

@@ -8,6 +8,5 @@ export * from './kmeans.js';
 export * from './stationary.js';
 export * from './emission-registry.js';
 export * from './emission-spec.js';
-export * from './model-from-config.js';
 export * from './options.js';
-export * from './hidden-markov-model.js';
+export * from './hmm.js';

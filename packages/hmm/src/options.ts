@@ -2,7 +2,7 @@ import { type ComponentFamily, type DenseMatrix, type EstimatorSettings, type Js
 import type { DenseFamily } from './emission-registry.js';
 import { resolveEmission, type EmissionSpec } from './emission-spec.js';
 import type { ChainInitialization, HmmModel, HmmPriors, HmmUpdate } from './hmm-model.js';
-import { HMM_KIND, modelFromConfig } from './model-from-config.js';
+import { HMM_KIND, modelFromConfig } from './hmm-model.js';
 import { squareMatrixFromJson, vectorFromJson, type HmmParameters } from './parameters.js';
 
 /** A family whose parameters are C (Prepared and statistics types are the family's business). */
