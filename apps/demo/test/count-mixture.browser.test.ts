@@ -136,8 +136,12 @@ describe.skipIf(skipBrowser)('count-mixture view in headless Chromium', () => {
     await page.selectOption(`#${ID}-example`, 'documents');
     await page.waitForSelector('body[data-state="ready"] tr.cm-component');
     expect(await page.locator('tr.cm-component').count()).toBe(4);
+    // Pixel noise means nothing for documents: hidden.
+    expect(await page.locator(`#${ID}-noise`).isVisible()).toBe(false);
     await page.click(`#${ID}-play`);
     await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    // Mixed topics: EM needs a while, so there is something to watch.
+    expect(Number(await page.locator(`#${ID}-iteration`).getAttribute('data-value'))).toBeGreaterThanOrEqual(8);
     const tops = await page.$$eval('tr.cm-component', (rows) => rows.map((row) => [...row.querySelectorAll('.cm-word')].slice(0, 3).map((node) => node.firstChild?.textContent?.trim() ?? '')));
     const topicOf = (word: string): number => TOPICS.findIndex((topic) => topic.words.includes(word));
     const found = tops.map((words) => {

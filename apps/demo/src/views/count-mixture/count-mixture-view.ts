@@ -7,7 +7,7 @@ import './count-mixture.css';
 import { createEmStepper, type EmStepper } from './em-stepper.js';
 import { generateGlyphImages, GLYPH_SIZE, GLYPHS } from './glyphs.js';
 import { imageMarkup } from './prototype-image.js';
-import { generateTopicCorpus, TOPICS, topWords } from './topic-corpus.js';
+import { COMMON_SHARE, generateTopicCorpus, TOPIC_SHARE, TOPICS, topWords } from './topic-corpus.js';
 
 /** The view's element ids (prefixed: only one view is mounted at a time, but ids are global). */
 const ID = 'count-mixture';
@@ -15,6 +15,7 @@ const SAMPLE_IMAGES = 24;
 const TOP_WORDS = 6;
 const PLAY_DELAY_MS = 350;
 const PIXEL = 8;
+const WORDS_PER_DOCUMENT = 20;
 
 const markup = /* html */ `
 <div class="count-mixture">
@@ -145,7 +146,7 @@ function prepareImages(items: number, groups: number, noise: number, dataSeed: n
 
 /** The multinomial example: a generated corpus, components as their most probable words. */
 function prepareDocuments(items: number, groups: number, dataSeed: number, components: number, seed: number): Prepared {
-  const corpus = generateTopicCorpus({ documents: items, wordsPerDocument: 30, topics: groups, seed: dataSeed });
+  const corpus = generateTopicCorpus({ documents: items, wordsPerDocument: WORDS_PER_DOCUMENT, topics: groups, seed: dataSeed });
   const model = createMultinomialMixtureModel({ components, init: 'random' });
   const data: MixtureData<DenseMatrix> = { observations: corpus.counts };
   const stepper = createEmStepper(model, data, { seed, maxIterations: 500, tolerance: 1e-8 }) as EmStepper<unknown>;
@@ -156,9 +157,9 @@ function prepareDocuments(items: number, groups: number, dataSeed: number, compo
     example: 'documents',
     stepper,
     priorName: 'Dirichlet pseudocount 0.01',
-    dataMarkup: `<p class="note">${items} documents of 30 words each, every one written on one hidden topic; 60 % of its words come from the topic's own words, 30 % from words every topic uses (${escapeText(
-      corpus.vocabulary.slice(-6).join(', '),
-    )}). The topics' own top words, for comparison:</p><table class="cm-topics"><tbody>${truth}</tbody></table>`,
+    dataMarkup: `<p class="note">${items} documents of ${WORDS_PER_DOCUMENT} words each, every one written on one hidden topic: ${Math.round(100 * TOPIC_SHARE)} % of its words come from the topic's own words, ${Math.round(
+      100 * COMMON_SHARE,
+    )} % from words every topic uses (${escapeText(corpus.vocabulary.slice(-6).join(', '))}), the rest from the other topics' words. The topics' own top words, for comparison:</p><table class="cm-topics"><tbody>${truth}</tbody></table>`,
     drawComponents(parameters) {
       const { weights, components: table } = parameters as CountParameters;
       const rows: string[] = [];

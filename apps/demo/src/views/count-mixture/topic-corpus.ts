@@ -11,9 +11,12 @@ export const TOPICS: readonly { readonly name: string; readonly words: readonly 
 /** Words every topic uses alike: they carry no information about the topic. */
 export const COMMON_WORDS: readonly string[] = ['today', 'people', 'good', 'time', 'new', 'week'];
 
-/** Share of a document's words drawn from the topic's own words (the rest are common words or stray words of other topics). */
-const TOPIC_SHARE = 0.6;
-const COMMON_SHARE = 0.3;
+/**
+ * Share of a document's words drawn from the topic's own words (the rest are common words or stray
+ * words of other topics): mixed enough that EM needs a dozen or more iterations to sort them out.
+ */
+export const TOPIC_SHARE = 0.45;
+export const COMMON_SHARE = 0.2;
 
 export interface TopicCorpusOptions {
   readonly documents: number;
