@@ -3,17 +3,10 @@
 // mclust 6's hclass(hc(data, modelName = "VVV", use = "SVD"), G) row for row (fixture:
 // scripts/generate-mclust-hc-reference.R; iris has a duplicate row and grid-valued data, so ties
 // are exercised too).
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import reference from './__fixtures__/mclust-hc-reference.json' with { type: 'json' };
 import { cutTree, GaussianMixture, hierarchicalClassification, hierarchicalClustering, svdTransform } from './helpers.js';
-
-/** The numeric columns of a CSV shipped with the CLI, row-major. */
-export function shippedData(file: 'faithful.csv' | 'iris.csv', columns: number): { readonly data: Float64Array; readonly rows: number; readonly table: number[][] } {
-  const lines = readFileSync(new URL(`../../../apps/cli/data/${file}`, import.meta.url), 'utf8').trim().split('\n').slice(1);
-  const table = lines.map((line) => line.split(',').slice(0, columns).map(Number));
-  return { data: Float64Array.from(table.flat()), rows: table.length, table };
-}
+import { shippedData } from './shipped-data.js';
 
 const DATASETS = [
   { name: 'faithful', file: 'faithful.csv', columns: 2 },
