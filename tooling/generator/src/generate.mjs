@@ -8,7 +8,7 @@ import { estimatorSource } from '../templates/estimator-source.mjs';
 import { familySource } from '../templates/family-source.mjs';
 import { indexSource, workerSource } from '../templates/index-source.mjs';
 import { modelSource } from '../templates/model-source.mjs';
-import { eslintConfig, packageJson, tsconfigJson, tsupConfig, vitestConfig } from '../templates/package-files.mjs';
+import { eslintConfig, licenseText, packageJson, tsconfigJson, tsupConfig, vitestConfig } from '../templates/package-files.mjs';
 import { readme } from '../templates/readme.mjs';
 import { benchmark, estimatorTest, familyTest, typeTest } from '../templates/tests.mjs';
 import { deriveNames, GeneratorError, validateModelName } from './names.mjs';
@@ -40,6 +40,7 @@ export function renderPackage(name, options = {}) {
     { path: 'eslint.config.js', content: eslintConfig() },
     { path: 'vitest.config.ts', content: vitestConfig() },
     { path: 'README.md', content: readme(names, settings) },
+    { path: 'LICENSE', content: licenseText() },
     { path: 'src/index.ts', content: indexSource(names, settings) },
     { path: `src/${names.familyFile}.ts`, content: familySource(names, settings) },
   ];

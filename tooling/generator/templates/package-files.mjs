@@ -1,6 +1,8 @@
 // Templates: the package's configuration files, following packages/core (source-first "@em/source"
 // export condition, ESM only, no side effects but the worker entry's, dist-only "files", shared presets).
 
+import { readFileSync } from 'node:fs';
+
 /**
  * @param {import('../src/names.mjs').ModelNames} names
  * @param {{ familyOnly: boolean }} options
@@ -8,6 +10,8 @@
 export function packageJson(names, options) {
   /** @param {string} entry */
   const entry = (entry) => ({ '@em/source': `./src/${entry}.ts`, types: `./dist/${entry}.d.ts`, default: `./dist/${entry}.js` });
+  /** @param {string} entry  What is published: no "@em/source" (src/ is not shipped). */
+  const publishedEntry = (entry) => ({ types: `./dist/${entry}.d.ts`, default: `./dist/${entry}.js` });
   const description = options.familyOnly
     ? `The ${names.familyName} component family for @em mixtures and HMMs.`
     : `${names.title} models fitted by EM, on the @em core.`;
@@ -16,10 +20,11 @@ export function packageJson(names, options) {
     version: '0.0.0',
     description,
     license: 'MIT',
+    author: 'the @em contributors',
     type: 'module',
     // The worker entry's serveModels call is its whole point: bundlers must keep it.
     sideEffects: options.familyOnly ? false : ['./dist/worker.js', './src/worker.ts'],
-    engines: { node: '>=20' },
+    engines: { node: '^20.19.0 || ^22.0.0 || >=24.0.0' },
     keywords: ['expectation-maximization', 'em', 'mixture-model', names.familyName],
     exports: {
       '.': entry('index'),
@@ -28,14 +33,14 @@ export function packageJson(names, options) {
     },
     main: './dist/index.js',
     types: './dist/index.d.ts',
-    files: ['dist', 'README.md'],
+    files: ['dist', 'README.md', 'LICENSE'],
     scripts: {
       build: 'tsup',
       typecheck: 'tsc -p tsconfig.json',
       lint: 'eslint .',
       test: 'vitest run',
       bench: 'node --conditions=@em/source --import tsx bench/bench.ts',
-      'package-check': 'publint --strict && attw --pack . --profile esm-only --quiet',
+      'package-check': 'node ../../tooling/check-package-manifest.mjs && publint --strict && attw --pack . --profile esm-only --quiet',
     },
     dependencies: { '@em/core': 'workspace:^' },
     devDependencies: {
@@ -47,7 +52,14 @@ export function packageJson(names, options) {
       tsx: '^4.20.0',
       vitest: '^4.0.0',
     },
-    publishConfig: { access: 'public' },
+    publishConfig: {
+      access: 'public',
+      exports: {
+        '.': publishedEntry('index'),
+        ...(options.familyOnly ? {} : { './worker': publishedEntry('worker') }),
+        './package.json': './package.json',
+      },
+    },
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
@@ -83,4 +95,9 @@ export function eslintConfig() {
 
 export function vitestConfig() {
   return `export { default } from '@em/vitest-config';\n`;
+}
+
+/** The repository's MIT licence, shipped in the package ("files" lists it). */
+export function licenseText() {
+  return readFileSync(new URL('../../../LICENSE', import.meta.url), 'utf8');
 }

@@ -40,6 +40,7 @@ describe('renderPackage (full model)', () => {
       'eslint.config.js',
       'vitest.config.ts',
       'README.md',
+      'LICENSE',
       'src/index.ts',
       'src/poisson-family.ts',
       'src/poisson-mixture-model.ts',
@@ -60,9 +61,19 @@ describe('renderPackage (full model)', () => {
     // Everything but the worker entry is side-effect free (a bundler would drop the worker's serveModels call).
     expect(manifest.sideEffects).toEqual(['./dist/worker.js', './src/worker.ts']);
     expect(manifest.license).toBe('MIT');
-    expect(manifest.files).toEqual(['dist', 'README.md']);
-    expect(manifest.publishConfig).toEqual({ access: 'public' });
-    expect(manifest.engines).toEqual({ node: '>=20' });
+    expect(manifest.files).toEqual(['dist', 'README.md', 'LICENSE']);
+    expect(manifest.author).toBe('the @em contributors');
+    // Published exports are the source exports without the source-only condition.
+    expect(manifest.publishConfig).toEqual({
+      access: 'public',
+      exports: {
+        '.': { types: './dist/index.d.ts', default: './dist/index.js' },
+        './worker': { types: './dist/worker.d.ts', default: './dist/worker.js' },
+        './package.json': './package.json',
+      },
+    });
+    expect(contentOf(files, 'LICENSE')).toContain('Copyright (c) 2026 the @em contributors');
+    expect(manifest.engines).toEqual({ node: '^20.19.0 || ^22.0.0 || >=24.0.0' });
     expect(manifest.exports['.']).toEqual({ '@em/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' });
     expect(manifest.exports['./worker']).toEqual({ '@em/source': './src/worker.ts', types: './dist/worker.d.ts', default: './dist/worker.js' });
     expect(Object.keys(manifest.exports['.'])[0]).toBe('@em/source');
@@ -142,6 +153,7 @@ describe('renderPackage (--family-only)', () => {
     expect(paths).toContain('src/poisson-family.ts');
     const manifest = JSON.parse(contentOf(files, 'package.json'));
     expect(Object.keys(manifest.exports)).toEqual(['.', './package.json']);
+    expect(Object.keys(manifest.publishConfig.exports)).toEqual(['.', './package.json']);
     expect(contentOf(files, 'tsup.config.ts')).toContain(`entry: ['src/index.ts']`);
     expect(contentOf(files, 'src/index.ts')).not.toContain('model.js');
   });
@@ -149,5 +161,28 @@ describe('renderPackage (--family-only)', () => {
   it('tests the family through core\'s generic mixture', () => {
     expect(contentOf(files, 'test/conformance.test.ts')).toContain('return createMixtureModel(new PoissonFamily(), { components });');
     expect(contentOf(files, 'test/poisson-family.test.ts')).toContain('createMixtureModel(new PoissonFamily(), { components: 2 })');
+  });
+});
+
+describe('the generated package and the publishing checks', () => {
+  it('passes tooling/check-package-manifest.mjs (LICENSE, author, keywords, published exports)', async () => {
+    const { manifestProblems } = await import('../../check-package-manifest.mjs');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    for (const familyOnly of [false, true]) {
+      const directory = mkdtempSync(join(tmpdir(), 'em-manifest-'));
+      try {
+        for (const file of renderPackage('poisson-mixture', { familyOnly })) {
+          if (file.path === 'package.json' || file.path === 'LICENSE') writeFileSync(join(directory, file.path), file.content);
+        }
+        expect(manifestProblems(directory)).toEqual([]);
+        // The check can fail: a package without its LICENSE is reported.
+        rmSync(join(directory, 'LICENSE'));
+        expect(manifestProblems(directory)).toEqual([expect.stringContaining('LICENSE is missing')]);
+      } finally {
+        rmSync(directory, { recursive: true, force: true });
+      }
+    }
   });
 });
