@@ -91,6 +91,16 @@ describe.skipIf(skipBrowser)('model-selection view in headless Chromium', () => 
     expect(await marker.getAttribute('data-model')).toBe(lowest.model);
     expect(Number(await marker.getAttribute('data-components'))).toBe(lowest.components);
 
+    // Zoom from the keyboard: only the best half of the values is drawn, the ring stays.
+    const allPoints = values.length;
+    await page.focus(`#${ID}-zoom`);
+    await page.keyboard.press('Space');
+    expect(await page.locator(`#${ID}-zoom`).isChecked()).toBe(true);
+    const zoomed = await page.locator(`#${ID}-chart circle.criterion-point`).count();
+    expect(zoomed).toBeLessThan(allPoints);
+    expect(zoomed).toBeGreaterThanOrEqual(Math.ceil(allPoints / 2));
+    expect(await page.locator(`#${ID}-chart circle.chosen-marker`).count()).toBe(1);
+
     await page.selectOption(`#${ID}-dataset`, 'iris');
     await page.waitForSelector('body[data-state="done"]', { timeout: 120_000 });
     expect(await page.locator(`#${ID}-scatter circle.point`).count()).toBe(150);

@@ -19,6 +19,14 @@ describe('criterionChartMarkup', () => {
     expect(svg).toContain('lower is better');
   });
 
+  it('with zoom shows the lowest value to the median and leaves out the points above it, keeping the chosen one', () => {
+    const svg = criterionChartMarkup({ width: 600, height: 300, criterion: 'bic', models: ['EII', 'VVV'], maxComponents: 3, cells, chosen: { model: 'VVV', components: 2 }, zoom: true });
+    const shown = [...svg.matchAll(/class="criterion-point"[^>]*data-value="([^"]+)"/g)].map((match) => Number(match[1])).sort((a, b) => a - b);
+    // Finite values 80, 85, 90, 95, 100: the median is 90.
+    expect(shown).toEqual([80, 85, 90]);
+    expect(svg).toMatch(/class="chosen-marker" data-model="VVV" data-components="2"/);
+  });
+
   it('gives fourteen models fourteen distinct line styles', () => {
     const styles = new Set(Array.from({ length: 14 }, (_, j) => JSON.stringify(lineStyleOf(j))));
     expect(styles.size).toBe(14);

@@ -23,6 +23,16 @@ export interface CriterionChartInput {
   readonly cells: readonly SelectionCell[];
   /** The chosen cell, marked with a ring; undefined while the grid runs. */
   readonly chosen?: { readonly model: string; readonly components: number };
+  /** Show only values up to the median (the best half), where the models' curves bunch together. */
+  readonly zoom?: boolean;
+}
+
+/** The y extent: every finite value, or with `zoom` the lowest value to the median. */
+export function criterionExtent(values: readonly number[], zoom: boolean): [number, number] {
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length === 0) return [0, 1];
+  if (!zoom || finite.length < 4) return paddedExtent(finite, 0.06);
+  return paddedExtent([finite[0] as number, finite[Math.floor((finite.length - 1) / 2)] as number], 0.06);
 }
 
 const MARGIN = { left: 78, right: 112, top: 14, bottom: 42 } as const;
@@ -33,10 +43,14 @@ const MARGIN = { left: 78, right: 112, top: 14, bottom: 42 } as const;
  */
 export function criterionChartMarkup(input: CriterionChartInput): string {
   const { width, height, criterion, cells } = input;
-  const finite = cells.map((cell) => cell[criterion]).filter(Number.isFinite);
   const sx = linearScale([1, Math.max(2, input.maxComponents)], [MARGIN.left, width - MARGIN.right]);
-  const sy = linearScale(finite.length === 0 ? [0, 1] : paddedExtent(finite, 0.06), [height - MARGIN.bottom, MARGIN.top]);
-  const parts: string[] = [`<rect class="plot-area" x="${MARGIN.left}" y="${MARGIN.top}" width="${width - MARGIN.left - MARGIN.right}" height="${height - MARGIN.top - MARGIN.bottom}"/>`];
+  const [low, high] = criterionExtent(
+    cells.map((cell) => cell[criterion]),
+    input.zoom === true,
+  );
+  const sy = linearScale([low, high], [height - MARGIN.bottom, MARGIN.top]);
+  const area = `x="${MARGIN.left}" y="${MARGIN.top}" width="${width - MARGIN.left - MARGIN.right}" height="${height - MARGIN.top - MARGIN.bottom}"`;
+  const parts: string[] = [`<defs><clipPath id="criterion-clip"><rect ${area}/></clipPath></defs><rect class="plot-area" ${area}/>`];
   for (let k = 1; k <= input.maxComponents; k++) {
     parts.push(`<line class="grid" x1="${px(sx(k))}" x2="${px(sx(k))}" y1="${MARGIN.top}" y2="${height - MARGIN.bottom}"/>`);
     parts.push(`<text class="tick" x="${px(sx(k))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${k}</text>`);
@@ -64,10 +78,11 @@ export function criterionChartMarkup(input: CriterionChartInput): string {
       d += `${pen ? 'L' : 'M'}${px(sx(cell.components))},${px(sy(value))}`;
       pen = true;
     }
-    parts.push(`<path class="criterion-line" data-model="${model}" d="${d}" stroke="${color}"${dashed ? ' stroke-dasharray="6 3"' : ''}/>`);
+    parts.push(`<path class="criterion-line" data-model="${model}" d="${d}" stroke="${color}"${dashed ? ' stroke-dasharray="6 3"' : ''} clip-path="url(#criterion-clip)"/>`);
     for (const cell of points) {
       const value = cell[criterion];
-      if (!Number.isFinite(value)) continue;
+      // Failed cells are gaps; with zoom, values above the shown range are left out.
+      if (!Number.isFinite(value) || value > high) continue;
       parts.push(
         `<circle class="criterion-point" data-model="${model}" data-components="${cell.components}" data-value="${value}" cx="${px(sx(cell.components))}" cy="${px(sy(value))}" r="2.6" fill="${color}"><title>${model}, K = ${cell.components}: ${criterion.toUpperCase()} ${value.toFixed(2)}</title></circle>`,
       );

@@ -51,6 +51,7 @@ const markup = /* html */ `
         <option value="icl">ICL</option>
       </select>
     </label>
+    <label title="Show the values from the lowest to the median, where the best models' curves bunch together"><input id="${ID}-zoom" type="checkbox" /> Zoom on the best half</label>
     <div class="buttons"><button type="button" id="${ID}-run">Run the grid</button></div>
   </fieldset>
 </form>
@@ -97,6 +98,7 @@ export function mountModelSelection(container: HTMLElement): () => void {
     maxComponents: find<HTMLInputElement>('max-components'),
     seed: find<HTMLInputElement>('seed'),
     criterion: find<HTMLSelectElement>('criterion'),
+    zoom: find<HTMLInputElement>('zoom'),
     run: find<HTMLButtonElement>('run'),
     progress: find<HTMLProgressElement>('progress'),
     progressText: find<HTMLElement>('progress-text'),
@@ -143,6 +145,7 @@ export function mountModelSelection(container: HTMLElement): () => void {
       models: SELECTION_MODELS,
       maxComponents,
       cells,
+      zoom: ui.zoom.checked,
       ...(winner === undefined ? {} : { chosen: { model: winner.model, components: winner.components } }),
     });
     ui.chart.dataset['criterion'] = criterion;
@@ -262,6 +265,7 @@ export function mountModelSelection(container: HTMLElement): () => void {
     drawChart();
     drawScatter();
   });
+  ui.zoom.addEventListener('change', drawChart);
   ui.xColumn.addEventListener('change', drawScatter);
   ui.yColumn.addEventListener('change', drawScatter);
   const redraw = (): void => {
