@@ -33,7 +33,7 @@ export function packageJson(names, options) {
     },
     main: './dist/index.js',
     types: './dist/index.d.ts',
-    files: ['dist', 'README.md', 'LICENSE'],
+    files: ['dist', 'README.md', 'LICENSE', 'CHANGELOG.md'],
     scripts: {
       build: 'tsup',
       typecheck: 'tsc -p tsconfig.json',

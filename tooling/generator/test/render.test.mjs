@@ -61,7 +61,7 @@ describe('renderPackage (full model)', () => {
     // Everything but the worker entry is side-effect free (a bundler would drop the worker's serveModels call).
     expect(manifest.sideEffects).toEqual(['./dist/worker.js', './src/worker.ts']);
     expect(manifest.license).toBe('MIT');
-    expect(manifest.files).toEqual(['dist', 'README.md', 'LICENSE']);
+    expect(manifest.files).toEqual(['dist', 'README.md', 'LICENSE', 'CHANGELOG.md']);
     expect(manifest.author).toBe('the @em contributors');
     // Published exports are the source exports without the source-only condition.
     expect(manifest.publishConfig).toEqual({
