@@ -62,3 +62,4 @@ export {
 } from './options.js';
 export { LARGEST_DATA_VALUE } from './value-limit.js';
 export { selectGaussianMixture, type SelectGaussianMixtureOptions, type SelectionResult, type SelectionTableRow } from './select.js';
+export { selectGaussianMixtureAsync, type SelectGaussianMixtureAsyncOptions } from './select-async.js';

@@ -59,6 +59,35 @@ export interface SelectionResult {
  * here lower is better, as in scikit-learn).
  */
 export function selectGaussianMixture(options: SelectGaussianMixtureOptions): SelectionResult {
+  const grid = selectionGrid(options);
+  const table: SelectionTableRow[] = [];
+  const models: Array<GaussianMixture | undefined> = [];
+  let firstError: unknown;
+  for (const { covarianceType, components, model } of grid.cells) {
+    let row: SelectionTableRow;
+    try {
+      row = cellRow(options, covarianceType, components, model, model.fit(options.data, fitOptionsOf(options)));
+      models.push(model);
+    } catch (error) {
+      row = failedCellRow(error, covarianceType, components);
+      firstError ??= error;
+      models.push(undefined);
+    }
+    table.push(row);
+    options.onCell?.(row, table.length - 1, grid.cells.length);
+  }
+  return selectionResult(grid.criterion, table, models, firstError);
+}
+
+/** One cell of the grid: its covariance type, component count and unfitted model. */
+export interface SelectionCell {
+  readonly covarianceType: CovarianceOption;
+  readonly components: number;
+  readonly model: GaussianMixture;
+}
+
+/** The options checked and the grid's cells in table order (covariance type × component count). */
+export function selectionGrid(options: SelectGaussianMixtureOptions): { readonly criterion: 'bic' | 'aic'; readonly cells: readonly SelectionCell[] } {
   const criterion = options.criterion ?? 'bic';
   if (criterion !== 'bic' && criterion !== 'aic') {
     throw new InvalidOptionsError(`criterion must be 'bic' or 'aic'; got ${JSON.stringify(criterion)}.`, "Pass 'bic' or 'aic'.", { option: 'criterion' });
@@ -74,10 +103,7 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
   if (options.components.length === 0 || !options.components.every((k) => Number.isInteger(k) && k >= 1)) {
     throw new InvalidOptionsError('components must be a non-empty list of integers ≥ 1.', 'Pass e.g. [1, 2, 3, 4, 5, 6].', { option: 'components' });
   }
-  const table: SelectionTableRow[] = [];
-  const cells = types.length * options.components.length;
-  const models: Array<GaussianMixture | undefined> = [];
-  let firstError: unknown;
+  const cells: SelectionCell[] = [];
   for (const covarianceType of types) {
     for (const components of options.components) {
       const model = new GaussianMixture({
@@ -87,44 +113,60 @@ export function selectGaussianMixture(options: SelectGaussianMixtureOptions): Se
         ...(options.nInit !== undefined ? { nInit: options.nInit } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
       });
-      try {
-        const fit = model.fit(options.data, options.sampleWeights !== undefined ? { sampleWeights: options.sampleWeights } : {});
-        table.push({
-          components,
-          covarianceType,
-          model: covarianceModelOf(covarianceType) as CovarianceModel,
-          logLikelihood: fit.logLikelihood,
-          freeParameters: fit.freeParameters,
-          bic: fit.bic,
-          aic: fit.aic,
-          icl: fit.bic - 2 * classificationLogLikelihood(model.predictProba(options.data), options.sampleWeights),
-          converged: fit.converged,
-          iterations: fit.iterations,
-        });
-        models.push(model);
-        options.onCell?.(table[table.length - 1] as SelectionTableRow, table.length - 1, cells);
-      } catch (error) {
-        // Bad input fails every cell alike: report it rather than an empty table.
-        if (!(error instanceof EmError) || error.code === 'INVALID_DATA' || error.code === 'INVALID_OPTIONS') throw error;
-        firstError ??= error;
-        table.push({
-          components,
-          covarianceType,
-          model: covarianceModelOf(covarianceType) as CovarianceModel,
-          logLikelihood: Number.NaN,
-          freeParameters: Number.NaN,
-          bic: Infinity,
-          aic: Infinity,
-          icl: Infinity,
-          converged: false,
-          iterations: 0,
-          error: error.message,
-        });
-        models.push(undefined);
-        options.onCell?.(table[table.length - 1] as SelectionTableRow, table.length - 1, cells);
-      }
+      cells.push({ covarianceType, components, model });
     }
   }
+  return { criterion, cells };
+}
+
+/** The per-call fit options of every cell. */
+export function fitOptionsOf(options: SelectGaussianMixtureOptions): { sampleWeights?: ArrayLike<number> } {
+  return options.sampleWeights !== undefined ? { sampleWeights: options.sampleWeights } : {};
+}
+
+/** The table row of a fitted cell. */
+export function cellRow(
+  options: SelectGaussianMixtureOptions,
+  covarianceType: CovarianceOption,
+  components: number,
+  model: GaussianMixture,
+  fit: { readonly logLikelihood: number; readonly freeParameters: number; readonly bic: number; readonly aic: number; readonly converged: boolean; readonly iterations: number },
+): SelectionTableRow {
+  return {
+    components,
+    covarianceType,
+    model: covarianceModelOf(covarianceType) as CovarianceModel,
+    logLikelihood: fit.logLikelihood,
+    freeParameters: fit.freeParameters,
+    bic: fit.bic,
+    aic: fit.aic,
+    icl: fit.bic - 2 * classificationLogLikelihood(model.predictProba(options.data), options.sampleWeights),
+    converged: fit.converged,
+    iterations: fit.iterations,
+  };
+}
+
+/** The table row of a cell whose fit failed; rethrows what fails every cell alike (bad input). */
+export function failedCellRow(error: unknown, covarianceType: CovarianceOption, components: number): SelectionTableRow {
+  // Bad input fails every cell alike: report it rather than an empty table.
+  if (!(error instanceof EmError) || error.code === 'INVALID_DATA' || error.code === 'INVALID_OPTIONS') throw error;
+  return {
+    components,
+    covarianceType,
+    model: covarianceModelOf(covarianceType) as CovarianceModel,
+    logLikelihood: Number.NaN,
+    freeParameters: Number.NaN,
+    bic: Infinity,
+    aic: Infinity,
+    icl: Infinity,
+    converged: false,
+    iterations: 0,
+    error: error.message,
+  };
+}
+
+/** The result once every cell is in: the best row by the criterion and its fitted model. */
+export function selectionResult(criterion: 'bic' | 'aic', table: SelectionTableRow[], models: ReadonlyArray<GaussianMixture | undefined>, firstError: unknown): SelectionResult {
   const bestIndex = bestByCriterion(table, criterion);
   if (bestIndex < 0) throw firstError;
   return { criterion, table, best: table[bestIndex] as SelectionTableRow, model: models[bestIndex] as GaussianMixture };
