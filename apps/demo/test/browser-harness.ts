@@ -76,6 +76,8 @@ export async function openBrowser(viewport = { width: 1280, height: 800 }): Prom
 export async function openView(session: BrowserSession, id: string, timeout = 30_000): Promise<void> {
   // A fresh load each time (a hash-only change would keep the previous view's state).
   await session.page.goto('about:blank');
+  // A fresh load: a second goto to the same URL#hash would only be a same-document navigation.
+  await session.page.goto('about:blank');
   await session.page.goto(`${session.url}#${id}`);
   await session.page.waitForSelector(`body[data-view="${id}"][data-state="ready"]`, { timeout });
 }

@@ -82,6 +82,7 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
   });
 
   it('fits Old Faithful to the same log-likelihood as fitEm in Node, with one chart point per iteration plus θ0', async () => {
+    await page.goto('about:blank');
     await page.goto(`${url}#gaussian-2d`);
     await page.waitForSelector('body[data-state="ready"]');
     expect(await page.locator('#dataset').inputValue()).toBe('faithful');
@@ -136,6 +137,7 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
   });
 
   it('steps iris one EM iteration at a time along the same path as fitEm', async () => {
+    await page.goto('about:blank');
     await page.goto(`${url}#gaussian-2d`);
     await page.waitForSelector('body[data-state="ready"]');
     await page.selectOption('#speed', '0');
