@@ -45,7 +45,9 @@ const markup = /* html */ `
   </fieldset>
 </form>
 <figure>
-  <svg id="hmm-timeline" viewBox="0 0 ${TIMELINE_WIDTH} ${TIMELINE_HEIGHT}" role="img" aria-label="The rolls over time, the posterior probability of the loaded die, and the Viterbi path against the true hidden path"></svg>
+  <div class="timeline-scroll" tabindex="0" aria-label="Timeline (scrolls sideways on narrow screens)">
+    <svg id="hmm-timeline" viewBox="0 0 ${TIMELINE_WIDTH} ${TIMELINE_HEIGHT}" role="img" aria-label="The rolls over time, the posterior probability of the loaded die, and the Viterbi path against the true hidden path"></svg>
+  </div>
   <figcaption id="hmm-phase" aria-live="polite"></figcaption>
 </figure>
 <section class="view-plots hmm-details">
