@@ -1,4 +1,4 @@
-import { DefaultConvergenceMonitor, fitEm, type EmModel, type FitEvent, type MStepContext, type Statistics, type StopReason } from '@em/core';
+import { DefaultConvergenceMonitor, fitEm, NumericalError, type EmModel, type FitEvent, type MStepContext, type Statistics, type StopReason } from '@em/core';
 
 /** Where a stepped fit stands after iteration t (θ_t and its E-step). */
 export interface StepperState<P> {
@@ -67,7 +67,9 @@ export function createEmStepper<P, D, S extends Statistics>(model: EmModel<P, D,
       current = model.eStep(parameters, data);
       const objective = current.logLikelihood + model.logPrior(parameters);
       // fitEm turns a non-finite objective into a NumericalError; the page must not plot one either.
-      if (!Number.isFinite(objective)) throw new RangeError(`EM iteration ${iteration} gave a non-finite objective (${objective}).`);
+      if (!Number.isFinite(objective)) {
+        throw new NumericalError(`EM iteration ${iteration} gave a non-finite objective (${objective}).`, 'Reset with another start seed, or use more items or fewer components.', { iteration });
+      }
       logLikelihoods.push(current.logLikelihood);
       const decision = monitor.record(objective);
       if (decision.event !== undefined) events.push(decision.event);
