@@ -1,7 +1,7 @@
 import { Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
-import { addScatter, whitenBlock } from './blocked.js';
-import { moduleBytes } from './simd.js';
+import { addScatter, whitenBlock } from '../src/kernels/blocked.js';
+import { moduleBytes } from '../src/kernels/simd.js';
 import {
   addScatterFromArena,
   bucketRowsInArena,
@@ -18,7 +18,7 @@ import {
   transposeWeights,
   weighSourceInArena,
   whitenInArena,
-} from './simd-arena.js';
+} from '../src/kernels/simd-arena.js';
 
 describe('WebAssembly modules', () => {
   it('each stays under 4 KB (Chrome has limited synchronous main-thread compilation to that)', () => {

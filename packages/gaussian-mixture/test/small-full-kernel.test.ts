@@ -1,10 +1,10 @@
 import { DenseMatrix, Random } from '@em/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gaussianFamily } from '../gaussian-family.js';
-import { zeroGaussianStatistics } from '../gaussian-statistics.js';
-import { prepareGaussian } from '../prepared-gaussian.js';
-import { fullAccumulate, fullLogDensities } from './full-kernel.js';
-import { MAX_SMALL_DIMENSION, smallFullKernels, useSmallFullKernels } from './small-full-kernel.js';
+import { gaussianFamily } from '../src/gaussian-family.js';
+import { zeroGaussianStatistics } from '../src/gaussian-statistics.js';
+import { prepareGaussian } from '../src/prepared-gaussian.js';
+import { fullAccumulate, fullLogDensities } from '../src/kernels/full-kernel.js';
+import { MAX_SMALL_DIMENSION, smallFullKernels, useSmallFullKernels } from '../src/kernels/small-full-kernel.js';
 
 function problem(d: number, k: number, rows: number, seed: number) {
   const random = new Random(seed);

@@ -1,6 +1,6 @@
 import { Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
-import { exponential } from './exponential.js';
+import { exponential } from '../src/exponential.js';
 
 /** |a − b| / b in units of 2⁻⁵² (b > 0). */
 function relativeUnits(a: number, b: number): number {
