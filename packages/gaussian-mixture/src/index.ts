@@ -31,6 +31,7 @@ export {
   cutTree,
   hierarchicalClassification,
   hierarchicalClustering,
+  hierarchicalTreeOf,
   svdTransform,
   type HierarchicalClusteringOptions,
   type HierarchicalTree,

@@ -15,7 +15,7 @@ import { describeGaussianMixture, type GaussianMixtureParams } from '../models/g
 
 export const GAUSSIAN_MIXTURE_KIND = 'gaussian-mixture';
 
-export const INIT_METHODS = ['kmeans', 'kmeans++', 'random', 'random-points'] as const;
+export const INIT_METHODS = ['kmeans', 'kmeans++', 'random', 'random-points', 'hc'] as const;
 
 /** Flags `em fit gmm` shares with `em select gmm`. */
 export const gaussianMixtureFlags = {
@@ -48,7 +48,7 @@ export const fitGaussianMixtureCommand: Command = {
     components: { type: 'value', valueName: 'K', description: 'Number of mixture components.', required: true },
     covariance: { type: 'value', valueName: 'MODEL', description: `${COVARIANCE_MODEL_HELP}.`, defaultText: 'full' },
     'reg-covar': gaussianMixtureFlags['reg-covar'],
-    'init-method': { type: 'value', valueName: 'METHOD', description: 'kmeans | kmeans++ | random | random-points (ignored with --init).', defaultText: 'kmeans' },
+    'init-method': { type: 'value', valueName: 'METHOD', description: "kmeans | kmeans++ | random | random-points | hc (mclust's hierarchical start; ignored with --init).", defaultText: 'kmeans' },
     'missing-values': gaussianMixtureFlags['missing-values'],
     workers: {
       type: 'value',

@@ -1,12 +1,13 @@
 import { InvalidDataError } from '@em/core';
-import { COVARIANCE_MODELS, selectGaussianMixture, type SelectionTableRow } from '@em/gaussian-mixture';
+import { createWorkerExecutor } from '@em/core/parallel';
+import { COVARIANCE_MODELS, hierarchicalTreeOf, selectGaussianMixtureAsync, type SelectionTableRow } from '@em/gaussian-mixture';
 import type { Command } from '../framework/command.js';
 import { dataOptions, fitOptions, readCommonFitSettings } from '../framework/fit-report.js';
 import { assertFiniteOutput } from '../framework/finite-output.js';
 import { formatNumber, formatTable, toJsonText } from '../framework/format.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { columnsReportOf } from '../io/table.js';
-import { checkGaussianMixtureSize } from '../models/allocation-checks.js';
+import { checkGaussianMixtureSize, resolveWorkerCount } from '../models/allocation-checks.js';
 import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { rejectMissingValues } from '../models/fit-support.js';
 import { COVARIANCE_MODEL_HELP, type CovarianceChoice, covarianceChoiceOf } from '../models/gaussian-mixture-init.js';
@@ -33,7 +34,18 @@ export const selectGaussianMixtureCommand: Command = {
     'max-iter': fitOptions['max-iter'],
     tol: fitOptions.tol,
     ...gaussianMixtureFlags,
-    'init-method': { type: 'value', valueName: 'METHOD', description: 'kmeans | kmeans++ | random | random-points, for every cell.', defaultText: 'kmeans' },
+    'init-method': {
+      type: 'value',
+      valueName: 'METHOD',
+      description: "kmeans | kmeans++ | random | random-points | hc, for every cell (hc: mclust's default hierarchical start; with it --covariance all picks what Mclust() picks).",
+      defaultText: 'kmeans',
+    },
+    workers: {
+      type: 'value',
+      valueName: 'N',
+      description: "Run every cell's E-steps on N worker threads (worth it for large data); at most the threads the machine runs in parallel, and within --memory-budget.",
+      defaultText: '1 (in process)',
+    },
     json: fitOptions.json,
     quiet: fitOptions.quiet,
   },
@@ -45,6 +57,7 @@ export const selectGaussianMixtureCommand: Command = {
     const { nInit, seed, maxIterations, tolerance, toleranceRule, json, quiet } = readCommonFitSettings(options);
     const regCovar = options.number('reg-covar', { min: 0 }, 1e-6);
     const initMethod = options.choice('init-method', INIT_METHODS, 'kmeans');
+    const requestedWorkers = options.integer('workers', { min: 1 }, 1);
     const table = await readDenseDataFlags(io, options);
     const { rows, cols } = table.matrix;
     requireObservations(table.matrix, table.source);
@@ -56,11 +69,18 @@ export const selectGaussianMixtureCommand: Command = {
     }
     // The largest cell of the grid is the largest allocation (one model is fitted at a time).
     for (const choice of covarianceTypes) checkGaussianMixtureSize(rows, cols, largest, choice.storage, memoryBudgetOf(io));
+    // The hc start's tree, built (and its n² costs checked against --memory-budget) once for every cell.
+    if (initMethod === 'hc') hierarchicalTreeOf(table.matrix.data, rows, cols, { memoryBudget: memoryBudgetOf(io) });
+    const workers = resolveWorkerCount(requestedWorkers, table.matrix.data.byteLength, memoryBudgetOf(io), (text) => {
+      if (!json && !quiet) io.stderr(`em select gmm: ${text}\n`);
+    });
 
     if (!json && !quiet) {
       io.stderr(`em select gmm: fitting ${components.length * covarianceTypes.length} models (${components.length} component counts × ${covarianceTypes.length} covariance types, ${nInit} restart${nInit === 1 ? '' : 's'} each)…\n`);
     }
-    const selection = selectGaussianMixture({
+    const executor = workers > 1 ? createWorkerExecutor({ workerUrl: import.meta.resolve('@em/gaussian-mixture/worker'), workers, memoryBudget: memoryBudgetOf(io) }) : undefined;
+    const selection = await selectGaussianMixtureAsync({
+      ...(executor === undefined ? {} : { executor }),
       data: table.matrix,
       components,
       covarianceTypes: covarianceTypes.map((choice) => choice.model),
@@ -73,7 +93,7 @@ export const selectGaussianMixtureCommand: Command = {
         const done = selectionSoFar(index, components.length);
         io.stderr(`em select gmm: ${row.model} done (${done} of ${cells / components.length} models)\n`);
       },
-    });
+    }).finally(() => executor?.close());
     const tableRows = selection.table.map((row) => ({
       components: row.components,
       covarianceType: covarianceTypes.find((choice) => choice.model === row.model)?.name ?? row.model,
