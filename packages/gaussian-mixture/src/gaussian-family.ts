@@ -102,6 +102,3 @@ export function gaussianFamilyOf(resolved: ResolvedGaussianFamilyOptions): Gauss
 export function gaussianFamilyFromConfig(json: JsonValue): GaussianFamily {
   return gaussianFamilyOf(gaussianFamilyOptionsFromConfig(json));
 }
-
-/** Moved to missing-values-imputation.ts; re-exported while initialization.ts still imports it from here. */
-export { imputeColumnMeans } from './missing-values-imputation.js';

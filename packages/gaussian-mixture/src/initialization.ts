@@ -1,5 +1,5 @@
 import { InvalidOptionsError, kMeans, kMeansPlusPlus, labelsToWeights, nearestCenters, type DenseMatrix, type MixtureInitializer, type Random } from '@em/core';
-import { imputeColumnMeans } from './gaussian-family.js';
+import { imputeColumnMeans } from './missing-values-imputation.js';
 import { hierarchicalClassification } from './hierarchical-clustering.js';
 
 /** The greedy k-means++ seeding, now shared from @em/core (kept under its old name). */
