@@ -9,6 +9,8 @@
 //   pnpm bench --python=/usr/bin/python3
 //   pnpm bench --time-to-solution-only  only the time-to-solution case (plain EM, SQUAREM, scikit-learn)
 //   pnpm bench --no-time-to-solution    without it
+//   pnpm bench --mclust-models-only     only the fourteen covariance models at (1e5, 8, 8) (bench/covariance-models.ts)
+//   pnpm bench --no-mclust-models       without them
 //
 // With a Python that has scikit-learn (`--python`, else python3 or /usr/bin/python3, whichever
 // imports it), every row also gets scikit-learn timed on the same data from the same initial
@@ -23,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DenseMatrix, Random, type EStepExecutor } from '@em/core';
 import { createWorkerExecutor } from '@em/core/parallel';
+import { runCovarianceModelBench } from './covariance-models.js';
 import { runTimeToSolution } from './time-to-solution.js';
 import { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type GaussianMixtureInitialParameters } from '../src/index.js';
 
@@ -186,6 +189,10 @@ function sklearnSecondsPerIteration(python: string, x: DenseMatrix, cell: Cell, 
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--mclust-models-only')) {
+    await runCovarianceModelBench();
+    return;
+  }
   if (timeToSolution === 'only') {
     runTimeToSolution({ python: findSklearnPython()?.python });
     return;
@@ -242,6 +249,7 @@ async function main(): Promise<void> {
   console.log('\nCPU s/iter = CPU seconds of every thread of the process per E-step (the fit\'s total over its iterations + 1 E-steps), robust to other jobs on the machine.');
   console.log('\nspeed-up = sklearn s/iter (the issue\'s reference figures) ÷ ours (target ≥ 4× on (1e6,10,10) and (2e5,32,16)); sklearn here / speed-up here = scikit-learn timed in this run on the same data; vs C loop = ours ÷ C (1 core in process, 2 cores with workers).');
   if (timeToSolution === 'after') runTimeToSolution({ python: sklearn?.python });
+  if (!process.argv.includes('--no-mclust-models')) await runCovarianceModelBench();
 }
 
 await main();

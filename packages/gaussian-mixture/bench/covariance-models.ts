@@ -1,0 +1,49 @@
+// Seconds per EM iteration for each of mclust's fourteen covariance models at (n, D, K) =
+// (1e5, 8, 8), in process, next to `full` (= VVV, the classic full-covariance path), from the
+// same start: means at K random rows, K identity covariances (they satisfy every model's
+// constraint), equal weights; tolerance 0 and a fixed number of iterations.
+//
+//   pnpm bench --mclust-models-only     only this section
+//   pnpm bench --no-mclust-models       everything but this section
+import { DenseMatrix, Random } from '@em/core';
+import { COVARIANCE_MODELS, GaussianMixture, type CovarianceOption } from '../src/index.js';
+
+const CELL = { n: 100_000, d: 8, k: 8 } as const;
+
+/** K separated clusters of differing volume and shape, seeded. */
+function makeData(random: Random): DenseMatrix {
+  const { n, d, k } = CELL;
+  const centers = Array.from({ length: k * d }, () => 5 * random.normal());
+  const scales = Array.from({ length: k * d }, () => 0.3 + 1.5 * random.next());
+  const data = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const c = random.integer(k);
+    for (let a = 0; a < d; a++) data[i * d + a] = (centers[c * d + a] as number) + (scales[c * d + a] as number) * random.normal() + (a > 0 ? 0.5 * (data[i * d + a - 1] as number) : 0) * 0.2;
+  }
+  return new DenseMatrix(data, n, d);
+}
+
+export async function runCovarianceModelBench(iterations = 5): Promise<void> {
+  const x = makeData(new Random(7));
+  const { d, k } = CELL;
+  const random = new Random(1);
+  const means = Array.from({ length: k }, () => Array.from(x.row(random.integer(x.rows))));
+  const identity = Array.from({ length: d }, (_, a) => Array.from({ length: d }, (_, b) => (a === b ? 1 : 0)));
+  const init = { weights: new Array<number>(k).fill(1 / k), means, covariances: means.map(() => identity) };
+  console.log(`\nmclust's fourteen covariance models, seconds per iteration (n, D, K) = (${CELL.n}, ${d}, ${k}), in process, ${iterations} iterations from one start`);
+  const rows: string[][] = [];
+  let full: number | undefined;
+  for (const model of ['full', ...COVARIANCE_MODELS] as CovarianceOption[]) {
+    const mixture = new GaussianMixture({ components: k, covariance: model, init, maxIterations: iterations, tolerance: 0, regCovar: 1e-6 });
+    const fit = mixture.fit(x);
+    await Promise.resolve();
+    if (model === 'full') full = fit.secondsPerIteration;
+    const row = [model, fit.secondsPerIteration.toFixed(4), full === undefined ? '—' : `${(fit.secondsPerIteration / full).toFixed(2)}×`, fit.logLikelihood.toFixed(2)];
+    rows.push(row);
+    console.log(`  ${row.join('  ')}`);
+  }
+  const header = ['model', 's/iter', 'vs full', `log-likelihood after ${iterations}`];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => c.padStart(widths[i] as number)).join(' | ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n${rows.map(line).join('\n')}`);
+}
