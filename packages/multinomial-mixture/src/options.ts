@@ -103,6 +103,7 @@ function familyUpdate(update: UpdateOptions | undefined): { update?: { probabili
   return update?.probabilities === undefined ? {} : { update: { probabilities: update.probabilities } };
 }
 
+/** The multinomial mixture's options: the mixture defaults, and the family's options (pseudocount, allowNonInteger, documentLength, update) as `multinomialFamily` takes them. */
 export function resolveMultinomialModelOptions(options: MultinomialModelOptions): ResolvedModelOptions<MultinomialFamilyOptions> {
   const mixture = resolveMixtureShape(options);
   return {
@@ -116,6 +117,7 @@ export function resolveMultinomialModelOptions(options: MultinomialModelOptions)
   };
 }
 
+/** The categorical mixture's options: the mixture defaults, and the family's options (categories, pseudocount, update) as `categoricalFamily` takes them. */
 export function resolveCategoricalModelOptions(options: CategoricalModelOptions): ResolvedModelOptions<CategoricalFamilyOptions> {
   const mixture = resolveMixtureShape(options);
   return {
@@ -128,6 +130,7 @@ export function resolveCategoricalModelOptions(options: CategoricalModelOptions)
   };
 }
 
+/** The Bernoulli mixture's options: the mixture defaults, and the family's options (pseudocount, update) as `bernoulliFamily` takes them. */
 export function resolveBernoulliModelOptions(options: BernoulliModelOptions): ResolvedModelOptions<BernoulliFamilyOptions> {
   const mixture = resolveMixtureShape(options);
   return {
