@@ -36,6 +36,7 @@ export interface HierarchicalTree {
   readonly merges: Int32Array;
 }
 
+/** Options of hierarchicalClustering. */
 export interface HierarchicalClusteringOptions {
   /** Bytes the n(n−1)/2 pairwise costs may take (default DEFAULT_MEMORY_BUDGET). */
   readonly memoryBudget?: number;

@@ -2,6 +2,7 @@ import type { EStepExecutor } from '@em/core';
 import type { GaussianMixture } from './gaussian-mixture.js';
 import { cellRow, failedCellRow, fitOptionsOf, selectionGrid, selectionResult, type SelectGaussianMixtureOptions, type SelectionResult, type SelectionTableRow } from './select.js';
 
+/** selectGaussianMixture's options and where the cells' E-steps run. */
 export interface SelectGaussianMixtureAsyncOptions extends SelectGaussianMixtureOptions {
   /**
    * Where every cell's E-steps run (e.g. `createWorkerExecutor` from @em/core/parallel, worker
