@@ -2,7 +2,8 @@
 import { fitEm } from '@em/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simulateCasino } from '../src/views/hmm/casino.js';
-import { casinoHmm, casinoSequence } from '../src/views/hmm/hmm-session.js';
+import { WORKER_THRESHOLD_ROLLS } from '../src/views/hmm/hmm-fit-messages.js';
+import { agreement, casinoHmm, casinoSequence, createHmmSession, runToConvergence } from '../src/views/hmm/hmm-session.js';
 import { DEFAULT_ROLLS } from '../src/views/hmm/hmm-view.js';
 import { fitsWidth, openBrowser, openView, skipBrowser, type BrowserSession } from './browser-harness.js';
 
@@ -91,6 +92,36 @@ describe.skipIf(skipBrowser)('hidden Markov model view in headless Chromium', ()
     await page.waitForFunction(() => Number(document.querySelector('#hmm-iteration')?.getAttribute('data-value')) >= 2);
     await page.keyboard.press('Enter');
     expect(await page.locator('#hmm-play').getAttribute('aria-pressed')).toBe('false');
+    expect(session.pageErrors).toEqual([]);
+  });
+
+  it('fits a long casino in a Web Worker, to the same result as the session in Node', async () => {
+    const { page } = session;
+    await openView(session, 'hmm');
+    const length = 5000;
+    expect(length).toBeGreaterThan(WORKER_THRESHOLD_ROLLS);
+    await page.fill('#hmm-length', String(length));
+    await page.dispatchEvent('#hmm-length', 'change');
+    await page.waitForSelector('body[data-state="ready"]');
+    await page.click('#hmm-step');
+    await page.click('#hmm-fit');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 60_000 });
+    expect(await page.locator('#hmm-fit').getAttribute('data-thread')).toBe('worker');
+    expect(await page.locator('#hmm-phase').textContent()).toMatch(/in a Web Worker/);
+
+    const rolls = simulateCasino(length, 0, 'categorical');
+    const reference = createHmmSession(rolls, 'categorical', 0);
+    runToConvergence(reference);
+    const frame = reference.frame();
+    expect(Number(await page.locator('#hmm-iteration').getAttribute('data-value'))).toBe(reference.iteration);
+    const shown = Number(await page.locator('#hmm-log-likelihood').getAttribute('data-value'));
+    expect(Math.abs(shown - frame.logLikelihood) / Math.abs(frame.logLikelihood)).toBeLessThan(1e-9);
+    const agreed = Number(await page.locator('#hmm-agreement').getAttribute('data-value'));
+    expect(agreed).toBeCloseTo(agreement(frame.viterbi, rolls.states), 12);
+    expect(agreed).toBeGreaterThan(0.8);
+    expect(await page.locator('#hmm-chart circle.likelihood-point').count()).toBe(reference.iteration + 1);
+    // The buttons work again after the worker's reply.
+    expect(await page.locator('#hmm-step').isDisabled()).toBe(false);
     expect(session.pageErrors).toEqual([]);
   });
 

@@ -6,6 +6,20 @@ import { agreement, casinoHmm, casinoSequence, createHmmSession } from './hmm-se
 const LENGTH = 1000;
 
 describe('the casino HMM session', () => {
+  it('a restored checkpoint (what the worker posts back) continues exactly like the session it came from', () => {
+    const rolls = simulateCasino(400, 4, 'categorical');
+    const original = createHmmSession(rolls, 'categorical', 4);
+    for (let i = 0; i < 4; i++) original.step();
+    const copy = createHmmSession(rolls, 'categorical', 4);
+    copy.restore(structuredClone(original.checkpoint()));
+    expect(copy.iteration).toBe(4);
+    expect(copy.history).toEqual(original.history);
+    original.step();
+    copy.step();
+    expect(copy.frame().logLikelihood).toBe(original.frame().logLikelihood);
+    expect(copy.frame().transitionMatrix).toEqual(original.frame().transitionMatrix);
+  });
+
   for (const emission of ['categorical', 'gaussian'] as CasinoEmission[]) {
     it(`${emission}: n steps reach the log-likelihood of fitEm with maxIterations n (same seed)`, () => {
       const rolls = simulateCasino(LENGTH, 3, emission);

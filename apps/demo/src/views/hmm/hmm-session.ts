@@ -1,4 +1,4 @@
-import { DefaultConvergenceMonitor, DenseMatrix, fitEm, Sequences, type EStepResult, type FitEvent, type MStepContext, type StopReason } from '@em/core';
+import { DefaultConvergenceMonitor, DenseMatrix, fitEm, Sequences, type EStepResult, type FitEvent, type JsonValue, type MStepContext, type StopReason } from '@em/core';
 import { HiddenMarkovModel, type HmmParameters, type HmmParametersJson } from '@em/hmm';
 import { FAIR, LOADED, type CasinoEmission, type CasinoRolls } from './casino.js';
 
@@ -44,6 +44,18 @@ export interface HmmSession {
    * Call `frame()` to draw it (decoding every step of a fast fit would triple its cost).
    */
   step(): void;
+  /** The state as plain data (a worker posts it back after a fit). */
+  checkpoint(): HmmCheckpoint;
+  /** Continues from a checkpoint of a session over the same rolls, emissions and seed. */
+  restore(checkpoint: HmmCheckpoint): void;
+}
+
+/** A session's state as structured-clonable plain data. */
+export interface HmmCheckpoint {
+  readonly parameters: JsonValue;
+  readonly logLikelihoods: readonly number[];
+  readonly history: readonly number[];
+  readonly stopReason: StopReason | undefined;
 }
 
 interface CategoricalEmissionJson {
@@ -82,8 +94,8 @@ export function createHmmSession(rolls: CasinoRolls, emission: CasinoEmission, s
   const events: FitEvent[] = [];
   let parameters: HmmParameters<unknown> = fitEm(model, data, { seed, maxIterations: 0 }).parameters;
   let current: EStepResult<ReturnType<typeof model.zeroStatistics>> = model.eStep(parameters, data);
-  const monitor = new DefaultConvergenceMonitor({ tolerance: HMM_TOLERANCE });
-  const logLikelihoods: number[] = [current.logLikelihood];
+  let monitor = new DefaultConvergenceMonitor({ tolerance: HMM_TOLERANCE });
+  let logLikelihoods: number[] = [current.logLikelihood];
   let stopReason: StopReason | undefined;
   monitor.record(current.logLikelihood + model.logPrior(parameters));
 
@@ -151,7 +163,21 @@ export function createHmmSession(rolls: CasinoRolls, emission: CasinoEmission, s
       if (decision.event !== undefined) events.push(decision.event);
       stopReason = decision.stop ? (decision.reason ?? 'converged') : undefined;
     },
+    checkpoint: () => ({ parameters: model.parametersToJSON(parameters), logLikelihoods: [...logLikelihoods], history: [...monitor.history], stopReason }),
+    restore(checkpoint) {
+      parameters = model.parametersFromJSON(checkpoint.parameters);
+      current = model.eStep(parameters, data);
+      monitor = new DefaultConvergenceMonitor({ tolerance: HMM_TOLERANCE });
+      for (const value of checkpoint.history) monitor.record(value);
+      logLikelihoods = [...checkpoint.logLikelihoods];
+      stopReason = checkpoint.stopReason;
+    },
   };
+}
+
+/** Steps a session to convergence (bounded like the library's default maxIterations). */
+export function runToConvergence(session: HmmSession, maxIterations = 10_000): void {
+  while (session.stopReason === undefined && session.iteration < maxIterations) session.step();
 }
 
 /** Share of time steps where two state paths agree. */

@@ -2,7 +2,8 @@ import { EmError } from '@em/core';
 import { objectiveChartMarkup } from '../../plot/objective-chart.js';
 import { CASINO, simulateCasino, type CasinoEmission, type CasinoRolls } from './casino.js';
 import { timelineMarkup, TIMELINE_HEIGHT } from './casino-timeline.js';
-import { agreement, createHmmSession, type HmmFrame, type HmmSession } from './hmm-session.js';
+import { WORKER_THRESHOLD_ROLLS, type HmmFitReply, type HmmFitRequest } from './hmm-fit-messages.js';
+import { agreement, createHmmSession, runToConvergence, type HmmFrame, type HmmSession } from './hmm-session.js';
 
 const TIMELINE_WIDTH = 1000;
 export const DEFAULT_ROLLS = 1000;
@@ -143,6 +144,11 @@ export function mountHmm(container: HTMLElement): () => void {
   let emission: CasinoEmission = 'categorical';
   let session: HmmSession | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let worker: Worker | undefined;
+  /** Id of the latest worker request; replies to older ones are ignored. */
+  let request = 0;
+  /** The seed the current session was made with (the worker rebuilds the same rolls from it). */
+  let sessionSeed = 0;
 
   const integer = (input: HTMLInputElement, min: number, max: number, fallback: number): number => {
     const value = Math.round(Number(input.value));
@@ -185,12 +191,15 @@ export function mountHmm(container: HTMLElement): () => void {
 
   function reset(): void {
     stop();
+    request++;
+    setBusy(false);
     ui.error.hidden = true;
     try {
       emission = ui.emission.value === 'gaussian' ? 'gaussian' : 'categorical';
       const seed = integer(ui.seed, -2147483648, 2147483647, 0);
       rolls = simulateCasino(integer(ui.length, 50, 5000, DEFAULT_ROLLS), seed, emission);
       session = createHmmSession(rolls, emission, seed);
+      sessionSeed = seed;
       render(session.frame());
       ui.phase.textContent = `θ₀: a sticky uniform chain and seeded random emissions (seed ${seed}); the curves show forward–backward under θ₀. Press Step.`;
       document.body.dataset['state'] = 'ready';
@@ -239,28 +248,74 @@ export function mountHmm(container: HTMLElement): () => void {
     document.body.dataset['state'] = 'running';
     timer = setTimeout(tick, 0);
   });
-  ui.fit.addEventListener('click', () => {
-    stop();
+  function finishFit(thread: 'main' | 'worker'): void {
     if (session === undefined) return;
+    render(session.frame());
+    ui.phase.textContent = `Fitted${thread === 'worker' ? ' in a Web Worker' : ''}: ${session.iteration} Baum–Welch iterations, ${session.stopReason ?? 'stopped'}.`;
+    ui.fit.dataset['thread'] = thread;
+    setBusy(false);
+    document.body.dataset['state'] = 'done';
+  }
+
+  /** To convergence without drawing every iteration; long casinos in a worker, so the page stays responsive. */
+  function fit(): void {
+    stop();
+    ui.error.hidden = true;
+    if (session === undefined || rolls === undefined) return;
     document.body.dataset['state'] = 'running';
-    // To convergence without drawing every iteration (bounded like the library's default).
-    while (session.stopReason === undefined && session.iteration < 10_000) {
+    const length = rolls.observations.length;
+    if (length <= WORKER_THRESHOLD_ROLLS || typeof Worker === 'undefined') {
       try {
-        session.step();
+        runToConvergence(session);
       } catch (error) {
         fail(error);
         return;
       }
+      finishFit('main');
+      return;
     }
-    render(session.frame());
-    ui.phase.textContent = `Fitted: ${session.iteration} Baum–Welch iterations, ${session.stopReason ?? 'stopped'}.`;
-    document.body.dataset['state'] = 'done';
-  });
+    worker ??= new Worker(new URL('./hmm-fit.worker.ts', import.meta.url), { type: 'module' });
+    const id = ++request;
+    const fitted = session;
+    setBusy(true);
+    ui.phase.textContent = `Fitting ${length} rolls in a Web Worker…`;
+    worker.onmessage = (event: MessageEvent<HmmFitReply>) => {
+      const reply = event.data;
+      // A reset or another view since the request: the reply is stale.
+      if (reply.id !== request || fitted !== session) return;
+      if (reply.type === 'error') {
+        setBusy(false);
+        fail(new Error(reply.message));
+        return;
+      }
+      try {
+        fitted.restore(reply.checkpoint);
+      } catch (error) {
+        setBusy(false);
+        fail(error);
+        return;
+      }
+      finishFit('worker');
+    };
+    worker.onerror = (event) => {
+      setBusy(false);
+      fail(new Error(`The fitting worker failed: ${event.message}`));
+    };
+    const message: HmmFitRequest = { id, length, seed: sessionSeed, emission, from: session.checkpoint() };
+    worker.postMessage(message);
+  }
+
+  function setBusy(busy: boolean): void {
+    for (const button of [ui.step, ui.play, ui.fit]) button.disabled = busy;
+  }
+
+  ui.fit.addEventListener('click', fit);
   for (const input of [ui.emission, ui.length, ui.seed]) input.addEventListener('change', reset);
   ui.reset.addEventListener('click', reset);
   reset();
   return () => {
     stop();
+    worker?.terminate();
     container.replaceChildren();
   };
 }
