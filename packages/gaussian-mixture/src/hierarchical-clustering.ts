@@ -222,7 +222,6 @@ class Agglomeration {
       const a = this.rowArgument[b] as number;
       merges[2 * step] = this.representatives[a] as number;
       merges[2 * step + 1] = this.representatives[b] as number;
-      this.mergeCost(a, b);
       this.storeMerged(a, b);
       const last = slots - 1;
       if (b !== last) this.moveSlot(last, b);
@@ -246,10 +245,12 @@ class Agglomeration {
     return size * value;
   }
 
-  /** Cost of merging slots a and b; leaves the union's scatter in `merged` and trace in `mergedTrace`. */
+  /**
+   * Cost of merging slots a and b; leaves the union's trace in `mergedTrace` (and its scatter in
+   * `merged` when the term needs a determinant).
+   */
   private mergeCost(a: number, b: number): number {
     const d = this.d;
-    const dd = d * d;
     const na = this.sizes[a] as number;
     const nb = this.sizes[b] as number;
     const size = na + nb;
@@ -262,21 +263,32 @@ class Agglomeration {
     }
     const trace = (this.traces[a] as number) + (this.traces[b] as number) + factor * distance;
     this.mergedTrace = trace;
+    const twoSingletons = na === 1 && nb === 1;
+    // Small unions (most pairs at the start are two singletons) need only the trace.
+    if (size > d && !twoSingletons && trace !== 0) this.buildMergedScatter(a, b, factor);
+    const union = this.term(size, this.merged, 0, trace, twoSingletons);
+    return union - (this.terms[a] as number) - (this.terms[b] as number);
+  }
+
+  /** `merged` = W_a + W_b + factor·δδᵀ, δ = m_a − m_b already in `difference`. */
+  private buildMergedScatter(a: number, b: number, factor: number): void {
+    const d = this.d;
+    const dd = d * d;
     const merged = this.merged;
     for (let r = 0; r < d; r++) {
       const dr = factor * (this.difference[r] as number);
       for (let c = 0; c < d; c++) merged[r * d + c] = (this.scatters[a * dd + r * d + c] as number) + (this.scatters[b * dd + r * d + c] as number) + dr * (this.difference[c] as number);
     }
-    const union = this.term(size, merged, 0, trace, na === 1 && nb === 1);
-    return union - (this.terms[a] as number) - (this.terms[b] as number);
   }
 
-  /** Puts the union of a and b (computed by the last mergeCost(a, b)) in slot a. */
+  /** Puts the union of a and b in slot a. */
   private storeMerged(a: number, b: number): void {
     const d = this.d;
     const na = this.sizes[a] as number;
     const nb = this.sizes[b] as number;
     const size = na + nb;
+    this.mergeCost(a, b);
+    this.buildMergedScatter(a, b, (na * nb) / size);
     for (let j = 0; j < d; j++) this.means[a * d + j] = ((this.means[a * d + j] as number) * na + (this.means[b * d + j] as number) * nb) / size;
     this.scatters.set(this.merged, a * d * d);
     this.traces[a] = this.mergedTrace;
