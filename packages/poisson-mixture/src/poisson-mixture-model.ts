@@ -1,24 +1,9 @@
 // poisson-mixture-model.ts — the engine model: the family inside @em/core's finite mixture (weights,
 // log-sum-exp, responsibilities and the fused block E-step are written once, in core), and
 // modelFromConfig, which worker threads and saved models use to rebuild it.
-import { createMixtureModel, InvalidOptionsError, type DenseMatrix, type JsonValue, type MixtureModel, type ModelConfig } from '@em/core';
-import { PoissonFamily, poissonOptionsFromConfig, type PoissonComponents, type PoissonFamilyOptions, type PoissonPrepared, type PoissonStatistics } from './poisson-family.js';
-
-/** ModelConfig.kind of this model (the name saved models and worker threads know it by). */
-export const MODEL_KIND = 'poisson-mixture';
-
-/** The mixture's own options; everything else is the family's. */
-export interface MixtureShapeOptions {
-  /** Number of mixture components K ≥ 1. */
-  readonly components: number;
-  /** Symmetric Dirichlet prior α ≥ 1 on the mixture weights (1 = maximum likelihood). */
-  readonly weightConcentration?: number;
-  /** Fit the mixture weights (default true). */
-  readonly updateWeights?: boolean;
-}
-
-/** Options of the engine model: the mixture's and the family's. */
-export type PoissonMixtureModelOptions = MixtureShapeOptions & PoissonFamilyOptions;
+import { createMixtureModel, type DenseMatrix, type MixtureModel, type ModelConfig } from '@em/core';
+import { PoissonFamily, type PoissonComponents, type PoissonPrepared, type PoissonStatistics } from './poisson-family.js';
+import { MODEL_KIND, modelOptionsFromConfig, type PoissonMixtureModelOptions } from './options.js';
 
 export type PoissonMixtureModel = MixtureModel<PoissonComponents, DenseMatrix, PoissonStatistics, PoissonPrepared>;
 
@@ -31,35 +16,6 @@ export function createPoissonMixtureModel(options: PoissonMixtureModelOptions): 
     ...(options.weightConcentration === undefined ? {} : { weightConcentration: options.weightConcentration }),
     ...(options.updateWeights === undefined ? {} : { updateWeights: options.updateWeights }),
   });
-}
-
-function recordAt(value: JsonValue | undefined, where: string): { readonly [key: string]: JsonValue } {
-  if (value === null || value === undefined || typeof value !== 'object' || Array.isArray(value)) {
-    throw new InvalidOptionsError(`${where} must be an object.`, `Pass the config of a ${MODEL_KIND} model (model.config).`, { option: where });
-  }
-  return value as { readonly [key: string]: JsonValue };
-}
-
-/** The mixture's options recorded in `model.config.options`. */
-export function mixtureShapeFromConfig(config: ModelConfig): MixtureShapeOptions {
-  if (config.kind !== MODEL_KIND) {
-    throw new InvalidOptionsError(`Expected a "${MODEL_KIND}" config; got kind "${config.kind}".`, `Pass the config of a ${MODEL_KIND} model, or use the package that owns that kind.`, {
-      option: 'kind',
-    });
-  }
-  const options = recordAt(config.options, 'config.options');
-  const components = options['components'];
-  const weightConcentration = options['weightConcentration'];
-  if (typeof components !== 'number' || typeof weightConcentration !== 'number') {
-    throw new InvalidOptionsError('config.options needs numeric "components" and "weightConcentration".', `Pass the config of a ${MODEL_KIND} model (model.config).`, { option: 'config.options' });
-  }
-  return { components, weightConcentration, updateWeights: options['updateWeights'] !== false };
-}
-
-/** The options a model was built with, read back from `model.config` (the mixture's and the family's). */
-export function modelOptionsFromConfig(config: ModelConfig): PoissonMixtureModelOptions {
-  const shape = mixtureShapeFromConfig(config);
-  return { ...shape, ...poissonOptionsFromConfig(recordAt(config.options, 'config.options')['family']) };
 }
 
 /** Rebuilds the model from `model.config` (worker threads and saved models use this). */

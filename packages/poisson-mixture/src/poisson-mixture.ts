@@ -14,12 +14,10 @@ import {
   type DenseMatrix,
 } from '@em/core';
 import { poissonComponentsFromPlain, poissonComponentsToPlain, type PlainPoissonComponents, type PoissonComponents, type PoissonStatistics } from './poisson-family.js';
-import { createPoissonMixtureModel, MODEL_KIND, modelOptionsFromConfig, type PoissonMixtureModel, type PoissonMixtureModelOptions } from './poisson-mixture-model.js';
+import { createPoissonMixtureModel, type PoissonMixtureModel } from './poisson-mixture-model.js';
+import { MODEL_KIND, modelOptionsFromConfig, type PoissonMixtureOptions } from './options.js';
 
 type Parameters = MixtureParameters<PoissonComponents>;
-
-/** Options of PoissonMixture: the model's (components, the family's options…) and the fit settings every estimator takes. */
-export type PoissonMixtureOptions = PoissonMixtureModelOptions & EstimatorSettings<Parameters>;
 
 /** Parameters as users see them: the mixture weights and the components' own nesting. */
 export type PoissonMixtureParameters = { readonly weights: readonly number[] } & PlainPoissonComponents;

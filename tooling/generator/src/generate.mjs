@@ -8,6 +8,7 @@ import { estimatorSource } from '../templates/estimator-source.mjs';
 import { familySource } from '../templates/family-source.mjs';
 import { indexSource, workerSource } from '../templates/index-source.mjs';
 import { modelSource } from '../templates/model-source.mjs';
+import { optionsSource } from '../templates/options-source.mjs';
 import { eslintConfig, licenseText, packageJson, tsconfigJson, tsupConfig, vitestConfig } from '../templates/package-files.mjs';
 import { readme } from '../templates/readme.mjs';
 import { benchmark, estimatorTest, familyTest, typeTest } from '../templates/tests.mjs';
@@ -45,6 +46,7 @@ export function renderPackage(name, options = {}) {
     { path: `src/${names.familyFile}.ts`, content: familySource(names, settings) },
   ];
   if (!settings.familyOnly) {
+    files.push({ path: 'src/options.ts', content: optionsSource(names) });
     files.push({ path: `src/${names.modelFile}.ts`, content: modelSource(names) });
     files.push({ path: `src/${names.estimatorFile}.ts`, content: estimatorSource(names) });
     files.push({ path: 'src/worker.ts', content: workerSource(names) });

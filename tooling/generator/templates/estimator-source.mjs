@@ -4,7 +4,7 @@
 
 /** @param {import('../src/names.mjs').ModelNames} names */
 export function estimatorSource(names) {
-  const { componentsFromPlain, componentsToPlain, componentsType, createModel, estimatorClass, estimatorFile, estimatorOptionsType, estimatorParametersType, familyFile, modelFile, modelOptionsType, modelType, plainComponentsType, statisticsType, title } = names;
+  const { componentsFromPlain, componentsToPlain, componentsType, createModel, estimatorClass, estimatorFile, estimatorOptionsType, estimatorParametersType, familyFile, modelFile, modelType, plainComponentsType, statisticsType, title } = names;
   return `// ${estimatorFile}.ts — the estimator users call. Everything generic (fit, fitAsync, predict,
 // predictProba, score, bic, aic, sample, toJSON / fromJSON, the fit settings) is @em/core's
 // Estimator; this class only says which engine model it drives and how parameters nest for users.
@@ -21,12 +21,10 @@ import {
   type DenseMatrix,
 } from '@em/core';
 import { ${componentsFromPlain}, ${componentsToPlain}, type ${plainComponentsType}, type ${componentsType}, type ${statisticsType} } from './${familyFile}.js';
-import { ${createModel}, MODEL_KIND, modelOptionsFromConfig, type ${modelType}, type ${modelOptionsType} } from './${modelFile}.js';
+import { ${createModel}, type ${modelType} } from './${modelFile}.js';
+import { MODEL_KIND, modelOptionsFromConfig, type ${estimatorOptionsType} } from './options.js';
 
 type Parameters = MixtureParameters<${componentsType}>;
-
-/** Options of ${estimatorClass}: the model's (components, the family's options…) and the fit settings every estimator takes. */
-export type ${estimatorOptionsType} = ${modelOptionsType} & EstimatorSettings<Parameters>;
 
 /** Parameters as users see them: the mixture weights and the components' own nesting. */
 export type ${estimatorParametersType} = { readonly weights: readonly number[] } & ${plainComponentsType};

@@ -9,7 +9,7 @@ export function indexSource(names, options) {
     `// ${names.packageName} — public API. Browser-safe: no Node built-ins in this entry.`,
     `export * from './${names.familyFile}.js';`,
   ];
-  if (!options.familyOnly) lines.push(`export * from './${names.modelFile}.js';`, `export * from './${names.estimatorFile}.js';`);
+  if (!options.familyOnly) lines.push(`export * from './options.js';`, `export * from './${names.modelFile}.js';`, `export * from './${names.estimatorFile}.js';`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -43,6 +43,7 @@ describe('renderPackage (full model)', () => {
       'LICENSE',
       'src/index.ts',
       'src/poisson-family.ts',
+      'src/options.ts',
       'src/poisson-mixture-model.ts',
       'src/poisson-mixture.ts',
       'src/worker.ts',
@@ -97,7 +98,7 @@ describe('renderPackage (full model)', () => {
   it('wires the family into createMixtureModel and exposes modelFromConfig to the worker entry', () => {
     const model = contentOf(files, 'src/poisson-mixture-model.ts');
     expect(model).toContain('createMixtureModel(new PoissonFamily(options)');
-    expect(model).toContain(`export const MODEL_KIND = 'poisson-mixture'`);
+    expect(contentOf(files, 'src/options.ts')).toContain(`export const MODEL_KIND = 'poisson-mixture'`);
     expect(model).toContain('export function modelFromConfig(config: ModelConfig)');
     const worker = contentOf(files, 'src/worker.ts');
     expect(worker).toContain(`import { serveModels } from '@em/core/worker'`);
