@@ -318,10 +318,14 @@ function constrainedCovariances(
   const delta = new Float64Array(d);
   const lower = new Float64Array(dd);
   for (let c = 0; c < k; c++) {
-    if (alive[c] !== 1) continue;
+    const at = c * dd;
+    if (alive[c] !== 1) {
+      // No mass: W_k = 0, and its prior term λ·tr Σ_k⁻¹ still counts (see maximizeConstrainedCovariances).
+      for (let a = 0; a < d; a++) dense[at + a * d + a] = strength;
+      continue;
+    }
     const n = stats.counts[c] as number;
     for (let a = 0; a < d; a++) delta[a] = (means[c * d + a] as number) - (references[c * d + a] as number);
-    const at = c * dd;
     if (layout === 'full') {
       scatterAbout(stats, c, d, delta, lower);
       for (let a = 0; a < d; a++) {
@@ -345,7 +349,7 @@ function constrainedCovariances(
       for (let a = 0; a < d; a++) dense[at + a * d + a] = trace / d + strength;
     }
   }
-  const step = maximizeConstrainedCovariances(model, stats.counts, dense, alive, previous);
+  const step = maximizeConstrainedCovariances(model, stats.counts, dense, alive, previous, undefined, strength);
   const candidate = { ...previous, covariances: step.covariances };
   const factor = new Float64Array(dd);
   const check = new Float64Array(dd);

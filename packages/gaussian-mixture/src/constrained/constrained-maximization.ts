@@ -43,6 +43,7 @@ export interface ConstrainedStep {
  * @param scatter K·D·D dense symmetric W_k + λI (only the diagonal is read by the diagonal
  *   models, only the trace by EII)
  * @param alive 1 for components maximised, 0 for those that keep their previous Σ_k
+ * @param strength the covariance prior's λ (0: maximum likelihood), already inside `scatter`
  */
 export function maximizeConstrainedCovariances(
   model: CovarianceModel,
@@ -51,6 +52,7 @@ export function maximizeConstrainedCovariances(
   alive: Uint8Array,
   previous: GaussianComponents,
   settings: ConstrainedStepSettings = DEFAULT_CONSTRAINED_STEP,
+  strength = 0,
 ): ConstrainedStep {
   const d = previous.dimension;
   const k = componentCountOf(previous);
@@ -59,10 +61,20 @@ export function maximizeConstrainedCovariances(
   for (let c = 0; c < k; c++) denseCovariance(previous, c, sigma, c * dd);
   let total = 0;
   for (let c = 0; c < k; c++) if (alive[c] === 1) total += counts[c] as number;
-  // A component below LIGHT_MASS of the total has a scatter of round-off noise (possibly not even
-  // positive definite): it would only corrupt the pooled parts, so it takes them instead (projectLight).
+  // Without a prior, a component below LIGHT_MASS of the total has a scatter of round-off noise
+  // (possibly not even positive definite) and a Q term of that size: it would only corrupt the
+  // pooled parts, so it takes them instead (projectLight). With a prior it is maximised like any
+  // other: its term keeps the prior's −(λ/2)·tr Σ_k⁻¹ however small its mass (projecting it let
+  // the pooled update lower that term, and EM's objective fell), and W_k + λI ⪰ λI is no noise.
+  // A component with no mass at all (not alive) still has its prior term: it takes part with W_k = 0
+  // (`scatter` holds λI for it) and its own volume held, since without data the prior alone has no
+  // maximum (it would grow without bound). VVE is the exception: its dead components' prior term
+  // λ·tr Δ_k⁻¹ does not depend on the common orientation, so projecting them cannot lower it.
   const live: number[] = [];
-  for (let c = 0; c < k; c++) if (alive[c] === 1 && (counts[c] as number) > LIGHT_MASS * total) live.push(c);
+  const includeDead = strength > 0 && model !== 'VVE';
+  for (let c = 0; c < k; c++) if ((alive[c] === 1 && (strength > 0 || (counts[c] as number) > LIGHT_MASS * total)) || (includeDead && alive[c] !== 1)) live.push(c);
+  // Previous volumes of the dead components (held by the volume updates); NaN for the others.
+  const held = live.map((c) => (alive[c] === 1 ? Number.NaN : Math.exp(logDeterminant(sigma, d, c * dd) / d)));
   total = 0;
   for (const c of live) total += counts[c] as number;
   let inner = { iterations: 0, converged: true };
@@ -127,6 +139,7 @@ export function maximizeConstrainedCovariances(
         live.map((c) => counts[c] as number),
         d,
         settings,
+        held,
       );
       inner = result.inner;
       live.forEach((c, i) => setDiagonal(c, result.shape, result.volumes[i] as number));
@@ -168,6 +181,7 @@ export function maximizeConstrainedCovariances(
           live.map((c) => counts[c] as number),
           d,
           settings,
+          held,
         );
         inner = result.inner;
         shape = result.shape;
@@ -177,7 +191,7 @@ export function maximizeConstrainedCovariances(
       break;
     }
     case 'VEE': {
-      const result = volumesAndCommonMatrix(scatter, live, counts, d, settings);
+      const result = volumesAndCommonMatrix(scatter, live, counts, d, settings, held);
       inner = result.inner;
       live.forEach((c, i) => {
         for (let j = 0; j < dd; j++) sigma[c * dd + j] = (result.matrix[j] as number) * (result.volumes[i] as number);
@@ -213,12 +227,13 @@ function volumesAndCommonShape(
   counts: readonly number[],
   d: number,
   settings: ConstrainedStepSettings,
+  held: readonly number[],
 ): { shape: Float64Array; volumes: Float64Array; inner: InnerResult } {
   const m = w.length;
   // Changes are weighted by mass: a nearly empty component's volume (its scatter round-off noise) does not hold the loop.
   const total = counts.reduce((sum, n) => sum + n, 0);
   const volumes = new Float64Array(m);
-  for (let i = 0; i < m; i++) volumes[i] = geometricMean(w[i] as Float64Array) / (counts[i] as number);
+  for (let i = 0; i < m; i++) volumes[i] = Number.isNaN(held[i] as number) ? geometricMean(w[i] as Float64Array) / (counts[i] as number) : (held[i] as number);
   const shape = new Float64Array(d);
   let iterations = 0;
   let converged = false;
@@ -230,6 +245,7 @@ function volumesAndCommonShape(
     for (let a = 0; a < d; a++) shape[a] = (shape[a] as number) / g;
     let change = 0;
     for (let i = 0; i < m; i++) {
+      if (!Number.isNaN(held[i] as number)) continue;
       let s = 0;
       for (let a = 0; a < d; a++) s += ((w[i] as Float64Array)[a] as number) / (shape[a] as number);
       const next = s / ((counts[i] as number) * d);
@@ -251,13 +267,14 @@ function volumesAndCommonMatrix(
   counts: Float64Array,
   d: number,
   settings: ConstrainedStepSettings,
+  held: readonly number[],
 ): { matrix: Float64Array; volumes: Float64Array; inner: InnerResult } {
   const dd = d * d;
   let total = 0;
   for (const c of live) total += counts[c] as number;
   const volumes = new Float64Array(live.length);
   live.forEach((c, i) => {
-    volumes[i] = Math.exp(logDeterminant(scatter, d, c * dd) / d) / (counts[c] as number);
+    volumes[i] = Number.isNaN(held[i] as number) ? Math.exp(logDeterminant(scatter, d, c * dd) / d) / (counts[c] as number) : (held[i] as number);
   });
   const matrix = new Float64Array(dd);
   const factor = new Float64Array(dd);
@@ -275,6 +292,7 @@ function volumesAndCommonMatrix(
     const inverse = inverseFromCholesky(factor, d);
     let change = 0;
     live.forEach((c, i) => {
+      if (!Number.isNaN(held[i] as number)) return;
       let trace = 0;
       for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) trace += (inverse[a * d + b] as number) * (scatter[c * dd + b * d + a] as number);
       const next = trace / ((counts[c] as number) * d);
