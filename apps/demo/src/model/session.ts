@@ -1,5 +1,6 @@
 import {
   bic,
+  DEFAULT_FIT_SETTINGS,
   DefaultConvergenceMonitor,
   type DenseMatrix,
   fitEm,
@@ -73,12 +74,13 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
   const data: DemoData = { observations };
   const n = model.observationCount(data);
   const events: FitEvent[] = [];
-  // The rule is named: the page's tolerance is per observation whatever core's default rule is.
-  const fitOptions = { seed: settings.seed, tolerance: settings.tolerance, toleranceRule: 'per-observation', onEvent: (event: FitEvent) => events.push(event) } as const;
+  // One rule for stepping by hand and for fitEm: core's default (what the page's tolerance field says).
+  const toleranceRule = DEFAULT_FIT_SETTINGS.toleranceRule;
+  const fitOptions = { seed: settings.seed, tolerance: settings.tolerance, toleranceRule, onEvent: (event: FitEvent) => events.push(event) } as const;
 
   let parameters: P = fitEm(model, data, { ...fitOptions, maxIterations: 0 }).parameters;
   let current: EStepResult<S> = model.eStep(parameters, data);
-  let monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, observations: n });
+  let monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, rule: toleranceRule, observations: n });
   let stopReason: StopReason | undefined;
   let logLikelihoods: number[] = [current.logLikelihood];
   monitor.record(current.logLikelihood + model.logPrior(parameters));
@@ -130,7 +132,7 @@ export function createSession<P, S extends Statistics>(mixture: DemoMixture<P, S
       });
       parameters = result.parameters;
       current = model.eStep(parameters, data);
-      monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, observations: n });
+      monitor = new DefaultConvergenceMonitor({ tolerance: settings.tolerance, rule: toleranceRule, observations: n });
       for (const value of result.history) monitor.record(value);
       logLikelihoods = [...result.logLikelihoodHistory];
       stopReason = result.stopReason;
