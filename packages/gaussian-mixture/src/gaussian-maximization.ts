@@ -350,6 +350,7 @@ function constrainedCovariances(
     }
   }
   const step = maximizeConstrainedCovariances(model, stats.counts, dense, alive, previous, undefined, strength);
+  const scale = coordinateScales(previous, stats.counts);
   const candidate = { ...previous, covariances: step.covariances };
   const factor = new Float64Array(dd);
   const check = new Float64Array(dd);
@@ -366,6 +367,21 @@ function constrainedCovariances(
       });
       return previous.covariances;
     }
+    // The classic models' collapse test (acceptMatrix): a conditional variance below
+    // COLLAPSE_RATIO of the coordinate's scale is round-off (a component on fewer than D + 1
+    // points, where VEV, EVE, VVE… have no maximum), and Q evaluated there is noise.
+    for (let a = 0; a < d; a++) {
+      const pivot = factor[a * d + a] as number;
+      if (alive[c] === 1 && pivot * pivot < COLLAPSE_RATIO * (scale[a] as number)) {
+        issues.push({
+          component: c,
+          reason: 'collapsing-variance',
+          message: `Component ${c}: its ${model} covariance is collapsing (conditional variance ${(pivot * pivot).toExponential(3)} in coordinate ${a} against ${(scale[a] as number).toExponential(3)}); every previous covariance was kept.`,
+          kept: true,
+        });
+        return previous.covariances;
+      }
+    }
   }
   // A generalised-EM guard: the block-coordinate loops start from a fresh point, so when they did
   // not settle (no maximum exists, e.g. a component on fewer than D + 1 effective points) the
@@ -379,10 +395,28 @@ function constrainedCovariances(
       kept,
     });
     if (kept) return previous.covariances;
+  } else if (step.innerIterations > 0) {
+    // Settled loops are checked too: a component on fewer than D + 1 points has a singular scatter,
+    // its variance along a null direction is round-off (even negative), and an iterate judged by it
+    // can lose tens of nats of Q (iris, VVE, K = 9: 45). The previous covariances are then kept.
+    const before = constrainedObjective(previous, dense, stats.counts, alive);
+    const after = constrainedObjective(candidate, dense, stats.counts, alive);
+    if (after < before - GUARD_ROUND_OFF * Math.max(1, Math.abs(before))) {
+      issues.push({
+        component: 0,
+        reason: 'singular-covariance',
+        message: `The ${model} covariance update lowered the expected log-likelihood by ${(before - after).toExponential(3)} (round-off in a component with fewer than D + 1 effective points, whose scatter is singular); the previous covariances were kept.`,
+        kept: true,
+      });
+      return previous.covariances;
+    }
   }
   recordConstrainedStep(step.covariances, step);
   return step.covariances;
 }
+
+/** Relative loss of the covariance part of Q that a settled inner loop may show from round-off alone (far below the monitor's 1e-9). */
+const GUARD_ROUND_OFF = 1e-12;
 
 /** Σ_k −(n_k/2)·log det Σ_k − ½·tr(Σ_k⁻¹ W_k) over the live components (the covariance part of Q + log-prior). */
 function constrainedObjective(components: GaussianComponents, scatter: Float64Array, counts: Float64Array, alive: Uint8Array): number {
