@@ -1,4 +1,4 @@
-import type { CsrMatrix } from '@em/core';
+import { WeakViewIdentity, type CsrMatrix } from '@em/core';
 import { sharedCopyId } from './count-matrix.js';
 import { compileSimdKernels, paddedStride, type SimdKernels } from './simd-kernels.js';
 
@@ -56,7 +56,10 @@ const kernelsByK = new Map<number, SimdKernels>();
 /** The table whose copy is in the arena (tables are per E-step and never modified). */
 let tableInArena: Float64Array | undefined;
 /** The CSR block whose non-zeros are in the arena (weakly held: the data can be collected). */
-let blockInArena: { readonly indptr: WeakRef<Int32Array>; readonly indices: WeakRef<Int32Array>; readonly values: WeakRef<Float64Array>; readonly start: number; readonly end: number } | undefined;
+let blockInArena: { readonly start: number; readonly end: number } | undefined;
+const heldIndptr = new WeakViewIdentity();
+const heldIndices = new WeakViewIdentity();
+const heldValues = new WeakViewIdentity();
 /** The chunk of a shared copy kept in the arena: its id and non-zero range. */
 let chunkInArena: { readonly id: number; readonly first: number; readonly last: number } | undefined;
 
@@ -155,9 +158,9 @@ function loadBlock(place: Layout, x: CsrMatrix, start: number, end: number): Non
     held !== undefined &&
     held.start === start &&
     held.end === end &&
-    held.indptr.deref() === x.indptr &&
-    held.indices.deref() === x.indices &&
-    held.values.deref() === x.values
+    heldIndptr.matches(x.indptr) &&
+    heldIndices.matches(x.indices) &&
+    heldValues.matches(x.values)
   ) {
     return copied;
   }
@@ -168,7 +171,10 @@ function loadBlock(place: Layout, x: CsrMatrix, start: number, end: number): Non
   for (let i = start; i <= end; i++) integers[row + i - start] = (indptr[i] as number) - first;
   integers.set(indices.subarray(first, last), place.indices / 4);
   doubles.set(values.subarray(first, last), place.values / 8);
-  blockInArena = { indptr: new WeakRef(indptr), indices: new WeakRef(indices), values: new WeakRef(values), start, end };
+  heldIndptr.remember(indptr);
+  heldIndices.remember(indices);
+  heldValues.remember(values);
+  blockInArena = { start, end };
   return copied;
 }
 

@@ -1,6 +1,6 @@
 import type { JsonValue } from '../contract.js';
 import { assertFiniteAtLeast, assertInteger, InvalidOptionsError } from '../errors.js';
-import { DEFAULT_FIT_SETTINGS, MAX_RESTARTS, TOLERANCE_RULES } from '../fit/defaults.js';
+import { DEFAULT_FIT_SETTINGS, MAX_ITERATIONS, MAX_RESTARTS, TOLERANCE_RULES } from '../fit/defaults.js';
 import type { AsyncFitOptions } from '../fit/fit.js';
 import { resolveAcceleration } from '../fit/engine.js';
 import { DEFAULT_MEMORY_BUDGET, resolveMemoryBudget } from '../memory-budget.js';
@@ -53,7 +53,7 @@ function checkSetting(name: string, value: unknown): void {
       assertSeed(value);
       return;
     case 'maxIterations':
-      assertInteger(value as number, 'maxIterations', 0);
+      assertInteger(value as number, 'maxIterations', 0, MAX_ITERATIONS);
       return;
     case 'tolerance':
       assertFiniteAtLeast(value as number, 'tolerance', 0);

@@ -41,3 +41,10 @@ export const TOLERANCE_RULES: readonly ToleranceRule[] = Object.freeze(['relativ
  * first E-step).
  */
 export const MAX_RESTARTS = 10_000;
+
+/**
+ * Most iterations (`maxIterations`) a fit accepts: the history keeps a few numbers per iteration, so
+ * an unbounded count with tolerance 0 grows without bound (found by the CLI fuzz suite: 10⁹
+ * iterations filled a 512 MB heap). A million iterations is far past any EM that still moves.
+ */
+export const MAX_ITERATIONS = 1_000_000;

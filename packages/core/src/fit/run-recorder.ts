@@ -2,7 +2,7 @@ import type { EmModel, EStepResult, FitEvent, MStepContext } from '../contract.j
 import { InvalidOptionsError, NumericalError } from '../errors.js';
 import type { Statistics } from '../statistics/algebra.js';
 import { accumulateInto, cloneStatistics } from '../statistics/algebra.js';
-import { DEFAULT_FIT_SETTINGS } from './defaults.js';
+import { DEFAULT_FIT_SETTINGS, MAX_ITERATIONS } from './defaults.js';
 import { DefaultConvergenceMonitor, type ConvergenceMonitor, type StopReason } from './monitor.js';
 import { now, type Acceleration, type FitOptions } from './types.js';
 
@@ -75,8 +75,8 @@ export interface LoopSettings<P> {
 
 export function settingsFrom<P>(options: FitOptions<P>, observations: number, emit: (event: FitEvent) => void, run: number): LoopSettings<P> {
   const maxIterations = options.maxIterations ?? DEFAULT_FIT_SETTINGS.maxIterations;
-  if (!Number.isInteger(maxIterations) || maxIterations < 0) {
-    throw new InvalidOptionsError(`maxIterations must be an integer ≥ 0; got ${String(maxIterations)}.`, `Pass e.g. { maxIterations: ${DEFAULT_FIT_SETTINGS.maxIterations} }.`, {
+  if (!Number.isInteger(maxIterations) || maxIterations < 0 || maxIterations > MAX_ITERATIONS) {
+    throw new InvalidOptionsError(`maxIterations must be an integer in [0, ${MAX_ITERATIONS}]; got ${String(maxIterations)}.`, `Pass e.g. { maxIterations: ${DEFAULT_FIT_SETTINGS.maxIterations} }.`, {
       option: 'maxIterations',
     });
   }

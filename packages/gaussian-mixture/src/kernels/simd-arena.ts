@@ -1,3 +1,4 @@
+import { WeakViewIdentity } from '@em/core';
 import { simdKernels, type SimdKernels } from './simd.js';
 
 /**
@@ -116,15 +117,10 @@ function spanBytes(columns: number): number {
  * loadSourceIntoArena for the one statistics call that follows the density call of the same block
  * in an E-step (weakly: the record does not keep the data alive).
  */
-let loadedBlock: { readonly x: WeakRef<Float64Array>; readonly start: number; readonly rows: number; readonly d: number; readonly source: number; readonly centred: boolean } | undefined;
+let loadedBlock: { readonly start: number; readonly rows: number; readonly d: number; readonly source: number; readonly centred: boolean } | undefined;
 
-/** One WeakRef per data array (not one per block). */
-let lastReference: WeakRef<Float64Array> | undefined;
-
-function referenceTo(x: Float64Array): WeakRef<Float64Array> {
-  if (lastReference?.deref() !== x) lastReference = new WeakRef(x);
-  return lastReference;
-}
+/** The data the loaded block came from (one WeakRef per buffer, not one per block or per view). */
+const loadedData = new WeakViewIdentity();
 
 /**
  * Like loadSourceIntoArena, but skips the copy when the last block loaded is this one (the
@@ -133,7 +129,7 @@ function referenceTo(x: Float64Array): WeakRef<Float64Array> {
  */
 export function reloadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number, centred = false): boolean {
   const block = loadedBlock;
-  if (block !== undefined && block.x.deref() === x && block.start === start && block.rows === rows && block.d === d && block.source === arena.source && (block.centred || !centred)) {
+  if (block !== undefined && loadedData.matches(x) && block.start === start && block.rows === rows && block.d === d && block.source === arena.source && (block.centred || !centred)) {
     loadedBlock = undefined;
     return true;
   }
@@ -165,7 +161,8 @@ export function takeComponentSquares(owner: object): boolean {
  * `centred`: also arena.centered = the same less the block's first row (kept in arena.origin).
  */
 export function loadSourceIntoArena(arena: SimdArena, x: Float64Array, start: number, rows: number, d: number, centred = false): void {
-  loadedBlock = { x: referenceTo(x), start, rows, d, source: arena.source, centred };
+  loadedData.remember(x);
+  loadedBlock = { start, rows, d, source: arena.source, centred };
   squaresOf = undefined;
   const { view: v, stride, source, raw, kernels } = arena;
   v.set(x.subarray(start * d, (start + rows) * d), raw);
