@@ -205,6 +205,8 @@ function maximizeCovariances(
   settings: MaximizationSettings,
   issues: Degeneracy[],
 ): Float64Array {
+  // Before the classic path's buffers and scales: the constrained path builds its own.
+  if (!isClassicModel(settings.model)) return constrainedCovariances(settings.model, stats, previous, means, references, alive, settings, issues);
   const { covariance: type, layout, regCovar: strength } = settings;
   const d = previous.dimension;
   const k = alive.length;
@@ -216,7 +218,6 @@ function maximizeCovariances(
   const factor = new Float64Array(dd);
   const scale = coordinateScales(previous, counts);
   const wait: Wait = { allowed: !waitedCovariances.has(previous.covariances), used: false };
-  if (!isClassicModel(settings.model)) return constrainedCovariances(settings.model, stats, previous, means, references, alive, settings, issues);
 
   if (type === 'tied') {
     // One shared matrix: Σ = (Σ_k M_k + λI) / Σ_k n_k, each M_k the scatter about μ_k from
