@@ -19,12 +19,7 @@ export function hmmParameterMap<C>(emissions: ParameterMap<C>, states: number, u
     toUnconstrained(params) {
       const writer = new CoordinateWriter().simplex(params.startProbabilities);
       for (let i = 0; i < states; i++) writer.simplex(params.transitionMatrix, i * states, states);
-      const chain = writer.result();
-      const rest = emissions.toUnconstrained(params.emissions);
-      const out = new Float64Array(chain.length + rest.length);
-      out.set(chain);
-      out.set(rest, chain.length);
-      return out;
+      return writer.raw(emissions.toUnconstrained(params.emissions)).result();
     },
     fromUnconstrained(vector, template) {
       const reader = new CoordinateReader(vector);

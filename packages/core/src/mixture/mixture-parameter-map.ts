@@ -11,12 +11,7 @@ import type { MixtureFamilyComponents } from './mixture-family.js';
 export function mixtureParameterMap<C>(components: ParameterMap<C>, updateWeights: boolean): ParameterMap<MixtureParameters<C>> {
   return {
     toUnconstrained(params) {
-      const weights = new CoordinateWriter().simplex(params.weights).result();
-      const inner = components.toUnconstrained(params.components);
-      const out = new Float64Array(weights.length + inner.length);
-      out.set(weights);
-      out.set(inner, weights.length);
-      return out;
+      return new CoordinateWriter().simplex(params.weights).raw(components.toUnconstrained(params.components)).result();
     },
     fromUnconstrained(vector, template) {
       const reader = new CoordinateReader(vector);
@@ -33,12 +28,7 @@ export function mixtureFamilyParameterMap<C>(inner: ParameterMap<C>, width: numb
       const rows = components.weights.length / width;
       const writer = new CoordinateWriter();
       for (let r = 0; r < rows; r++) writer.simplex(components.weights, r * width, width);
-      const weights = writer.result();
-      const rest = inner.toUnconstrained(components.inner);
-      const out = new Float64Array(weights.length + rest.length);
-      out.set(weights);
-      out.set(rest, weights.length);
-      return out;
+      return writer.raw(inner.toUnconstrained(components.inner)).result();
     },
     fromUnconstrained(vector, template) {
       const rows = template.weights.length / width;
