@@ -1,7 +1,7 @@
 import { covarianceEllipse, ellipsePoints, type Covariance2 } from '../ellipse.js';
-import { linearScale, niceTicks, paddedExtent } from '../scale.js';
 import { blendedColor, componentColor } from './colors.js';
-import { escapeText, formatTick, px } from './svg.js';
+import { scatterFrame, SCATTER_MARGIN as MARGIN } from './scatter-frame.js';
+import { px } from './svg.js';
 
 /** One component as seen in the two plotted coordinates (the marginal of the Gaussian). */
 export interface PlottedComponent {
@@ -23,8 +23,6 @@ export interface ScatterInput {
   readonly components: readonly PlottedComponent[];
 }
 
-const MARGIN = { left: 56, right: 16, top: 16, bottom: 44 } as const;
-
 function pathOf(points: ReadonlyArray<readonly [number, number]>, sx: (v: number) => number, sy: (v: number) => number): string {
   return points.map(([a, b], i) => `${i === 0 ? 'M' : 'L'}${px(sx(a))},${px(sy(b))}`).join('') + 'Z';
 }
@@ -37,22 +35,7 @@ function pathOf(points: ReadonlyArray<readonly [number, number]>, sx: (v: number
 export function scatterMarkup(input: ScatterInput): string {
   const { width, height, x, y, responsibilities, components } = input;
   const k = components.length;
-  const sx = linearScale(paddedExtent(Array.from(x)), [MARGIN.left, width - MARGIN.right]);
-  const sy = linearScale(paddedExtent(Array.from(y)), [height - MARGIN.bottom, MARGIN.top]);
-  const parts: string[] = [];
-  parts.push(`<rect class="plot-area" x="${MARGIN.left}" y="${MARGIN.top}" width="${width - MARGIN.left - MARGIN.right}" height="${height - MARGIN.top - MARGIN.bottom}"/>`);
-  for (const tick of niceTicks(sx.domain[0], sx.domain[1], 6)) {
-    parts.push(`<line class="grid" x1="${px(sx(tick))}" x2="${px(sx(tick))}" y1="${MARGIN.top}" y2="${height - MARGIN.bottom}"/>`);
-    parts.push(`<text class="tick" x="${px(sx(tick))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${formatTick(tick)}</text>`);
-  }
-  for (const tick of niceTicks(sy.domain[0], sy.domain[1], 5)) {
-    parts.push(`<line class="grid" y1="${px(sy(tick))}" y2="${px(sy(tick))}" x1="${MARGIN.left}" x2="${width - MARGIN.right}"/>`);
-    parts.push(`<text class="tick" x="${MARGIN.left - 6}" y="${px(sy(tick) + 4)}" text-anchor="end">${formatTick(tick)}</text>`);
-  }
-  parts.push(`<text class="axis-label" x="${px((MARGIN.left + width - MARGIN.right) / 2)}" y="${height - 8}" text-anchor="middle">${escapeText(input.xLabel)}</text>`);
-  parts.push(
-    `<text class="axis-label" transform="translate(14 ${px((MARGIN.top + height - MARGIN.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeText(input.yLabel)}</text>`,
-  );
+  const { sx, sy, parts } = scatterFrame(input);
   parts.push('<g class="points">');
   for (let i = 0; i < x.length; i++) {
     const fill = responsibilities === undefined || k === 0 ? '#999' : blendedColor(responsibilities, i, k);

@@ -1,6 +1,6 @@
-import { linearScale, niceTicks, paddedExtent } from '../../scale.js';
 import { componentColor } from '../../plot/colors.js';
-import { escapeText, formatTick, px } from '../../plot/svg.js';
+import { scatterFrame } from '../../plot/scatter-frame.js';
+import { px } from '../../plot/svg.js';
 
 export interface UncertaintyScatterInput {
   readonly width: number;
@@ -14,7 +14,6 @@ export interface UncertaintyScatterInput {
   readonly uncertainty: Float64Array;
 }
 
-const MARGIN = { left: 56, right: 16, top: 16, bottom: 44 } as const;
 const RADIUS_MIN = 2.2;
 const RADIUS_SPAN = 9;
 
@@ -29,20 +28,8 @@ export function radiusOf(uncertainty: number): number {
  * last so they are not hidden.
  */
 export function uncertaintyScatterMarkup(input: UncertaintyScatterInput): string {
-  const { width, height, x, y, classification, uncertainty } = input;
-  const sx = linearScale(paddedExtent(Array.from(x)), [MARGIN.left, width - MARGIN.right]);
-  const sy = linearScale(paddedExtent(Array.from(y)), [height - MARGIN.bottom, MARGIN.top]);
-  const parts: string[] = [`<rect class="plot-area" x="${MARGIN.left}" y="${MARGIN.top}" width="${width - MARGIN.left - MARGIN.right}" height="${height - MARGIN.top - MARGIN.bottom}"/>`];
-  for (const tick of niceTicks(sx.domain[0], sx.domain[1], 6)) {
-    parts.push(`<line class="grid" x1="${px(sx(tick))}" x2="${px(sx(tick))}" y1="${MARGIN.top}" y2="${height - MARGIN.bottom}"/>`);
-    parts.push(`<text class="tick" x="${px(sx(tick))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${formatTick(tick)}</text>`);
-  }
-  for (const tick of niceTicks(sy.domain[0], sy.domain[1], 5)) {
-    parts.push(`<line class="grid" y1="${px(sy(tick))}" y2="${px(sy(tick))}" x1="${MARGIN.left}" x2="${width - MARGIN.right}"/>`);
-    parts.push(`<text class="tick" x="${MARGIN.left - 6}" y="${px(sy(tick) + 4)}" text-anchor="end">${formatTick(tick)}</text>`);
-  }
-  parts.push(`<text class="axis-label" x="${px((MARGIN.left + width - MARGIN.right) / 2)}" y="${height - 8}" text-anchor="middle">${escapeText(input.xLabel)}</text>`);
-  parts.push(`<text class="axis-label" transform="translate(14 ${px((MARGIN.top + height - MARGIN.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeText(input.yLabel)}</text>`);
+  const { x, y, classification, uncertainty } = input;
+  const { sx, sy, parts } = scatterFrame(input);
   const order = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => (uncertainty[a] as number) - (uncertainty[b] as number) || a - b);
   parts.push('<g class="points">');
   for (const i of order) {
