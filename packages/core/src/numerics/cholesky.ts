@@ -105,26 +105,50 @@ export function asymmetry(a: ArrayLike<number>, n: number, offset = 0): number {
   return maxAbs === 0 ? maxDiff : maxDiff / maxAbs;
 }
 
+/** A small symmetric matrix's eigenvalues (ascending) and eigenvectors. */
+export interface SymmetricEigenDecomposition {
+  /** λ_1 ≤ … ≤ λ_n. */
+  readonly values: Float64Array;
+  /** Row-major n×n; column j is the eigenvector of values[j]. */
+  readonly vectors: Float64Array;
+}
+
 /**
- * Eigenvalues of a small symmetric matrix (ascending), via ml-matrix. Off the hot path: used to
- * explain *why* a matrix is not positive definite (its smallest eigenvalue) in error messages.
+ * Eigen-decomposition of a small symmetric matrix (ml-matrix's symmetric QL), eigenvalues
+ * ascending. Off the hot path.
  */
-export function symmetricEigenvalues(a: ArrayLike<number>, n: number, offset = 0): number[] {
-  // Decompose A / s with s the largest |a_ij| (a power of two, so the scaling is exact): entries
+export function symmetricEigen(a: ArrayLike<number>, n: number, offset = 0): SymmetricEigenDecomposition {
+  // Decompose A / s with s = 2^⌊log2 max|a_ij|⌋ (a power of two, so the scaling is exact): entries
   // near ±1.8e308 would otherwise overflow inside the decomposition (NaN, then a TypeError deep in
   // ml-matrix). The eigenvalues of A are s times those of A / s (they may overflow to ±∞ then,
-  // which is the truth in floating point). Non-finite entries give NaN eigenvalues.
+  // which is the truth in floating point); the eigenvectors are those of A / s.
+  let largest = 0;
+  for (let i = 0; i < n * n; i++) largest = Math.max(largest, Math.abs(a[offset + i] as number));
+  const scale = largest > 0 && Number.isFinite(largest) ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  const scaled = new Matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) scaled.set(i, j, (a[offset + i * n + j] as number) / scale);
+  const decomposition = new EigenvalueDecomposition(scaled, { assumeSymmetric: true });
+  const raw = decomposition.realEigenvalues;
+  const v = decomposition.eigenvectorMatrix;
+  const order = raw.map((_, i) => i).sort((x, y) => (raw[x] as number) - (raw[y] as number));
+  const values = new Float64Array(n);
+  const vectors = new Float64Array(n * n);
+  order.forEach((source, j) => {
+    values[j] = (raw[source] as number) * scale;
+    for (let i = 0; i < n; i++) vectors[i * n + j] = v.get(i, source);
+  });
+  return { values, vectors };
+}
+
+/**
+ * Eigenvalues of a small symmetric matrix (ascending). Off the hot path: used to explain *why* a
+ * matrix is not positive definite (its smallest eigenvalue) in error messages.
+ */
+export function symmetricEigenvalues(a: ArrayLike<number>, n: number, offset = 0): number[] {
+  // Non-finite entries give NaN eigenvalues (ml-matrix would fail on them); a zero matrix, zeros.
   let largest = 0;
   for (let i = 0; i < n * n; i++) largest = Math.max(largest, Math.abs(a[offset + i] as number));
   if (!Number.isFinite(largest)) return new Array<number>(n).fill(Number.NaN);
   if (largest === 0) return new Array<number>(n).fill(0);
-  const scale = 2 ** Math.floor(Math.log2(largest));
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) {
-    const row: number[] = [];
-    for (let j = 0; j < n; j++) row.push((a[offset + i * n + j] as number) / scale);
-    rows.push(row);
-  }
-  const values = new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true }).realEigenvalues;
-  return values.map((v) => v * scale).sort((x, y) => x - y);
+  return Array.from(symmetricEigen(a, n, offset).values);
 }

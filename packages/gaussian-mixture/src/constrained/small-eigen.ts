@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen as symmetricEigenAscending } from '@em/core';
 
 /** A symmetric D×D matrix's eigen-decomposition, eigenvalues in decreasing order. */
 export interface SymmetricEigen {
@@ -8,30 +8,19 @@ export interface SymmetricEigen {
   readonly vectors: Float64Array;
 }
 
-function toMatrix(a: Float64Array, d: number, offset: number, scale: number): Matrix {
-  const m = new Matrix(d, d);
-  for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) m.set(i, j, (a[offset + i * d + j] as number) * scale);
-  return m;
-}
-
 /**
- * Eigen-decomposition of the symmetric D×D matrix at `offset` (ml-matrix's symmetric QL), sorted
- * decreasing. The matrix is scaled by a power of two to a largest entry near 1 first (exact), so
- * covariances of data near ±2^480 do not overflow the QL iteration's squares.
+ * Eigen-decomposition of the symmetric D×D matrix at `offset` (core's, which scales by a power of
+ * two first so covariances of data near ±2^480 do not overflow), reordered decreasing.
  */
 export function symmetricEigen(a: Float64Array, d: number, offset = 0): SymmetricEigen {
-  let largest = 0;
-  for (let i = 0; i < d * d; i++) largest = Math.max(largest, Math.abs(a[offset + i] as number));
-  const exponent = largest > 0 && Number.isFinite(largest) ? Math.round(Math.log2(largest)) : 0;
-  const decomposition = new EigenvalueDecomposition(toMatrix(a, d, offset, 2 ** -exponent), { assumeSymmetric: true });
-  const raw = decomposition.realEigenvalues;
-  const v = decomposition.eigenvectorMatrix;
-  const order = raw.map((_, i) => i).sort((x, y) => (raw[y] as number) - (raw[x] as number));
+  const ascending = symmetricEigenAscending(a, d, offset);
+  // A stable sort, so equal eigenvalues keep the decomposition's order.
+  const order = Array.from(ascending.values.keys()).sort((x, y) => (ascending.values[y] as number) - (ascending.values[x] as number));
   const values = new Float64Array(d);
   const vectors = new Float64Array(d * d);
   order.forEach((source, j) => {
-    values[j] = (raw[source] as number) * 2 ** exponent;
-    for (let i = 0; i < d; i++) vectors[i * d + j] = v.get(i, source);
+    values[j] = ascending.values[source] as number;
+    for (let i = 0; i < d; i++) vectors[i * d + j] = ascending.vectors[i * d + source] as number;
   });
   return { values, vectors };
 }
