@@ -20,13 +20,13 @@
 // Runs on the built packages (pnpm build): worker threads cannot load TypeScript sources, so the
 // bench resolves @em/core to its dist/ like a user would, and workers load dist/worker.js.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DenseMatrix, Random, type EStepExecutor } from '@em/core';
+import { existsSync } from 'node:fs';
+import { Random, type DenseMatrix, type EStepExecutor } from '@em/core';
 import { createWorkerExecutor } from '@em/core/parallel';
 import { runCovarianceModelBench } from './covariance-models.js';
 import { runTimeToSolution } from './time-to-solution.js';
+import { correlatedClusters } from './correlated-clusters.js';
+import { runSklearnScript } from './sklearn-script.js';
 import { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type GaussianMixtureInitialParameters } from '../src/index.js';
 
 interface Cell {
@@ -73,32 +73,6 @@ const cells = selectedCells ?? (quick ? CELLS.slice(0, 2) : CELLS);
 
 function key(cell: Cell): string {
   return `${cell.n}x${cell.d}x${cell.k}`;
-}
-
-/** K well-separated Gaussian clusters with random correlated covariances; seeded. */
-function makeData(cell: Cell, random: Random): DenseMatrix {
-  const { n, d, k } = cell;
-  const centers = new Float64Array(k * d);
-  for (let i = 0; i < centers.length; i++) centers[i] = 6 * random.normal();
-  const factors = new Float64Array(k * d * d);
-  for (let c = 0; c < k; c++) {
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b < a; b++) factors[c * d * d + a * d + b] = 0.3 * random.normal();
-      factors[c * d * d + a * d + a] = 0.5 + random.next();
-    }
-  }
-  const data = new Float64Array(n * d);
-  const z = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const c = random.integer(k);
-    for (let a = 0; a < d; a++) z[a] = random.normal();
-    for (let a = 0; a < d; a++) {
-      let v = centers[c * d + a] as number;
-      for (let b = 0; b <= a; b++) v += (factors[c * d * d + a * d + b] as number) * (z[b] as number);
-      data[i * d + a] = v;
-    }
-  }
-  return new DenseMatrix(data, n, d);
 }
 
 /** Means at K random rows, unit covariances, equal weights: a start that costs nothing to compute. */
@@ -170,22 +144,12 @@ function findSklearnPython(): { python: string; version: string } | undefined {
 
 /** scikit-learn's seconds per iteration on x from `init` (bench/sklearn-reference.py), or undefined if it fails. */
 function sklearnSecondsPerIteration(python: string, x: DenseMatrix, cell: Cell, type: CovarianceType, init: GaussianMixtureInitialParameters, iterations: number): number | undefined {
-  const directory = mkdtempSync(join(tmpdir(), 'em-bench-'));
-  try {
-    const dataPath = join(directory, 'data.f64');
-    const metaPath = join(directory, 'meta.json');
-    writeFileSync(dataPath, new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
-    writeFileSync(metaPath, JSON.stringify({ n: cell.n, d: cell.d, k: cell.k, covarianceType: type, ...init, iterations }));
-    const script = new URL('./sklearn-reference.py', import.meta.url).pathname;
-    const run = spawnSync(python, [script, dataPath, metaPath], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (run.status !== 0) {
-      console.log(`  (scikit-learn run failed: ${run.stderr.trim().split('\n').pop() ?? 'no message'})`);
-      return undefined;
-    }
-    return (JSON.parse(run.stdout) as { secondsPerIteration: number }).secondsPerIteration;
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
+  const run = runSklearnScript<{ secondsPerIteration: number }>(python, 'sklearn-reference.py', x, { n: cell.n, d: cell.d, k: cell.k, covarianceType: type, ...init, iterations });
+  if (typeof run === 'string') {
+    console.log(`  (scikit-learn run failed: ${run})`);
+    return undefined;
   }
+  return run.secondsPerIteration;
 }
 
 async function main(): Promise<void> {
@@ -208,7 +172,7 @@ async function main(): Promise<void> {
   console.log(sklearn === undefined ? '(no Python with scikit-learn found: no side-by-side column; see --python)' : `side by side: scikit-learn ${sklearn.version} (${sklearn.python}), same data and initial parameters, same run`);
   try {
     for (const cell of cells) {
-      const x = makeData(cell, new Random(42));
+      const x = correlatedClusters(cell.n, cell.d, cell.k, 6, new Random(42));
       const inputMegabytes = (x.data.byteLength / 2 ** 20).toFixed(0);
       const iterations = Number(argument('iterations') ?? (cell.n * cell.d * cell.k >= 1e8 ? 5 : 10));
       for (const type of types) {

@@ -15,46 +15,18 @@ the bench's (median seconds per iteration), and unaffected by set-up time.
 import json
 import sys
 import time
-import warnings
 
 import numpy as np
 import sklearn
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.mixture import GaussianMixture
 
-warnings.filterwarnings("ignore", category=ConvergenceWarning)
-
-
-def precisions_of(covariance_type, covariances):
-    c = np.asarray(covariances, dtype=float)
-    if covariance_type in ("full", "tied"):
-        return np.linalg.inv(c)
-    return 1.0 / c
+from sklearn_start import read_input, started_mixture
 
 
 def main():
-    data_path, meta_path = sys.argv[1], sys.argv[2]
-    with open(meta_path) as handle:
-        meta = json.load(handle)
-    n, d = meta["n"], meta["d"]
-    x = np.fromfile(data_path, dtype="<f8").reshape(n, d)
-    kind = {"full": "full", "tied": "tied", "diagonal": "diag", "spherical": "spherical"}[meta["covarianceType"]]
+    meta, x = read_input(sys.argv[1], sys.argv[2])
     extra = max(1, int(meta["iterations"]))
 
-    model = GaussianMixture(
-        n_components=meta["k"],
-        covariance_type=kind,
-        max_iter=1,
-        tol=0,
-        reg_covar=1e-6,
-        weights_init=np.asarray(meta["weights"]),
-        means_init=np.asarray(meta["means"]),
-        precisions_init=precisions_of(meta["covarianceType"], meta["covariances"]),
-        # The given initial parameters are used either way; 'random' keeps scikit-learn from
-        # running k-means for initial responsibilities it then ignores.
-        init_params="random",
-        random_state=0,
-    )
+    model = started_mixture(meta, max_iter=1, tol=0, reg_covar=1e-6)
     model.fit(x)
     times = []
     for _ in range(extra):

@@ -14,42 +14,16 @@ scikit-learn's rule is its own: stop when the change of the mean log-likelihood 
 import json
 import sys
 import time
-import warnings
 
-import numpy as np
 import sklearn
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.mixture import GaussianMixture
 
-warnings.filterwarnings("ignore", category=ConvergenceWarning)
-
-
-def precisions_of(covariance_type, covariances):
-    c = np.asarray(covariances, dtype=float)
-    if covariance_type in ("full", "tied"):
-        return np.linalg.inv(c)
-    return 1.0 / c
+from sklearn_start import read_input, started_mixture
 
 
 def main():
-    data_path, meta_path = sys.argv[1], sys.argv[2]
-    with open(meta_path) as handle:
-        meta = json.load(handle)
-    n, d = meta["n"], meta["d"]
-    x = np.fromfile(data_path, dtype="<f8").reshape(n, d)
-    kind = {"full": "full", "tied": "tied", "diagonal": "diag", "spherical": "spherical"}[meta["covarianceType"]]
-    model = GaussianMixture(
-        n_components=meta["k"],
-        covariance_type=kind,
-        max_iter=int(meta["maxIterations"]),
-        tol=float(meta["tolerance"]),
-        reg_covar=float(meta["regCovar"]),
-        weights_init=np.asarray(meta["weights"]),
-        means_init=np.asarray(meta["means"]),
-        precisions_init=precisions_of(meta["covarianceType"], meta["covariances"]),
-        init_params="random",
-        random_state=0,
-    )
+    meta, x = read_input(sys.argv[1], sys.argv[2])
+    n = meta["n"]
+    model = started_mixture(meta, max_iter=int(meta["maxIterations"]), tol=float(meta["tolerance"]), reg_covar=float(meta["regCovar"]))
     start = time.perf_counter()
     model.fit(x)
     seconds = time.perf_counter() - start

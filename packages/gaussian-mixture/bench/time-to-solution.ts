@@ -10,43 +10,16 @@
 //
 // Checked (printed as PASS/FAIL): the same optimum as plain EM and scikit-learn (1e-7 relative),
 // SQUAREM's E-steps ≤ ⅓ of plain EM's iterations, and the wall-time ratio to scikit-learn.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DenseMatrix, fitEm, Random, type FitResult, type MixtureParameters } from '@em/core';
+import { fitEm, Random, type DenseMatrix, type FitResult, type MixtureParameters } from '@em/core';
 import type { GaussianComponents } from '../src/gaussian-components.js';
 import { gaussianMixtureModel } from '../src/gaussian-mixture-model.js';
+import { correlatedClusters } from './correlated-clusters.js';
+import { runSklearnScript } from './sklearn-script.js';
 
 const TOLERANCE = 1e-10;
 const MAX_ITERATIONS = 100_000;
 /** Spread of the cluster centres (standard deviations per coordinate): small enough for EM's slow linear rate. */
 const CENTRE_SPREAD = 0.6;
-
-/** K clusters whose centres are spread CENTRE_SPREAD σ per coordinate, with random correlated covariances; seeded. */
-export function overlappingData(n: number, d: number, k: number, random: Random): DenseMatrix {
-  const centers = new Float64Array(k * d);
-  for (let i = 0; i < centers.length; i++) centers[i] = CENTRE_SPREAD * random.normal();
-  const factors = new Float64Array(k * d * d);
-  for (let c = 0; c < k; c++) {
-    for (let a = 0; a < d; a++) {
-      for (let b = 0; b < a; b++) factors[c * d * d + a * d + b] = 0.3 * random.normal();
-      factors[c * d * d + a * d + a] = 0.5 + random.next();
-    }
-  }
-  const data = new Float64Array(n * d);
-  const z = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const c = random.integer(k);
-    for (let a = 0; a < d; a++) z[a] = random.normal();
-    for (let a = 0; a < d; a++) {
-      let v = centers[c * d + a] as number;
-      for (let b = 0; b <= a; b++) v += (factors[c * d * d + a * d + b] as number) * (z[b] as number);
-      data[i * d + a] = v;
-    }
-  }
-  return new DenseMatrix(data, n, d);
-}
 
 /** Means at K random rows, the data's covariance for every component, equal weights. */
 function initialState(x: DenseMatrix, k: number, random: Random): MixtureParameters<GaussianComponents> {
@@ -76,32 +49,21 @@ interface SklearnRun {
 }
 
 function sklearnTimeToSolution(python: string, x: DenseMatrix, k: number, start: MixtureParameters<GaussianComponents>): SklearnRun | string {
-  const directory = mkdtempSync(join(tmpdir(), 'em-tts-'));
-  try {
-    const d = x.cols;
-    const rows = (values: Float64Array, count: number, width: number, offset = 0): number[][] =>
-      Array.from({ length: count }, (_, r) => Array.from(values.subarray(offset + r * width, offset + (r + 1) * width)));
-    const meta = {
-      n: x.rows,
-      d,
-      k,
-      covarianceType: 'full',
-      weights: Array.from(start.weights),
-      means: rows(start.components.means, k, d),
-      covariances: Array.from({ length: k }, (_, c) => rows(start.components.covariances, d, d, c * d * d)),
-      tolerance: TOLERANCE,
-      maxIterations: MAX_ITERATIONS,
-      regCovar: 0,
-    };
-    writeFileSync(join(directory, 'data.f64'), new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
-    writeFileSync(join(directory, 'meta.json'), JSON.stringify(meta));
-    const script = new URL('./sklearn-time-to-solution.py', import.meta.url).pathname;
-    const run = spawnSync(python, [script, join(directory, 'data.f64'), join(directory, 'meta.json')], { encoding: 'utf8', maxBuffer: 1 << 20 });
-    if (run.status !== 0) return run.stderr.trim().split('\n').pop() ?? 'no message';
-    return JSON.parse(run.stdout) as SklearnRun;
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
+  const d = x.cols;
+  const rows = (values: Float64Array, count: number, width: number, offset = 0): number[][] =>
+    Array.from({ length: count }, (_, r) => Array.from(values.subarray(offset + r * width, offset + (r + 1) * width)));
+  return runSklearnScript<SklearnRun>(python, 'sklearn-time-to-solution.py', x, {
+    n: x.rows,
+    d,
+    k,
+    covarianceType: 'full',
+    weights: Array.from(start.weights),
+    means: rows(start.components.means, k, d),
+    covariances: Array.from({ length: k }, (_, c) => rows(start.components.covariances, d, d, c * d * d)),
+    tolerance: TOLERANCE,
+    maxIterations: MAX_ITERATIONS,
+    regCovar: 0,
+  });
 }
 
 function timed<T>(run: () => T): { value: T; seconds: number } {
@@ -117,7 +79,7 @@ export function runTimeToSolution(options: { readonly n?: number; readonly pytho
   const n = options.n ?? 200_000;
   const d = 5;
   const k = 6;
-  const x = overlappingData(n, d, k, new Random(14));
+  const x = correlatedClusters(n, d, k, CENTRE_SPREAD, new Random(14));
   const start = initialState(x, k, new Random(2));
   const model = gaussianMixtureModel({ components: k, covariance: 'full', regCovar: 0 });
   const fitOptions = { initialParameters: start, tolerance: TOLERANCE, toleranceRule: 'per-observation', maxIterations: MAX_ITERATIONS } as const;
