@@ -6,8 +6,9 @@
 // Reference figures (issue #4, this project's 2-core machines): vectorised NumPy + scipy.sparse EM
 // 0.023 s/iteration, R mixtools (dense) 0.70 s/iteration, for N=20000, V=2000, K=10 with ≈1.79 M
 // non-zeros. Target ≤ 0.012 s.
-import { CsrMatrix, Random, fitEm, fitEmAsync, type FitResult, type MixtureParameters } from '@em/core';
-import { createMultinomialMixtureModel, sampleMultinomial, type MultinomialComponents } from '../src/index.js';
+import { Random, fitEm, fitEmAsync, type CsrMatrix, type FitResult, type MixtureParameters } from '@em/core';
+import { createMultinomialMixtureModel, type MultinomialComponents } from '../src/index.js';
+import { topicDocuments } from './topic-documents.js';
 import { runMultinomialTimeToSolution } from './time-to-solution.js';
 import { simdKernelsAvailable, simdMemoryBytes, useSimdKernels } from '../src/simd-arena.js';
 
@@ -32,28 +33,7 @@ interface Case {
  * for the large case, as in the issue's reference).
  */
 function synthesize({ rows, features, components, tokens }: Case, seed: number): CsrMatrix {
-  const random = new Random(seed);
-  const topics: Float64Array[] = [];
-  for (let k = 0; k < components; k++) {
-    const topic = random.dirichlet(new Float64Array(features).fill(0.1));
-    for (let f = 0; f < features; f++) topic[f] = 0.65 * (topic[f] as number) + 0.35 / features;
-    topics.push(topic);
-  }
-  const indptr = new Int32Array(rows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  const row = new Float64Array(features);
-  for (let i = 0; i < rows; i++) {
-    sampleMultinomial(topics[random.integer(components)] as Float64Array, 0, features, tokens, random, row);
-    for (let f = 0; f < features; f++) {
-      if (row[f] !== 0) {
-        indices.push(f);
-        values.push(row[f] as number);
-      }
-    }
-    indptr[i + 1] = indices.length;
-  }
-  return new CsrMatrix(indptr, Int32Array.from(indices), Float64Array.from(values), features);
+  return topicDocuments(rows, features, components, tokens, 0.65, new Random(seed));
 }
 
 function startingPoint(k: number, v: number, seed: number): MixtureParameters<MultinomialComponents> {

@@ -3,38 +3,15 @@
 // on documents whose topics overlap (each topic is 0.15 of its own Dirichlet(0.1) draw over 0.85 of a
 // shared background), where EM is slow. Run at the end of bench.ts (BENCH_TIME_TO_SOLUTION=only for
 // this case alone, =skip to leave it out).
-import { CsrMatrix, fitEm, Random, type FitResult } from '@em/core';
-import { createMultinomialMixtureModel, sampleMultinomial } from '../src/index.js';
-
-function overlappingDocuments(rows: number, features: number, components: number, tokens: number, random: Random): CsrMatrix {
-  const topics: Float64Array[] = [];
-  for (let k = 0; k < components; k++) {
-    const topic = random.dirichlet(new Float64Array(features).fill(0.1));
-    for (let f = 0; f < features; f++) topic[f] = 0.15 * (topic[f] as number) + 0.85 / features;
-    topics.push(topic);
-  }
-  const indptr = new Int32Array(rows + 1);
-  const indices: number[] = [];
-  const values: number[] = [];
-  const row = new Float64Array(features);
-  for (let i = 0; i < rows; i++) {
-    sampleMultinomial(topics[random.integer(components)] as Float64Array, 0, features, tokens, random, row);
-    for (let f = 0; f < features; f++) {
-      if (row[f] !== 0) {
-        indices.push(f);
-        values.push(row[f] as number);
-      }
-    }
-    indptr[i + 1] = indices.length;
-  }
-  return new CsrMatrix(indptr, Int32Array.from(indices), Float64Array.from(values), features);
-}
+import { fitEm, Random, type FitResult } from '@em/core';
+import { createMultinomialMixtureModel } from '../src/index.js';
+import { topicDocuments } from './topic-documents.js';
 
 export function runMultinomialTimeToSolution(): void {
   const rows = 10_000;
   const features = 500;
   const components = 8;
-  const x = overlappingDocuments(rows, features, components, 60, new Random(14));
+  const x = topicDocuments(rows, features, components, 60, 0.15, new Random(14));
   const model = createMultinomialMixtureModel({ components, init: 'random' });
   const data = { observations: x };
   const initial = model.initialize(data, new Random(3));
