@@ -1,49 +1,16 @@
 // End-to-end: the built page (dist/) served over HTTP, driven in headless Debian Chromium.
 // The test script builds first (`vite build && vitest run`); turbo's test task also depends on build.
-import { existsSync, readFileSync, statSync, mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fitEm } from '@em/core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetById, observationsOf } from '../src/datasets.js';
 import { createDemoMixture, type CovarianceType, type InitializationMethod } from '../src/model/demo-mixture.js';
-
-/** Debian's Chromium; EM_CHROMIUM points elsewhere (e.g. another distribution's binary). */
-const CHROMIUM = process.env['EM_CHROMIUM'] ?? '/usr/bin/chromium';
-const here = fileURLToPath(new URL('.', import.meta.url));
-const distDirectory = resolve(here, '../dist');
-const resultsDirectory = resolve(here, '../test-results');
-const skipBrowser = process.env['EM_SKIP_BROWSER'] === '1';
+import { openBrowser, resultsDirectory, skipBrowser, type BrowserSession } from './browser-harness.js';
 
 if (skipBrowser) {
   console.warn('\n*** EM_SKIP_BROWSER=1: the end-to-end browser test of @em/demo is SKIPPED. ***\n');
-}
-
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-};
-
-/** A minimal static file server over dist/ on a free localhost port. */
-function serveDist(): Promise<{ server: Server; url: string }> {
-  const server = createServer((request, response) => {
-    const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
-    const file = normalize(join(distDirectory, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(distDirectory) || !existsSync(file) || !statSync(file).isFile()) {
-      response.writeHead(404).end('not found');
-      return;
-    }
-    response.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-  return new Promise((done) => {
-    server.listen(0, '127.0.0.1', () => done({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }));
-  });
 }
 
 function relativeDifference(a: number, b: number): number {
@@ -51,34 +18,18 @@ function relativeDifference(a: number, b: number): number {
 }
 
 describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
-  let browser: Browser;
-  let server: Server;
+  let session: BrowserSession | undefined;
   let url: string;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) or set EM_CHROMIUM to a Chromium binary, or set EM_SKIP_BROWSER=1 to skip this test.`);
-    }
-    if (!existsSync(join(distDirectory, 'index.html'))) {
-      throw new Error(`${distDirectory}/index.html is missing: run \`pnpm --filter @em/demo build\` (the test script does it first).`);
-    }
-    ({ server, url } = await serveDist());
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-    });
-    page = await browser.newPage({ viewport: { width: 1240, height: 1000 } });
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') pageErrors.push(message.text());
-    });
+    session = await openBrowser({ width: 1240, height: 1000 });
+    ({ url, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await new Promise((done) => (server === undefined ? done(undefined) : server.close(done)));
+    await session?.close();
   });
 
   it('fits Old Faithful to the same log-likelihood as fitEm in Node, with one chart point per iteration plus θ0', async () => {
