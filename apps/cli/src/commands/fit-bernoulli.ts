@@ -18,7 +18,7 @@ export const fitBernoulliCommand: Command = {
   examples: ['fit bernoulli --data features.csv --components 4 --seed 2', 'fit bernoulli --data ones.mtx --components 3 --prior none --json'],
   async run({ options, io }) {
     const topCount = options.integer('top', { min: 0 }, 10);
-    const input = await readCountFitInput<ProbabilityTableParameters>(io, options, PROBABILITY_TABLE_INIT);
+    const input = await readCountFitInput<ProbabilityTableParameters>(io, options, PROBABILITY_TABLE_INIT, 'Bernoulli');
     const { common, data } = input;
     const model = new BernoulliMixture(input.estimator);
     const summary = await fitCountMixture(io, input, 'em fit bernoulli', model, data.matrix);

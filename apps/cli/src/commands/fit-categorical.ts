@@ -1,12 +1,11 @@
 import { DenseMatrix } from '@em/core';
-import { CATEGORICAL_MIXTURE, CategoricalMixture, type LatentClassParameters } from '@em/multinomial-mixture';
+import { CATEGORICAL_MIXTURE, CategoricalMixture, checkCategoryTables, type LatentClassParameters } from '@em/multinomial-mixture';
 import type { Command } from '../framework/command.js';
 import { fitOptions, REPORT_FIELDS_HELP } from '../framework/fit-report.js';
 import { fitReportOf, publishFit } from '../framework/fit-run.js';
 import { formatNumber, formatVector } from '../framework/format.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { densify } from '../io/read-data.js';
-import { checkCategoryTables } from '../models/allocation-checks.js';
 import { countMixtureOptions, fitCountMixture, readCountFitInput } from '../models/count-mixture.js';
 
 /** Number of categories per column, inferred as (largest code + 1); invalid codes are left for the model to report. */
@@ -39,7 +38,7 @@ export const fitCategoricalCommand: Command = {
   },
   examples: ['fit categorical --data survey.csv --components 3 --n-init 5 --seed 1', 'fit categorical --data answers.csv --components 2 --categories 2,3,7 --json'],
   async run({ options, io }) {
-    const input = await readCountFitInput<LatentClassParameters>(io, options, { depth: 3, example: '{ "weights": [K], "probabilities": [K][J][M_j] }' });
+    const input = await readCountFitInput<LatentClassParameters>(io, options, { depth: 3, example: '{ "weights": [K], "probabilities": [K][J][M_j] }' }, 'categorical');
     const { common, data } = input;
     const matrix = data.matrix instanceof DenseMatrix ? data.matrix : densify(data.matrix, data.source, memoryBudgetOf(io));
     const listed = options.string('categories');

@@ -30,7 +30,7 @@ export const fitMultinomialCommand: Command = {
   ],
   async run({ options, io }) {
     const topCount = options.integer('top', { min: 0 }, 10);
-    const input = await readCountFitInput<ProbabilityTableParameters>(io, options, PROBABILITY_TABLE_INIT);
+    const input = await readCountFitInput<ProbabilityTableParameters>(io, options, PROBABILITY_TABLE_INIT, 'multinomial');
     const { common, data } = input;
     const model = new MultinomialMixture({ ...input.estimator, allowNonInteger: options.flag('allow-non-integer') });
     // The report includes the constant Σ log(n_i!/∏ x_iv!); progress adds it too, so both show the same figures.

@@ -9,6 +9,8 @@ import type { CovarianceTypeName } from './gaussian-mixture-init.js';
 // Each estimate counts the tables that exist at the same time during a fit — parameters, their
 // logarithms or factorizations, the statistics, the next parameters and the best restart's — as a
 // small multiple rather than tracking each array: the check is for orders of magnitude.
+// The count mixtures' tables are checked with @em/multinomial-mixture's own checkCategoryTables and
+// checkFeatureTables, called by the commands before the model (or --init) is read.
 
 /** Tables of K × (categories or symbols) or K × D × D that a fit holds at once. */
 const WORKING_TABLES = 6;
@@ -35,36 +37,6 @@ export function checkGaussianMixtureSize(rows: number, dimension: number, compon
   const covariances = (covariance === 'tied' ? 1 : components) * covarianceEntries(covariance, dimension);
   const bytes = float64Bytes(rows, components) * MIXTURE_ROW_TABLES + float64Bytes(covariances + components * dimension) * WORKING_TABLES;
   checkAllocation(bytes, budget, `A ${components}-component ${covariance} Gaussian mixture of ${rows} × ${dimension} data`, 'Use fewer components, a diagonal or spherical covariance, or fewer columns');
-}
-
-/** Latent class model: K × Σ M_j probability tables, where a column's largest code sets its M_j. */
-export function checkCategoryTables(categories: readonly number[], components: number, budget: number, source: string): void {
-  let total = 0;
-  let widest = 0;
-  categories.forEach((m, j) => {
-    total += m;
-    if (m > (categories[widest] as number)) widest = j;
-  });
-  const largest = categories[widest] as number;
-  checkAllocation(
-    float64Bytes(components, total) * WORKING_TABLES,
-    budget,
-    `Column ${widest} of ${source} has category code ${largest - 1}, so ${largest} categories: the ${components} × ${total} probability tables`,
-    `Codes must be 0 … C − 1 for a column with C answers: recode column ${widest} to consecutive integers, or give --categories`,
-  );
-}
-
-/**
- * Multinomial and Bernoulli mixtures: K × V probability tables. A sparse file declares V in its
- * size line without storing anything, so a tiny .mtx can ask for 10⁹ features.
- */
-export function checkFeatureTables(features: number, components: number, budget: number, source: string): void {
-  checkAllocation(
-    float64Bytes(components, features) * WORKING_TABLES,
-    budget,
-    `${source} has ${features} columns: the ${components} × ${features} probability tables`,
-    'Drop unused columns (a .mtx size line may declare columns no row uses), or use fewer components',
-  );
 }
 
 /** What an HMM fit's size depends on. */

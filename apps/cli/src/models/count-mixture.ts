@@ -1,5 +1,5 @@
 import { type CsrMatrix, type DenseMatrix, FormatError } from '@em/core';
-import type { TopFeature } from '@em/multinomial-mixture';
+import { checkFeatureTables, type TopFeature } from '@em/multinomial-mixture';
 import { type CommonFitSettings, dataOptions, readCommonFitSettings, readPriorStrength } from '../framework/fit-report.js';
 import { type FitCallbacks, fitWithProgress, restartsFor } from '../framework/fit-run.js';
 import { formatNumber } from '../framework/format.js';
@@ -8,7 +8,6 @@ import type { OptionDefinitions, OptionValues } from '../framework/options.js';
 import { readJsonFile } from '../io/json-file.js';
 import { readDataFlags, requireObservations } from '../io/read-data.js';
 import { type ColumnsReport, columnsReportOf } from '../io/table.js';
-import { checkFeatureTables } from './allocation-checks.js';
 import { expectLength, isRecord } from './json-shape.js';
 
 // What `em fit multinomial | categorical | bernoulli` share (on @em/multinomial-mixture): flags,
@@ -96,12 +95,15 @@ export interface CountFitInput<T> {
   readonly estimator: ReturnType<typeof estimatorOptions>;
 }
 
-/** Reads the shared flags, the --data file (at least --components rows) and the --init document. */
-export async function readCountFitInput<T>(io: CliIo, options: OptionValues, initShape: Omit<ProbabilityInitShape, 'width'>): Promise<CountFitInput<T>> {
+/**
+ * Reads the shared flags, the --data file (at least --components rows) and the --init document.
+ * `family` (multinomial, Bernoulli) names the K × V tables checked against the budget before --init is read.
+ */
+export async function readCountFitInput<T>(io: CliIo, options: OptionValues, initShape: Omit<ProbabilityInitShape, 'width'>, family: string): Promise<CountFitInput<T>> {
   const common = readCountMixtureSettings(options);
   const data = await readCounts(io, options);
   requireObservations(data.matrix, data.source, common.components);
-  if (initShape.depth === 2) checkFeatureTables(data.matrix.cols, common.components, memoryBudgetOf(io), data.source);
+  if (initShape.depth === 2) checkFeatureTables(data.matrix.cols, common.components, memoryBudgetOf(io), family, data.source);
   const path = common.settings.init;
   const shape = { ...initShape, width: data.matrix.cols };
   const init = path === undefined ? undefined : parseProbabilityInit<T>(await readJsonFile(io, path, '--init'), path, common.components, shape);
