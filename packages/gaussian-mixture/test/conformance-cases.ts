@@ -1,7 +1,7 @@
 import { seedArbitrary, simplexArbitrary, spdMatrixArbitrary, type EmConformanceOptions } from '@em/conformance';
 import { DenseMatrix, Random, type MixtureData } from '@em/core';
 import fc from 'fast-check';
-import { gaussianMixtureModel, type CovarianceType, type GaussianMixtureState, type GaussianStatistics, type MixtureStatisticsOf } from './helpers.js';
+import { gaussianMixtureModel, type CovarianceModel, type CovarianceType, type GaussianMixtureState, type GaussianStatistics, type MixtureStatisticsOf } from './helpers.js';
 
 // Conformance cases for every covariance type: plain maximum likelihood, with the covariance and
 // weight priors and sample weights, and with the priors and missing values (NaN entries).
@@ -76,30 +76,52 @@ export function conformanceOptions(
   variant: Variant,
   runs: number,
 ): EmConformanceOptions<GaussianMixtureState, MixtureData<DenseMatrix>, MixtureStatisticsOf<GaussianStatistics>> {
+  // Without a prior, small samples let a component sit on two or three points, where the
+  // likelihood is unbounded and round-off decides the path: maximum-likelihood cases get more rows.
+  const cases = variantCases(type, variant, runs, { components: K, dimension: D, parameters: parametersArbitrary(type), priorRows: [14, 40], maximumLikelihoodRows: [40, 80], missingRate: 0.25 });
+  return { ...cases, perturb, wellSeparatedCase: wellSeparatedCase(cases.model) };
+}
+
+/** What a covariance's cases need beyond the variant: the shape of its parameters and data. */
+export interface CaseShape {
+  readonly components: number;
+  readonly dimension: number;
+  readonly parameters: fc.Arbitrary<GaussianMixtureState>;
+  /** [min, max] rows of a drawn data set, with a prior and without. */
+  readonly priorRows: readonly [number, number];
+  readonly maximumLikelihoodRows: readonly [number, number];
+  /** Chance that a row loses one entry (NaN) in the missing-values variant. */
+  readonly missingRate: number;
+}
+
+/**
+ * The model, arbitrary parameters and data of one variant, for any covariance (the classic types
+ * here, mclust's models in constrained-cases.ts). Data are drawn from independently generated
+ * parameters, so EM has somewhere to go.
+ */
+export function variantCases(covariance: CovarianceType | CovarianceModel, variant: Variant, runs: number, shape: CaseShape) {
   const prior = variant !== 'maximum likelihood';
   const missingValues = variant === 'prior + missing values';
-  const build = () => gaussianMixtureModel({ components: K, covariance: type, regCovar: prior ? 0.05 : 0, init: prior ? 'kmeans' : 'random', ...(prior ? { weightConcentration: 2 } : {}), missingValues });
+  const d = shape.dimension;
+  const build = () =>
+    gaussianMixtureModel({ components: shape.components, covariance, regCovar: prior ? 0.05 : 0, init: prior ? 'kmeans' : 'random', ...(prior ? { weightConcentration: 2 } : {}), missingValues });
+  const [minRows, maxRows] = prior ? shape.priorRows : shape.maximumLikelihoodRows;
   return {
     model: build,
     runs,
-    arbitraryParameters: parametersArbitrary(type),
-    // Data drawn from independently generated parameters, so EM has somewhere to go. Without a
-    // prior, small samples let a component sit on two or three points, where the likelihood is
-    // unbounded and round-off decides the path: maximum-likelihood cases get more rows.
-    arbitraryData: fc.tuple(parametersArbitrary(type), fc.integer({ min: prior ? 14 : 40, max: prior ? 40 : 80 }), seedArbitrary()).map(([truth, rows, seed]) => {
+    arbitraryParameters: shape.parameters,
+    arbitraryData: fc.tuple(shape.parameters, fc.integer({ min: minRows, max: maxRows }), seedArbitrary()).map(([truth, rows, seed]): MixtureData<DenseMatrix> => {
       const random = new Random(seed);
       const drawn = build().sample(truth, rows, random);
       const data = drawn.observations;
-      if (missingValues) for (let i = 0; i < rows; i++) if (random.next() < 0.25) data[i * D + random.integer(D)] = Number.NaN;
-      const observations = new DenseMatrix(data, rows, D);
+      if (missingValues) for (let i = 0; i < rows; i++) if (random.next() < shape.missingRate) data[i * d + random.integer(d)] = Number.NaN;
+      const observations = new DenseMatrix(data, rows, d);
       if (variant !== 'prior + sample weights') return { observations };
       const sampleWeights = new Float64Array(rows);
       for (let i = 0; i < rows; i++) sampleWeights[i] = [0, 0.5, 1, 2, 3][random.integer(5)] as number;
       sampleWeights[0] = 1;
       return { observations, sampleWeights };
     }),
-    perturb,
-    wellSeparatedCase: wellSeparatedCase(build),
   };
 }
 

@@ -1,10 +1,10 @@
-import { seedArbitrary, simplexArbitrary, type EmConformanceOptions } from '@em/conformance';
-import { DenseMatrix, Random, type MixtureData } from '@em/core';
+import { simplexArbitrary, type EmConformanceOptions } from '@em/conformance';
+import type { DenseMatrix, MixtureData, Random } from '@em/core';
 import fc from 'fast-check';
 import { toStorage } from '../src/constrained/constrained-maximization.js';
 import { lettersOf } from '../src/constrained/covariance-models.js';
-import { decomposeCovariances, gaussianMixtureModel, storageOf, type CovarianceModel, type GaussianMixtureState, type GaussianStatistics, type MixtureStatisticsOf } from './helpers.js';
-import type { Variant } from './conformance-cases.js';
+import { decomposeCovariances, storageOf, type CovarianceModel, type GaussianMixtureState, type GaussianStatistics, type MixtureStatisticsOf } from './helpers.js';
+import { variantCases, type Variant } from './conformance-cases.js';
 
 // Conformance cases for mclust's models in D = 3: parameters built from volume, shape and
 // orientation with the model's constraint, perturbed in those terms so they stay in the model.
@@ -123,26 +123,6 @@ export function constrainedConformanceOptions(
   variant: Variant,
   runs: number,
 ): EmConformanceOptions<GaussianMixtureState, MixtureData<DenseMatrix>, MixtureStatisticsOf<GaussianStatistics>> {
-  const prior = variant !== 'maximum likelihood';
-  const missingValues = variant === 'prior + missing values';
-  const make = () =>
-    gaussianMixtureModel({ components: K, covariance: model, regCovar: prior ? 0.05 : 0, init: prior ? 'kmeans' : 'random', ...(prior ? { weightConcentration: 2 } : {}), missingValues });
-  return {
-    model: make,
-    runs,
-    arbitraryParameters: parametersArbitrary(model),
-    arbitraryData: fc.tuple(parametersArbitrary(model), fc.integer({ min: prior ? 20 : 120, max: prior ? 50 : 200 }), seedArbitrary()).map(([truth, rows, seed]) => {
-      const random = new Random(seed);
-      const drawn = make().sample(truth, rows, random);
-      const data = drawn.observations;
-      if (missingValues) for (let i = 0; i < rows; i++) if (random.next() < 0.2) data[i * D + random.integer(D)] = Number.NaN;
-      const observations = new DenseMatrix(data, rows, D);
-      if (variant !== 'prior + sample weights') return { observations };
-      const sampleWeights = new Float64Array(rows);
-      for (let i = 0; i < rows; i++) sampleWeights[i] = [0, 0.5, 1, 2, 3][random.integer(5)] as number;
-      sampleWeights[0] = 1;
-      return { observations, sampleWeights };
-    }),
-    perturb: perturbation(model),
-  };
+  const cases = variantCases(model, variant, runs, { components: K, dimension: D, parameters: parametersArbitrary(model), priorRows: [20, 50], maximumLikelihoodRows: [120, 200], missingRate: 0.2 });
+  return { ...cases, perturb: perturbation(model) };
 }
