@@ -36,11 +36,12 @@ console.log(`@em/poisson-mixture: ${rows} rows × 4 columns, K = 3`);
 time('E-step (fused block pass)', () => {
   model.eStep(start, data);
 });
+let lastFit: ReturnType<typeof fitEm> | undefined;
 time('fit, 20 iterations', () => {
-  fitEm(model, data, { initialParameters: start, maxIterations: 20, tolerance: 0 });
+  lastFit = fitEm(model, data, { initialParameters: start, maxIterations: 20, tolerance: 0 });
 });
-const result = fitEm(model, data, { initialParameters: start, maxIterations: 20, tolerance: 0 });
-console.log(`  ${'seconds per iteration (fit monitor)'.padEnd(34)} ${result.secondsPerIteration.toFixed(4)} s`);
+// The fit monitor's figure from the last timed fit (the fits are identical), not from one more fit.
+console.log(`  ${'seconds per iteration (fit monitor)'.padEnd(34)} ${lastFit?.secondsPerIteration.toFixed(4) ?? '—'} s`);
 
 // Time to solution (issue 14): plain EM and SQUAREM to convergence from the same start, same rule
 // (the default, relative 1e-10); eSteps counts every pass over the data.
