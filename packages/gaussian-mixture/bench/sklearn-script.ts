@@ -17,7 +17,9 @@ export function runSklearnScript<T extends object>(python: string, script: strin
     writeFileSync(dataPath, new Uint8Array(x.data.buffer, x.data.byteOffset, x.data.byteLength));
     writeFileSync(metaPath, JSON.stringify(meta));
     const scriptPath = new URL(`./${script}`, import.meta.url).pathname;
-    const run = spawnSync(python, [scriptPath, dataPath, metaPath], { encoding: 'utf8', maxBuffer: 1 << 20 });
+    // The scripts import sklearn_start.py from this folder: no __pycache__ left next to the sources.
+    const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1' };
+    const run = spawnSync(python, [scriptPath, dataPath, metaPath], { encoding: 'utf8', maxBuffer: 1 << 20, env });
     if (run.status !== 0) return run.stderr.trim().split('\n').pop() ?? 'no message';
     return JSON.parse(run.stdout) as T;
   } finally {
