@@ -3,6 +3,7 @@ import { createBernoulliMixtureModel, createMultinomialMixtureModel } from '@em/
 import { componentColor } from '../../plot/colors.js';
 import { objectiveChartMarkup } from '../../plot/objective-chart.js';
 import { escapeText } from '../../plot/svg.js';
+import { createPlayLoop } from '../play-loop.js';
 import './count-mixture.css';
 import { createEmStepper, type EmStepper } from './em-stepper.js';
 import { generateGlyphImages, GLYPH_SIZE, GLYPHS } from './glyphs.js';
@@ -210,18 +211,21 @@ export function mountCountMixture(container: HTMLElement): () => void {
   };
 
   let prepared: Prepared | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const setState = (state: 'ready' | 'running' | 'done' | 'error'): void => {
     document.body.dataset['state'] = state;
   };
 
-  const stopPlaying = (): void => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    ui.play.textContent = 'Play';
-    ui.play.setAttribute('aria-pressed', 'false');
-  };
+  const loop = createPlayLoop(
+    ui.play,
+    () => step(),
+    () => PLAY_DELAY_MS,
+    () => {
+      draw();
+      if (document.body.dataset['state'] !== 'error') setState('done');
+    },
+  );
+  const stopPlaying = loop.stop;
 
   const draw = (): void => {
     if (prepared === undefined) return;
@@ -238,7 +242,7 @@ export function mountCountMixture(container: HTMLElement): () => void {
     ui.stopReason.textContent = state.stopReason ?? 'not yet';
     ui.stopReason.dataset['value'] = state.stopReason ?? '';
     ui.step.disabled = state.stopReason !== undefined;
-    ui.play.disabled = state.stopReason !== undefined && timer === undefined;
+    ui.play.disabled = state.stopReason !== undefined && !loop.playing;
     ui.chart.innerHTML = objectiveChartMarkup({
       width: 520,
       height: 260,
@@ -291,25 +295,14 @@ export function mountCountMixture(container: HTMLElement): () => void {
   };
 
   const play = (): void => {
-    if (timer !== undefined) {
+    if (loop.playing) {
       stopPlaying();
       draw();
       setState('done');
       return;
     }
-    ui.play.textContent = 'Pause';
-    ui.play.setAttribute('aria-pressed', 'true');
     setState('running');
-    const tick = (): void => {
-      if (step()) {
-        timer = setTimeout(tick, PLAY_DELAY_MS);
-      } else {
-        stopPlaying();
-        draw();
-        if (document.body.dataset['state'] !== 'error') setState('done');
-      }
-    };
-    timer = setTimeout(tick, 0);
+    loop.start();
   };
 
   ui.step.addEventListener('click', () => {

@@ -3,6 +3,7 @@ import { objectiveChartMarkup } from '../../plot/objective-chart.js';
 import { CASINO, simulateCasino, type CasinoEmission, type CasinoRolls } from './casino.js';
 import { timelineMarkup, TIMELINE_HEIGHT } from './casino-timeline.js';
 import { WORKER_THRESHOLD_ROLLS, type HmmFitReply, type HmmFitRequest } from './hmm-fit-messages.js';
+import { createPlayLoop } from '../play-loop.js';
 import { agreement, createHmmSession, runToConvergence, type HmmFrame, type HmmSession } from './hmm-session.js';
 
 const TIMELINE_WIDTH = 1000;
@@ -143,7 +144,6 @@ export function mountHmm(container: HTMLElement): () => void {
   let rolls: CasinoRolls | undefined;
   let emission: CasinoEmission = 'categorical';
   let session: HmmSession | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   let worker: Worker | undefined;
   /** Id of the latest worker request; replies to older ones are ignored. */
   let request = 0;
@@ -182,12 +182,15 @@ export function mountHmm(container: HTMLElement): () => void {
     document.body.dataset['state'] = 'error';
   }
 
-  function stop(): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    ui.play.textContent = 'Play';
-    ui.play.setAttribute('aria-pressed', 'false');
-  }
+  const loop = createPlayLoop(
+    ui.play,
+    () => step(),
+    () => Number(ui.speed.value),
+    () => {
+      if (document.body.dataset['state'] !== 'error') document.body.dataset['state'] = 'done';
+    },
+  );
+  const stop = loop.stop;
 
   function reset(): void {
     stop();
@@ -222,15 +225,6 @@ export function mountHmm(container: HTMLElement): () => void {
     }
   }
 
-  function tick(): void {
-    if (!step()) {
-      stop();
-      if (document.body.dataset['state'] !== 'error') document.body.dataset['state'] = 'done';
-      return;
-    }
-    timer = setTimeout(tick, Number(ui.speed.value));
-  }
-
   ui.step.addEventListener('click', () => {
     stop();
     ui.error.hidden = true;
@@ -238,15 +232,13 @@ export function mountHmm(container: HTMLElement): () => void {
     if (document.body.dataset['state'] !== 'error') document.body.dataset['state'] = 'done';
   });
   ui.play.addEventListener('click', () => {
-    if (timer !== undefined) {
+    if (loop.playing) {
       stop();
       document.body.dataset['state'] = 'done';
       return;
     }
-    ui.play.textContent = 'Pause';
-    ui.play.setAttribute('aria-pressed', 'true');
     document.body.dataset['state'] = 'running';
-    timer = setTimeout(tick, 0);
+    loop.start();
   });
   function finishFit(thread: 'main' | 'worker'): void {
     if (session === undefined) return;

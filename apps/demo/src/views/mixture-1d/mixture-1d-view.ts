@@ -7,6 +7,7 @@ import { objectiveChartMarkup } from '../../plot/objective-chart.js';
 import { escapeText } from '../../plot/svg.js';
 import { HEIGHTS_TRUTH, simulateHeights, type Mixture1dParameters } from './heights.js';
 import { histogramMarkup } from './histogram.js';
+import { createPlayLoop } from '../play-loop.js';
 
 /** The 1-D data the view can fit: simulated heights, or one column of an embedded dataset. */
 export interface Source1d {
@@ -116,6 +117,19 @@ export function mountMixture1d(container: HTMLElement): () => void {
   };
   ui.source.innerHTML = sources1d.map((source) => `<option value="${source.id}">${escapeText(source.title)}</option>`).join('');
 
+  const loop = createPlayLoop(
+    ui.play,
+    () => {
+      const finished = session?.status.stopReason !== undefined && phase === 'e-step';
+      if (!finished) halfStep();
+      return !finished;
+    },
+    () => Number(ui.speed.value),
+    () => {
+      document.body.dataset['state'] = 'done';
+    },
+  );
+  const stop = loop.stop;
   let source = sources1d[0] as Source1d;
   let values: Float64Array = new Float64Array();
   let session: EmSession | undefined;
@@ -123,7 +137,6 @@ export function mountMixture1d(container: HTMLElement): () => void {
   let shown: Frame | undefined;
   let coloured: Frame | undefined;
   let phase: Phase = 'start';
-  let timer: ReturnType<typeof setTimeout> | undefined;
 
   const seed = (): number => {
     const value = Math.round(Number(ui.seed.value));
@@ -220,40 +233,20 @@ export function mountMixture1d(container: HTMLElement): () => void {
         ui.phase.textContent = `E-step ${shown.iteration}: responsibilities under the new parameters; log-likelihood ${shown.logLikelihood.toFixed(4)}.`;
       }
       render();
-      document.body.dataset['state'] = timer === undefined ? 'done' : 'running';
+      document.body.dataset['state'] = loop.playing ? 'running' : 'done';
     } catch (error) {
       fail(error);
     }
   }
 
-  function stop(): void {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-    ui.play.textContent = 'Play';
-    ui.play.setAttribute('aria-pressed', 'false');
-  }
-
-  function tick(): void {
-    const finished = session?.status.stopReason !== undefined && phase === 'e-step';
-    if (finished) {
-      stop();
-      document.body.dataset['state'] = 'done';
-      return;
-    }
-    halfStep();
-    timer = setTimeout(tick, Number(ui.speed.value));
-  }
-
   function togglePlay(): void {
-    if (timer !== undefined) {
+    if (loop.playing) {
       stop();
       document.body.dataset['state'] = 'done';
       return;
     }
-    ui.play.textContent = 'Pause';
-    ui.play.setAttribute('aria-pressed', 'true');
     document.body.dataset['state'] = 'running';
-    timer = setTimeout(tick, 0);
+    loop.start();
   }
 
   ui.source.addEventListener('change', () => {
