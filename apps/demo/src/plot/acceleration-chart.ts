@@ -1,5 +1,6 @@
-import { linearScale, niceTicks, paddedExtent } from '../scale.js';
-import { escapeText, formatTick, px } from './svg.js';
+import { linearScale, paddedExtent } from '../scale.js';
+import { escapeText, px } from './svg.js';
+import { stepChartAxes } from './step-chart-axes.js';
 
 /** One fit's log-likelihood at each accepted step, against the passes over the data it had cost. */
 export interface AccelerationTrace {
@@ -37,20 +38,7 @@ export function accelerationChartMarkup(input: AccelerationChartInput): string {
   const tail = (trace: AccelerationTrace): readonly number[] => trace.logLikelihood.slice(Math.floor(trace.logLikelihood.length / 4));
   const sy = linearScale(paddedExtent([...tail(plain), ...tail(accelerated)], 0.08), [height - MARGIN.bottom, MARGIN.top]);
   const clampY = (value: number): number => Math.min(height - MARGIN.bottom, Math.max(MARGIN.top, sy(value)));
-  const parts: string[] = [];
-  parts.push(`<rect class="plot-area" x="${MARGIN.left}" y="${MARGIN.top}" width="${width - MARGIN.left - MARGIN.right}" height="${height - MARGIN.top - MARGIN.bottom}"/>`);
-  for (const tick of niceTicks(0, last, 6).filter(Number.isInteger)) {
-    parts.push(`<line class="grid" x1="${px(sx(tick))}" x2="${px(sx(tick))}" y1="${MARGIN.top}" y2="${height - MARGIN.bottom}"/>`);
-    parts.push(`<text class="tick" x="${px(sx(tick))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${tick}</text>`);
-  }
-  for (const tick of niceTicks(sy.domain[0], sy.domain[1], 4)) {
-    parts.push(`<line class="grid" y1="${px(sy(tick))}" y2="${px(sy(tick))}" x1="${MARGIN.left}" x2="${width - MARGIN.right}"/>`);
-    parts.push(`<text class="tick" x="${MARGIN.left - 6}" y="${px(sy(tick) + 4)}" text-anchor="end">${formatTick(tick)}</text>`);
-  }
-  parts.push(`<text class="axis-label" x="${px((MARGIN.left + width - MARGIN.right) / 2)}" y="${height - 6}" text-anchor="middle">${escapeText(ACCELERATION_LABELS.axisX)}</text>`);
-  parts.push(
-    `<text class="axis-label y-axis-label" transform="translate(14 ${px((MARGIN.top + height - MARGIN.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeText(ACCELERATION_LABELS.axisY)}</text>`,
-  );
+  const parts = stepChartAxes({ width, height, margin: MARGIN, top: MARGIN.top, last, sx, sy, xLabel: ACCELERATION_LABELS.axisX, yLabel: ACCELERATION_LABELS.axisY });
   const series = [
     { trace: plain, line: 'plain-line', text: ACCELERATION_LABELS.plain(plain.eSteps.at(-1) ?? 0) },
     { trace: accelerated, line: 'squarem-line', text: ACCELERATION_LABELS.accelerated(accelerated.eSteps.at(-1) ?? 0) },

@@ -1,5 +1,6 @@
-import { linearScale, niceTicks, paddedExtent } from '../scale.js';
-import { escapeText, formatTick, px } from './svg.js';
+import { linearScale, paddedExtent } from '../scale.js';
+import { escapeText, px } from './svg.js';
+import { stepChartAxes } from './step-chart-axes.js';
 
 export interface ObjectiveChartInput {
   readonly width: number;
@@ -49,19 +50,8 @@ export function objectiveChartMarkup(input: ObjectiveChartInput): string {
   const last = Math.max(1, input.iterationsShown ?? 0, logLikelihood.length - 1, (objective?.length ?? 0) - 1);
   const sx = linearScale([0, last], [MARGIN.left, width - MARGIN.right]);
   const sy = linearScale(paddedExtent([...logLikelihood, ...(objective ?? [])], 0.08), [height - MARGIN.bottom, top]);
-  const parts: string[] = [];
-  parts.push(`<rect class="plot-area" x="${MARGIN.left}" y="${top}" width="${width - MARGIN.left - MARGIN.right}" height="${height - top - MARGIN.bottom}"/>`);
-  for (const tick of niceTicks(0, last, 6).filter(Number.isInteger)) {
-    parts.push(`<line class="grid" x1="${px(sx(tick))}" x2="${px(sx(tick))}" y1="${top}" y2="${height - MARGIN.bottom}"/>`);
-    parts.push(`<text class="tick" x="${px(sx(tick))}" y="${height - MARGIN.bottom + 16}" text-anchor="middle">${tick}</text>`);
-  }
-  for (const tick of niceTicks(sy.domain[0], sy.domain[1], 4)) {
-    parts.push(`<line class="grid" y1="${px(sy(tick))}" y2="${px(sy(tick))}" x1="${MARGIN.left}" x2="${width - MARGIN.right}"/>`);
-    parts.push(`<text class="tick" x="${MARGIN.left - 6}" y="${px(sy(tick) + 4)}" text-anchor="end">${formatTick(tick)}</text>`);
-  }
-  parts.push(`<text class="axis-label" x="${px((MARGIN.left + width - MARGIN.right) / 2)}" y="${height - 6}" text-anchor="middle">iteration</text>`);
-  const axisTitle = objective === undefined ? CHART_LABELS.axisLikelihood : CHART_LABELS.axisBoth;
-  parts.push(`<text class="axis-label y-axis-label" transform="translate(14 ${px((top + height - MARGIN.bottom) / 2)}) rotate(-90)" text-anchor="middle">${escapeText(axisTitle)}</text>`);
+  const yLabel = objective === undefined ? CHART_LABELS.axisLikelihood : CHART_LABELS.axisBoth;
+  const parts = stepChartAxes({ width, height, margin: MARGIN, top, last, sx, sy, xLabel: 'iteration', yLabel });
   if (objective !== undefined) {
     const legend = [
       { line: 'likelihood-line', text: CHART_LABELS.logLikelihood },
