@@ -1,6 +1,6 @@
 import { covarianceEllipse, ellipsePoints, type Covariance2 } from '../ellipse.js';
 import { blendedColor, componentColor } from './colors.js';
-import { scatterFrame, SCATTER_MARGIN as MARGIN } from './scatter-frame.js';
+import { scatterFrame, SCATTER_MARGIN as MARGIN, type ScatterFrameInput } from './scatter-frame.js';
 import { px } from './svg.js';
 
 /** One component as seen in the two plotted coordinates (the marginal of the Gaussian). */
@@ -11,13 +11,7 @@ export interface PlottedComponent {
   readonly covariance: Covariance2;
 }
 
-export interface ScatterInput {
-  readonly width: number;
-  readonly height: number;
-  readonly x: ArrayLike<number>;
-  readonly y: ArrayLike<number>;
-  readonly xLabel: string;
-  readonly yLabel: string;
+export interface ScatterInput extends ScatterFrameInput {
   /** n×K responsibilities (points are coloured by their blend), or undefined for grey points. */
   readonly responsibilities: Float64Array | undefined;
   readonly components: readonly PlottedComponent[];

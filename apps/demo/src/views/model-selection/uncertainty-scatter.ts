@@ -1,14 +1,8 @@
 import { componentColor } from '../../plot/colors.js';
-import { scatterFrame } from '../../plot/scatter-frame.js';
+import { scatterFrame, type ScatterFrameInput } from '../../plot/scatter-frame.js';
 import { px } from '../../plot/svg.js';
 
-export interface UncertaintyScatterInput {
-  readonly width: number;
-  readonly height: number;
-  readonly x: ArrayLike<number>;
-  readonly y: ArrayLike<number>;
-  readonly xLabel: string;
-  readonly yLabel: string;
+export interface UncertaintyScatterInput extends ScatterFrameInput {
   readonly classification: Int32Array;
   /** 1 − max posterior, in [0, 1 − 1/K]. */
   readonly uncertainty: Float64Array;
