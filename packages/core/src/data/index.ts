@@ -1,3 +1,4 @@
 export * from './dense-matrix.js';
 export * from './csr-matrix.js';
 export * from './sequences.js';
+export * from './source.js';
