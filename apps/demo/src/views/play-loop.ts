@@ -14,7 +14,11 @@ export interface PlayLoop {
  */
 export function createPlayLoop(button: HTMLButtonElement, advance: () => boolean, delay: () => number, finished: () => void): PlayLoop {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Separate from `timer`: a tick's own timer has fired but is still set while `advance` runs, so
+  // only this flag tells the tick that `advance` stopped the loop (e.g. a failed step calling stop()).
+  let playing = false;
   const stop = (): void => {
+    playing = false;
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     button.textContent = 'Play';
@@ -26,13 +30,16 @@ export function createPlayLoop(button: HTMLButtonElement, advance: () => boolean
       finished();
       return;
     }
+    if (!playing) return;
     timer = setTimeout(tick, delay());
   };
   return {
     get playing() {
-      return timer !== undefined;
+      return playing;
     },
     start() {
+      if (timer !== undefined) clearTimeout(timer);
+      playing = true;
       button.textContent = 'Pause';
       button.setAttribute('aria-pressed', 'true');
       timer = setTimeout(tick, 0);
