@@ -64,11 +64,25 @@ export interface ModelConfig {
  * back to valid parameters (simplices through log-ratios, covariances through log-Cholesky factors,
  * variances and rates through logs). `template` supplies what the vector does not hold: shapes,
  * frozen parameters and structural zeros (an entry that is exactly 0 in the template stays 0).
- * fromUnconstrained(toUnconstrained(θ), θ) = θ up to round-off.
+ * fromUnconstrained(toUnconstrained(θ, θ), θ) = θ up to round-off.
+ *
+ * Some parameters have no global chart: an orthogonal orientation (mclust's constrained Gaussian
+ * models) is mapped by a Cayley map around a reference rotation, and an eigen-decomposition's column
+ * order and signs are only fixed relative to a reference. Such maps are local, centred at a
+ * reference point θ_ref: `toUnconstrained(θ, θ_ref)` gives θ's coordinates in the chart centred at
+ * θ_ref (θ_ref itself maps to 0 in those coordinates), and `fromUnconstrained(u, θ_ref)` reads them
+ * back in the same chart — the template is the reference. A caller that combines several points
+ * (SQUAREM's θ₀, θ₁, θ₂) passes the same reference to every call, the template it will read the
+ * result with. Maps with a global chart ignore `reference`; without it a local map centres at θ.
  */
 export interface ParameterMap<P> {
-  toUnconstrained(params: P): Float64Array;
-  /** Throws InvalidParametersError when the point lies outside what doubles can represent (overflow). */
+  /** θ's coordinates in the chart centred at `reference` (default: θ itself); see the interface. */
+  toUnconstrained(params: P, reference?: P): Float64Array;
+  /**
+   * The parameters at `vector` in the chart centred at `template` (which also supplies shapes,
+   * frozen parameters and structural zeros). Throws InvalidParametersError when the point lies
+   * outside what doubles can represent (overflow).
+   */
   fromUnconstrained(vector: Float64Array, template: P): P;
 }
 

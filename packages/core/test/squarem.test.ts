@@ -150,6 +150,43 @@ describe('SQUAREM (acceleration: squarem)', () => {
     expect(trials).toBeLessThanOrEqual(guarded.iterations);
   });
 
+  it('reads every point of a cycle in one chart: the reference of the three toUnconstrained calls is the template fromUnconstrained reads with', () => {
+    const dimension = 2;
+    const data = toyData(40, 360, dimension);
+    // A local chart (coordinates relative to the reference), as an orthogonal factor's Cayley map is.
+    const calls: { readonly kind: 'to' | 'from'; readonly reference: ToyParameters | undefined }[] = [];
+    const local: ParameterMap<ToyParameters> = {
+      toUnconstrained: (mean, reference) => {
+        calls.push({ kind: 'to', reference });
+        return mean.map((v, i) => v - ((reference ?? mean)[i] as number));
+      },
+      fromUnconstrained: (vector, template) => {
+        calls.push({ kind: 'from', reference: template });
+        return vector.map((v, i) => v + (template[i] as number));
+      },
+    };
+    const plain = fitEm(toyModel(dimension), data, { tolerance: 1e-13, toleranceRule: 'relative', maxIterations: 5000 });
+    const fast = fitEm(toyModel(dimension, local), data, { tolerance: 1e-13, toleranceRule: 'relative', maxIterations: 5000, acceleration: 'squarem' });
+    // Each cycle: three toUnconstrained calls with one reference, then (unless the step is the plain
+    // point) one fromUnconstrained whose template is that reference.
+    let reads = 0;
+    for (let i = 0; i < calls.length; ) {
+      const triple = calls.slice(i, i + 3);
+      expect(triple.map((c) => c.kind)).toEqual(['to', 'to', 'to']);
+      expect(triple[0]?.reference).toBeDefined();
+      for (const call of triple) expect(call.reference).toBe(triple[0]?.reference);
+      i += 3;
+      if (calls[i]?.kind === 'from') {
+        expect(calls[i]?.reference).toBe(triple[0]?.reference);
+        reads++;
+        i++;
+      }
+    }
+    expect(reads).toBeGreaterThan(2);
+    expect(relative(fast.logLikelihood, plain.logLikelihood)).toBeLessThan(1e-10);
+    expect(fast.eSteps).toBeLessThan(plain.eSteps / 3);
+  });
+
   it('falls back when the extrapolated point leaves the parameter space (the map or the E-step throws)', () => {
     const dimension = 2;
     const data = toyData(40, 360, dimension);

@@ -16,10 +16,10 @@ export interface HmmUpdateFlags {
  */
 export function hmmParameterMap<C>(emissions: ParameterMap<C>, states: number, update: HmmUpdateFlags): ParameterMap<HmmParameters<C>> {
   return {
-    toUnconstrained(params) {
+    toUnconstrained(params, reference) {
       const writer = new CoordinateWriter().simplex(params.startProbabilities);
       for (let i = 0; i < states; i++) writer.simplex(params.transitionMatrix, i * states, states);
-      return writer.raw(emissions.toUnconstrained(params.emissions)).result();
+      return writer.raw(emissions.toUnconstrained(params.emissions, reference?.emissions)).result();
     },
     fromUnconstrained(vector, template) {
       const reader = new CoordinateReader(vector);

@@ -98,7 +98,9 @@ export function* squaremLoop<P, D, S extends Statistics>(model: EmModel<P, D, S>
     let trial: P | undefined;
     let alpha = -1;
     try {
-      const extrapolated = squaremPoint(map.toUnconstrained(parameters), map.toUnconstrained(first), map.toUnconstrained(second), bound);
+      // One chart for the whole cycle, centred at θ₂, the template the extrapolated point is read with
+      // (maps with local charts, e.g. a Cayley map for an orthogonal factor, need the same centre).
+      const extrapolated = squaremPoint(map.toUnconstrained(parameters, second), map.toUnconstrained(first, second), map.toUnconstrained(second, second), bound);
       if (extrapolated !== undefined) {
         alpha = extrapolated.alpha;
         // The template θ₂ supplies shapes, frozen parameters and structural zeros.

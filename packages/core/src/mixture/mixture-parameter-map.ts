@@ -5,13 +5,14 @@ import type { MixtureFamilyComponents } from './mixture-family.js';
 
 /**
  * Mixture parameters ↔ ℝ^p: the weights through their centred log-ratio (a vanishing weight that
- * is exactly 0 stays 0), then the component family's own coordinates. Frozen weights
+ * is exactly 0 stays 0), then the component family's own coordinates (in the chart centred at the
+ * reference's components, for a family whose map is local). Frozen weights
  * (`updateWeights: false`) are taken from the template, unchanged by round-off.
  */
 export function mixtureParameterMap<C>(components: ParameterMap<C>, updateWeights: boolean): ParameterMap<MixtureParameters<C>> {
   return {
-    toUnconstrained(params) {
-      return new CoordinateWriter().simplex(params.weights).raw(components.toUnconstrained(params.components)).result();
+    toUnconstrained(params, reference) {
+      return new CoordinateWriter().simplex(params.weights).raw(components.toUnconstrained(params.components, reference?.components)).result();
     },
     fromUnconstrained(vector, template) {
       const reader = new CoordinateReader(vector);
@@ -24,11 +25,11 @@ export function mixtureParameterMap<C>(components: ParameterMap<C>, updateWeight
 /** The same for a mixture family's components (K rows of `width` = M weights, then the inner family's coordinates). */
 export function mixtureFamilyParameterMap<C>(inner: ParameterMap<C>, width: number, updateWeights: boolean): ParameterMap<MixtureFamilyComponents<C>> {
   return {
-    toUnconstrained(components) {
+    toUnconstrained(components, reference) {
       const rows = components.weights.length / width;
       const writer = new CoordinateWriter();
       for (let r = 0; r < rows; r++) writer.simplex(components.weights, r * width, width);
-      return writer.raw(inner.toUnconstrained(components.inner)).result();
+      return writer.raw(inner.toUnconstrained(components.inner, reference?.inner)).result();
     },
     fromUnconstrained(vector, template) {
       const rows = template.weights.length / width;
