@@ -3,6 +3,10 @@ import { DenseMatrix } from '../data/dense-matrix.js';
 import { InvalidOptionsError, NotFittedError } from '../errors.js';
 import { fitEm, fitEmAsync, type AsyncFitOptions } from '../fit/fit.js';
 import type { FitResult } from '../fit/types.js';
+import type { EStepExecutor } from '../executor/executor.js';
+import { availableParallelism } from '../executor/platform.js';
+import { workerEntryProblem } from '../executor/worker-entry.js';
+import { planWorkers, type EStepWork, type ExecutionPlan, type WorkersOption } from '../executor/worker-plan.js';
 import { checkAllocation, float64Bytes } from '../memory-budget.js';
 import { aic, bic } from '../model-selection.js';
 import { parseSerializedModel, serializeModel, type FitMetadata, type SerializedModel } from '../persistence.js';
@@ -18,6 +22,9 @@ import {
   type EstimatorSettings,
   type ResolvedEstimatorSettings,
 } from './settings.js';
+
+/** Where `fit` runs. */
+const IN_PROCESS: ExecutionPlan = Object.freeze({ mode: 'in-process', workers: 1, reason: 'in process: fit is synchronous (fitAsync can use worker threads)' });
 
 /**
  * What an estimator needs from its engine model beyond the EM contract: the number of latent
@@ -35,8 +42,11 @@ export interface EstimatorModel<P, D, S extends Statistics> extends EmModel<P, D
   sample(params: P, n: number, random: Random): { readonly observations: Float64Array; readonly labels: Int32Array; readonly dimension: number };
 }
 
-/** What `fit` returns: core's FitResult with the parameters nested as the estimator shows them. */
-export type FitSummary<Plain> = Omit<FitResult<unknown>, 'parameters'> & { readonly parameters: Plain };
+/**
+ * What `fit` returns: core's FitResult with the parameters nested as the estimator shows them, and
+ * where the E-steps ran (`fitAsync` decides; `fit` is always in process).
+ */
+export type FitSummary<Plain> = Omit<FitResult<unknown>, 'parameters'> & { readonly parameters: Plain; readonly execution?: ExecutionPlan };
 
 /** Options of one `fit` / `fitAsync` call: any setting (but the memory budget) for this call only, sample weights, a start. */
 export type EstimatorFitOptions<P, PlainInput> = Omit<EstimatorSettings<P>, 'memoryBudget'> & {
@@ -150,6 +160,51 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
       aic: result.aic,
     };
   }
+  /**
+   * The work of one E-step on `data` and how far the data splits, for `workers: 'auto'` (override
+   * with the model's cost; by default K·20 multiply-adds per row, rows as chunks).
+   */
+  protected eStepWork(data: D): EStepWork {
+    const rows = this.dataKind.rows(data);
+    const k = this.model.k;
+    return { work: rows * k * 20, formula: `N·K·20 = ${(rows * k * 20).toExponential(1)}`, maxChunks: rows };
+  }
+  /** Bytes fitAsync copies to share `data` with worker threads (0 when it is already shared). */
+  protected sharedCopyBytes(_data: D): number {
+    return 0;
+  }
+  /** The model package's own worker entry (its built worker.js, in Node), or undefined. */
+  protected defaultWorkerUrl(): URL | undefined {
+    return undefined;
+  }
+
+  /**
+   * Where `fitAsync(input, options)` would run its E-steps, and why: in process, on N worker
+   * threads it starts, or on the given executor. The same decision fitAsync makes (the CLI prints it).
+   */
+  planExecution(input: Input, options: EstimatorFitOptions<P, PlainInput> = {}): ExecutionPlan {
+    return this.planFor(this.dataKind.toData(input, options.sampleWeights, 'planExecution(data)'), options);
+  }
+
+  private planFor(data: D, options: EstimatorFitOptions<P, PlainInput>): ExecutionPlan {
+    const executor = options.executor ?? this.settings.executor;
+    if (executor !== undefined) return { mode: 'executor', workers: executor.concurrency, reason: `on the given executor (${executor.concurrency} worker${executor.concurrency === 1 ? '' : 's'})` };
+    const workers: WorkersOption = options.workers ?? this.settings.workers;
+    const url = this.workerUrlOf(options);
+    return planWorkers({
+      workers,
+      work: this.eStepWork(data),
+      memoryBudget: this.settings.memoryBudget,
+      sharedCopyBytes: this.sharedCopyBytes(data),
+      parallelism: availableParallelism(),
+      ...(workers === 'auto' ? { noWorkerEntry: workerEntryProblem(url) } : {}),
+    });
+  }
+
+  private workerUrlOf(options: EstimatorFitOptions<P, PlainInput>): string | URL | undefined {
+    return options.workerUrl ?? this.settings.workerUrl ?? this.defaultWorkerUrl();
+  }
+
   /** Draws for `sample` (override to pass model options such as a start state). */
   protected draw(parameters: P, n: number, random: Random, _options: SampleOptions): { readonly observations: Float64Array; readonly labels: Int32Array; readonly dimension: number } {
     return this.model.sample(parameters, n, random);
@@ -185,17 +240,37 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
     return this.fitData(this.fitDataFrom(input, options), options);
   }
 
-  /** Fits with E-steps on `executor` (e.g. worker threads); the same result as `fit` up to round-off. */
+  /**
+   * Fits with E-steps on worker threads where they pay: on `executor` if one is given, else as
+   * `workers` says ('auto' by default: threads for large data, in process for small data and in
+   * browsers without `workerUrl`). A pool it starts itself is stopped before the promise settles,
+   * on success, error and abort alike. The same result as `fit` up to round-off (1e-12 relative);
+   * the summary's `execution` says where the E-steps ran and why.
+   */
   async fitAsync(input: Input, options: EstimatorFitOptions<P, PlainInput> = {}): Promise<Summary> {
     const data = this.fitDataFrom(input, options);
-    const fitOptions = this.fitOptions(options, data, true);
+    let fitOptions = this.fitOptions(options, data, true);
+    const plan = this.planFor(data, options);
+    let own: EStepExecutor | undefined;
     let result: FitResult<P>;
     try {
+      if (plan.mode === 'workers') {
+        const { createWorkerExecutor } = await import('../parallel.js');
+        const workerUrl = this.workerUrlOf(options);
+        if (workerUrl === undefined) {
+          throw new InvalidOptionsError(`${this.constructor.name} has no worker entry to start ${plan.workers} workers from.`, 'Pass workerUrl (the URL of a worker that imports the model package\'s /worker entry), or an executor.', {
+            option: 'workerUrl',
+          });
+        }
+        own = createWorkerExecutor({ workerUrl, workers: plan.workers, memoryBudget: this.settings.memoryBudget });
+        fitOptions = { ...fitOptions, executor: own, chunks: fitOptions.chunks ?? this.chunksPerWorker * own.concurrency };
+      }
       result = await fitEmAsync(this.model, data, fitOptions);
     } finally {
       this.releaseBuffers();
+      await own?.close();
     }
-    return this.adopt(result, data);
+    return this.adopt(result, data, plan);
   }
 
   /** Fits, then returns the most probable class of each row (time step) of the same data. */
@@ -345,10 +420,10 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
     return merged as AsyncFitOptions<P>;
   }
 
-  private adopt(result: FitResult<P>, data: D): Summary {
+  private adopt(result: FitResult<P>, data: D, execution: ExecutionPlan = IN_PROCESS): Summary {
     this.state = result.parameters;
     this.metadata = this.fitMetadata(result, data);
-    this.summary = this.summarize(result, data);
+    this.summary = { ...this.summarize(result, data), execution };
     return this.summary;
   }
 

@@ -4,6 +4,7 @@ import { DEFAULT_FIT_SETTINGS, MAX_ITERATIONS, MAX_RESTARTS, TOLERANCE_RULES } f
 import type { AsyncFitOptions } from '../fit/fit.js';
 import { resolveAcceleration } from '../fit/engine.js';
 import { DEFAULT_MEMORY_BUDGET, resolveMemoryBudget } from '../memory-budget.js';
+import { assertWorkersOption, type WorkersOption } from '../executor/worker-plan.js';
 import { assertSeed } from '../random.js';
 
 /**
@@ -24,6 +25,20 @@ export type ForwardedFitSetting = (typeof FORWARDED_FIT_SETTINGS)[number];
  */
 export type EstimatorSettings<P = unknown> = Pick<AsyncFitOptions<P>, ForwardedFitSetting> & {
   /**
+   * Where `fitAsync` runs E-steps when no `executor` is given (`fit` always runs in process):
+   * 'auto' (default) starts worker threads when the data is large enough for them to pay (E-step
+   * work ≥ WORKERS_MIN_WORK), as many as the machine, the memory budget and the data allow, and
+   * stops them before `fitAsync` settles; in process otherwise, and in browsers unless `workerUrl`
+   * is given. A number: that many workers (1 = in process).
+   */
+  readonly workers?: WorkersOption;
+  /**
+   * The worker entry `fitAsync` starts its threads from (default: the model package's own built
+   * `worker.js`, in Node). In a browser, the URL of a bundled worker that imports the package's
+   * `/worker` entry; without one, 'auto' fits in process.
+   */
+  readonly workerUrl?: string | URL;
+  /**
    * What a fit or a prediction may allocate beyond the data: bytes, or a size such as '1GiB'
    * (default DEFAULT_MEMORY_BUDGET, 256 MiB). Over it is a MemoryBudgetError, raised before allocating.
    */
@@ -31,7 +46,7 @@ export type EstimatorSettings<P = unknown> = Pick<AsyncFitOptions<P>, ForwardedF
 };
 
 /** The estimator defaults, written once: DEFAULT_FIT_SETTINGS plus one run from seed 0 and the default budget. */
-export const ESTIMATOR_DEFAULTS = Object.freeze({ ...DEFAULT_FIT_SETTINGS, nInit: 1, seed: 0, memoryBudget: DEFAULT_MEMORY_BUDGET });
+export const ESTIMATOR_DEFAULTS = Object.freeze({ ...DEFAULT_FIT_SETTINGS, nInit: 1, seed: 0, memoryBudget: DEFAULT_MEMORY_BUDGET, workers: 'auto' as WorkersOption });
 
 type Defaulted = keyof typeof ESTIMATOR_DEFAULTS;
 
@@ -40,8 +55,8 @@ export type ResolvedEstimatorSettings<P = unknown> = Omit<EstimatorSettings<P>, 
   readonly [K in Defaulted]: K extends 'memoryBudget' ? number : NonNullable<EstimatorSettings<P>[K & keyof EstimatorSettings<P>]>;
 };
 
-/** Every setting name (the forwarded ones and the memory budget). */
-export const ESTIMATOR_SETTING_NAMES: readonly (ForwardedFitSetting | 'memoryBudget')[] = Object.freeze([...FORWARDED_FIT_SETTINGS, 'memoryBudget']);
+/** Every setting name (the forwarded ones, the memory budget, and where fitAsync runs). */
+export const ESTIMATOR_SETTING_NAMES: readonly (ForwardedFitSetting | 'memoryBudget' | 'workers' | 'workerUrl')[] = Object.freeze([...FORWARDED_FIT_SETTINGS, 'memoryBudget', 'workers', 'workerUrl']);
 
 /** Per-setting checks run at construction (so a bad seed fails before any data is read). */
 function checkSetting(name: string, value: unknown): void {
@@ -70,6 +85,14 @@ function checkSetting(name: string, value: unknown): void {
       return;
     case 'acceleration':
       resolveAcceleration(value);
+      return;
+    case 'workers':
+      assertWorkersOption(value);
+      return;
+    case 'workerUrl':
+      if (!(value instanceof URL) && (typeof value !== 'string' || value.trim() === '')) {
+        throw new InvalidOptionsError(`workerUrl must be a URL or a non-empty string; got ${String(value)}.`, "Pass e.g. { workerUrl: new URL('./em-worker.js', import.meta.url) }.", { option: 'workerUrl' });
+      }
       return;
     case 'onIteration':
     case 'onEvent':
