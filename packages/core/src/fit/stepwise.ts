@@ -63,7 +63,21 @@ export interface StepwiseOptions<P> {
   readonly onEvent?: (event: FitEvent) => void;
   /** Checked before each batch is read; a fired signal stops with `aborted`. */
   readonly signal?: AbortSignal;
+  /**
+   * Most entries kept in `history`, `logLikelihoodHistory` and `stepSizes` (an even integer ≥ 2,
+   * default DEFAULT_STEPWISE_HISTORY_LIMIT): a long stream would otherwise grow them by one number
+   * per batch without bound. When the limit is reached, neighbouring entries are merged pairwise
+   * and each entry from then on covers twice as many batches (`batchesPerEntry`).
+   */
+  readonly historyLimit?: number;
 }
+
+/**
+ * Default `historyLimit` of a stepwise fit: 4096 entries (32 KiB per series). Up to 4096 batches
+ * keep one entry per batch, as before; longer streams keep 2048–4096 entries, each covering
+ * 2^k consecutive batches.
+ */
+export const DEFAULT_STEPWISE_HISTORY_LIMIT = 4096;
 
 export interface StepwiseResult<P> {
   /** θ after the last batch. */
@@ -71,20 +85,24 @@ export interface StepwiseResult<P> {
   /**
    * Per batch t: log p(batch_t; θ_{t−1}) / n_t, the per-observation log-likelihood of each batch at
    * the parameters *before* its update (a held-out score, so it is noisy and need not increase).
+   * With more batches than `historyLimit`, each entry covers `batchesPerEntry` consecutive batches
+   * (the last entry possibly fewer) and is their log-likelihood sum divided by their observations.
    */
   readonly history: readonly number[];
+  /** Batches each `history` entry covers (1 until the stream outgrows `historyLimit`, then a power of 2). */
+  readonly batchesPerEntry: number;
   /**
    * The same per-batch log-likelihoods as `history` (stepwise scores carry no log-prior, so the
    * objective and the log-likelihood series coincide); named as in the batch FitResult.
    */
   readonly logLikelihoodHistory: readonly number[];
-  /** Batches consumed = updates made = history.length. */
+  /** Batches consumed = updates made (history.length when batchesPerEntry is 1). */
   readonly iterations: number;
   /** `streamEnded`, `maxIterations` or `aborted`. */
   readonly stopReason: StopReason;
   /** Σ n over the consumed batches. */
   readonly observations: number;
-  /** η_t per batch (the first is 1). */
+  /** η_t per batch (the first is 1); with batchesPerEntry > 1, η of each entry's last batch. */
   readonly stepSizes: readonly number[];
   readonly events: readonly FitEvent[];
 }
@@ -138,8 +156,14 @@ class StepwiseRun<P, D, S extends Statistics> {
   private t = 0;
   private seen = 0;
   private stop: StopReason | undefined;
-  private readonly history: number[] = [];
-  private readonly stepSizes: number[] = [];
+  private history: number[] = [];
+  /** Observations behind each history entry (to merge entries as weighted means). */
+  private historyObservations: number[] = [];
+  private stepSizes: number[] = [];
+  private batchesPerEntry = 1;
+  /** The entry being filled: log-likelihood sum, observations, batches, last η. */
+  private pending = { logLikelihood: 0, observations: 0, batches: 0, stepSize: 1 };
+  private readonly historyLimit: number;
   private readonly events: FitEvent[] = [];
   private readonly maxIterations: number;
   private readonly eta: (t: number) => number;
@@ -171,6 +195,13 @@ class StepwiseRun<P, D, S extends Statistics> {
         option: 'effectiveObservations',
       });
     }
+    const limit = options.historyLimit ?? DEFAULT_STEPWISE_HISTORY_LIMIT;
+    if (!Number.isInteger(limit) || limit < 2 || limit % 2 !== 0) {
+      throw new InvalidOptionsError(`historyLimit must be an even integer ≥ 2; got ${String(limit)}.`, `Pass e.g. { historyLimit: ${DEFAULT_STEPWISE_HISTORY_LIMIT} }.`, {
+        option: 'historyLimit',
+      });
+    }
+    this.historyLimit = limit;
     this.eta = stepSizeFunction(options.stepSize);
     if (options.random === undefined && options.seed !== undefined) assertSeed(options.seed);
     this.random = options.random ?? new Random(options.seed ?? 0);
@@ -227,8 +258,7 @@ class StepwiseRun<P, D, S extends Statistics> {
     const nEff = this.options.effectiveObservations ?? this.seen;
     parameters = model.mStep(scaleStatistics(this.average, nEff), parameters, this.context);
     this.parameters = parameters;
-    this.history.push(logLikelihood / n);
-    this.stepSizes.push(eta);
+    this.recordHistory(logLikelihood, n, eta);
     this.options.onIteration?.({
       iteration: t,
       parameters,
@@ -239,13 +269,51 @@ class StepwiseRun<P, D, S extends Statistics> {
     });
   }
 
+  /** Adds a batch to the pending entry; a full entry joins the history, which is halved at the limit. */
+  private recordHistory(logLikelihood: number, observations: number, stepSize: number): void {
+    const pending = this.pending;
+    pending.logLikelihood += logLikelihood;
+    pending.observations += observations;
+    pending.batches++;
+    pending.stepSize = stepSize;
+    if (pending.batches < this.batchesPerEntry) return;
+    this.flushPending();
+    if (this.history.length < this.historyLimit) return;
+    // Merge neighbours: entry i of the halved series is the weighted mean of entries 2i and 2i + 1.
+    const history: number[] = [];
+    const observationsPerEntry: number[] = [];
+    const stepSizes: number[] = [];
+    for (let i = 0; i + 1 < this.history.length; i += 2) {
+      const n0 = this.historyObservations[i] as number;
+      const n1 = this.historyObservations[i + 1] as number;
+      history.push(((this.history[i] as number) * n0 + (this.history[i + 1] as number) * n1) / (n0 + n1));
+      observationsPerEntry.push(n0 + n1);
+      stepSizes.push(this.stepSizes[i + 1] as number);
+    }
+    this.history = history;
+    this.historyObservations = observationsPerEntry;
+    this.stepSizes = stepSizes;
+    this.batchesPerEntry *= 2;
+  }
+
+  private flushPending(): void {
+    const pending = this.pending;
+    if (pending.batches === 0) return;
+    this.history.push(pending.logLikelihood / pending.observations);
+    this.historyObservations.push(pending.observations);
+    this.stepSizes.push(pending.stepSize);
+    this.pending = { logLikelihood: 0, observations: 0, batches: 0, stepSize: 1 };
+  }
+
   result(): StepwiseResult<P> {
     if (this.parameters === undefined) {
       throw new InvalidDataError('The stream ended before its first batch, so there is nothing to fit.', 'Pass at least one batch, or initialParameters.');
     }
+    this.flushPending();
     return {
       parameters: this.parameters,
       history: this.history,
+      batchesPerEntry: this.batchesPerEntry,
       logLikelihoodHistory: [...this.history],
       iterations: this.t,
       stopReason: this.stop ?? 'streamEnded',
