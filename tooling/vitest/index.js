@@ -1,5 +1,6 @@
 // Shared Vitest preset: resolve workspace packages through their "@em/source" export condition, so
 // tests run against src/ (no stale dist/), and keep property-test seeds visible in the output.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /** @param {import('vitest/config').UserConfig['test']} [overrides] */
@@ -15,6 +16,8 @@ export function emVitestConfig(overrides = {}) {
       testTimeout: 120_000,
       hookTimeout: 120_000,
       typecheck: { enabled: true, include: ['**/*.test-d.ts'] },
+      // Compiles changed AssemblyScript kernels first (tooling/kernels).
+      globalSetup: [fileURLToPath(new URL('./kernels-setup.js', import.meta.url))],
       ...overrides,
     },
   });
