@@ -87,6 +87,50 @@ export interface ParameterMap<P> {
 }
 
 /**
+ * One chunk's sparse E-steps (Neal & Hinton 1998, the sparse variant), for `estep: 'sparse'`:
+ * `full` computes the posterior q at θ for every observation and picks each one's active set,
+ * the components whose responsibility is at least the threshold (the others are frozen at their
+ * current values); `sparse` updates q only on the active sets, renormalised to the active mass
+ * they held at the last `full`. The object owns the per-observation state (typed arrays, reused).
+ */
+export interface SparseEStepper<P, S extends Statistics> {
+  /** Full E-step at θ: posterior responsibilities, new active sets, frozen terms. */
+  full(params: P): SparseFullEStep<S>;
+  /** Sparse E-step at θ (after at least one `full`): active responsibilities only. */
+  sparse(params: P): SparseEStep<S>;
+}
+
+/** What a full E-step of a sparse fit returns (sums over the chunk). */
+export interface SparseFullEStep<S extends Statistics> {
+  /** Statistics of every (observation, component) pair under the posterior: the plain E-step's. */
+  readonly statistics: S;
+  /** The part of `statistics` from the frozen pairs (responsibility below the threshold). */
+  readonly frozenStatistics: S;
+  /** log p(x; θ), as the plain E-step's. */
+  readonly logLikelihood: number;
+  /** Σ over frozen pairs of w_i q_ik log(π_k f_k(x_i; θ)). */
+  readonly frozenEnergy: number;
+  /** −Σ over frozen pairs of w_i q_ik log q_ik (constant until the next full E-step). */
+  readonly frozenEntropy: number;
+  /** Active (observation, component) pairs chosen, and all pairs (observations × K). */
+  readonly activePairs: number;
+  readonly pairs: number;
+}
+
+/** What a sparse E-step returns (sums over the chunk). */
+export interface SparseEStep<S extends Statistics> {
+  /** Statistics of the active pairs only (the frozen ones are the last full E-step's frozenStatistics). */
+  readonly statistics: S;
+  /**
+   * The active pairs' part of the free energy, Σ_i w_i a_i (log Σ_{k∈A_i} π_k f_k(x_i; θ) − log a_i),
+   * a_i the active mass of observation i (q at its optimum over the active set).
+   */
+  readonly activeFreeEnergy: number;
+  readonly activePairs: number;
+  readonly pairs: number;
+}
+
+/**
  * The EM contract. Every model in `@em` implements exactly this; the fit loops, the parallel
  * executor and the conformance kit use nothing else.
  *
@@ -129,6 +173,11 @@ export interface EmModel<P, D, S extends Statistics> {
   parametersFromJSON(json: JsonValue): P;
   /** Copies data onto SharedArrayBuffers so worker threads read it without copying (optional). */
   shareData?(data: D): D;
+  /**
+   * Sparse E-steps over `data` (optional; finite mixtures provide it): with it, `estep: 'sparse'`
+   * runs Neal–Hinton sparse EM. `threshold` ∈ [0, 1) picks the active sets (0: every component).
+   */
+  createSparseEStepper?(data: D, threshold: number): SparseEStepper<P, S>;
   /** Parameters ↔ ℝ^p, for accelerated fits (optional: without it `acceleration: 'squarem'` runs plain EM and says so). */
   readonly parameterMap?: ParameterMap<P>;
 }

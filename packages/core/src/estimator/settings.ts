@@ -3,6 +3,8 @@ import { assertFiniteAtLeast, assertInteger, InvalidOptionsError } from '../erro
 import { DEFAULT_FIT_SETTINGS, MAX_ITERATIONS, MAX_RESTARTS, TOLERANCE_RULES } from '../fit/defaults.js';
 import type { AsyncFitOptions } from '../fit/fit.js';
 import { resolveAcceleration } from '../fit/engine.js';
+import { assertFullEStepEvery, resolveEStepKind } from '../fit/sparse-em.js';
+import { assertSparseThreshold } from '../mixture/sparse-estep.js';
 import { DEFAULT_MEMORY_BUDGET, resolveMemoryBudget } from '../memory-budget.js';
 import { assertWorkersOption, type WorkersOption } from '../executor/worker-plan.js';
 import { assertSeed } from '../random.js';
@@ -13,7 +15,7 @@ import { assertSeed } from '../random.js';
  * default (if any) from DEFAULT_FIT_SETTINGS, and every estimator accepts, resolves, forwards and
  * saves it without further code.
  */
-export const FORWARDED_FIT_SETTINGS = ['nInit', 'seed', 'maxIterations', 'tolerance', 'toleranceRule', 'chunks', 'executor', 'onIteration', 'onEvent', 'signal', 'acceleration'] as const;
+export const FORWARDED_FIT_SETTINGS = ['nInit', 'seed', 'maxIterations', 'tolerance', 'toleranceRule', 'chunks', 'executor', 'onIteration', 'onEvent', 'signal', 'acceleration', 'estep', 'fullEStepEvery', 'sparseThreshold'] as const;
 
 export type ForwardedFitSetting = (typeof FORWARDED_FIT_SETTINGS)[number];
 
@@ -85,6 +87,15 @@ function checkSetting(name: string, value: unknown): void {
       return;
     case 'acceleration':
       resolveAcceleration(value);
+      return;
+    case 'estep':
+      resolveEStepKind(value);
+      return;
+    case 'fullEStepEvery':
+      assertFullEStepEvery(value);
+      return;
+    case 'sparseThreshold':
+      assertSparseThreshold(value);
       return;
     case 'workers':
       assertWorkersOption(value);

@@ -48,3 +48,22 @@ export const MAX_RESTARTS = 10_000;
  * iterations filled a 512 MB heap). A million iterations is far past any EM that still moves.
  */
 export const MAX_ITERATIONS = 1_000_000;
+
+/** The defaults of sparse EM (`estep: 'sparse'`), measured by the gaussian-mixture bench's sparse section. */
+export interface DefaultSparseSettings {
+  readonly fullEStepEvery: number;
+  readonly sparseThreshold: number;
+}
+
+/**
+ * Sparse EM's defaults: a full E-step every 10 iterations, components active where their
+ * responsibility was at least 1e-4. See the gaussian-mixture README (sparse E-step) for the
+ * measurements behind them.
+ */
+export const DEFAULT_SPARSE_SETTINGS: DefaultSparseSettings = Object.freeze({
+  fullEStepEvery: 10,
+  sparseThreshold: 1e-4,
+});
+
+/** Largest `fullEStepEvery` accepted (as maxIterations). */
+export const MAX_FULL_ESTEP_EVERY = MAX_ITERATIONS;

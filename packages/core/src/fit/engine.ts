@@ -8,6 +8,7 @@ import type { StopReason } from './monitor.js';
 import { reduceEStepResults, RunRecorder, settingsFrom, assertFiniteObjective, type EmLoop, type LoopSettings, type SingleRun } from './run-recorder.js';
 import { MAX_RESTARTS } from './defaults.js';
 import { squaremLoop } from './squarem.js';
+import { noSparseEStep, resolveEStepKind, resolveSparseSettings, sparseLoop } from './sparse-em.js';
 import { median, type Acceleration, type FitOptions, type FitResult, type RunSummary } from './types.js';
 
 export { assertFiniteObjective, reduceEStepResults, type EmLoop, type EStepRequest, type LoopSettings, type SingleRun } from './run-recorder.js';
@@ -117,6 +118,21 @@ export function planFit<P, D, S extends Statistics>(
           ? "acceleration 'squarem' applies to batch EM; incremental EM ran without it."
           : undefined;
   const accelerate = acceleration === 'squarem' && accelerationNote === undefined;
+  const sparseSettings = resolveSparseSettings(options);
+  const sparse = resolveEStepKind(options.estep) === 'sparse';
+  if (sparse) {
+    if (model.createSparseEStepper === undefined) throw noSparseEStep(model.config.kind);
+    if (acceleration === 'squarem') {
+      throw new InvalidOptionsError(
+        "estep 'sparse' and acceleration 'squarem' do not combine: SQUAREM extrapolates the parameters between E-steps, which would move them away from the frozen responsibilities that make the sparse steps monotone.",
+        "Choose one: { estep: 'sparse' } (many components, well-separated data) or { acceleration: 'squarem' } (slow, overlapping fits).",
+        { option: 'estep' },
+      );
+    }
+    if (kind === 'incremental') {
+      throw new InvalidOptionsError("estep 'sparse' runs batch EM; incremental EM cannot use it.", "Use fitEm with { estep: 'sparse' }, or fitEmIncremental with full E-steps.", { option: 'estep' });
+    }
+  }
   // Parameters first: validateData may read them (e.g. to check the dimension).
   if (options.initialParameters !== undefined) model.validateParameters(options.initialParameters);
   model.validateData(data, options.initialParameters);
@@ -150,6 +166,7 @@ export function planFit<P, D, S extends Statistics>(
     },
     makeLoop(run, initial) {
       const settings = settingsFrom(options, observations, emit, run);
+      if (sparse) return sparseLoop(model, chunks, initial, settings, sparseSettings);
       if (accelerate) return squaremLoop(model, chunks.length, initial, settings);
       return kind === 'batch' ? batchLoop(model, chunks.length, initial, settings) : incrementalLoop(model, chunks.length, initial, settings);
     },
@@ -213,6 +230,7 @@ export function assembleResult<P, D, S extends Statistics>(plan: FitPlan<P, D, S
     historyESteps: r.historyESteps,
     acceleration: r.acceleration,
     ...(plan.accelerationNote === undefined ? {} : { accelerationNote: plan.accelerationNote }),
+    estep: r.estep,
     converged: stopReason === 'converged',
     stopReason,
     toleranceRule: r.toleranceRule,

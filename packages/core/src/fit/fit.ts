@@ -3,6 +3,8 @@ import type { Statistics } from '../statistics/algebra.js';
 import type { EStepExecutor } from '../executor/executor.js';
 import { assembleResult, assertFitArguments, isRecoverable, planFit, type EmLoop, type FitPlan, type LoopKind, type SingleRun } from './engine.js';
 import type { FitOptions, FitResult } from './types.js';
+import { InvalidOptionsError } from '../errors.js';
+import { resolveEStepKind } from './sparse-em.js';
 
 function driveSync<P, D, S extends Statistics>(model: EmModel<P, D, S>, chunks: readonly D[], loop: EmLoop<P, S>): SingleRun<P> {
   let step = loop.next();
@@ -82,6 +84,13 @@ export interface AsyncFitOptions<P> extends FitOptions<P> {
 export async function fitEmAsync<P, D, S extends Statistics>(model: EmModel<P, D, S>, data: D, options: AsyncFitOptions<P> = {}): Promise<FitResult<P>> {
   assertFitArguments(model, data, options, 'fitEmAsync');
   const executor = options.executor;
+  if (executor !== undefined && resolveEStepKind(options.estep) === 'sparse') {
+    throw new InvalidOptionsError(
+      "estep 'sparse' runs in this thread (each observation's active components live with the data), not on an executor.",
+      "Call fitEm (or the estimator's fit) with { estep: 'sparse' }, or keep the executor with estep 'full'.",
+      { option: 'estep' },
+    );
+  }
   if (executor === undefined) return options.loop === 'incremental' ? fitEmIncremental(model, data, options) : fitEm(model, data, options);
   const plan = planFit(model, data, options, options.loop ?? 'batch', executor.concurrency);
   const shared = model.shareData === undefined ? plan.chunks : plan.chunks.map((c) => (model.shareData as (d: D) => D)(c));

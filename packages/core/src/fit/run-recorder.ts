@@ -4,7 +4,7 @@ import type { Statistics } from '../statistics/algebra.js';
 import { accumulateInto, cloneStatistics } from '../statistics/algebra.js';
 import { DEFAULT_FIT_SETTINGS, MAX_ITERATIONS } from './defaults.js';
 import { DefaultConvergenceMonitor, type ConvergenceMonitor, type StopReason } from './monitor.js';
-import { now, type Acceleration, type FitOptions } from './types.js';
+import { now, type Acceleration, type EStepKind, type FitOptions } from './types.js';
 
 /**
  * The fit loops are generators that *ask* for E-steps (parameters + which chunks) and receive
@@ -41,6 +41,8 @@ export interface SingleRun<P> {
   readonly historyESteps: number[];
   /** The scheme that ran. */
   readonly acceleration: Acceleration;
+  /** The E-step that ran ('sparse': history holds free energies between full E-steps). */
+  readonly estep: EStepKind;
 }
 
 /** Sum of per-chunk E-step results (statistics added, log-likelihoods summed). */
@@ -145,12 +147,25 @@ export class RunRecorder<P, D, S extends Statistics> {
     return this.chunkEvaluations;
   }
 
-  /** Records the evaluation of θ_iteration; returns why to stop, or undefined to go on. */
-  record(iteration: number, parameters: P, logLikelihood: number): StopReason | undefined {
+  /**
+   * Whether the last entry recorded with `freeEnergy` met the tolerance rule (a plateau of the
+   * sparse E-steps: the caller then runs a full E-step, where convergence can be declared).
+   */
+  plateau = false;
+
+  /**
+   * Records the evaluation of θ_iteration; returns why to stop, or undefined to go on. With
+   * `freeEnergy` (sparse EM between full E-steps), `value` is the free energy F(q, θ) without the
+   * log-prior rather than the log-likelihood: it enters `history` (plus the log-prior), the
+   * log-likelihood history gets NaN, and the tolerance rule never declares convergence there (it
+   * sets `plateau` instead).
+   */
+  record(iteration: number, parameters: P, value: number, freeEnergy = false): StopReason | undefined {
     const { monitor, emit } = this.settings;
     const logPrior = this.model.logPrior(parameters);
-    assertFiniteObjective(logLikelihood, logPrior, `iteration ${iteration}`, { iteration, run: this.settings.run });
-    const objective = logLikelihood + logPrior;
+    assertFiniteObjective(value, logPrior, `iteration ${iteration}`, { iteration, run: this.settings.run });
+    const objective = value + logPrior;
+    const logLikelihood = freeEnergy ? Number.NaN : value;
     this.logLikelihoodHistory.push(logLikelihood);
     this.historyESteps.push(this.chunkEvaluations);
     const decision = monitor.record(objective);
@@ -165,7 +180,8 @@ export class RunRecorder<P, D, S extends Statistics> {
       change: iteration === 0 ? Number.NaN : objective - (history[history.length - 2] as number),
       run: this.settings.run,
     });
-    if (iteration > 0 && decision.stop) return decision.reason ?? 'converged';
+    this.plateau = freeEnergy && decision.stop && decision.reason === 'converged';
+    if (iteration > 0 && decision.stop && !this.plateau) return decision.reason ?? 'converged';
     if (iteration >= this.settings.maxIterations) return 'maxIterations';
     if (this.settings.signal?.aborted === true) return 'aborted';
     this.started = now();
@@ -176,7 +192,7 @@ export class RunRecorder<P, D, S extends Statistics> {
     return { iteration, report: this.settings.emit };
   }
 
-  finish(parameters: P, logLikelihood: number, stopReason: StopReason, acceleration: Acceleration = 'none'): SingleRun<P> {
+  finish(parameters: P, logLikelihood: number, stopReason: StopReason, acceleration: Acceleration = 'none', estep: EStepKind = 'full'): SingleRun<P> {
     const monitor = this.settings.monitor;
     return {
       parameters,
@@ -191,6 +207,7 @@ export class RunRecorder<P, D, S extends Statistics> {
       eSteps: this.chunkEvaluations,
       historyESteps: this.historyESteps,
       acceleration,
+      estep,
     };
   }
 }

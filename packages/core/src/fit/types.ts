@@ -6,7 +6,9 @@ import type { ConvergenceMonitor, StopReason, ToleranceRule } from './monitor.js
 export interface IterationInfo<P> {
   readonly iteration: number;
   readonly parameters: P;
+  /** log p(x; θ); NaN after a sparse E-step (`estep: 'sparse'`), where only the free energy is known. */
   readonly logLikelihood: number;
+  /** log-likelihood + log-prior; after a sparse E-step, the free energy F(q, θ) + log-prior. */
   readonly objective: number;
   /** objective − previous objective (NaN at iteration 0). */
   readonly change: number;
@@ -19,6 +21,13 @@ export interface IterationInfo<P> {
  * extrapolation, scheme S3, with the monotone safeguard; needs the model's parameterMap).
  */
 export type Acceleration = 'none' | 'squarem';
+
+/**
+ * Which E-step the fit runs: 'full' (every observation × every component, the default) or
+ * 'sparse' (Neal & Hinton's sparse EM for mixtures: between periodic full E-steps, each
+ * observation's responsibilities are updated only on its active components; see sparse-em.ts).
+ */
+export type EStepKind = 'full' | 'sparse';
 
 /** Options shared by every fit loop. */
 export interface FitOptions<P> {
@@ -56,6 +65,26 @@ export interface FitOptions<P> {
    * accepted steps (each up to three passes over the data; see `eSteps`).
    */
   readonly acceleration?: Acceleration;
+  /**
+   * 'sparse' runs Neal–Hinton sparse EM (models with `createSparseEStepper`: the finite mixtures);
+   * default 'full'. `history` then holds the free energy F(q, θ) + log-prior, which never
+   * decreases, and `logLikelihoodHistory` the log-likelihood at full E-steps only (NaN between);
+   * see FitResult. Refused (InvalidOptionsError) with `acceleration: 'squarem'`, incremental EM and
+   * an executor.
+   */
+  readonly estep?: EStepKind;
+  /**
+   * Sparse EM: a full E-step every this many iterations (default DEFAULT_SPARSE_SETTINGS.fullEStepEvery);
+   * also whenever the free energy stalls (the tolerance rule met between full E-steps) and at the
+   * last iteration. 1 makes every E-step full. Ignored with `estep: 'full'`.
+   */
+  readonly fullEStepEvery?: number;
+  /**
+   * Sparse EM: a component stays active for an observation when its responsibility at the last
+   * full E-step is at least this (default DEFAULT_SPARSE_SETTINGS.sparseThreshold); in [0, 1), 0
+   * keeps every component active (then sparse EM takes full EM's steps). Ignored with `estep: 'full'`.
+   */
+  readonly sparseThreshold?: number;
 }
 
 /** Summary of one restart. */
@@ -79,16 +108,29 @@ export interface FitResult<P> {
   readonly logPrior: number;
   /** logLikelihood + logPrior (what EM never decreases). */
   readonly objective: number;
-  /** Objective at θ_0 … θ_n of the returned run (`bestRun`): n iterations give n + 1 entries, one per accepted step, never decreasing beyond round-off. */
+  /**
+   * Objective at θ_0 … θ_n of the returned run (`bestRun`): n iterations give n + 1 entries, one per
+   * accepted step, never decreasing beyond round-off. With `estep: 'sparse'`, the entries reached by
+   * a sparse E-step hold Neal and Hinton's free energy F(q, θ) = E_q[log p(x, z | θ)] + H(q) plus the
+   * log-prior (a lower bound on the objective, equal to it at a full E-step, where q is the
+   * posterior); it is F that never decreases, not the log-likelihood.
+   */
   readonly history: readonly number[];
-  /** Log-likelihood at θ_0 … θ_n of the same run: as long as `history`, entry by entry `history` minus the log-prior. */
+  /**
+   * Log-likelihood at θ_0 … θ_n of the same run: as long as `history`, entry by entry `history` minus
+   * the log-prior. With `estep: 'sparse'`, NaN (null in JSON) at the entries reached by a sparse
+   * E-step: the log-likelihood is computed at full E-steps only.
+   */
   readonly logLikelihoodHistory: readonly number[];
   /** Accepted steps: history.length − 1 (plain EM: M-steps performed; SQUAREM: cycles). */
   readonly iterations: number;
   /**
    * Passes over the data (E-steps over every chunk), every one counted: plain batch EM makes
    * iterations + 1, SQUAREM up to three per cycle including the evaluation of an extrapolated point
-   * it then rejects. Incremental EM counts a chunk's E-step as 1/chunks of a pass.
+   * it then rejects. Incremental EM counts a chunk's E-step as 1/chunks of a pass. Sparse EM counts
+   * a full E-step as 1 and a sparse one as the fraction of the N·K (observation, component) pairs
+   * it touched (active pairs / N·K), plus 1 when a run that ended on a sparse step needs its
+   * log-likelihood evaluated.
    */
   readonly eSteps: number;
   /** historyESteps[t] is the number of passes over the data after which history[t] was reached. */
@@ -97,6 +139,8 @@ export interface FitResult<P> {
   readonly acceleration: Acceleration;
   /** Why an asked-for acceleration did not run (absent otherwise). */
   readonly accelerationNote?: string;
+  /** The E-step that ran: 'sparse' when asked for (see `history`), else 'full'. */
+  readonly estep: EStepKind;
   readonly converged: boolean;
   /** Why the returned run stopped; `aborted` whenever the signal fired, whichever run is returned. */
   readonly stopReason: StopReason;

@@ -1,4 +1,5 @@
-import type { EmModel, EStepResult, JsonValue, MStepContext, ModelConfig, ParameterMap } from '../contract.js';
+import type { EmModel, EStepResult, JsonValue, MStepContext, ModelConfig, ParameterMap, SparseEStepper } from '../contract.js';
+import { MixtureSparseEStepper } from './sparse-estep.js';
 import { mixtureParameterMap } from './mixture-parameter-map.js';
 import { silentContext } from '../contract.js';
 import { ImpossibleObservationError, InvalidDataError, InvalidOptionsError, InvalidParametersError, NumericalError, type EmError } from '../errors.js';
@@ -131,6 +132,14 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
     const statistics = this.zeroStatistics(params);
     const logLikelihood = this.run(params, data, statistics, undefined);
     return { statistics, logLikelihood };
+  }
+
+  /**
+   * Neal–Hinton sparse E-steps over `data` (see MixtureSparseEStepper): fast when the family has
+   * row-list kernels (logDensitiesAtRows, accumulateAtRows), correct without them.
+   */
+  createSparseEStepper(data: MixtureData<X>, threshold: number): SparseEStepper<MixtureParameters<C>, MixtureStatistics<FS>> {
+    return new MixtureSparseEStepper(this, data, threshold);
   }
 
   zeroStatistics(params: MixtureParameters<C>): MixtureStatistics<FS> {

@@ -1,0 +1,333 @@
+import type { EStepResult, SparseEStep, SparseEStepper, SparseFullEStep } from '../contract.js';
+import { InvalidOptionsError, NumericalError } from '../errors.js';
+import type { ComponentFamily } from '../family.js';
+import type { Statistics } from '../statistics/algebra.js';
+import { negligibleLogRatio, responsibilityTerm } from './exponential.js';
+import type { MixtureData, MixtureParameters, MixtureStatistics } from './mixture-model.js';
+
+/** Rows per block of the full pass (row-major log-densities, K per row). */
+const BLOCK_ROWS = 504;
+
+/** What the sparse E-step needs from its mixture (MixtureModel provides it). */
+export interface SparseMixtureHost<C, X, FS extends Statistics, Prepared> {
+  readonly family: ComponentFamily<C, X, FS, Prepared>;
+  readonly k: number;
+  zeroStatistics(params: MixtureParameters<C>): MixtureStatistics<FS>;
+  /** The plain E-step: the full pass defers to it for the error of a row without a posterior. */
+  eStep(params: MixtureParameters<C>, data: MixtureData<X>): EStepResult<MixtureStatistics<FS>>;
+}
+
+/** Checks a sparse threshold: a number in [0, 1). */
+export function assertSparseThreshold(threshold: unknown): asserts threshold is number {
+  if (typeof threshold !== 'number' || !(threshold >= 0 && threshold < 1)) {
+    throw new InvalidOptionsError(
+      `sparseThreshold must be a number in [0, 1); got ${typeof threshold === 'number' ? String(threshold) : typeof threshold}.`,
+      'Pass e.g. { sparseThreshold: 1e-4 }: a component stays active for an observation when its responsibility at the last full E-step is at least this (0 keeps every component active).',
+      { option: 'sparseThreshold' },
+    );
+  }
+}
+
+/**
+ * Neal–Hinton sparse E-steps of a finite mixture over one chunk of observations.
+ *
+ * State, in typed arrays reused from step to step (no per-observation allocation):
+ * - per observation i, its active set A_i in CSR form (rowStart, pairComponent) and its active
+ *   mass a_i = 1 − Σ_{k∉A_i} q_ik, fixed at the last full E-step;
+ * - the same pairs component-major (componentStart, componentRows), so a family's row-list
+ *   kernels compute component k's density only at the rows it is active for, and pairPosition
+ *   maps a row-major pair to its component-major slot.
+ *
+ * A full E-step computes the posterior everywhere, keeps pairs with q_ik ≥ threshold active and
+ * accumulates, besides the plain statistics, the frozen pairs' statistics (the M-step then sees
+ * frozen + active, exactly Σ_i Σ_k q_ik T_k(x_i)). A sparse E-step sets, for k ∈ A_i,
+ * q_ik = a_i π_k f_k(x_i) / Σ_{j∈A_i} π_j f_j(x_i) — the maximum of the free energy over the
+ * active entries with the frozen ones fixed — at the cost of the active pairs only.
+ */
+export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implements SparseEStepper<MixtureParameters<C>, MixtureStatistics<FS>> {
+  private readonly n: number;
+  private readonly k: number;
+  private readonly rowStart: Int32Array;
+  private readonly activeMass: Float64Array;
+  private pairComponent: Int32Array;
+  private pairPosition = new Int32Array(0);
+  private componentRows = new Int32Array(0);
+  private readonly componentStart: Int32Array;
+  /** Component-major per-pair values: log-densities, then weights w_i q_ik. */
+  private values = new Float64Array(0);
+  private readonly block: Float64Array;
+  private readonly frozenBlock: Float64Array;
+  private activePairs = 0;
+  /** −Σ_i w_i a_i log a_i, constant between full E-steps. */
+  private activeMassEntropy = 0;
+  private ready = false;
+  private readonly rowKernels: boolean;
+
+  constructor(
+    private readonly host: SparseMixtureHost<C, X, FS, Prepared>,
+    private readonly data: MixtureData<X>,
+    private readonly threshold: number,
+  ) {
+    assertSparseThreshold(threshold);
+    const family = host.family;
+    this.n = family.observationCount(data.observations);
+    this.k = host.k;
+    this.rowStart = new Int32Array(this.n + 1);
+    this.activeMass = new Float64Array(this.n);
+    this.componentStart = new Int32Array(this.k + 1);
+    this.pairComponent = new Int32Array(Math.min(this.n * this.k, Math.max(1024, 2 * this.n)));
+    const blockRows = Math.min(BLOCK_ROWS, Math.max(this.n, 1));
+    this.block = new Float64Array(blockRows * this.k);
+    this.frozenBlock = new Float64Array(blockRows * this.k);
+    this.rowKernels = family.logDensitiesAtRows !== undefined && family.accumulateAtRows !== undefined;
+  }
+
+  full(params: MixtureParameters<C>): SparseFullEStep<MixtureStatistics<FS>> {
+    const { n, k, block, frozenBlock, threshold } = this;
+    const family = this.host.family;
+    const x = this.data.observations;
+    const sampleWeights = this.data.sampleWeights;
+    const prepared = family.prepare(params.components);
+    const logWeights = logWeightsOf(params.weights, k);
+    const statistics = this.host.zeroStatistics(params);
+    const frozenStatistics = this.host.zeroStatistics(params);
+    const weightSums = statistics.weightSums;
+    const frozenSums = frozenStatistics.weightSums;
+    const negligible = negligibleLogRatio(k);
+    let pairs = 0;
+    let logLikelihood = 0;
+    let frozenEnergy = 0;
+    let frozenEntropy = 0;
+    let massEntropy = 0;
+    for (let start = 0; start < n; start += BLOCK_ROWS) {
+      const end = Math.min(n, start + BLOCK_ROWS);
+      family.logDensities(prepared, x, start, end, block);
+      let anyFrozen = false;
+      for (let i = start, base = 0; i < end; i++, base += k) {
+        this.rowStart[i] = pairs;
+        const w = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
+        if (w === 0) {
+          // A dropped row: no pairs, no mass, nothing to accumulate.
+          block.fill(0, base, base + k);
+          frozenBlock.fill(0, base, base + k);
+          this.activeMass[i] = 0;
+          continue;
+        }
+        let max = -Infinity;
+        for (let j = 0; j < k; j++) {
+          const v = (block[base + j] as number) + (logWeights[j] as number);
+          frozenBlock[base + j] = v; // log π_j f_j(x_i), kept for the frozen energy
+          if (v > max) max = v;
+        }
+        let sum = 0;
+        if (max > -Infinity) {
+          for (let j = 0; j < k; j++) {
+            const e = responsibilityTerm((frozenBlock[base + j] as number) - max, negligible);
+            block[base + j] = e;
+            sum += e;
+          }
+        }
+        if (!(max > -Infinity) || sum !== sum) throw this.rowWithoutPosterior(params, i);
+        const logSum = max + Math.log(sum);
+        logLikelihood += w * logSum;
+        if (pairs + k > this.pairComponent.length) this.growPairs(pairs + k);
+        let frozenMass = 0;
+        let activeSum = 0;
+        for (let j = 0; j < k; j++) {
+          const r = (block[base + j] as number) / sum;
+          const weighted = w * r;
+          block[base + j] = weighted;
+          weightSums[j] = (weightSums[j] as number) + weighted;
+          if (r >= threshold) {
+            this.pairComponent[pairs++] = j;
+            activeSum += r;
+            frozenBlock[base + j] = 0;
+            continue;
+          }
+          const v = frozenBlock[base + j] as number;
+          frozenBlock[base + j] = weighted;
+          if (r > 0) {
+            anyFrozen = true;
+            frozenMass += r;
+            frozenSums[j] = (frozenSums[j] as number) + weighted;
+            frozenEnergy += weighted * v;
+            frozenEntropy -= weighted * (v - logSum); // log q = log π f − log p(x)
+          }
+        }
+        // 1 − (frozen mass) is exact when little is frozen (exactly 1 when nothing is).
+        const active = pairs === this.rowStart[i] ? 0 : frozenMass <= 0.5 ? 1 - frozenMass : activeSum;
+        this.activeMass[i] = active;
+        if (active > 0) massEntropy -= w * active * Math.log(active);
+      }
+      family.accumulate(prepared, statistics.components, x, start, end, block);
+      if (anyFrozen) family.accumulate(prepared, frozenStatistics.components, x, start, end, frozenBlock);
+    }
+    this.rowStart[n] = pairs;
+    this.activePairs = pairs;
+    this.activeMassEntropy = massEntropy;
+    this.indexByComponent();
+    this.ready = true;
+    return { statistics, frozenStatistics, logLikelihood, frozenEnergy, frozenEntropy, activePairs: pairs, pairs: n * k };
+  }
+
+  sparse(params: MixtureParameters<C>): SparseEStep<MixtureStatistics<FS>> {
+    if (!this.ready) throw new InvalidOptionsError('A sparse E-step needs a full E-step first.', 'Call full(θ) before sparse(θ).');
+    const { n, k, values, rowStart, pairComponent, pairPosition, componentStart, componentRows, activeMass } = this;
+    const family = this.host.family;
+    const x = this.data.observations;
+    const sampleWeights = this.data.sampleWeights;
+    const prepared = family.prepare(params.components);
+    const logWeights = logWeightsOf(params.weights, k);
+    const statistics = this.host.zeroStatistics(params);
+    const weightSums = statistics.weightSums;
+    const negligible = negligibleLogRatio(k);
+    if (this.rowKernels) {
+      const densities = family.logDensitiesAtRows as NonNullable<typeof family.logDensitiesAtRows>;
+      for (let c = 0; c < k; c++) {
+        const from = componentStart[c] as number;
+        const to = componentStart[c + 1] as number;
+        if (to > from) densities.call(family, prepared, x, c, componentRows, from, to, values);
+      }
+    } else {
+      this.gatherDensities(prepared);
+    }
+    let freeEnergy = this.activeMassEntropy;
+    for (let i = 0; i < n; i++) {
+      const from = rowStart[i] as number;
+      const to = rowStart[i + 1] as number;
+      if (from === to) continue;
+      const w = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
+      const a = activeMass[i] as number;
+      if (w === 0 || a === 0) {
+        for (let p = from; p < to; p++) values[pairPosition[p] as number] = 0;
+        continue;
+      }
+      let max = -Infinity;
+      for (let p = from; p < to; p++) {
+        const slot = pairPosition[p] as number;
+        const v = (values[slot] as number) + (logWeights[pairComponent[p] as number] as number);
+        values[slot] = v;
+        if (v > max) max = v;
+      }
+      let sum = 0;
+      if (max > -Infinity) {
+        for (let p = from; p < to; p++) {
+          const slot = pairPosition[p] as number;
+          const e = responsibilityTerm((values[slot] as number) - max, negligible);
+          values[slot] = e;
+          sum += e;
+        }
+      }
+      if (!(max > -Infinity) || sum !== sum) throw activeRowWithoutPosterior(i);
+      freeEnergy += w * a * (max + Math.log(sum));
+      const scale = (w * a) / sum;
+      for (let p = from; p < to; p++) {
+        const slot = pairPosition[p] as number;
+        const r = (values[slot] as number) * scale;
+        values[slot] = r;
+        const j = pairComponent[p] as number;
+        weightSums[j] = (weightSums[j] as number) + r;
+      }
+    }
+    if (this.rowKernels) {
+      const accumulate = family.accumulateAtRows as NonNullable<typeof family.accumulateAtRows>;
+      for (let c = 0; c < k; c++) {
+        const from = componentStart[c] as number;
+        const to = componentStart[c + 1] as number;
+        if (to > from) accumulate.call(family, prepared, statistics.components, x, c, componentRows, from, to, values);
+      }
+    } else {
+      this.scatterWeights(prepared, statistics.components);
+    }
+    return { statistics, activeFreeEnergy: freeEnergy, activePairs: this.activePairs, pairs: n * k };
+  }
+
+  /** Without row-list kernels: every component's density per block, the active pairs' picked out. */
+  private gatherDensities(prepared: Prepared): void {
+    const { n, k, block, values, rowStart, pairComponent, pairPosition } = this;
+    const family = this.host.family;
+    for (let start = 0; start < n; start += BLOCK_ROWS) {
+      const end = Math.min(n, start + BLOCK_ROWS);
+      if (rowStart[end] === rowStart[start]) continue;
+      family.logDensities(prepared, this.data.observations, start, end, block);
+      for (let i = start, base = 0; i < end; i++, base += k) {
+        for (let p = rowStart[i] as number; p < (rowStart[i + 1] as number); p++) values[pairPosition[p] as number] = block[base + (pairComponent[p] as number)] as number;
+      }
+    }
+  }
+
+  /** Without row-list kernels: the active weights as row-major blocks (zeros elsewhere) through `accumulate`. */
+  private scatterWeights(prepared: Prepared, stats: FS): void {
+    const { n, k, block, values, rowStart, pairComponent, pairPosition } = this;
+    const family = this.host.family;
+    for (let start = 0; start < n; start += BLOCK_ROWS) {
+      const end = Math.min(n, start + BLOCK_ROWS);
+      if (rowStart[end] === rowStart[start]) continue;
+      block.fill(0, 0, (end - start) * k);
+      for (let i = start, base = 0; i < end; i++, base += k) {
+        for (let p = rowStart[i] as number; p < (rowStart[i + 1] as number); p++) block[base + (pairComponent[p] as number)] = values[pairPosition[p] as number] as number;
+      }
+      family.accumulate(prepared, stats, this.data.observations, start, end, block);
+    }
+  }
+
+  /** The component-major copy of the active pairs (counting sort by component, rows ascending). */
+  private indexByComponent(): void {
+    const { n, k, rowStart, pairComponent, componentStart } = this;
+    const pairs = this.activePairs;
+    if (this.componentRows.length < pairs) {
+      const capacity = Math.min(n * k, Math.max(pairs, this.pairComponent.length));
+      this.componentRows = new Int32Array(capacity);
+      this.pairPosition = new Int32Array(capacity);
+      this.values = new Float64Array(capacity);
+    }
+    componentStart.fill(0);
+    for (let p = 0; p < pairs; p++) {
+      const slot = (pairComponent[p] as number) + 1;
+      componentStart[slot] = (componentStart[slot] as number) + 1;
+    }
+    for (let c = 0; c < k; c++) componentStart[c + 1] = (componentStart[c + 1] as number) + (componentStart[c] as number);
+    const next = Int32Array.from(componentStart.subarray(0, k));
+    for (let i = 0; i < n; i++) {
+      for (let p = rowStart[i] as number; p < (rowStart[i + 1] as number); p++) {
+        const c = pairComponent[p] as number;
+        const slot = next[c] as number;
+        next[c] = slot + 1;
+        this.componentRows[slot] = i;
+        this.pairPosition[p] = slot;
+      }
+    }
+  }
+
+  /** Room for at least `needed` pairs (doubling, at most n·K). */
+  private growPairs(needed: number): void {
+    const capacity = Math.min(this.n * this.k, Math.max(needed, 2 * this.pairComponent.length));
+    const grown = new Int32Array(capacity);
+    grown.set(this.pairComponent);
+    this.pairComponent = grown;
+  }
+
+  /** The plain E-step names a row without a posterior exactly as a full fit would; this defers to it. */
+  private rowWithoutPosterior(params: MixtureParameters<C>, row: number): Error {
+    try {
+      this.host.eStep(params, this.data);
+    } catch (error) {
+      return error as Error;
+    }
+    return new NumericalError(`Observation ${row}: its posterior probabilities cannot be computed.`, 'Rescale the data and check that the parameters are finite.', { row });
+  }
+}
+
+function logWeightsOf(weights: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(k);
+  for (let j = 0; j < k; j++) out[j] = Math.log(weights[j] as number);
+  return out;
+}
+
+function activeRowWithoutPosterior(row: number): NumericalError {
+  return new NumericalError(
+    `Observation ${row}: its log-density is −∞ or NaN under every component active for it in the sparse E-step, so its responsibilities cannot be updated.`,
+    "Run a full E-step more often (a smaller fullEStepEvery), lower sparseThreshold, or use estep 'full'; if the data are far from every component, rescale them.",
+    { row },
+  );
+}
