@@ -1,5 +1,6 @@
 import { CoordinateReader, CoordinateWriter, type ParameterMap } from '@em/core';
 import type { CovarianceType, GaussianComponents } from './gaussian-components.js';
+import { constrainedParameterMap, isOrientedCovarianceModel } from './constrained/constrained-parameter-map.js';
 
 /**
  * Gaussian components ↔ ℝ^p, for accelerated fits (SQUAREM): means as they are, full and tied
@@ -12,9 +13,9 @@ import type { CovarianceType, GaussianComponents } from './gaussian-components.j
  * spherical model (EII, VII, EEI, VEI, EVI, VVI: equal variances, or a shared shape or volume, are
  * linear relations between log-variances) and for EEE (one tied matrix) and VVV (no constraint).
  * The models with a shared orientation, shape or volume of full matrices (VEE, EVE, VVE, EEV, VEV,
- * EVV) are not linear in log-Cholesky coordinates: `gaussianParameterMapFor` gives them none (plain
- * EM, said in the fit result) until a map of their own exists (e.g. log volume, log shape and a
- * Cayley map for the common orthogonal factor).
+ * EVV) are not linear in log-Cholesky coordinates: `gaussianParameterMapFor` gives them their own
+ * map (constrainedParameterMap: log volumes, log shapes with det A = 1, Cayley coordinates of the
+ * orientations relative to the reference's).
  */
 export function gaussianParameterMap(type: CovarianceType, update: { readonly means: boolean; readonly covariances: boolean }): ParameterMap<GaussianComponents> {
   return {
@@ -62,12 +63,14 @@ export function gaussianParameterMap(type: CovarianceType, update: { readonly me
 /** mclust models whose constraint is linear in the coordinates above (see gaussianParameterMap). */
 const LINEAR_MODELS: ReadonlySet<string> = new Set(['EII', 'VII', 'EEI', 'VEI', 'EVI', 'VVI', 'EEE', 'VVV', 'full', 'tied', 'diagonal', 'spherical']);
 
-/** The family's map, or undefined for a model the map does not serve (plain EM then). */
+/** The family's map: gaussianParameterMap for the models linear in its coordinates, constrainedParameterMap for the other six. */
 export function gaussianParameterMapFor(options: {
   readonly covariance: CovarianceType;
   /** mclust's model name when the family has one (else the storage type stands for its alias). */
   readonly model?: string;
   readonly update: { readonly means: boolean; readonly covariances: boolean };
 }): ParameterMap<GaussianComponents> | undefined {
-  return LINEAR_MODELS.has(options.model ?? options.covariance) ? gaussianParameterMap(options.covariance, options.update) : undefined;
+  const model = options.model ?? options.covariance;
+  if (LINEAR_MODELS.has(model)) return gaussianParameterMap(options.covariance, options.update);
+  return isOrientedCovarianceModel(model) ? constrainedParameterMap(model, options.update) : undefined;
 }
