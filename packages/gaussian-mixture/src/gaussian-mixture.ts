@@ -3,7 +3,10 @@ import {
   DENSE_ROWS,
   Estimator,
   InvalidDataError,
+  packageWorkerEntry,
+  unsharedBytes,
   type DenseMatrix,
+  type EStepWork,
   type EstimatorFitOptions,
   type EstimatorSettings,
   type FitSummary,
@@ -102,10 +105,36 @@ export class GaussianMixture extends Estimator<
     rejectIdenticalRows(x);
   }
 
+  /** Multiply-adds of one E-step: the Mahalanobis terms per row and component (one shared whitening for tied), a log and an exp each. */
+  protected override eStepWork(data: MixtureData<DenseMatrix>): EStepWork {
+    return gaussianEStepWork(data.observations.rows, data.observations.cols, this.model.k, this.covarianceType);
+  }
+
+  protected override sharedCopyBytes(data: MixtureData<DenseMatrix>): number {
+    return unsharedBytes(data.observations.data, data.sampleWeights);
+  }
+
+  protected override defaultWorkerUrl(): URL | undefined {
+    return packageWorkerEntry(import.meta.url);
+  }
+
   protected override startingParameters(data: MixtureData<DenseMatrix>): GaussianMixtureState | undefined {
     const given = this.options.initialParameters;
     return given === undefined ? undefined : fromNestedParameters(given, this.covarianceType, this.model.k, data.observations.cols, this.model.family.options.model);
   }
+}
+
+/** The work of one Gaussian-mixture E-step on n rows of D columns under K components (see WORKERS_MIN_WORK). */
+export function gaussianEStepWork(n: number, d: number, k: number, type: CovarianceType): EStepWork {
+  const [work, formula] =
+    type === 'full'
+      ? [n * k * ((d * d) / 2 + d + 20), 'N·K·(D²/2 + D + 20)']
+      : type === 'tied'
+        ? [n * ((d * d) / 2) + n * k * (d + 20), 'N·D²/2 + N·K·(D + 20)']
+        : type === 'diagonal'
+          ? [n * k * (2 * d + 20), 'N·K·(2D + 20)']
+          : [n * k * (d + 20), 'N·K·(D + 20)'];
+  return { work, formula: `${formula} = ${work.toExponential(1)}`, maxChunks: n };
 }
 
 /** All rows equal (observed values compared; NaN = NaN): no covariance can be estimated. */

@@ -45,7 +45,7 @@ export {
   type GaussianMixtureState,
   type NestedNumbers,
 } from './parameters.js';
-export { GaussianMixture, type GaussianMixtureData, type GaussianMixtureFitOptions, type GaussianMixtureFitSummary } from './gaussian-mixture.js';
+export { GaussianMixture, gaussianEStepWork, type GaussianMixtureData, type GaussianMixtureFitOptions, type GaussianMixtureFitSummary } from './gaussian-mixture.js';
 export {
   DEFAULT_REG_COVAR,
   GAUSSIAN_MIXTURE_KIND,

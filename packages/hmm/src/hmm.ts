@@ -12,6 +12,9 @@ import {
   type Sequences,
   type Statistics,
   Estimator,
+  packageWorkerEntry,
+  unsharedBytes,
+  type EStepWork,
 } from '@em/core';
 import type { DenseFamily } from './emission-registry.js';
 import type { HmmModel, HmmStatistics } from './hmm-model.js';
@@ -90,6 +93,26 @@ export class HiddenMarkovModel<C = unknown> extends Estimator<HmmParameters<C>, 
 
   protected fromPlain(plain: HmmParametersJson): HmmParameters<C> {
     return this.model.parametersFromJSON(plain as unknown as Parameters<HmmModel<C, DenseMatrix, Statistics, unknown>['parametersFromJSON']>[0]);
+  }
+
+  /**
+   * Multiply-adds of one E-step: forward and backward over K² transitions per time step, and an
+   * emission density per state (D² for a D-column Gaussian); whole sequences are the chunks.
+   */
+  protected override eStepWork(data: Sequences<DenseMatrix>): EStepWork {
+    const t = data.totalLength;
+    const d = data.observations.cols;
+    const k = this.model.k;
+    const work = t * k * (2 * k + d * d + 20);
+    return { work, formula: `T·K·(2K + D² + 20) = ${work.toExponential(1)}`, maxChunks: data.count };
+  }
+
+  protected override sharedCopyBytes(data: Sequences<DenseMatrix>): number {
+    return unsharedBytes(data.observations.data);
+  }
+
+  protected override defaultWorkerUrl(): URL | undefined {
+    return packageWorkerEntry(import.meta.url);
   }
 
   protected override releaseBuffers(): void {

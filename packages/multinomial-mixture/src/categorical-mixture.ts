@@ -1,4 +1,4 @@
-import { DENSE_ROWS, Estimator, type DenseMatrix, type EstimatorSettings, type MixtureData, type MixtureParameters, type MixtureStatistics, type ModelConfig, type RowInput } from '@em/core';
+import { DENSE_ROWS, Estimator, type DenseMatrix, type EstimatorSettings, type MixtureData, type MixtureParameters, type MixtureStatistics, type ModelConfig, type RowInput, packageWorkerEntry, unsharedBytes, type EStepWork } from '@em/core';
 import { categoricalComponentsFromNested, type CategoricalComponents, type CategoricalStatistics } from './categorical-family.js';
 import { createCategoricalMixtureModel, type CategoricalMixtureModel } from './categorical-mixture-model.js';
 import { CATEGORICAL_MIXTURE, categoricalOptionsFromConfig, type CategoricalMixtureOptions } from './options.js';
@@ -40,6 +40,21 @@ export class CategoricalMixture extends Estimator<
   /** Builds the estimator a saved config describes (used by `fromJSON`). */
   static fromConfig(config: ModelConfig, settings: EstimatorSettings<unknown>): CategoricalMixture {
     return new CategoricalMixture({ ...categoricalOptionsFromConfig(config), ...settings });
+  }
+
+  /** Multiply-adds of one E-step: one table look-up per variable and class, a log and an exp per row and class. */
+  protected override eStepWork(data: MixtureData<DenseMatrix>): EStepWork {
+    const x = data.observations;
+    const work = x.rows * this.model.k * (x.cols + 20);
+    return { work, formula: `N·K·(J + 20) = ${work.toExponential(1)}`, maxChunks: x.rows };
+  }
+
+  protected override sharedCopyBytes(data: MixtureData<DenseMatrix>): number {
+    return unsharedBytes(data.observations.data, data.sampleWeights);
+  }
+
+  protected override defaultWorkerUrl(): URL | undefined {
+    return packageWorkerEntry(import.meta.url);
   }
 
   protected toPlain(parameters: MixtureParameters<CategoricalComponents>): LatentClassParameters {

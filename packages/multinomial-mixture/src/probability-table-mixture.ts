@@ -1,4 +1,4 @@
-import { COUNT_ROWS, type CountRowInput, Estimator, type FitSummary, type MixtureModel, type MixtureData, type MixtureParameters, type MixtureStatistics, type Statistics } from '@em/core';
+import { COUNT_ROWS, type CountRowInput, Estimator, type FitSummary, type MixtureModel, type MixtureData, type MixtureParameters, type MixtureStatistics, type Statistics, packageWorkerEntry, unsharedBytes, type EStepWork, CsrMatrix } from '@em/core';
 import type { CountMatrix } from './count-matrix.js';
 import { multinomialComponentsFromRows, probabilityRows, type MultinomialComponents } from './multinomial-family.js';
 import { weightsFromPlain } from './plain-parameters.js';
@@ -47,6 +47,25 @@ export abstract class ProbabilityTableMixture<FS extends Statistics, Prepared, S
 
   protected fromPlain(plain: ProbabilityTableInput): MixtureParameters<MultinomialComponents> {
     return { weights: weightsFromPlain(plain.weights), components: multinomialComponentsFromRows(plain.probabilities) };
+  }
+
+  /** Multiply-adds of one E-step: each stored count (non-zero for sparse rows) once per component, a log and an exp per row and component. */
+  protected override eStepWork(data: MixtureData<CountMatrix>): EStepWork {
+    const x = data.observations;
+    const k = this.model.k;
+    const sparse = x instanceof CsrMatrix;
+    const entries = sparse ? x.values.length : x.rows * x.cols;
+    const work = entries * k + x.rows * k * 20;
+    return { work, formula: `${sparse ? 'nnz' : 'N·V'}·K + N·K·20 = ${work.toExponential(1)}`, maxChunks: x.rows };
+  }
+
+  protected override sharedCopyBytes(data: MixtureData<CountMatrix>): number {
+    const x = data.observations;
+    return x instanceof CsrMatrix ? unsharedBytes(x.indptr, x.indices, x.values, data.sampleWeights) : unsharedBytes(x.data, data.sampleWeights);
+  }
+
+  protected override defaultWorkerUrl(): URL | undefined {
+    return packageWorkerEntry(import.meta.url);
   }
 
   /**

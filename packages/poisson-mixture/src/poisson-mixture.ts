@@ -12,6 +12,9 @@ import {
   type ModelConfig,
   type RowInput,
   type DenseMatrix,
+  packageWorkerEntry,
+  unsharedBytes,
+  type EStepWork,
 } from '@em/core';
 import { poissonComponentsFromPlain, poissonComponentsToPlain, type PlainPoissonComponents, type PoissonComponents, type PoissonStatistics } from './poisson-family.js';
 import { createPoissonMixtureModel, type PoissonMixtureModel } from './poisson-mixture-model.js';
@@ -45,6 +48,21 @@ export class PoissonMixture extends Estimator<Parameters, MixtureData<DenseMatri
   /** An estimator for a saved model's config (used by the inherited static `fromJSON`). */
   static fromConfig(config: ModelConfig, settings: EstimatorSettings<unknown>): PoissonMixture {
     return new PoissonMixture({ ...modelOptionsFromConfig(config), ...(settings as EstimatorSettings<Parameters>) });
+  }
+
+  /** Multiply-adds of one E-step: a count times a log-rate per column and component, a log and an exp per row and component. */
+  protected override eStepWork(data: MixtureData<DenseMatrix>): EStepWork {
+    const x = data.observations;
+    const work = x.rows * this.model.k * (x.cols + 20);
+    return { work, formula: `N·K·(D + 20) = ${work.toExponential(1)}`, maxChunks: x.rows };
+  }
+
+  protected override sharedCopyBytes(data: MixtureData<DenseMatrix>): number {
+    return unsharedBytes(data.observations.data, data.sampleWeights);
+  }
+
+  protected override defaultWorkerUrl(): URL | undefined {
+    return packageWorkerEntry(import.meta.url);
   }
 
   protected toPlain(parameters: Parameters): PoissonMixtureParameters {

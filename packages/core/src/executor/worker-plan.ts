@@ -100,3 +100,14 @@ export function planWorkers(input: WorkerPlanInput): ExecutionPlan {
   const limits = [workers === parallelism ? 'the machine' : undefined, workers === affordable ? 'the memory budget' : undefined, workers === work.maxChunks ? 'the data' : undefined].filter((x) => x !== undefined);
   return { mode: 'workers', workers, reason: `${workers} workers (auto: ${work.formula} ≥ ${minWork.toExponential(0)}; as many as ${limits.join(' and ')} allow${limits.length === 1 ? 's' : ''})` };
 }
+
+/** Bytes of the arrays not already on a SharedArrayBuffer: what sharing them with workers copies once. */
+export function unsharedBytes(...arrays: ReadonlyArray<ArrayBufferView | undefined>): number {
+  let bytes = 0;
+  for (const array of arrays) {
+    if (array === undefined) continue;
+    if (typeof SharedArrayBuffer !== 'undefined' && array.buffer instanceof SharedArrayBuffer) continue;
+    bytes += array.byteLength;
+  }
+  return bytes;
+}
