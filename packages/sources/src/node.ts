@@ -1,1 +1,236 @@
-export {};
+/**
+ * The Node entry of @em/sources: files and standard input as byte inputs, and `openDataSource`,
+ * which picks a reader by file extension or `format`.
+ *
+ * @packageDocumentation
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { type FileHandle, mkdtemp, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type CsrMatrix, type DataSource, type DenseMatrix, type DenseSource, FormatError, formatBytes, InvalidDataError, InvalidOptionsError, parseByteSize, type SparseSource } from '@em/core';
+import type { ReaderOptions } from './blocks.js';
+import { openCsvSource } from './csv.js';
+import type { ByteInput } from './input.js';
+import { openNpySource } from './npy.js';
+
+export * from './index.js';
+
+/** Bytes per read from a file (the stream's chunk). */
+const FILE_CHUNK_BYTES = 1024 * 1024;
+
+/** Default disk allowance for spooling standard input to a temporary file: 4 GiB. */
+export const DEFAULT_DISK_BUDGET = 4 * 1024 ** 3;
+
+/** A file on disk as a re-readable input (streamed in 1 MiB chunks; Parquet reads it by offset). */
+export function fileInput(path: string, options: { readonly name?: string; readonly bytes?: number; readonly onClose?: () => Promise<void> } = {}): ByteInput {
+  let handle: Promise<FileHandle> | undefined;
+  let closed = false;
+  return {
+    name: options.name ?? basename(path),
+    ...(options.bytes === undefined ? {} : { bytes: options.bytes }),
+    reiterable: true,
+    open: () => Readable.toWeb(createReadStream(path, { highWaterMark: FILE_CHUNK_BYTES })) as ReadableStream<Uint8Array>,
+    async read(start, end) {
+      handle ??= open(path, 'r');
+      const file = await handle;
+      const out = new Uint8Array(Math.max(0, end - start));
+      let filled = 0;
+      while (filled < out.length) {
+        const { bytesRead } = await file.read(out, filled, out.length - filled, start + filled);
+        if (bytesRead === 0) break;
+        filled += bytesRead;
+      }
+      return out.subarray(0, filled);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      if (handle !== undefined) await (await handle).close().catch(() => undefined);
+      await options.onClose?.();
+    },
+  };
+}
+
+/** Data formats `openDataSource` reads. */
+export type DataFormat = 'csv' | 'tsv' | 'npy' | 'mtx' | 'ndjson' | 'parquet' | 'arrow';
+
+/** Every format name, for messages and option parsing. */
+export const DATA_FORMATS: readonly DataFormat[] = ['csv', 'tsv', 'npy', 'mtx', 'ndjson', 'parquet', 'arrow'];
+
+const EXTENSIONS: Readonly<Record<string, DataFormat>> = {
+  '.csv': 'csv',
+  '.txt': 'csv',
+  '.tsv': 'tsv',
+  '.npy': 'npy',
+  '.mtx': 'mtx',
+  '.ndjson': 'ndjson',
+  '.jsonl': 'ndjson',
+  '.parquet': 'parquet',
+  '.pq': 'parquet',
+  '.arrow': 'arrow',
+  '.arrows': 'arrow',
+  '.feather': 'arrow',
+  '.ipc': 'arrow',
+};
+
+/** The format a file name implies: by extension (.csv, .tsv, .npy, .mtx, .ndjson/.jsonl, .parquet, .arrow/.feather); delimited text otherwise. */
+export function dataFormatOf(path: string): DataFormat {
+  return EXTENSIONS[extname(path).toLowerCase()] ?? 'csv';
+}
+
+/**
+ * The format of a spooled input from its first bytes: .npy, Parquet and Arrow magic numbers, the
+ * Matrix Market banner, a `[` or `{` (newline-delimited JSON); delimited text otherwise.
+ */
+export function sniffFormat(head: Uint8Array): DataFormat {
+  const text = new TextDecoder('latin1').decode(head.subarray(0, 64));
+  if (text.startsWith('\x93NUMPY')) return 'npy';
+  if (text.startsWith('PAR1')) return 'parquet';
+  if (text.startsWith('ARROW1') || (head[0] === 0xff && head[1] === 0xff && head[2] === 0xff && head[3] === 0xff)) return 'arrow';
+  if (/^%%matrixmarket/i.test(text)) return 'mtx';
+  if (/^\s*[[{]/.test(text)) return 'ndjson';
+  return 'csv';
+}
+
+/** Options of `openDataSource`. */
+export interface OpenDataSourceOptions extends ReaderOptions {
+  /** The format (default: from the extension; for `-`, from the first bytes). */
+  readonly format?: DataFormat;
+  /** Columns to read: names or 0-based indices, comma-separated (as `--columns`); not for .mtx. */
+  readonly columns?: string;
+  /** Field separator of delimited text (default: tab for .tsv, comma otherwise). */
+  readonly delimiter?: string;
+  /**
+   * Bytes standard input may take on disk when spooled (default DEFAULT_DISK_BUDGET, 4 GiB; a
+   * number or a size such as '10GiB'). Larger input is refused with a typed error.
+   */
+  readonly diskBudget?: number | string;
+  /**
+   * For `-`: spool standard input to a temporary file so that it can be read again (default true);
+   * false reads it once as it arrives (for single-pass, stepwise fits; Parquet needs the spool).
+   */
+  readonly spool?: boolean;
+  /** The stream read for `-` (default process.stdin). */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Directory of the temporary spool (default os.tmpdir()). */
+  readonly tempDirectory?: string;
+}
+
+/** A source opened by `openDataSource`: dense rows, or sparse counts from a .mtx file. */
+export type OpenedSource = (DenseSource & { readonly format: Exclude<DataFormat, 'mtx'>; readonly sparse: false }) | (SparseSource & { readonly format: 'mtx'; readonly sparse: true });
+
+/** The disk allowance in bytes. */
+function diskBudgetOf(value: number | string | undefined): number {
+  if (value === undefined) return DEFAULT_DISK_BUDGET;
+  if (typeof value === 'string') return parseByteSize(value, 'diskBudget');
+  if (!Number.isFinite(value) || value < 0) {
+    throw new InvalidOptionsError(`diskBudget must be a finite number of bytes ≥ 0; got ${String(value)}.`, "Pass e.g. { diskBudget: '10GiB' }.", { option: 'diskBudget' });
+  }
+  return value;
+}
+
+/**
+ * Copies standard input to a file in a new temporary directory, refusing more than `diskBudget`
+ * bytes; the directory is removed on error, and when the returned input is closed.
+ */
+async function spoolStdin(stdin: NodeJS.ReadableStream, diskBudget: number, directory: string): Promise<ByteInput> {
+  const dir = await mkdtemp(join(directory, 'em-stdin-'));
+  const path = join(dir, 'stdin');
+  const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  let written = 0;
+  try {
+    await pipeline(
+      stdin,
+      async function* limit(chunks: AsyncIterable<Buffer | string>) {
+        for await (const chunk of chunks) {
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          written += bytes.length;
+          if (written > diskBudget) {
+            throw new InvalidDataError(
+              `Standard input is larger than the disk budget of ${formatBytes(diskBudget)} for spooling it to a temporary file.`,
+              'Raise the disk budget (diskBudget / --disk-budget), pass a file instead of -, or read the input once (a single-pass, stepwise fit).',
+              { bytes: written, diskBudget },
+            );
+          }
+          yield bytes;
+        }
+      },
+      createWriteStream(path),
+    );
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+  return fileInput(path, { name: 'stdin', bytes: (await stat(path)).size, onClose: remove });
+}
+
+/** Standard input read once, as it arrives. */
+function pipeInput(stdin: NodeJS.ReadableStream): ByteInput {
+  let opened = false;
+  return {
+    name: 'stdin',
+    reiterable: false,
+    open() {
+      if (opened) throw new InvalidDataError('stdin can be read only once.', 'Spool it (the default for -) to read it again.');
+      opened = true;
+      return Readable.toWeb(Readable.from(stdin)) as ReadableStream<Uint8Array>;
+    },
+  };
+}
+
+/** The first bytes of an input (to recognise its format). */
+async function headOf(input: ByteInput): Promise<Uint8Array> {
+  if (input.read !== undefined) return input.read(0, 64);
+  return new Uint8Array(0);
+}
+
+/**
+ * Opens a data file, or standard input for `-`, as a stream of row blocks, choosing the reader by
+ * `format`, else by the file's extension (`-`: by its first bytes). Standard input is spooled to a
+ * temporary file within `diskBudget` so that batch EM can read it once per iteration, unless
+ * `spool: false`. `close()` releases the file and removes the spool; a failure while opening
+ * releases them too.
+ */
+export async function openDataSource(path: string, options: OpenDataSourceOptions = {}): Promise<OpenedSource> {
+  let input: ByteInput;
+  if (path === '-') {
+    const stdin = options.stdin ?? process.stdin;
+    input = options.spool === false ? pipeInput(stdin) : await spoolStdin(stdin, diskBudgetOf(options.diskBudget), options.tempDirectory ?? tmpdir());
+  } else {
+    const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+      throw new InvalidDataError(`Cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`, 'Check the path.', { path });
+    });
+    if (info.isDirectory()) throw new InvalidDataError(`${path} is a directory, not a data file.`, 'Pass a file.', { path });
+    input = fileInput(path, info.isFile() ? { bytes: info.size } : {});
+  }
+  try {
+    const format = options.format ?? (path === '-' ? (options.spool === false ? 'csv' : sniffFormat(await headOf(input))) : dataFormatOf(path));
+    const common: ReaderOptions = {
+      ...(options.name === undefined ? {} : { name: options.name }),
+      ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
+      ...(options.blockRows === undefined ? {} : { blockRows: options.blockRows }),
+    };
+    const columns = options.columns === undefined ? {} : { columns: options.columns };
+    switch (format) {
+      case 'csv':
+      case 'tsv': {
+        const delimiter = options.delimiter ?? (format === 'tsv' ? '\t' : undefined);
+        const source = await openCsvSource(input, { ...common, ...columns, ...(delimiter === undefined ? {} : { delimiter }) });
+        return Object.assign(source, { format, sparse: false as const });
+      }
+      case 'npy':
+        return Object.assign(await openNpySource(input, { ...common, ...columns }), { format, sparse: false as const });
+      default:
+        throw new FormatError(`${input.name}: the ${format} reader is not available yet.`, `Pass one of ${DATA_FORMATS.join(', ')}.`);
+    }
+  } catch (error) {
+    await input.close?.();
+    throw error;
+  }
+}
+
+/** A dense or sparse source, for code that handles both. */
+export type AnySource = DataSource<DenseMatrix> | DataSource<CsrMatrix>;
