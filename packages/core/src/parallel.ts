@@ -16,7 +16,7 @@ import type { EStepExecutor } from './executor/executor.js';
 import { deserializeError } from './executor/revive.js';
 import { prepareTransfer } from './executor/transfer.js';
 import { resolveWorkerExecutorOptions, type WorkerExecutorOptions } from './executor/worker-executor-options.js';
-import { WorkerPool } from './executor/worker-pool.js';
+import { liveWorkerThreads, WorkerPool } from './executor/worker-pool.js';
 import { checkAllocation, WORKER_THREAD_BYTES } from './memory-budget.js';
 import type { Statistics } from './statistics/algebra.js';
 
@@ -25,6 +25,14 @@ export type { WorkerExecutorOptions } from './executor/worker-executor-options.j
 export interface WorkerExecutor extends EStepExecutor {
   /** Tasks sent so far (for tests and diagnostics). */
   readonly tasksSent: number;
+  /** Worker threads started and not yet stopped: 0 once `close()` has settled (for tests and diagnostics). */
+  readonly liveThreads: number;
+  /**
+   * Runs a task the worker entry registered by name (`serveModels(factory, { tasks })`), e.g.
+   * `'gaussian-mixture:select-cell'`, on a free worker; rejects with the task's typed error. Put
+   * large arrays on SharedArrayBuffers so the message does not copy them.
+   */
+  runTask<T>(task: string, payload: unknown): Promise<T>;
 }
 
 /**
@@ -41,6 +49,23 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): WorkerExec
     concurrency: resolved.workers,
     get tasksSent() {
       return tasksSent;
+    },
+    get liveThreads() {
+      return pool.liveThreads;
+    },
+    async runTask<T>(task: string, payload: unknown): Promise<T> {
+      if (closed) throw new InvalidOptionsError('This worker executor was closed.', 'Create a new executor for another fit.');
+      const sent = prepareTransfer(payload);
+      checkAllocation(
+        resolved.workers * WORKER_THREAD_BYTES + sent.copiedBytes,
+        resolved.memoryBudget,
+        `${resolved.workers} worker threads and the data copied to them`,
+        'Put the data on SharedArrayBuffers, or use fewer workers',
+      );
+      tasksSent++;
+      const reply = await pool.execTask(task, sent.value);
+      if (!reply.ok) throw deserializeError(reply.error);
+      return reply.result as T;
     },
     async run<P, D, S extends Statistics>(model: EmModel<P, D, S>, parameters: P, chunks: readonly D[]): Promise<EStepResult<S>[]> {
       if (closed) throw new InvalidOptionsError('This worker executor was closed.', 'Create a new executor for another fit.');
@@ -71,3 +96,11 @@ export function createWorkerExecutor(options: WorkerExecutorOptions): WorkerExec
 }
 
 export { reviveData, serializeError, deserializeError, type SerializedError } from './executor/revive.js';
+
+/**
+ * Worker threads started by any executor of this thread and not yet stopped: 0 after every fit
+ * that started its own (fitAsync with `workers`), whether it succeeded, failed or was aborted.
+ */
+export function activeWorkerThreads(): number {
+  return liveWorkerThreads();
+}

@@ -14,13 +14,43 @@
 import type { EmModel, ModelConfig } from './contract.js';
 import { nodeBuiltin, isNode, type WorkerThreadsModule } from './executor/platform.js';
 import { reviveData, serializeError } from './executor/revive.js';
-import { isEStepRequest, type WorkerMessage, type WorkerReply } from './executor/worker-protocol.js';
+import { isEStepRequest, isNamedTaskRequest, type WorkerMessage, type WorkerReply } from './executor/worker-protocol.js';
 import type { Statistics } from './statistics/algebra.js';
+import { InvalidOptionsError } from './errors.js';
 
 export type { WorkerReply } from './executor/worker-protocol.js';
 
 /** Rebuilds a model from its config (each model package exports one). */
 export type ModelFactory = (config: ModelConfig) => EmModel<unknown, unknown, Statistics>;
+
+/**
+ * A task a worker entry serves besides E-steps, by name (e.g. @em/gaussian-mixture's whole
+ * model-selection cell): it takes the posted payload (typed arrays and core data containers
+ * revived) and returns a value made of numbers, strings, arrays and typed arrays. A thrown error
+ * reaches the caller typed, as an E-step's does.
+ */
+export type NamedTask = (payload: unknown) => unknown;
+
+/** Options of serveModels. */
+export interface ServeOptions {
+  /** Named tasks this worker runs (`WorkerExecutor.runTask(name, payload)`). */
+  readonly tasks?: Readonly<Record<string, NamedTask>>;
+}
+
+/** Handles one named-task request (exported for tests; `serveModels` wires it to the pool). */
+export function createTaskHandler(tasks: Readonly<Record<string, NamedTask>>): (task: string, payload: unknown) => WorkerReply<unknown> {
+  return (task, payload) => {
+    try {
+      const run = Object.prototype.hasOwnProperty.call(tasks, task) ? tasks[task] : undefined;
+      if (run === undefined) {
+        throw new InvalidOptionsError(`This worker entry serves no task "${task}".`, 'Point workerUrl at the worker entry of the package that offers the task (e.g. @em/gaussian-mixture/worker).', { option: 'workerUrl' });
+      }
+      return { ok: true, result: run(reviveData(payload)) };
+    } catch (error) {
+      return { ok: false, error: serializeError(error) };
+    }
+  };
+}
 
 /** Handles one E-step request (exported for tests; `serveModels` wires it to the pool). */
 export function createEStepHandler(factory: ModelFactory): (config: ModelConfig, parameters: unknown, chunk: unknown) => WorkerReply {
@@ -60,13 +90,17 @@ function webPort(): Port {
   return { post: (message) => postMessage.call(scope, message), listen: (handler) => addEventListener.call(scope, 'message', (event) => handler(event.data)) };
 }
 
-/** Starts serving E-step requests in this worker (Node worker thread or Web Worker), then says it is ready. */
-export function serveModels(factory: ModelFactory): void {
+/**
+ * Starts serving E-step requests (and the named `tasks`) in this worker (Node worker thread or Web
+ * Worker), then says it is ready.
+ */
+export function serveModels(factory: ModelFactory, options: ServeOptions = {}): void {
   const handle = createEStepHandler(factory);
+  const handleTask = createTaskHandler(options.tasks ?? {});
   const start = (port: Port): void => {
     port.listen((data) => {
-      if (!isEStepRequest(data)) return;
-      port.post({ kind: 'em:reply', id: data.id, reply: handle(data.config, data.parameters, data.chunk) });
+      if (isEStepRequest(data)) port.post({ kind: 'em:reply', id: data.id, reply: handle(data.config, data.parameters, data.chunk) });
+      else if (isNamedTaskRequest(data)) port.post({ kind: 'em:reply', id: data.id, reply: handleTask(data.task, data.payload) });
     });
     port.post({ kind: 'em:ready' });
   };

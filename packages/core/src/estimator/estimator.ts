@@ -183,7 +183,7 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
    * threads it starts, or on the given executor. The same decision fitAsync makes (the CLI prints it).
    */
   planExecution(input: Input, options: EstimatorFitOptions<P, PlainInput> = {}): ExecutionPlan {
-    return this.planFor(this.dataKind.toData(input, options.sampleWeights, 'planExecution(data)'), options);
+    return this.planFor(this.dataKind.toData(input, options.sampleWeights, 'fit(data)'), options);
   }
 
   private planFor(data: D, options: EstimatorFitOptions<P, PlainInput>): ExecutionPlan {

@@ -5,7 +5,7 @@
 import type { ModelConfig } from '../contract.js';
 import { WorkerError } from '../errors.js';
 import { spawnWorker, type WorkerHandle, type WorkerKind } from './worker-handle.js';
-import { isWorkerMessage, type EStepRequest, type WorkerReply } from './worker-protocol.js';
+import { isWorkerMessage, type WorkerReply, type WorkerRequest } from './worker-protocol.js';
 
 export interface WorkerPoolOptions {
   readonly url: string | URL;
@@ -15,9 +15,12 @@ export interface WorkerPoolOptions {
   readonly startTimeoutMs: number;
 }
 
+/** A request before the pool numbers it. */
+type Unnumbered<R> = R extends WorkerRequest ? Omit<R, 'id'> : never;
+
 interface Task {
-  readonly request: EStepRequest;
-  readonly resolve: (reply: WorkerReply) => void;
+  readonly request: WorkerRequest;
+  readonly resolve: (reply: WorkerReply<unknown>) => void;
   readonly reject: (error: Error) => void;
   timer?: ReturnType<typeof setTimeout>;
 }
@@ -30,6 +33,15 @@ interface Slot {
   gone: boolean;
   task?: Task | undefined;
   startTimer?: ReturnType<typeof setTimeout>;
+}
+
+/** "an E-step", or the name of a registered task, for messages. */
+function describeTask(request: WorkerRequest): string {
+  return request.kind === 'em:e-step' ? 'an E-step' : `a "${request.task}" task`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** A timer that does not keep a Node process alive on its own. */
@@ -49,6 +61,14 @@ const ENTRY_REMEDY =
   'Point workerUrl at the built worker entry of a model package (e.g. import.meta.resolve("@em/gaussian-mixture/worker"), not a .ts source); ' +
   'if a bundler built the worker, check that it kept the entry\'s side effects (the package lists its worker in "sideEffects").';
 
+/** Threads of every pool in this thread, started and not yet stopped. */
+let liveAcrossPools = 0;
+
+/** Worker threads started by any pool of this thread and not yet stopped (diagnostics; tests check that fits leave none). */
+export function liveWorkerThreads(): number {
+  return liveAcrossPools;
+}
+
 export class WorkerPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Task[] = [];
@@ -62,10 +82,24 @@ export class WorkerPool {
   }
 
   exec(config: ModelConfig, parameters: unknown, chunk: unknown): Promise<WorkerReply> {
+    return this.send({ kind: 'em:e-step', config, parameters, chunk }) as Promise<WorkerReply>;
+  }
+
+  /** Runs a task the worker entry registered under `task` (see serveModels). */
+  execTask(task: string, payload: unknown): Promise<WorkerReply<unknown>> {
+    return this.send({ kind: 'em:task', task, payload });
+  }
+
+  /** Threads started and not yet stopped (0 once close() has settled). */
+  get liveThreads(): number {
+    return this.slots.size;
+  }
+
+  private send(request: Unnumbered<WorkerRequest>): Promise<WorkerReply<unknown>> {
     if (this.closed) return Promise.reject(new WorkerError('This worker executor was closed.', 'Create a new executor for another fit.'));
     if (this.startFailure !== undefined) return Promise.reject(this.startFailure);
-    return new Promise<WorkerReply>((resolve, reject) => {
-      this.queue.push({ request: { kind: 'em:e-step', id: this.nextId++, config, parameters, chunk }, resolve, reject });
+    return new Promise<WorkerReply<unknown>>((resolve, reject) => {
+      this.queue.push({ request: { ...request, id: this.nextId++ } as WorkerRequest, resolve, reject });
       this.pump();
     });
   }
@@ -94,7 +128,7 @@ export class WorkerPool {
     try {
       (slot.handle as WorkerHandle).post(task.request);
     } catch (error) {
-      task.reject(new WorkerError(`An E-step could not be sent to a worker: ${describeError(error)}.`, 'Pass data and parameters made of numbers, arrays and typed arrays.', {}, { cause: error }));
+      task.reject(new WorkerError(`${capitalized(describeTask(task.request))} could not be sent to a worker: ${describeError(error)}.`, 'Pass data and parameters made of numbers, arrays and typed arrays.', {}, { cause: error }));
       return;
     }
     slot.task = task;
@@ -103,7 +137,7 @@ export class WorkerPool {
       void this.retire(
         slot,
         new WorkerError(
-          `A worker did not answer an E-step within ${taskTimeoutMs} ms, so its thread was stopped.`,
+          `A worker did not answer ${describeTask(task.request)} within ${taskTimeoutMs} ms, so its thread was stopped.`,
           'Raise taskTimeoutMs for very large chunks, or use more chunks; if the worker entry is your own, check that it calls serveModels(modelFromConfig).',
           { timeoutMs: taskTimeoutMs },
         ),
@@ -115,6 +149,7 @@ export class WorkerPool {
   private spawn(): void {
     const slot: Slot = { ready: false, gone: false };
     this.slots.add(slot);
+    liveAcrossPools++;
     const { url, kind, startTimeoutMs } = this.options;
     slot.startTimer = unrefTimer(
       setTimeout(() => {
@@ -214,8 +249,12 @@ export class WorkerPool {
       clearTimeout(task.timer);
       task.reject(error);
     }
-    if (slot.handle !== undefined) await slot.handle.terminate().catch(() => undefined);
-    else if (slot.spawning !== undefined) await slot.spawning; // adopt() terminates it, since the slot is gone
+    try {
+      if (slot.handle !== undefined) await slot.handle.terminate().catch(() => undefined);
+      else if (slot.spawning !== undefined) await slot.spawning; // adopt() terminates it, since the slot is gone
+    } finally {
+      liveAcrossPools--;
+    }
   }
 
   /** Busy workers (and starting ones that tasks wait for) keep a Node process alive; idle ones do not. */
