@@ -3,6 +3,9 @@ import { checkAllocation, DEFAULT_MEMORY_BUDGET, DenseMatrix, formatBytes, Inval
 /** Bytes a dense block aims at when the caller gives no `blockRows`: 4 MiB (a few hundred thousand values). */
 export const DEFAULT_BLOCK_BYTES = 4 * 1024 * 1024;
 
+/** Bytes per chunk read from a file stream (Node's default); a text reader holds a chunk and its decoded text (3 × this). */
+export const STREAM_CHUNK_BYTES = 64 * 1024;
+
 /** Largest number of rows in one block (the row index stays a small integer). */
 const MAX_BLOCK_ROWS = 1 << 24;
 
@@ -18,14 +21,16 @@ export interface ReaderOptions {
 
 /**
  * Rows per block of `columns` float64 values: the pass's request, else the reader's, else
- * about DEFAULT_BLOCK_BYTES; checked with the reader's own buffers (`extraBytes`) against the
+ * about DEFAULT_BLOCK_BYTES (less when the budget is small); checked with the reader's own buffers (`extraBytes`) against the
  * budget before anything is allocated.
  */
 export function blockRowsFor(columns: number, requested: number | undefined, budget: number, extraBytes: number, what: string): number {
   if (requested !== undefined && (!Number.isSafeInteger(requested) || requested < 1)) {
     throw new InvalidOptionsError(`blockRows must be a positive integer; got ${String(requested)}.`, 'Pass e.g. { blockRows: 10000 }.', { option: 'blockRows' });
   }
-  const rows = Math.min(MAX_BLOCK_ROWS, requested ?? Math.max(1, Math.floor(DEFAULT_BLOCK_BYTES / (8 * Math.max(1, columns)))));
+  // Without a request: about DEFAULT_BLOCK_BYTES, or half of what the budget leaves beside the reader's buffers.
+  const target = Math.min(DEFAULT_BLOCK_BYTES, Math.max(0, (budget - extraBytes) / 2));
+  const rows = Math.min(MAX_BLOCK_ROWS, requested ?? Math.max(1, Math.floor(target / (8 * Math.max(1, columns)))));
   checkAllocation(
     8 * rows * Math.max(1, columns) + extraBytes,
     budget,

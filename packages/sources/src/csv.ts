@@ -1,5 +1,5 @@
 import { checkAllocation, DEFAULT_MEMORY_BUDGET, DenseMatrix, type DenseSource, float64Bytes, FormatError, InvalidDataError, type PassOptions, type SourceBlock } from '@em/core';
-import { BlockBuilder, blockRowsFor, budgetOf, type ReaderOptions } from './blocks.js';
+import { BlockBuilder, blockRowsFor, budgetOf, type ReaderOptions, STREAM_CHUNK_BYTES } from './blocks.js';
 import { resolveColumns } from './columns.js';
 import { isNonDecimalLiteral, isOverflowingDecimal, parseDecimal } from './decimal-number.js';
 import type { ByteInput } from './input.js';
@@ -259,8 +259,8 @@ export async function openCsvSource(input: ByteInput, options: CsvOptions = {}):
   const delimiter = delimiterOf(options, name);
   const maxLength = options.maxLineLength ?? MAX_LINE_LENGTH;
   const budget = budgetOf(options);
-  // Reader buffers: a stream chunk (≤ 1 MiB in practice) plus a partial line of ≤ maxLength UTF-16 characters.
-  const readerBytes = 1024 * 1024 + 2 * maxLength;
+  // Reader buffers: a stream chunk and its decoded text, plus a partial line of ≤ maxLength UTF-16 characters.
+  const readerBytes = 3 * STREAM_CHUNK_BYTES + 2 * maxLength;
   let pending: { reader: LineReader; replay: NumberedLine[] } | undefined = { reader: new LineReader(input.open(), name, maxLength), replay: [] };
   const early: NumberedLine[] = [];
   try {

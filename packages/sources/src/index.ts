@@ -5,10 +5,14 @@
  *
  * @packageDocumentation
  */
-export { BlockBuilder, blockRowsFor, DEFAULT_BLOCK_BYTES, type ReaderOptions } from './blocks.js';
+export { type ArrowOptions, type ArrowSource, openArrowSource } from './arrow.js';
+export { BlockBuilder, blockRowsFor, DEFAULT_BLOCK_BYTES, type ReaderOptions, STREAM_CHUNK_BYTES } from './blocks.js';
 export { resolveColumns } from './columns.js';
 export { type CsvColumns, type CsvOptions, type CsvSource, type CsvTable, openCsvSource, parseCsvText } from './csv.js';
 export { isNonDecimalLiteral, isOverflowingDecimal, parseDecimal, parseDecimalInteger } from './decimal-number.js';
 export { blobInput, type ByteInput, bytesInput } from './input.js';
+export { type MatrixMarketSource, openMatrixMarketSource, parseMatrixMarket } from './matrix-market.js';
+export { type NdjsonOptions, type NdjsonSource, openNdjsonSource } from './ndjson.js';
 export { type NpyHeader, type NpyOptions, type NpySource, openNpySource, parseNpy, parseNpyHeader } from './npy.js';
+export { openParquetSource, type ParquetOptions, type ParquetSource } from './parquet.js';
 export { countLines, forEachLine, LineReader, MAX_LINE_LENGTH } from './text-lines.js';
