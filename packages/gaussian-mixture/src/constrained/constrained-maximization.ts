@@ -320,6 +320,11 @@ const TIE_BREAK = 0.6180339887498949;
  * 2θ = atan2(−b, −a). Every rotation and every shape/volume update is an exact conditional
  * maximum, so the objective never decreases; starting from the previous orientation makes the
  * whole M-step at least a generalised maximisation.
+ *
+ * The loop works on M_k = Dᵀ W_k D, which a rotation in plane (i, j) changes only in rows and
+ * columns i and j (O(D) per component instead of O(D²) per quadratic form), so a sweep of the
+ * D(D − 1)/2 planes costs O(K·D²) and allocates nothing. M_k is recomputed from D and W_k once the
+ * loop has settled, so the rotations' round-off does not reach the result.
  */
 function commonOrientation(
   model: 'EVE' | 'VVE',
@@ -332,38 +337,40 @@ function commonOrientation(
   settings: ConstrainedStepSettings,
 ): { orientation: Float64Array; diagonals: Float64Array[]; inner: InnerResult } {
   const dd = d * d;
+  const m = live.length;
+  // The previous Σ_k share an orientation (the model's constraint), which a weighted sum keeps:
+  // its eigenvectors are the warm start (the weights make tied eigenvalues of the sum unlikely).
   const blend = new Float64Array(dd);
-  live.forEach((c, i) => {
-    for (let j = 0; j < dd; j++) blend[j] = (blend[j] as number) + (1 + TIE_BREAK * i) * (previousSigma[c * dd + j] as number);
-  });
+  for (let i = 0; i < m; i++) {
+    const at = (live[i] as number) * dd;
+    for (let j = 0; j < dd; j++) blend[j] = (blend[j] as number) + (1 + TIE_BREAK * i) * (previousSigma[at + j] as number);
+  }
   const orientation = symmetricEigen(blend, d).vectors;
+  const rotated = new Float64Array(m * dd);
+  const work = new Float64Array(dd);
   const diagonals = live.map(() => new Float64Array(d));
-  const quadratic = (c: number, i: number, j: number): number => {
-    let s = 0;
-    for (let a = 0; a < d; a++) {
-      let row = 0;
-      for (let b = 0; b < d; b++) row += (scatter[c * dd + a * d + b] as number) * (orientation[b * d + j] as number);
-      s += (orientation[a * d + i] as number) * row;
-    }
-    return s;
+  const inverse = new Float64Array(m * d);
+  const rotate = (): void => {
+    for (let i = 0; i < m; i++) transformScatter(scatter, (live[i] as number) * dd, orientation, rotated, i * dd, work, d);
   };
-  const conditional = () => {
+  // Exact shapes and volumes given D, from the diagonals of M_k; `inverse` holds B_k = Δ_k⁻¹.
+  const conditional = (): void => {
     let volume = 0;
-    live.forEach((c, m) => {
-      const v = diagonals[m] as Float64Array;
-      for (let j = 0; j < d; j++) v[j] = quadratic(c, j, j);
+    for (let i = 0; i < m; i++) {
+      const v = diagonals[i] as Float64Array;
+      for (let j = 0; j < d; j++) v[j] = rotated[i * dd + j * d + j] as number;
       if (model === 'EVE') volume += geometricMean(v);
-    });
-    live.forEach((c, m) => {
-      const v = diagonals[m] as Float64Array;
-      if (model === 'VVE') {
-        for (let j = 0; j < d; j++) v[j] = (v[j] as number) / (counts[c] as number);
-      } else {
-        const g = geometricMean(v);
-        for (let j = 0; j < d; j++) v[j] = ((v[j] as number) / g) * (volume / total);
+    }
+    for (let i = 0; i < m; i++) {
+      const v = diagonals[i] as Float64Array;
+      const factor = model === 'VVE' ? 1 / (counts[live[i] as number] as number) : volume / total / geometricMean(v);
+      for (let j = 0; j < d; j++) {
+        v[j] = (v[j] as number) * factor;
+        inverse[i * d + j] = 1 / (v[j] as number);
       }
-    });
+    }
   };
+  rotate();
   conditional();
   let iterations = 0;
   let converged = false;
@@ -374,12 +381,12 @@ function commonOrientation(
       for (let j = i + 1; j < d; j++) {
         let a = 0;
         let b = 0;
-        live.forEach((c, m) => {
-          const delta = diagonals[m] as Float64Array;
-          const difference = 1 / (delta[i] as number) - 1 / (delta[j] as number);
-          a += 0.5 * difference * (quadratic(c, i, i) - quadratic(c, j, j));
-          b += difference * quadratic(c, i, j);
-        });
+        for (let c = 0; c < m; c++) {
+          const difference = (inverse[c * d + i] as number) - (inverse[c * d + j] as number);
+          const at = c * dd;
+          a += 0.5 * difference * ((rotated[at + i * d + i] as number) - (rotated[at + j * d + j] as number));
+          b += difference * (rotated[at + i * d + j] as number);
+        }
         if (a * a + b * b === 0) continue;
         // Minimum of a·cos φ + b·sin φ at φ = atan2(−b, −a); θ = φ/2 ∈ (−π/2, π/2].
         const theta = 0.5 * Math.atan2(-b, -a);
@@ -392,6 +399,7 @@ function commonOrientation(
           orientation[row * d + i] = cosine * x + sine * y;
           orientation[row * d + j] = -sine * x + cosine * y;
         }
+        for (let c = 0; c < m; c++) rotatePlane(rotated, c * dd, i, j, cosine, sine, d);
       }
     }
     conditional();
@@ -400,7 +408,56 @@ function commonOrientation(
       break;
     }
   }
+  rotate();
+  conditional();
   return { orientation, diagonals, inner: { iterations, converged } };
+}
+
+/** out[outAt..] = Dᵀ·W·D for the symmetric W at `at` (work: D·D scratch). */
+function transformScatter(scatter: Float64Array, at: number, orientation: Float64Array, out: Float64Array, outAt: number, work: Float64Array, d: number): void {
+  // work = W·D, then out = Dᵀ·work (lower triangle, mirrored).
+  for (let a = 0; a < d; a++) {
+    for (let j = 0; j < d; j++) {
+      let s = 0;
+      for (let b = 0; b < d; b++) s += (scatter[at + a * d + b] as number) * (orientation[b * d + j] as number);
+      work[a * d + j] = s;
+    }
+  }
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let a = 0; a < d; a++) s += (orientation[a * d + i] as number) * (work[a * d + j] as number);
+      out[outAt + i * d + j] = s;
+      out[outAt + j * d + i] = s;
+    }
+  }
+}
+
+/**
+ * M ← Rᵀ M R for the plane rotation R of columns (i, j) by (cos θ, sin θ) — the M_k = Dᵀ W_k D that
+ * goes with D ← D·R: only rows and columns i and j change.
+ */
+function rotatePlane(matrix: Float64Array, at: number, i: number, j: number, cosine: number, sine: number, d: number): void {
+  const p = matrix[at + i * d + i] as number;
+  const q = matrix[at + j * d + j] as number;
+  const r = matrix[at + i * d + j] as number;
+  for (let l = 0; l < d; l++) {
+    if (l === i || l === j) continue;
+    const x = matrix[at + l * d + i] as number;
+    const y = matrix[at + l * d + j] as number;
+    const u = cosine * x + sine * y;
+    const v = -sine * x + cosine * y;
+    matrix[at + l * d + i] = u;
+    matrix[at + i * d + l] = u;
+    matrix[at + l * d + j] = v;
+    matrix[at + j * d + l] = v;
+  }
+  const cs = cosine * sine;
+  matrix[at + i * d + i] = cosine * cosine * p + 2 * cs * r + sine * sine * q;
+  matrix[at + j * d + j] = sine * sine * p - 2 * cs * r + cosine * cosine * q;
+  const off = (cosine * cosine - sine * sine) * r + cs * (q - p);
+  matrix[at + i * d + j] = off;
+  matrix[at + j * d + i] = off;
 }
 
 /**
