@@ -96,15 +96,17 @@ export class HiddenMarkovModel<C = unknown> extends Estimator<HmmParameters<C>, 
   }
 
   /**
-   * Multiply-adds of one E-step: forward and backward over K² transitions per time step, and an
-   * emission density per state (D² for a D-column Gaussian); whole sequences are the chunks.
+   * Work of one E-step in the units of WORKERS_MIN_WORK (a Gaussian mixture's multiply-adds):
+   * forward, backward and transition statistics over K² pairs per time step, measured at about 24
+   * of those units per pair (bench/workers-threshold.ts), and an emission density per state (D²
+   * for a D-column Gaussian). Whole sequences are the chunks: one sequence cannot use workers.
    */
   protected override eStepWork(data: Sequences<DenseMatrix>): EStepWork {
     const t = data.totalLength;
     const d = data.observations.cols;
     const k = this.model.k;
-    const work = t * k * (2 * k + d * d + 20);
-    return { work, formula: `T·K·(2K + D² + 20) = ${work.toExponential(1)}`, maxChunks: data.count };
+    const work = t * k * (24 * k + d * d + 20);
+    return { work, formula: `T·K·(24K + D² + 20) = ${work.toExponential(1)}`, maxChunks: data.count };
   }
 
   protected override sharedCopyBytes(data: Sequences<DenseMatrix>): number {

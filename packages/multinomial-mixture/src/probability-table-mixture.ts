@@ -49,14 +49,19 @@ export abstract class ProbabilityTableMixture<FS extends Statistics, Prepared, S
     return { weights: weightsFromPlain(plain.weights), components: multinomialComponentsFromRows(plain.probabilities) };
   }
 
-  /** Multiply-adds of one E-step: each stored count (non-zero for sparse rows) once per component, a log and an exp per row and component. */
+  /**
+   * Work of one E-step in the units of WORKERS_MIN_WORK (a Gaussian mixture's multiply-adds): each
+   * stored count (non-zero of sparse rows) once per component, measured at about ten of those units
+   * (an indexed load and a log-probability; bench/workers-threshold.ts), and a log and an exp per
+   * row and component.
+   */
   protected override eStepWork(data: MixtureData<CountMatrix>): EStepWork {
     const x = data.observations;
     const k = this.model.k;
     const sparse = x instanceof CsrMatrix;
     const entries = sparse ? x.values.length : x.rows * x.cols;
-    const work = entries * k + x.rows * k * 20;
-    return { work, formula: `${sparse ? 'nnz' : 'N·V'}·K + N·K·20 = ${work.toExponential(1)}`, maxChunks: x.rows };
+    const work = 10 * entries * k + x.rows * k * 20;
+    return { work, formula: `10·${sparse ? 'nnz' : 'N·V'}·K + 20·N·K = ${work.toExponential(1)}`, maxChunks: x.rows };
   }
 
   protected override sharedCopyBytes(data: MixtureData<CountMatrix>): number {
