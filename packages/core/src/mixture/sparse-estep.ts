@@ -1,7 +1,7 @@
 import type { EStepResult, SparseEStep, SparseEStepper, SparseFullEStep } from '../contract.js';
 import { InvalidOptionsError, NumericalError } from '../errors.js';
 import type { ComponentFamily } from '../family.js';
-import type { Statistics } from '../statistics/algebra.js';
+import { cloneStatistics, type Statistics } from '../statistics/algebra.js';
 import { negligibleLogRatio, responsibilityTerm } from './exponential.js';
 import type { MixtureData, MixtureParameters, MixtureStatistics } from './mixture-model.js';
 
@@ -50,6 +50,8 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
   private readonly rowStart: Int32Array;
   private readonly activeMass: Float64Array;
   private pairComponent: Int32Array;
+  /** w_i q_ik of each active pair at the last full E-step (row-major, as pairComponent). */
+  private pairWeight: Float64Array;
   private pairPosition = new Int32Array(0);
   private componentRows = new Int32Array(0);
   private readonly componentStart: Int32Array;
@@ -76,6 +78,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     this.activeMass = new Float64Array(this.n);
     this.componentStart = new Int32Array(this.k + 1);
     this.pairComponent = new Int32Array(Math.min(this.n * this.k, Math.max(1024, 2 * this.n)));
+    this.pairWeight = new Float64Array(this.pairComponent.length);
     const blockRows = Math.min(BLOCK_ROWS, Math.max(this.n, 1));
     this.block = new Float64Array(blockRows * this.k);
     this.frozenBlock = new Float64Array(blockRows * this.k);
@@ -89,9 +92,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     const sampleWeights = this.data.sampleWeights;
     const prepared = family.prepare(params.components);
     const logWeights = logWeightsOf(params.weights, k);
-    const statistics = this.host.zeroStatistics(params);
     const frozenStatistics = this.host.zeroStatistics(params);
-    const weightSums = statistics.weightSums;
     const frozenSums = frozenStatistics.weightSums;
     const negligible = negligibleLogRatio(k);
     let pairs = 0;
@@ -99,31 +100,36 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     let frozenEnergy = 0;
     let frozenEntropy = 0;
     let massEntropy = 0;
+    // The family's component-major kernels when it has them (the plain E-step's choice): entry
+    // (i, j) of a block at base_i + j·step.
+    const byComponent = family.logDensitiesByComponent !== undefined && family.accumulateByComponent !== undefined;
     for (let start = 0; start < n; start += BLOCK_ROWS) {
       const end = Math.min(n, start + BLOCK_ROWS);
-      family.logDensities(prepared, x, start, end, block);
+      const step = byComponent ? end - start : 1;
+      if (byComponent) family.logDensitiesByComponent?.(prepared, x, start, end, block);
+      else family.logDensities(prepared, x, start, end, block);
       let anyFrozen = false;
-      for (let i = start, base = 0; i < end; i++, base += k) {
+      for (let i = start; i < end; i++) {
+        const base = byComponent ? i - start : (i - start) * k;
         this.rowStart[i] = pairs;
         const w = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
         if (w === 0) {
           // A dropped row: no pairs, no mass, nothing to accumulate.
-          block.fill(0, base, base + k);
-          frozenBlock.fill(0, base, base + k);
+          for (let j = 0; j < k; j++) frozenBlock[base + j * step] = 0;
           this.activeMass[i] = 0;
           continue;
         }
         let max = -Infinity;
-        for (let j = 0; j < k; j++) {
-          const v = (block[base + j] as number) + (logWeights[j] as number);
-          frozenBlock[base + j] = v; // log π_j f_j(x_i), kept for the frozen energy
+        for (let j = 0, at = base; j < k; j++, at += step) {
+          const v = (block[at] as number) + (logWeights[j] as number);
+          frozenBlock[at] = v; // log π_j f_j(x_i), kept for the frozen energy
           if (v > max) max = v;
         }
         let sum = 0;
         if (max > -Infinity) {
-          for (let j = 0; j < k; j++) {
-            const e = responsibilityTerm((frozenBlock[base + j] as number) - max, negligible);
-            block[base + j] = e;
+          for (let j = 0, at = base; j < k; j++, at += step) {
+            const e = responsibilityTerm((frozenBlock[at] as number) - max, negligible);
+            block[at] = e;
             sum += e;
           }
         }
@@ -133,19 +139,18 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
         if (pairs + k > this.pairComponent.length) this.growPairs(pairs + k);
         let frozenMass = 0;
         let activeSum = 0;
-        for (let j = 0; j < k; j++) {
-          const r = (block[base + j] as number) / sum;
+        for (let j = 0, at = base; j < k; j++, at += step) {
+          const r = (block[at] as number) / sum;
           const weighted = w * r;
-          block[base + j] = weighted;
-          weightSums[j] = (weightSums[j] as number) + weighted;
           if (r >= threshold) {
+            this.pairWeight[pairs] = weighted;
             this.pairComponent[pairs++] = j;
             activeSum += r;
-            frozenBlock[base + j] = 0;
+            frozenBlock[at] = 0;
             continue;
           }
-          const v = frozenBlock[base + j] as number;
-          frozenBlock[base + j] = weighted;
+          const v = frozenBlock[at] as number;
+          frozenBlock[at] = weighted;
           if (r > 0) {
             anyFrozen = true;
             frozenMass += r;
@@ -159,14 +164,26 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
         this.activeMass[i] = active;
         if (active > 0) massEntropy -= w * active * Math.log(active);
       }
-      family.accumulate(prepared, statistics.components, x, start, end, block);
-      if (anyFrozen) family.accumulate(prepared, frozenStatistics.components, x, start, end, frozenBlock);
+      if (!anyFrozen) continue;
+      if (byComponent) family.accumulateByComponent?.(prepared, frozenStatistics.components, x, start, end, frozenBlock);
+      else family.accumulate(prepared, frozenStatistics.components, x, start, end, frozenBlock);
     }
     this.rowStart[n] = pairs;
     this.activePairs = pairs;
     this.activeMassEntropy = massEntropy;
     this.indexByComponent();
     this.ready = true;
+    // The posterior's statistics: the frozen pairs' plus the active pairs', the latter through the
+    // same path as a sparse E-step's (exactly Σ_i Σ_k w_i q_ik T_k(x_i), no pair counted twice).
+    const statistics = cloneStatistics(frozenStatistics);
+    const { values, pairPosition, pairComponent, pairWeight } = this;
+    for (let p = 0; p < pairs; p++) {
+      const weighted = pairWeight[p] as number;
+      values[pairPosition[p] as number] = weighted;
+      const j = pairComponent[p] as number;
+      statistics.weightSums[j] = (statistics.weightSums[j] as number) + weighted;
+    }
+    this.accumulateActive(prepared, statistics.components);
     return { statistics, frozenStatistics, logLikelihood, frozenEnergy, frozenEntropy, activePairs: pairs, pairs: n * k };
   }
 
@@ -202,6 +219,17 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
         for (let p = from; p < to; p++) values[pairPosition[p] as number] = 0;
         continue;
       }
+      if (to === from + 1) {
+        // One active component: q = a_i, and log Σ_A π f = its own term.
+        const slot = pairPosition[from] as number;
+        const j = pairComponent[from] as number;
+        const v = (values[slot] as number) + (logWeights[j] as number);
+        if (!(v > -Infinity) || v === Infinity) throw activeRowWithoutPosterior(i);
+        freeEnergy += w * a * v;
+        values[slot] = w * a;
+        weightSums[j] = (weightSums[j] as number) + w * a;
+        continue;
+      }
       let max = -Infinity;
       for (let p = from; p < to; p++) {
         const slot = pairPosition[p] as number;
@@ -229,17 +257,24 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
         weightSums[j] = (weightSums[j] as number) + r;
       }
     }
-    if (this.rowKernels) {
-      const accumulate = family.accumulateAtRows as NonNullable<typeof family.accumulateAtRows>;
-      for (let c = 0; c < k; c++) {
-        const from = componentStart[c] as number;
-        const to = componentStart[c + 1] as number;
-        if (to > from) accumulate.call(family, prepared, statistics.components, x, c, componentRows, from, to, values);
-      }
-    } else {
-      this.scatterWeights(prepared, statistics.components);
-    }
+    this.accumulateActive(prepared, statistics.components);
     return { statistics, activeFreeEnergy: freeEnergy, activePairs: this.activePairs, pairs: n * k };
+  }
+
+  /** stats += the active pairs' statistics with the weights in `values` (component-major). */
+  private accumulateActive(prepared: Prepared, stats: FS): void {
+    const { k, values, componentStart, componentRows } = this;
+    const family = this.host.family;
+    if (!this.rowKernels) {
+      this.scatterWeights(prepared, stats);
+      return;
+    }
+    const accumulate = family.accumulateAtRows as NonNullable<typeof family.accumulateAtRows>;
+    for (let c = 0; c < k; c++) {
+      const from = componentStart[c] as number;
+      const to = componentStart[c + 1] as number;
+      if (to > from) accumulate.call(family, prepared, stats, this.data.observations, c, componentRows, from, to, values);
+    }
   }
 
   /** Without row-list kernels: every component's density per block, the active pairs' picked out. */
@@ -305,6 +340,9 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     const grown = new Int32Array(capacity);
     grown.set(this.pairComponent);
     this.pairComponent = grown;
+    const weights = new Float64Array(capacity);
+    weights.set(this.pairWeight);
+    this.pairWeight = weights;
   }
 
   /** The plain E-step names a row without a posterior exactly as a full fit would; this defers to it. */
