@@ -16,9 +16,12 @@ const BLOCK = 4096;
 /** Per-block work space: Σ w·z (D) and Σ w·z·zᵀ (D·D); grown on demand, one per thread. */
 let blockSums = new Float64Array(0);
 let blockScatter = new Float64Array(0);
+/** x − μ_c of one row (D). */
+let centered = new Float64Array(0);
 
 function workFor(d: number): void {
   if (blockSums.length < d) blockSums = new Float64Array(d);
+  if (centered.length < d) centered = new Float64Array(d);
   if (blockScatter.length < d * d) blockScatter = new Float64Array(d * d);
 }
 
@@ -93,45 +96,55 @@ export function accumulateAtRows(p: PreparedGaussian, stats: GaussianStatistics,
   workFor(d);
   const sums = blockSums;
   const scatter = blockScatter;
+  const z = centered;
   for (let first = from; first < to; first += BLOCK) {
     const last = Math.min(to, first + BLOCK);
     sums.fill(0, 0, d);
     scatter.fill(0, 0, d * d);
     let n = 0;
-    for (let q = first; q < last; q++) {
-      const w = weights[q] as number;
-      if (w === 0) continue;
-      const row = (rows[q] as number) * d;
-      n += w;
-      switch (layout) {
-        case 'full':
-          for (let a = 0; a < d; a++) {
-            const za = (x[row + a] as number) - (means[m + a] as number);
-            const u = w * za;
-            sums[a] = (sums[a] as number) + u;
-            const o = a * d;
-            for (let b = 0; b <= a; b++) scatter[o + b] = (scatter[o + b] as number) + u * ((x[row + b] as number) - (means[m + b] as number));
-          }
-          break;
-        case 'diagonal':
-          for (let a = 0; a < d; a++) {
-            const za = (x[row + a] as number) - (means[m + a] as number);
-            const u = w * za;
-            sums[a] = (sums[a] as number) + u;
-            scatter[a] = (scatter[a] as number) + u * za;
-          }
-          break;
-        case 'spherical': {
-          let squared = 0;
-          for (let a = 0; a < d; a++) {
-            const za = (x[row + a] as number) - (means[m + a] as number);
-            sums[a] = (sums[a] as number) + w * za;
-            squared += za * za;
-          }
-          scatter[0] = (scatter[0] as number) + w * squared;
-          break;
+    // One loop per layout (no branch per row); z = x − μ_c once per row.
+    if (layout === 'full') {
+      for (let q = first; q < last; q++) {
+        const w = weights[q] as number;
+        if (w === 0) continue;
+        const row = (rows[q] as number) * d;
+        n += w;
+        for (let a = 0; a < d; a++) z[a] = (x[row + a] as number) - (means[m + a] as number);
+        for (let a = 0, o = 0; a < d; a++, o += d) {
+          const u = w * (z[a] as number);
+          sums[a] = (sums[a] as number) + u;
+          for (let b = 0; b <= a; b++) scatter[o + b] = (scatter[o + b] as number) + u * (z[b] as number);
         }
       }
+    } else if (layout === 'diagonal') {
+      for (let q = first; q < last; q++) {
+        const w = weights[q] as number;
+        if (w === 0) continue;
+        const row = (rows[q] as number) * d;
+        n += w;
+        for (let a = 0; a < d; a++) {
+          const za = (x[row + a] as number) - (means[m + a] as number);
+          const u = w * za;
+          sums[a] = (sums[a] as number) + u;
+          scatter[a] = (scatter[a] as number) + u * za;
+        }
+      }
+    } else {
+      let total = 0;
+      for (let q = first; q < last; q++) {
+        const w = weights[q] as number;
+        if (w === 0) continue;
+        const row = (rows[q] as number) * d;
+        n += w;
+        let squared = 0;
+        for (let a = 0; a < d; a++) {
+          const za = (x[row + a] as number) - (means[m + a] as number);
+          sums[a] = (sums[a] as number) + w * za;
+          squared += za * za;
+        }
+        total += w * squared;
+      }
+      scatter[0] = total;
     }
     if (n === 0) continue;
     stats.counts[c] = (stats.counts[c] as number) + n;
