@@ -11,6 +11,8 @@
 //   pnpm bench --no-time-to-solution    without it
 //   pnpm bench --mclust-models-only     only the fourteen covariance models at (1e5, 8, 8) (bench/covariance-models.ts)
 //   pnpm bench --no-mclust-models       without them
+//   pnpm bench --sparse-only            only sparse vs full E-steps at K = 50 (bench/sparse-estep.ts; its own flags there)
+//   pnpm bench --no-sparse              without it
 //
 // With a Python that has scikit-learn (`--python`, else python3 or /usr/bin/python3, whichever
 // imports it), every row also gets scikit-learn timed on the same data from the same initial
@@ -25,6 +27,7 @@ import { Random, type DenseMatrix, type EStepExecutor } from '@em/core';
 import { createWorkerExecutor } from '@em/core/parallel';
 import { runCovarianceModelBench } from './covariance-models.js';
 import { runTimeToSolution } from './time-to-solution.js';
+import { runSparseEStepBench, type SparseBenchOptions } from './sparse-estep.js';
 import { correlatedClusters } from './correlated-clusters.js';
 import { runSklearnScript } from './sklearn-script.js';
 import { COVARIANCE_TYPES, GaussianMixture, type CovarianceType, type GaussianMixtureInitialParameters } from '../src/index.js';
@@ -62,6 +65,14 @@ const timeToSolution = process.argv.includes('--no-time-to-solution') ? 'skip' :
 /** --tts-n=N: the time-to-solution case at a smaller N (its default is 2e5). */
 const timeToSolutionSize = argument('tts-n') === undefined ? {} : { n: Number(argument('tts-n')) };
 const workers = Number(argument('workers') ?? 2);
+/** The sparse E-step section's flags (bench/sparse-estep.ts). */
+const sparseOptions: SparseBenchOptions = {
+  ...(argument('sparse-n') === undefined ? {} : { n: Number(argument('sparse-n')) }),
+  ...(argument('sparse-d') === undefined ? {} : { d: Number(argument('sparse-d')) }),
+  ...(argument('sparse-types') === undefined ? {} : { types: argument('sparse-types')?.split(',') as CovarianceType[] }),
+  ...(argument('sparse-every') === undefined ? {} : { every: argument('sparse-every')?.split(',').map(Number) }),
+  ...(argument('sparse-threshold') === undefined ? {} : { thresholds: argument('sparse-threshold')?.split(',').map(Number) }),
+};
 const chunksArgument = argument('chunks');
 const chunks = chunksArgument === undefined ? undefined : Number(chunksArgument);
 const types = (argument('types')?.split(',') ?? COVARIANCE_TYPES) as CovarianceType[];
@@ -155,6 +166,10 @@ function sklearnSecondsPerIteration(python: string, x: DenseMatrix, cell: Cell, 
 }
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--sparse-only')) {
+    runSparseEStepBench(sparseOptions);
+    return;
+  }
   if (process.argv.includes('--mclust-models-only')) {
     await runCovarianceModelBench();
     return;
@@ -216,6 +231,7 @@ async function main(): Promise<void> {
   console.log('\nspeed-up = sklearn s/iter (the issue\'s reference figures) ÷ ours (target ≥ 4× on (1e6,10,10) and (2e5,32,16)); sklearn here / speed-up here = scikit-learn timed in this run on the same data; vs C loop = ours ÷ C (1 core in process, 2 cores with workers).');
   if (timeToSolution === 'after') runTimeToSolution({ python: sklearn?.python, ...timeToSolutionSize });
   if (!process.argv.includes('--no-mclust-models')) await runCovarianceModelBench();
+  if (!process.argv.includes('--no-sparse')) runSparseEStepBench(sparseOptions);
 }
 
 await main();
