@@ -7,6 +7,8 @@ import { formatNumber, formatVector } from '../framework/format.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { densify } from '../io/read-data.js';
 import { countMixtureOptions, fitCountMixture, readCountFitInput } from '../models/count-mixture.js';
+import { streamDecision, streamOptions } from '../framework/stream-fit.js';
+import { fitCategoricalStreamed } from '../models/categorical-stream.js';
 
 /** Number of categories per column, inferred as (largest code + 1); invalid codes are left for the model to report. */
 function inferCategories(matrix: DenseMatrix): number[] {
@@ -35,9 +37,12 @@ export const fitCategoricalCommand: Command = {
     ...countMixtureOptions,
     categories: { type: 'value', valueName: 'LIST', description: 'Categories per column, comma-separated, e.g. 2,3,7.', defaultText: 'largest code + 1' },
     ...fitOptions,
+    ...streamOptions,
   },
   examples: ['fit categorical --data survey.csv --components 3 --n-init 5 --seed 1', 'fit categorical --data answers.csv --components 2 --categories 2,3,7 --json'],
   async run({ options, io }) {
+    const decision = await streamDecision(io, options);
+    if (decision !== undefined) return fitCategoricalStreamed(io, options, decision);
     const input = await readCountFitInput<LatentClassParameters>(io, options, { depth: 3, example: '{ "weights": [K], "probabilities": [K][J][M_j] }' }, 'categorical');
     const { common, data } = input;
     const matrix = data.matrix instanceof DenseMatrix ? data.matrix : densify(data.matrix, data.source, memoryBudgetOf(io));

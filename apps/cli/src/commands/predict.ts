@@ -6,6 +6,8 @@ import { toJsonText } from '../framework/format.js';
 import { UsageError } from '../framework/usage-error.js';
 import { readJsonFile } from '../io/json-file.js';
 import { lengthsOption } from '../io/sequence-lengths.js';
+import { memoryBudgetOf } from '../framework/io.js';
+import { predictStreamed, predictStreamOptions, predictStreams } from '../framework/stream-predict.js';
 
 /**
  * `em predict`: applies a saved model to data. The model file's `kind` selects the handler from
@@ -23,8 +25,9 @@ export const predictCommand: Command = {
     lengths: { ...lengthsOption, description: `${lengthsOption.description} Sequence models only.` },
     proba: { type: 'flag', description: 'Also print the posterior probability of each component.' },
     json: { type: 'flag', description: 'Print one JSON object on stdout.' },
+    ...predictStreamOptions,
   },
-  examples: ['predict --model faithful-model.json --data data/faithful.csv --proba'],
+  examples: ['predict --model faithful-model.json --data data/faithful.csv --proba', 'predict --model model.json --data big.npy --stream --output labels.txt'],
   async run({ options, io, registry }) {
     const modelPath = options.requiredString('model');
     const model = parseSerializedModel(await readJsonFile(io, modelPath, '--model'));
@@ -37,6 +40,12 @@ export const predictCommand: Command = {
       throw new UsageError(`em predict: --lengths splits rows into sequences, but ${modelPath} holds a "${model.kind}" model, which treats rows independently; drop --lengths.`);
     }
     const probabilities = options.flag('proba');
+    const streamReason = await predictStreams(io, options);
+    if (streamReason !== undefined) {
+      if (handler.classifier === undefined) throw new UsageError(`em predict: ${model.kind} models cannot predict on streamed data yet (${streamReason}); load it with a larger --memory-budget.`);
+      return predictStreamed(io, options, model, handler.classifier(model, memoryBudgetOf(io)), streamReason, probabilities);
+    }
+    if (options.has('output') || options.has('block-rows')) throw new UsageError('em predict: --output and --block-rows apply to streamed predictions; add --stream.');
     const outcome = await handler.predict({ model, options, io, probabilities });
     // A NaN probability is a failed prediction (e.g. an overflow), never output with exit code 0.
     assertFiniteOutput(outcome, `em predict with ${modelPath}`);

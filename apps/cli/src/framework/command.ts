@@ -1,6 +1,7 @@
 import type { SerializedModel } from '@em/core';
 import type { ColumnsReport } from '../io/table.js';
 import type { CliIo } from './io.js';
+import type { BlockClassifier } from './stream-predict.js';
 import type { OptionDefinitions, OptionValues } from './options.js';
 
 /** What a command receives when it runs. */
@@ -57,6 +58,8 @@ export interface ModelHandler {
   /** True for sequence models, whose rows `--lengths` splits into sequences (rejected for the others). */
   readonly sequences?: boolean;
   predict(request: PredictRequest): Promise<PredictOutcome> | PredictOutcome;
+  /** The saved model as a block classifier, for `em predict --stream` (absent: the kind cannot stream). */
+  classifier?(model: SerializedModel, memoryBudget: number): BlockClassifier;
 }
 
 /** Every command and model handler the tool knows. */

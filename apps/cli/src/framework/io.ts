@@ -21,6 +21,8 @@ export interface CliIo {
    * @em/core's DEFAULT_MEMORY_BUDGET). Readers check declared shapes against it before allocating.
    */
   readonly memoryBudget?: number;
+  /** Standard input, for `--data -` (default: the process's). */
+  readonly stdin?: NodeJS.ReadableStream;
 }
 
 /** The memory budget of an invocation (the default when the io does not carry one). */

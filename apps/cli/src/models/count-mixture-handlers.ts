@@ -1,6 +1,7 @@
 import { type CsrMatrix, DenseMatrix } from '@em/core';
 import { BERNOULLI_MIXTURE, BernoulliMixture, CATEGORICAL_MIXTURE, CategoricalMixture, MULTINOMIAL_MIXTURE, MultinomialMixture } from '@em/multinomial-mixture';
 import type { ModelHandler, PredictOutcome, PredictRequest } from '../framework/command.js';
+import type { BlockClassifier } from '../framework/stream-predict.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { densify as densifyMatrix } from '../io/read-data.js';
 import { readCounts } from './count-mixture.js';
@@ -8,6 +9,11 @@ import { readCounts } from './count-mixture.js';
 interface CountClassifier {
   predict(x: DenseMatrix | CsrMatrix): Int32Array;
   predictProba(x: DenseMatrix | CsrMatrix): number[][];
+}
+
+/** A multinomial or Bernoulli mixture as a block classifier (dense or sparse rows; V = the tables' width). */
+function tableClassifier(model: CountClassifier & { readonly parameters: { readonly probabilities: readonly (readonly number[])[] } }): BlockClassifier {
+  return { columns: model.parameters.probabilities[0]?.length ?? 0, dense: false, predict: (x) => model.predict(x), predictProba: (x) => model.predictProba(x) };
 }
 
 /** Shared body of the three `em predict` handlers; `densify` for models that take dense rows only. */
@@ -22,6 +28,7 @@ export const multinomialMixtureHandler: ModelHandler = {
   kind: MULTINOMIAL_MIXTURE,
   description: 'Mixture of multinomials (em fit multinomial): labels are component indices; data .csv/.npy/.mtx counts.',
   predict: (request) => predictWith(request, MultinomialMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) }), false),
+  classifier: (model, memoryBudget) => tableClassifier(MultinomialMixture.fromJSON(model, { memoryBudget })),
 };
 
 export const categoricalMixtureHandler: ModelHandler = {
@@ -31,10 +38,15 @@ export const categoricalMixtureHandler: ModelHandler = {
     const model = CategoricalMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) });
     return predictWith(request, { predict: (x) => model.predict(x as DenseMatrix), predictProba: (x) => model.predictProba(x as DenseMatrix) }, true);
   },
+  classifier(saved, memoryBudget) {
+    const model = CategoricalMixture.fromJSON(saved, { memoryBudget });
+    return { columns: model.categories.length, dense: true, predict: (x) => model.predict(x as DenseMatrix), predictProba: (x) => model.predictProba(x as DenseMatrix) };
+  },
 };
 
 export const bernoulliMixtureHandler: ModelHandler = {
   kind: BERNOULLI_MIXTURE,
   description: 'Mixture of Bernoullis (em fit bernoulli): labels are component indices; data are 0/1.',
   predict: (request) => predictWith(request, BernoulliMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) }), false),
+  classifier: (model, memoryBudget) => tableClassifier(BernoulliMixture.fromJSON(model, { memoryBudget })),
 };

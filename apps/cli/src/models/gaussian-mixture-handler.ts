@@ -1,4 +1,4 @@
-import { InvalidDataError } from '@em/core';
+import { type DenseMatrix, InvalidDataError } from '@em/core';
 import { GaussianMixture } from '@em/gaussian-mixture';
 import type { ModelHandler } from '../framework/command.js';
 import { memoryBudgetOf } from '../framework/io.js';
@@ -24,5 +24,14 @@ export const gaussianMixtureHandler: ModelHandler = {
     const columns = columnsReportOf(table);
     if (!probabilities) return { labels, columns };
     return { labels, probabilities: mixture.predictProba(table.matrix).map((row) => Array.from(row)), columns };
+  },
+  classifier(model, memoryBudget) {
+    const mixture = GaussianMixture.fromJSON(model, { memoryBudget });
+    return {
+      columns: (mixture.parameters.means[0] ?? []).length,
+      dense: true,
+      predict: (x) => mixture.predict(x as DenseMatrix),
+      predictProba: (x) => mixture.predictProba(x as DenseMatrix).map((row) => Array.from(row)),
+    };
   },
 };

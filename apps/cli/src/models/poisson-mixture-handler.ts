@@ -1,4 +1,5 @@
 import { MODEL_KIND as POISSON_MIXTURE, PoissonMixture } from '@em/poisson-mixture';
+import type { DenseMatrix } from '@em/core';
 import type { ModelHandler } from '../framework/command.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { readPoissonCounts } from './poisson-mixture.js';
@@ -11,5 +12,9 @@ export const poissonMixtureHandler: ModelHandler = {
     const data = await readPoissonCounts(request.io, request.options);
     const labels = Array.from(model.predict(data.matrix));
     return request.probabilities ? { labels, probabilities: model.predictProba(data.matrix), columns: data.columns } : { labels, columns: data.columns };
+  },
+  classifier(saved, memoryBudget) {
+    const model = PoissonMixture.fromJSON(saved, { memoryBudget });
+    return { columns: model.parameters.rates[0]?.length ?? 0, dense: true, predict: (x) => model.predict(x as DenseMatrix), predictProba: (x) => model.predictProba(x as DenseMatrix) };
   },
 };
