@@ -350,6 +350,7 @@ function commonOrientation(
   const work = new Float64Array(dd);
   const diagonals = live.map(() => new Float64Array(d));
   const inverse = new Float64Array(m * d);
+  const largest = new Float64Array(m);
   const rotate = (): void => {
     for (let i = 0; i < m; i++) transformScatter(scatter, (live[i] as number) * dd, orientation, rotated, i * dd, work, d);
   };
@@ -364,10 +365,13 @@ function commonOrientation(
     for (let i = 0; i < m; i++) {
       const v = diagonals[i] as Float64Array;
       const factor = model === 'VVE' ? 1 / (counts[live[i] as number] as number) : volume / total / geometricMean(v);
+      let top = 0;
       for (let j = 0; j < d; j++) {
         v[j] = (v[j] as number) * factor;
         inverse[i * d + j] = 1 / (v[j] as number);
+        top = Math.max(top, v[j] as number);
       }
+      largest[i] = top;
     }
   };
   rotate();
@@ -376,7 +380,9 @@ function commonOrientation(
   let converged = false;
   while (iterations < settings.maxInnerIterations) {
     iterations++;
-    let largestTurn = 0;
+    // The largest relative change of a Σ_k in this sweep: turning columns i, j by θ moves
+    // Σ_k = D Δ_k Dᵀ by |sin θ|·|δ_ki − δ_kj| (a plane where Δ_k is nearly isotropic barely matters).
+    let largestChange = 0;
     for (let i = 0; i < d; i++) {
       for (let j = i + 1; j < d; j++) {
         let a = 0;
@@ -392,7 +398,10 @@ function commonOrientation(
         const theta = 0.5 * Math.atan2(-b, -a);
         const cosine = Math.cos(theta);
         const sine = Math.sin(theta);
-        largestTurn = Math.max(largestTurn, Math.abs(sine));
+        for (let c = 0; c < m; c++) {
+          const spread = Math.abs(1 / (inverse[c * d + i] as number) - 1 / (inverse[c * d + j] as number));
+          largestChange = Math.max(largestChange, (Math.abs(sine) * spread) / (largest[c] as number));
+        }
         for (let row = 0; row < d; row++) {
           const x = orientation[row * d + i] as number;
           const y = orientation[row * d + j] as number;
@@ -403,7 +412,7 @@ function commonOrientation(
       }
     }
     conditional();
-    if (largestTurn <= settings.innerTolerance) {
+    if (largestChange <= settings.innerTolerance) {
       converged = true;
       break;
     }
