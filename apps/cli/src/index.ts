@@ -10,9 +10,8 @@ export type { Command, CommandContext, ModelHandler, PredictOutcome, PredictRequ
 export { type CapturedIo, type CliIo, CliInputError, createCapturedIo, createProcessIo } from './framework/io.js';
 export { type OptionDefinition, type OptionDefinitions, OptionValues } from './framework/options.js';
 export { ExitCode, UsageError } from './framework/usage-error.js';
-export { parseCsv, type CsvOptions } from './io/csv.js';
-export { parseNpy } from './io/npy.js';
-export { parseMatrixMarket } from './io/matrix-market.js';
+// The readers moved to @em/sources (one CSV parser for the CLI and the demo, streaming readers for #15).
+export { parseCsvText, parseMatrixMarket, parseNpy, type CsvOptions } from '@em/sources';
 export type { NumericTable } from './io/table.js';
 export { commands, defaultRegistry, modelHandlers } from './commands/index.js';
 export { version };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../src/io/csv.js';
+import { parseCsvText } from '@em/sources';
 import { expectOneLineFailure, faithfulCsv, type FitReportJson, fitReportKeys, fixtureDirectory, runEm, runJson } from './helpers.js';
 import { npyBytes } from './npy-bytes.js';
 
@@ -11,7 +11,7 @@ function fitJson(...argv: string[]): Promise<FitJson> {
   return runJson<FitJson>(['fit', 'gmm', ...argv]);
 }
 
-const faithful = parseCsv(readFileSync(faithfulCsv, 'utf8'), { source: 'faithful.csv' }).matrix;
+const faithful = parseCsvText(readFileSync(faithfulCsv, 'utf8'), { name: 'faithful.csv' }).matrix;
 const N = faithful.rows;
 const D = faithful.cols;
 

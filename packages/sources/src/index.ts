@@ -7,6 +7,7 @@
  */
 export { type ArrowOptions, type ArrowSource, openArrowSource } from './arrow.js';
 export { BlockBuilder, blockRowsFor, DEFAULT_BLOCK_BYTES, type ReaderOptions, STREAM_CHUNK_BYTES } from './blocks.js';
+export { collectDense } from './collect.js';
 export { resolveColumns } from './columns.js';
 export { type CsvColumns, type CsvOptions, type CsvSource, type CsvTable, openCsvSource, parseCsvText } from './csv.js';
 export { isNonDecimalLiteral, isOverflowingDecimal, parseDecimal, parseDecimalInteger } from './decimal-number.js';

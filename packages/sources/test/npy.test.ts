@@ -5,17 +5,6 @@ import { chunkedInput, collect } from './helpers.js';
 import { npyBytes } from './npy-bytes.js';
 
 describe('parseNpy', () => {
-  it('reads float64 matrices in C order, float32, int32, int64 and 1-D arrays as one column', () => {
-    expect(parseNpy(npyBytes('<f8', [2, 3], [1, 2, 3, 4, 5, 6.5]), 'x.npy').matrix.toArrays()).toEqual([
-      [1, 2, 3],
-      [4, 5, 6.5],
-    ]);
-    expect(Array.from(parseNpy(npyBytes('<f4', [2], [0.5, -2])).matrix.data)).toEqual([0.5, -2]);
-    expect(parseNpy(npyBytes('<f4', [2], [0.5, -2])).matrix.cols).toBe(1);
-    expect(Array.from(parseNpy(npyBytes('<i4', [1, 2], [-7, 9])).matrix.data)).toEqual([-7, 9]);
-    expect(Array.from(parseNpy(npyBytes('<i8', [3, 1], [1, 2 ** 40, -3])).matrix.data)).toEqual([1, 2 ** 40, -3]);
-  });
-
   it('reads big-endian and 2-byte integer arrays (refused before the streaming readers)', () => {
     expect(Array.from(parseNpy(npyBytes('>f8', [2], [1.5, -3]), 'b.npy').matrix.data)).toEqual([1.5, -3]);
     expect(Array.from(parseNpy(npyBytes('<i2', [2], [-300, 7]), 'i.npy').matrix.data)).toEqual([-300, 7]);

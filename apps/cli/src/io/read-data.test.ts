@@ -10,6 +10,7 @@ describe('readData', () => {
     'x.npy': npyBytes('<f8', [2, 3], [1, 2, 3, 4, 5, 6]),
     'x.csv': 'a,b,c\n1,2,3\n4,5,6\n',
     'x.mtx': '%%MatrixMarket matrix coordinate integer general\n2 3 2\n1 3 7\n2 1 1\n',
+    'x.ndjson': '{"a": 1, "b": 2, "c": 3}\n{"a": 4, "b": 5, "c": 6}\n',
   });
   const io = createCapturedIo(directory);
 
@@ -18,6 +19,19 @@ describe('readData', () => {
     expect(dataFormatOf('counts.mtx')).toBe('mtx');
     expect(dataFormatOf('data.csv')).toBe('csv');
     expect(dataFormatOf('data.tsv')).toBe('csv');
+    expect(dataFormatOf('data.jsonl')).toBe('ndjson');
+    expect(dataFormatOf('data.parquet')).toBe('parquet');
+    expect(dataFormatOf('data.feather')).toBe('arrow');
+  });
+
+  it('reads newline-delimited JSON whole through the streaming reader, with --columns by field name', async () => {
+    const table = await readDenseData(io, 'x.ndjson', { columns: 'c,a' });
+    expect(table.matrix.toArrays()).toEqual([
+      [3, 1],
+      [6, 4],
+    ]);
+    expect(table.columnNames).toEqual(['c', 'a']);
+    await expect(readData(io, 'absent.ndjson')).rejects.toThrowError(/Cannot read --data file "absent\.ndjson": no such file or directory/);
   });
 
   it('applies --columns to .npy by index and to CSV by name, resolving paths against the working directory', async () => {

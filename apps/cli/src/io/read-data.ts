@@ -1,13 +1,14 @@
-import { basename, extname } from 'node:path';
-import { checkAllocation, type CsrMatrix, type DenseMatrix, float64Bytes, FormatError, InvalidDataError } from '@em/core';
-import { type CliIo, memoryBudgetOf, readInputFile } from '../framework/io.js';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { checkAllocation, type CsrMatrix, type DenseMatrix, float64Bytes, FormatError, formatBytes, InvalidDataError, MemoryBudgetError } from '@em/core';
+import { collectDense, parseCsvText, parseMatrixMarket, parseNpy, resolveColumns } from '@em/sources';
+import { dataFormatOf as sourceFormatOf, openDataSource } from '@em/sources/node';
+import { CliInputError, type CliIo, memoryBudgetOf, readInputFile, resolvePath } from '../framework/io.js';
 import type { OptionValues } from '../framework/options.js';
-import { parseCsv } from './csv.js';
-import { parseMatrixMarket } from './matrix-market.js';
-import { parseNpy } from './npy.js';
-import { type NumericTable, resolveColumns, selectMatrixColumns } from './table.js';
+import { type NumericTable, selectMatrixColumns } from './table.js';
 
-export type DataFormat = 'csv' | 'npy' | 'mtx';
+/** Formats read whole by the CLI: delimited text, .npy, .mtx, and (through @em/sources) NDJSON, Parquet and Arrow IPC. */
+export type DataFormat = 'csv' | 'npy' | 'mtx' | 'ndjson' | 'parquet' | 'arrow';
 
 export interface ReadDataOptions {
   /** The flag that named the file, for messages (default "--data"). */
@@ -18,21 +19,47 @@ export interface ReadDataOptions {
 
 /** A data file's content: dense rows, or a sparse matrix from a .mtx file. */
 export type LoadedData =
-  | { readonly format: 'csv' | 'npy'; readonly table: NumericTable }
+  | { readonly format: Exclude<DataFormat, 'mtx'>; readonly table: NumericTable }
   | { readonly format: 'mtx'; readonly matrix: CsrMatrix; readonly source: string };
 
-/** The format implied by a file name: .npy, .mtx, otherwise delimited text. */
+/** The format implied by a file name: .npy, .mtx, .ndjson/.jsonl, .parquet, .arrow/.feather, otherwise delimited text (.csv, .tsv, …). */
 export function dataFormatOf(path: string): DataFormat {
-  const extension = extname(path).toLowerCase();
-  if (extension === '.npy') return 'npy';
-  if (extension === '.mtx') return 'mtx';
-  return 'csv';
+  const format = sourceFormatOf(path);
+  return format === 'tsv' ? 'csv' : format;
+}
+
+/**
+ * Reads a NDJSON, Parquet or Arrow IPC file whole through its streaming reader: the file's own
+ * size is checked against the budget first (as readInputFile does), then the table as it fills.
+ */
+async function readStreamedFormat(io: CliIo, path: string, format: 'ndjson' | 'parquet' | 'arrow', flag: string, columns: string | undefined): Promise<NumericTable> {
+  const budget = memoryBudgetOf(io);
+  const resolved = resolvePath(io, path);
+  const info = await stat(resolved).catch((error: NodeJS.ErrnoException) => {
+    throw new CliInputError(`Cannot read ${flag} file "${path}": ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}.`, `Check the path given to ${flag}.`);
+  });
+  if (info.isFile() && format !== 'parquet' && info.size > budget) {
+    throw new MemoryBudgetError(
+      `${flag} file "${path}" is larger than the memory budget of ${formatBytes(budget)} (${formatBytes(info.size)}).`,
+      'Pass a smaller file, or raise the memory budget with --memory-budget (e.g. --memory-budget 4GiB) if the machine has the memory.',
+      { bytes: info.size, budget },
+    );
+  }
+  const source = await openDataSource(resolved, { format, memoryBudget: budget, name: basename(path), ...(columns === undefined ? {} : { columns }) });
+  try {
+    if (source.sparse) throw new FormatError(`${path} holds sparse data.`, 'Pass a dense file.');
+    const matrix = await collectDense(source, budget, 'Select fewer columns with --columns, or pass fewer rows');
+    return { matrix, source: basename(path), ...(source.columnNames === undefined ? {} : { columnNames: source.columnNames }) };
+  } finally {
+    await source.close();
+  }
 }
 
 /** Reads a data file in whichever format its extension names. */
 export async function readData(io: CliIo, path: string, options: ReadDataOptions = {}): Promise<LoadedData> {
   const flag = options.flag ?? '--data';
   const format = dataFormatOf(path);
+  if (format === 'ndjson' || format === 'parquet' || format === 'arrow') return { format, table: await readStreamedFormat(io, path, format, flag, options.columns) };
   const bytes = await readInputFile(io, path, flag, format === 'npy' ? 'binary' : 'text');
   const budget = memoryBudgetOf(io);
   const source = basename(path);
@@ -49,7 +76,7 @@ export async function readData(io: CliIo, path: string, options: ReadDataOptions
     }
     return { format, matrix: parseMatrixMarket(text, source, budget), source };
   }
-  const table = parseCsv(text, { source, memoryBudget: budget, ...(options.columns === undefined ? {} : { columns: options.columns }) });
+  const table = parseCsvText(text, { name: source, memoryBudget: budget, ...(options.columns === undefined ? {} : { columns: options.columns }) });
   return { format, table };
 }
 

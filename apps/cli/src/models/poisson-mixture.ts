@@ -4,7 +4,7 @@ import type { CommonFitSettings } from '../framework/fit-report.js';
 import { memoryBudgetOf, type CliIo } from '../framework/io.js';
 import type { OptionValues } from '../framework/options.js';
 import { UsageError } from '../framework/usage-error.js';
-import { parseDecimal } from '../io/decimal-number.js';
+import { parseDecimal } from '@em/sources';
 import { readJsonFile } from '../io/json-file.js';
 import { densify } from '../io/read-data.js';
 import { readCounts, type LoadedCounts } from './count-mixture.js';

@@ -1,6 +1,6 @@
 import { FormatError } from '@em/core';
 import { describe, expect, it } from 'vitest';
-import { parseMatrixMarket } from './matrix-market.js';
+import { parseMatrixMarket } from '../src/matrix-market.js';
 
 describe('parseMatrixMarket', () => {
   it('reads coordinate integer files into CSR (1-based indices, duplicates summed)', () => {

@@ -1,7 +1,7 @@
 import { FormatError } from '@em/core';
 import { describe, expect, it } from 'vitest';
-import { npyBytes } from '../../test/npy-bytes.js';
-import { parseNpy } from './npy.js';
+import { npyBytes } from './npy-bytes.js';
+import { parseNpy } from '../src/npy.js';
 
 describe('parseNpy', () => {
   it('reads float64 matrices in C order', () => {
@@ -32,10 +32,9 @@ describe('parseNpy', () => {
     expect(Array.from(parseNpy(shifted.subarray(1)).matrix.data)).toEqual([1.25, 2.5]);
   });
 
-  it('rejects Fortran order, big-endian and unsupported dtypes with what was expected', () => {
+  it('rejects Fortran order with what was expected (big-endian and int16 are read since the streaming readers: see npy.test.ts)', () => {
+    expect(() => parseNpy(npyBytes('<f8', [2, 2], [1, 2, 3, 4], { fortran: true }), 'f.npy')).toThrowError(FormatError);
     expect(() => parseNpy(npyBytes('<f8', [2, 2], [1, 2, 3, 4], { fortran: true }), 'f.npy')).toThrowError(/f\.npy, header at byte 10: .*Fortran .*expected C \(row-major\) order/);
-    expect(() => parseNpy(npyBytes('>f8', [1], [1]), 'b.npy')).toThrowError(/dtype ">f8" \(big-endian\) is not supported; expected little-endian float64/);
-    expect(() => parseNpy(npyBytes('<i2', [1], [1]), 'i.npy')).toThrowError(FormatError);
   });
 
   it('rejects files that are not .npy, truncated bodies and 3-D shapes', () => {
