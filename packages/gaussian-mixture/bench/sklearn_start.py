@@ -23,10 +23,14 @@ def precisions_of(covariance_type, covariances):
 
 
 def read_input(data_path, meta_path):
-    """META.json as a dict and DATA.f64 (raw little-endian float64, row-major) as an N x D array."""
+    """META.json as a dict and the data as an N x D array: DATA.f64 (raw little-endian float64,
+    row-major), or a NumPy .npy file (the file the time-to-solution case also gives `em`)."""
     with open(meta_path) as handle:
         meta = json.load(handle)
-    x = np.fromfile(data_path, dtype="<f8").reshape(meta["n"], meta["d"])
+    if data_path.endswith(".npy"):
+        x = np.load(data_path)
+    else:
+        x = np.fromfile(data_path, dtype="<f8").reshape(meta["n"], meta["d"])
     return meta, x
 
 

@@ -8,13 +8,22 @@
 //   pnpm bench --time-to-solution-only         only this
 //   pnpm bench --time-to-solution-only --tts-n=20000    a smaller N (quick look)
 //
+// Two timings each: the fit call (em in this process; scikit-learn's fit() inside its script), and
+// the whole process — `node apps/cli/bin/em.mjs fit gmm --accelerate squarem …` and the Python
+// running scikit-learn, each spawned on the same .npy file (written once) from the same start
+// (`--init`), timed from spawn to exit (bench/whole-process.ts). The CLI must be built (pnpm
+// bench builds it: turbo's bench task of this package depends on @em/cli#build).
+//
 // Checked (printed as PASS/FAIL): the same optimum as plain EM and scikit-learn (1e-7 relative),
-// SQUAREM's E-steps ≤ ⅓ of plain EM's iterations, and the wall-time ratio to scikit-learn.
+// SQUAREM's E-steps ≤ ⅓ of plain EM's iterations, and both wall-time ratios to scikit-learn.
 import { fitEm, Random, type DenseMatrix, type FitResult, type MixtureParameters } from '@em/core';
 import type { GaussianComponents } from '../src/gaussian-components.js';
 import { gaussianMixtureModel } from '../src/gaussian-mixture-model.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { correlatedClusters } from './correlated-clusters.js';
-import { runSklearnScript } from './sklearn-script.js';
+import { emStartUpSeconds, emWholeProcess, sklearnWholeProcess, writeEmInit, writeNpy } from './whole-process.js';
 
 const TOLERANCE = 1e-10;
 const MAX_ITERATIONS = 100_000;
@@ -40,32 +49,6 @@ function initialState(x: DenseMatrix, k: number, random: Random): MixtureParamet
   return { weights: new Float64Array(k).fill(1 / k), components: { covarianceType: 'full', dimension: d, means, covariances } };
 }
 
-interface SklearnRun {
-  readonly seconds: number;
-  readonly iterations: number;
-  readonly converged: boolean;
-  readonly logLikelihood: number;
-  readonly sklearn: string;
-}
-
-function sklearnTimeToSolution(python: string, x: DenseMatrix, k: number, start: MixtureParameters<GaussianComponents>): SklearnRun | string {
-  const d = x.cols;
-  const rows = (values: Float64Array, count: number, width: number, offset = 0): number[][] =>
-    Array.from({ length: count }, (_, r) => Array.from(values.subarray(offset + r * width, offset + (r + 1) * width)));
-  return runSklearnScript<SklearnRun>(python, 'sklearn-time-to-solution.py', x, {
-    n: x.rows,
-    d,
-    k,
-    covarianceType: 'full',
-    weights: Array.from(start.weights),
-    means: rows(start.components.means, k, d),
-    covariances: Array.from({ length: k }, (_, c) => rows(start.components.covariances, d, d, c * d * d)),
-    tolerance: TOLERANCE,
-    maxIterations: MAX_ITERATIONS,
-    regCovar: 0,
-  });
-}
-
 function timed<T>(run: () => T): { value: T; seconds: number } {
   const start = performance.now();
   const value = run();
@@ -86,7 +69,39 @@ export function runTimeToSolution(options: { readonly n?: number; readonly pytho
   console.log(`\nTime to solution: GMM full, overlapping clusters, N = ${n}, D = ${d}, K = ${k}; |Δ mean log-likelihood| < ${TOLERANCE} (scikit-learn's rule); same start; no regularisation`);
   const plain = timed(() => fitEm(model, { observations: x }, fitOptions));
   const fast = timed(() => fitEm(model, { observations: x }, { ...fitOptions, acceleration: 'squarem' }));
-  const sklearn = options.python === undefined ? 'no Python with scikit-learn' : sklearnTimeToSolution(options.python, x, k, start);
+  const directory = mkdtempSync(join(tmpdir(), 'em-tts-'));
+  let whole: ReturnType<typeof emWholeProcess>;
+  let sklearn: ReturnType<typeof sklearnWholeProcess>;
+  let startUp: number | undefined;
+  try {
+    const dataPath = join(directory, 'x.npy');
+    const initPath = join(directory, 'init.json');
+    const metaPath = join(directory, 'meta.json');
+    writeNpy(dataPath, x);
+    writeEmInit(initPath, start);
+    const rows = (values: Float64Array, count: number, width: number, offset = 0): number[][] =>
+      Array.from({ length: count }, (_, r) => Array.from(values.subarray(offset + r * width, offset + (r + 1) * width)));
+    writeFileSync(
+      metaPath,
+      JSON.stringify({
+        n,
+        d,
+        k,
+        covarianceType: 'full',
+        weights: Array.from(start.weights),
+        means: rows(start.components.means, k, d),
+        covariances: Array.from({ length: k }, (_, c) => rows(start.components.covariances, d, d, c * d * d)),
+        tolerance: TOLERANCE,
+        maxIterations: MAX_ITERATIONS,
+        regCovar: 0,
+      }),
+    );
+    whole = emWholeProcess(dataPath, initPath, k, TOLERANCE, MAX_ITERATIONS, 'squarem');
+    startUp = emStartUpSeconds();
+    sklearn = options.python === undefined ? 'no Python with scikit-learn' : sklearnWholeProcess(options.python, dataPath, metaPath);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
   const row = (name: string, result: FitResult<unknown> | undefined, seconds: number, iterations: number, eSteps: number, logLikelihood: number, converged: boolean): string[] => [
     name,
     String(iterations),
@@ -99,11 +114,18 @@ export function runTimeToSolution(options: { readonly n?: number; readonly pytho
   ];
   const table = [
     ['run', 'iterations', 'E-steps', 'converged', 'seconds', 'log-likelihood', 'vs plain', 'ms/step'],
-    row('em plain', plain.value, plain.seconds, plain.value.iterations, plain.value.eSteps, plain.value.logLikelihood, plain.value.converged),
-    row('em squarem', fast.value, fast.seconds, fast.value.iterations, fast.value.eSteps, fast.value.logLikelihood, fast.value.converged),
+    row('em plain (fit call)', plain.value, plain.seconds, plain.value.iterations, plain.value.eSteps, plain.value.logLikelihood, plain.value.converged),
+    row('em squarem (fit call)', fast.value, fast.seconds, fast.value.iterations, fast.value.eSteps, fast.value.logLikelihood, fast.value.converged),
   ];
-  if (typeof sklearn !== 'string') table.push(row(`scikit-learn ${sklearn.sklearn}`, undefined, sklearn.seconds, sklearn.iterations, sklearn.iterations + 1, sklearn.logLikelihood, sklearn.converged));
-  else console.log(`  (scikit-learn: ${sklearn})`);
+  if (typeof whole !== 'string') {
+    const r = whole.result;
+    table.push(row('em fit gmm --accelerate squarem (whole process)', undefined, whole.seconds, r.iterations, r.eSteps, r.logLikelihood, r.converged));
+  } else console.log(`  (em whole process: ${whole})`);
+  if (typeof sklearn !== 'string') {
+    const r = sklearn.result;
+    table.push(row(`scikit-learn ${r.sklearn} (fit call)`, undefined, r.seconds, r.iterations, r.iterations + 1, r.logLikelihood, r.converged));
+    table.push(row(`scikit-learn ${r.sklearn} (whole process)`, undefined, sklearn.seconds, r.iterations, r.iterations + 1, r.logLikelihood, r.converged));
+  } else console.log(`  (scikit-learn: ${sklearn})`);
   const widths = (table[0] as string[]).map((_, i) => Math.max(...table.map((r) => (r[i] as string).length)));
   for (const r of table) console.log(`  ${r.map((c, i) => c.padStart(widths[i] as number)).join(' | ')}`);
 
@@ -111,12 +133,34 @@ export function runTimeToSolution(options: { readonly n?: number; readonly pytho
     [`same optimum as plain EM (${relative(fast.value.logLikelihood, plain.value.logLikelihood).toExponential(1)} ≤ 1e-7 relative)`, relative(fast.value.logLikelihood, plain.value.logLikelihood) <= 1e-7],
     [`SQUAREM E-steps ≤ ⅓ of plain EM's iterations (${fast.value.eSteps} vs ${plain.value.iterations}: ${(fast.value.eSteps / plain.value.iterations).toFixed(3)})`, fast.value.eSteps * 3 <= plain.value.iterations],
   ];
+  if (typeof whole !== 'string') {
+    const gap = relative(whole.result.logLikelihood, plain.value.logLikelihood);
+    checks.push([`em fit gmm (whole process): same optimum as plain EM (${gap.toExponential(1)} ≤ 1e-7 relative)`, gap <= 1e-7]);
+  }
   if (typeof sklearn !== 'string') {
-    const gap = relative(fast.value.logLikelihood, sklearn.logLikelihood);
+    const r = sklearn.result;
+    const gap = relative(fast.value.logLikelihood, r.logLikelihood);
     checks.push([`same optimum as scikit-learn (${gap.toExponential(1)} ≤ 1e-7 relative)`, gap <= 1e-7]);
-    const speedUp = sklearn.seconds / fast.seconds;
-    checks.push([`wall time to solution vs scikit-learn: ${speedUp.toFixed(1)}× (plain EM ${(sklearn.seconds / plain.seconds).toFixed(1)}×; the issue asks ≥ 10×)`, speedUp >= 10]);
+    const speedUp = r.seconds / fast.seconds;
+    checks.push([`wall time to solution vs scikit-learn, fit call: ${speedUp.toFixed(1)}× (plain EM ${(r.seconds / plain.seconds).toFixed(1)}×; the issue asks ≥ 10×)`, speedUp >= 10]);
+    if (typeof whole !== 'string') {
+      const wholeSpeedUp = sklearn.seconds / whole.seconds;
+      checks.push([`wall time to solution vs scikit-learn, whole process: ${wholeSpeedUp.toFixed(1)}× (${sklearn.seconds.toFixed(2)} s / ${whole.seconds.toFixed(2)} s; the issue asks ≥ 10×)`, wholeSpeedUp >= 10]);
+    }
   }
   for (const [what, ok] of checks) console.log(`  ${ok ? 'PASS' : 'FAIL'}  ${what}`);
-  console.log('  seconds = wall time of the fit call (in this process for em; scikit-learn\'s fit() alone, its interpreter start not counted); one core each.');
+  console.log("  seconds: 'fit call' = the fit alone (em in this process; scikit-learn's fit() in its script); 'whole process' = spawn to exit of");
+  console.log('  `node apps/cli/bin/em.mjs fit gmm … --json` and of the Python script, both reading the same .npy file; one core each.');
+  // Where the whole process's time goes, beyond the fit.
+  if (typeof whole !== 'string') {
+    const fit = whole.result.secondsPerIteration * whole.result.eSteps;
+    console.log(
+      `  em whole process ${whole.seconds.toFixed(2)} s: Node start-up and loading the CLI ${startUp === undefined ? '—' : startUp.toFixed(2)} s (em --version), ` +
+        `E-steps ≈ ${fit.toFixed(2)} s (eSteps × secondsPerIteration), the rest (reading the file, checks, M-steps, output) ≈ ${(whole.seconds - fit - (startUp ?? 0)).toFixed(2)} s`,
+    );
+  }
+  if (typeof sklearn !== 'string') {
+    const r = sklearn.result;
+    console.log(`  scikit-learn whole process ${sklearn.seconds.toFixed(2)} s: imports ${r.importSeconds.toFixed(2)} s, reading ${r.readSeconds.toFixed(2)} s, fit() ${r.seconds.toFixed(2)} s, the rest (interpreter start, score, output) ${(sklearn.seconds - r.importSeconds - r.readSeconds - r.seconds).toFixed(2)} s`);
+  }
 }
