@@ -11,24 +11,148 @@
  * Memory: the emission and forward buffers (T·K each) plus T scales and T shifts.
  *
  * K = 2 has its own loops with the chain in scalar locals (the per-step overhead of the general
- * loops dominates there); 3 ≤ K ≤ 16 runs loops generated and unrolled for that K
- * (unrolled-kernels.ts); other K, or where code generation is not allowed, the general loops,
- * which keep α̂_{t−1} in a K-vector and use four accumulators for the K-term dot products.
+ * loops dominates there); K ≥ 3 runs the WebAssembly kernels compiled from
+ * ../assembly/forward-backward.ts (AssemblyScript, generic over K, SIMD), on buffers that live in
+ * the workspace's own WebAssembly memory. They replaced loops generated per K at run time with
+ * `new Function` (unrolled over the states), which a Content-Security-Policy without
+ * 'unsafe-eval' forbids; measured against them the kernels are faster for K = 10 and as fast for
+ * K = 5 (bench/phases.ts). Where WebAssembly SIMD is unavailable, or the buffers would not fit in
+ * a 32-bit memory, the general loops run: they keep α̂_{t−1} in a K-vector and use four
+ * accumulators for the K-term dot products.
  */
 import { InvalidOptionsError } from '@em/core';
 import type { DensityTable } from './scaled-densities.js';
 import { exponential } from './exponential.js';
-import { UNROLLED_CHUNK, unrolledKernels } from './unrolled-kernels.js';
+import { wasmModule } from './generated/forward-backward.wasm.js';
 
-let unrolledAllowed = true;
+let kernelsAllowed = true;
 
 /**
- * Turns the generated per-K loops on or off for this thread (default on). For tests and tuning:
- * compares them with the general loops, which give the same results up to round-off.
+ * Turns the WebAssembly forward–backward kernels (K ≥ 3) on or off for this thread (default on).
+ * For tests and tuning: compares them with the general TypeScript loops, which give the same
+ * results up to round-off. Takes effect for workspaces created or grown afterwards.
  */
-export function setUnrolledKernels(enabled: boolean): void {
-  unrolledAllowed = enabled;
+export function useForwardBackwardKernels(enabled: boolean): void {
+  kernelsAllowed = enabled;
 }
+
+/** Steps per kernel call (the symbols of one call's steps are copied into the kernels' memory). */
+export const KERNEL_CHUNK = 4096;
+
+/** Largest memory the kernels lay out (bytes): 32-bit addresses, less one page. */
+const MAX_KERNEL_BYTES = 2 ** 32 - 2 ** 16;
+const PAGE = 2 ** 16;
+
+interface ForwardBackwardExports {
+  forward(k: number, first: number, end: number, start: number, transposed: number, emission: number, forward: number, scales: number, shifts: number, previous: number): number;
+  forwardTabulated(
+    k: number,
+    first: number,
+    end: number,
+    start: number,
+    transposed: number,
+    forward: number,
+    scales: number,
+    shifts: number,
+    previous: number,
+    codes: number,
+    codeFirst: number,
+    table: number,
+    symbolShifts: number,
+  ): number;
+  backward(k: number, first: number, end: number, transition: number, emission: number, gamma: number, scales: number, beta: number, carried: number, outer: number, occupancy: number): void;
+  backwardTabulated(
+    k: number,
+    first: number,
+    end: number,
+    transition: number,
+    gamma: number,
+    scales: number,
+    beta: number,
+    carried: number,
+    outer: number,
+    occupancy: number,
+    codes: number,
+    codeFirst: number,
+    table: number,
+  ): void;
+}
+
+/** Byte offsets of every buffer in the kernels' memory (see the file comment of ../assembly/forward-backward.ts). */
+interface KernelLayout {
+  readonly start: number;
+  readonly transposed: number;
+  readonly transition: number;
+  readonly previous: number;
+  readonly beta: number;
+  readonly carried: number;
+  readonly outer: number;
+  readonly occupancy: number;
+  readonly codes: number;
+  readonly table: number;
+  readonly symbolShifts: number;
+  readonly emission: number;
+  readonly forward: number;
+  readonly scales: number;
+  readonly shifts: number;
+  readonly bytes: number;
+}
+
+/** Offsets for K states, `length` steps (emission buffer only if `withEmission`) and `tableRows` symbols; every buffer 16-byte aligned. */
+function kernelLayout(k: number, length: number, withEmission: boolean, tableRows: number): KernelLayout {
+  let at = 0;
+  const take = (doubles: number): number => {
+    const offset = at;
+    at += Math.ceil(doubles / 2) * 16;
+    return offset;
+  };
+  return {
+    start: take(k),
+    transposed: take(k * k),
+    transition: take(k * k),
+    previous: take(k),
+    beta: take(k),
+    carried: take(k),
+    outer: take(k * k),
+    occupancy: take(k),
+    codes: take(KERNEL_CHUNK),
+    table: take(tableRows * k),
+    symbolShifts: take(tableRows),
+    emission: take(withEmission ? length * k : 0),
+    forward: take(length * k),
+    scales: take(length),
+    shifts: take(length),
+    bytes: at,
+  };
+}
+
+/** The kernels instantiated over one workspace's memory. */
+class KernelMemory {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: ForwardBackwardExports;
+  layout: KernelLayout;
+
+  constructor(module: WebAssembly.Module, layout: KernelLayout) {
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(layout.bytes / PAGE) });
+    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ForwardBackwardExports;
+    this.layout = layout;
+  }
+
+  /** Lays the buffers out anew (contents are not kept), growing the memory if needed. */
+  relayout(layout: KernelLayout): void {
+    const missing = layout.bytes - this.memory.buffer.byteLength;
+    if (missing > 0) this.memory.grow(Math.ceil(missing / PAGE));
+    this.layout = layout;
+  }
+
+  view(offset: number, doubles: number): Float64Array<ArrayBuffer> {
+    // Not shared (no `shared: true`), so an ArrayBuffer.
+    return new Float64Array(this.memory.buffer as ArrayBuffer, offset, doubles);
+  }
+}
+
+/** The kernels of a workspace whose buffers `ensure` laid out in their memory. */
+const kernelsOf = new WeakMap<ForwardBackwardWorkspace, KernelMemory>();
 
 /** Buffers reused across sequences and E-steps (grown on demand, never shrunk). */
 export class ForwardBackwardWorkspace {
@@ -48,6 +172,12 @@ export class ForwardBackwardWorkspace {
   outer = new Float64Array(0);
   /** K×K: Aᵀ, so the forward sum over i runs along a contiguous row. */
   transposed = new Float64Array(0);
+  /** The WebAssembly kernels and the memory all the buffers above live in (K ≥ 3), or undefined. */
+  private kernels: KernelMemory | undefined;
+  private states = 0;
+  private capacity = 0;
+  private emissionCapacity = 0;
+  private tableRows = 0;
 
   /** Drops the T·K buffers (they are re-allocated on the next use). */
   release(): void {
@@ -55,10 +185,24 @@ export class ForwardBackwardWorkspace {
     this.forward = new Float64Array(0);
     this.scales = new Float64Array(0);
     this.shifts = new Float64Array(0);
+    if (this.kernels !== undefined) {
+      this.kernels = undefined;
+      kernelsOf.delete(this);
+      this.states = 0;
+      this.capacity = 0;
+      this.emissionCapacity = 0;
+      this.tableRows = 0;
+      this.backward = new Float64Array(0);
+    }
   }
 
-  /** `withEmission` false: the densities come from a DensityTable, no T×K emission buffer. */
-  ensure(length: number, states: number, withEmission = true): void {
+  /**
+   * `withEmission` false: the densities come from a DensityTable, no T×K emission buffer;
+   * `tableRows`: room for a DensityTable of that many symbols (kernels only).
+   */
+  ensure(length: number, states: number, withEmission = true, tableRows = 0): void {
+    if (states >= 3 && kernelsAllowed && this.ensureKernels(length, states, withEmission, tableRows)) return;
+    if (this.kernels !== undefined) this.release();
     const size = length * states;
     if (this.forward.length < size) this.forward = new Float64Array(Math.max(size, Math.min(2 * this.forward.length, 1 << 26)));
     if (withEmission && this.emission.length < size) this.emission = new Float64Array(Math.max(size, Math.min(2 * this.emission.length, 1 << 26)));
@@ -72,6 +216,50 @@ export class ForwardBackwardWorkspace {
       this.outer = new Float64Array(states * states);
       this.transposed = new Float64Array(states * states);
     }
+  }
+
+  /** Lays the buffers out in the kernels' memory; false when the kernels are unavailable or it would not fit. */
+  private ensureKernels(length: number, states: number, withEmission: boolean, tableRows: number): boolean {
+    const module = wasmModule();
+    if (module === undefined) return false;
+    const grow = (needed: number, current: number): number => (needed <= current ? current : Math.max(needed, Math.min(2 * current, 1 << 23)));
+    const same = this.kernels !== undefined && this.states === states;
+    const capacity = grow(length, same ? this.capacity : 0);
+    const emissionBuffer = withEmission || (same && this.emissionCapacity > 0);
+    const rows = Math.max(tableRows, same ? this.tableRows : 0);
+    if (same && capacity === this.capacity && emissionBuffer === this.emissionCapacity > 0 && rows === this.tableRows) return true;
+    const layout = kernelLayout(states, capacity, emissionBuffer, rows);
+    if (layout.bytes > MAX_KERNEL_BYTES) return false;
+    try {
+      if (this.kernels === undefined) this.kernels = new KernelMemory(module, layout);
+      else this.kernels.relayout(layout);
+    } catch {
+      // Memory refused (RangeError): the general loops on ordinary arrays.
+      this.kernels = undefined;
+      return false;
+    }
+    this.states = states;
+    this.capacity = capacity;
+    this.emissionCapacity = emissionBuffer ? capacity : 0;
+    this.tableRows = rows;
+    this.refreshViews();
+    kernelsOf.set(this, this.kernels);
+    return true;
+  }
+
+  /** Re-creates the views after a new layout or a memory growth (which detaches the old ones). */
+  private refreshViews(): void {
+    const kernels = this.kernels as KernelMemory;
+    const { layout } = kernels;
+    const k = this.states;
+    this.emission = kernels.view(layout.emission, this.emissionCapacity * k);
+    this.forward = kernels.view(layout.forward, this.capacity * k);
+    this.scales = kernels.view(layout.scales, this.capacity);
+    this.shifts = kernels.view(layout.shifts, this.capacity);
+    this.backward = kernels.view(layout.beta, k);
+    this.carried = kernels.view(layout.carried, k);
+    this.outer = kernels.view(layout.outer, k * k);
+    this.transposed = kernels.view(layout.transposed, k * k);
   }
 }
 
@@ -99,22 +287,17 @@ export function forwardScaled(
   prescaled = false,
 ): void {
   let failedAt: number;
-  const unrolled = unrolledAllowed ? unrolledKernels(states) : undefined;
+  const kernels = states >= 3 ? kernelsOf.get(workspace) : undefined;
   if (states === 2) failedAt = forwardTwo(length, start, transition, workspace, prescaled);
-  else if (unrolled !== undefined) {
-    const kernel = prescaled ? unrolled.forwardPrescaled : unrolled.forwardLog;
-    failedAt = -1;
-    for (let first = 0; first < length && failedAt < 0; first += UNROLLED_CHUNK) {
-      failedAt = kernel(first, Math.min(length, first + UNROLLED_CHUNK), start, transition, workspace.emission, workspace.forward, workspace.scales, workspace.shifts, workspace.shifts, 0, workspace.shifts, workspace.shifts);
-    }
-  } else failedAt = forwardGeneral(states, length, start, transition, workspace, prescaled);
+  else if (kernels !== undefined) failedAt = forwardWithKernels(kernels, states, length, start, transition, workspace, undefined, 0, prescaled);
+  else failedAt = forwardGeneral(states, length, start, transition, workspace, prescaled);
   finishForward(length, workspace, outcome, failedAt);
 }
 
 /**
  * Forward pass reading the densities of rows offset … offset + length − 1 from a DensityTable
- * (no emission buffer). Returns false, having done nothing, when there are no unrolled loops for
- * this K (or they are turned off): the caller then fills the emission buffer and uses
+ * (no emission buffer). Returns false, having done nothing, when there are no WebAssembly kernels
+ * for this K (K < 3, turned off, or unavailable): the caller then fills the emission buffer and uses
  * `forwardScaled`. Otherwise as `forwardScaled`; follow it with `backwardScaled(…, densities, offset)`.
  */
 export function forwardTabulated(
@@ -127,28 +310,93 @@ export function forwardTabulated(
   workspace: ForwardBackwardWorkspace,
   outcome: ForwardOutcome,
 ): boolean {
-  const unrolled = unrolledAllowed ? unrolledKernels(states) : undefined;
-  if (unrolled === undefined) return false;
-  workspace.ensure(length, states, false);
-  let failedAt = -1;
-  for (let first = 0; first < length && failedAt < 0; first += UNROLLED_CHUNK) {
-    failedAt = unrolled.forwardTabulated(
-      first,
-      Math.min(length, first + UNROLLED_CHUNK),
-      start,
-      transition,
-      workspace.emission,
-      workspace.forward,
-      workspace.scales,
-      workspace.shifts,
-      densities.codes,
-      offset,
-      densities.table,
-      densities.shifts,
-    );
-  }
-  finishForward(length, workspace, outcome, failedAt);
+  if (states < 3 || !kernelsAllowed) return false;
+  workspace.ensure(length, states, false, densities.shifts.length);
+  const kernels = kernelsOf.get(workspace);
+  if (kernels === undefined) return false;
+  finishForward(length, workspace, outcome, forwardWithKernels(kernels, states, length, start, transition, workspace, densities, offset, true));
   return true;
+}
+
+/**
+ * The forward pass in the kernels, in chunks of KERNEL_CHUNK steps. Log-densities are shifted
+ * and exponentiated here first, chunk by chunk (with exponential.ts, as the other loops do); a
+ * DensityTable and the chunk's symbols are copied into the kernels' memory.
+ */
+function forwardWithKernels(
+  kernels: KernelMemory,
+  k: number,
+  length: number,
+  start: Float64Array,
+  transition: Float64Array,
+  workspace: ForwardBackwardWorkspace,
+  densities: DensityTable | undefined,
+  offset: number,
+  prescaled: boolean,
+): number {
+  const { layout, exports } = kernels;
+  kernels.view(layout.start, k).set(start.subarray(0, k));
+  const transposed = workspace.transposed;
+  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) transposed[j * k + i] = transition[i * k + j] as number;
+  const codes = kernels.view(layout.codes, KERNEL_CHUNK);
+  if (densities !== undefined) copyTable(kernels, k, densities);
+  const { emission, shifts } = workspace;
+  let failedAt = -1;
+  for (let first = 0; first < length && failedAt < 0; first += KERNEL_CHUNK) {
+    const end = Math.min(length, first + KERNEL_CHUNK);
+    if (densities !== undefined) {
+      codes.set(densities.codes.subarray(offset + first, offset + end));
+      failedAt = exports.forwardTabulated(k, first, end, layout.start, layout.transposed, layout.forward, layout.scales, layout.shifts, layout.previous, layout.codes, first, layout.table, layout.symbolShifts);
+    } else {
+      if (!prescaled) {
+        for (let t = first; t < end; t++) {
+          const base = t * k;
+          const max = rowShift(k, base, t, emission, shifts, false);
+          if (!(max > -Infinity) || max === Infinity) break; // the kernel stops here
+          for (let j = 0; j < k; j++) emission[base + j] = exponential((emission[base + j] as number) - max);
+        }
+      }
+      failedAt = exports.forward(k, first, end, layout.start, layout.transposed, layout.emission, layout.forward, layout.scales, layout.shifts, layout.previous);
+    }
+  }
+  return failedAt;
+}
+
+function copyTable(kernels: KernelMemory, k: number, densities: DensityTable): void {
+  const rows = densities.shifts.length;
+  kernels.view(kernels.layout.table, rows * k).set(densities.table.subarray(0, rows * k));
+  kernels.view(kernels.layout.symbolShifts, rows).set(densities.shifts);
+}
+
+/** The backward pass in the kernels (after `forwardWithKernels` on the same workspace), in chunks. */
+function backwardWithKernels(
+  kernels: KernelMemory,
+  k: number,
+  length: number,
+  transition: Float64Array,
+  workspace: ForwardBackwardWorkspace,
+  densities: DensityTable | undefined,
+  offset: number,
+): Float64Array {
+  const { layout, exports } = kernels;
+  kernels.view(layout.transition, k * k).set(transition.subarray(0, k * k));
+  workspace.backward.fill(1);
+  workspace.outer.fill(0);
+  // γ_{T−1} = α̂_{T−1} (β̂_{T−1} = 1).
+  const occupancy = kernels.view(layout.occupancy, k);
+  occupancy.set(workspace.forward.subarray((length - 1) * k, length * k));
+  const codes = kernels.view(layout.codes, KERNEL_CHUNK);
+  if (densities !== undefined) copyTable(kernels, k, densities);
+  for (let end = length - 1; end > 0; end -= KERNEL_CHUNK) {
+    const first = Math.max(0, end - KERNEL_CHUNK);
+    if (densities === undefined) exports.backward(k, first, end, layout.transition, layout.emission, layout.forward, layout.scales, layout.beta, layout.carried, layout.outer, layout.occupancy);
+    else {
+      // Step t reads the symbol of step t + 1.
+      codes.set(densities.codes.subarray(offset + first + 1, offset + end + 1));
+      exports.backwardTabulated(k, first, end, layout.transition, layout.forward, layout.scales, layout.beta, layout.carried, layout.outer, layout.occupancy, layout.codes, first + 1, layout.table);
+    }
+  }
+  return occupancy;
 }
 
 function finishForward(length: number, workspace: ForwardBackwardWorkspace, outcome: ForwardOutcome, failedAt: number): void {
@@ -341,29 +589,19 @@ export function backwardScaled(
   densities?: DensityTable,
   offset = 0,
 ): void {
-  const unrolled = unrolledAllowed ? unrolledKernels(states) : undefined;
-  if (densities !== undefined && unrolled === undefined) {
+  const kernels = states >= 3 ? kernelsOf.get(workspace) : undefined;
+  if (densities !== undefined && kernels === undefined) {
     throw new InvalidOptionsError(
-      `backwardScaled was given a DensityTable for K = ${states}, which has no unrolled loops (or they are turned off).`,
+      `backwardScaled was given a DensityTable for K = ${states}, but the workspace has no WebAssembly kernels (K < 3, turned off, or unavailable).`,
       'Pass the DensityTable only after forwardTabulated returned true; otherwise fill the emission buffer and use forwardScaled.',
     );
   }
   if (states === 2) backwardTwo(length, transition, workspace, startSums, transitionSums, occupancy);
-  else if (unrolled !== undefined) {
+  else if (kernels !== undefined) {
     const k = states;
-    const visits = workspace.carried;
-    const outer = workspace.outer;
+    const visits = backwardWithKernels(kernels, k, length, transition, workspace, densities, offset);
     const gamma = workspace.forward;
-    const beta = workspace.backward;
-    beta.fill(1);
-    outer.fill(0);
-    // γ_{T−1} = α̂_{T−1} (β̂_{T−1} = 1).
-    visits.set(gamma.subarray((length - 1) * k, length * k));
-    for (let end = length - 1; end > 0; end -= UNROLLED_CHUNK) {
-      const first = Math.max(0, end - UNROLLED_CHUNK);
-      if (densities === undefined) unrolled.backward(first, end, transition, workspace.emission, gamma, workspace.scales, beta, outer, visits, workspace.scales, 0, workspace.scales);
-      else unrolled.backwardTabulated(first, end, transition, workspace.emission, gamma, workspace.scales, beta, outer, visits, densities.codes, offset, densities.table);
-    }
+    const outer = workspace.outer;
     if (occupancy !== undefined) for (let j = 0; j < k; j++) occupancy[j] = (occupancy[j] as number) + (visits[j] as number);
     if (startSums !== undefined) for (let j = 0; j < k; j++) startSums[j] = (startSums[j] as number) + (gamma[j] as number);
     if (transitionSums !== undefined) {

@@ -223,7 +223,7 @@ export class HmmModel<C, X extends RowSliceable<X>, FS extends Statistics, Prepa
       checkSequenceMemory(longestSequence(data.lengths), this.k, 0, 0, this.memoryBudget, 'Forward–backward');
       this.checkedData = data;
     }
-    // The fast loops (K = 2, unrolled, tabulated) do not skip states without forward mass; when
+    // The fast loops (K = 2, the WebAssembly kernels) do not skip states without forward mass; when
     // their β̂ overflowed there, the E-step is redone with the guarded general loops.
     return this.eStepPass(params, data, false) ?? (this.eStepPass(params, data, true) as EStepResult<HmmStatistics<FS>>);
   }

@@ -1,14 +1,14 @@
-// The forward–backward loops come in three kinds (K = 2 in scalars, 3 ≤ K ≤ 16 generated and
-// unrolled, the general loops) and two inputs (log-densities, or densities already scaled by a
+// The forward–backward loops come in three kinds (K = 2 in scalars, the WebAssembly kernels for
+// K ≥ 3, the general TypeScript loops — the kernels' fallback) and two inputs (log-densities, or densities already scaled by a
 // categorical table). All must give the same E-step up to round-off.
 import { DenseMatrix, ImpossibleObservationError, Random, Sequences } from '@em/core';
 import { categoricalFamily } from '@em/multinomial-mixture';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHmmModel, setUnrolledKernels } from '../src/index.js';
-import { MAX_UNROLLED_STATES, UNROLLED_CHUNK, unrolledKernels } from '../src/unrolled-kernels.js';
+import { createHmmModel, ForwardBackwardWorkspace, KERNEL_CHUNK, useForwardBackwardKernels } from '../src/index.js';
+import { wasmModule } from '../src/generated/forward-backward.wasm.js';
 import { testCategoricalFamily } from './fixtures/test-families.js';
 
-afterEach(() => setUnrolledKernels(true));
+afterEach(() => useForwardBackwardKernels(true));
 
 function randomRows(random: Random, rows: number, width: number, floor: number): Float64Array {
   const out = new Float64Array(rows * width);
@@ -30,13 +30,13 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rel
 }
 
 describe('forward–backward kernels agree', () => {
-  it.each([2, 3, 4, 7, 10, MAX_UNROLLED_STATES, MAX_UNROLLED_STATES + 1])('K = %i: unrolled or general, table-scaled or log-densities', (k) => {
+  it.each([2, 3, 4, 5, 7, 10, 16, 17, 33])('K = %i: kernels or general loops, table-scaled or log-densities', (k) => {
     const m = 6;
     const random = new Random(100 + k);
     const start = randomRows(random, 1, k, 0.01);
     const transition = randomRows(random, k, k, 0.01);
     const probabilities = randomRows(random, k, m, 0.01);
-    const lengths = [1, 2, 57, 300, 2 * UNROLLED_CHUNK + 17]; // the last one crosses the unrolled kernels' chunk boundaries
+    const lengths = [1, 2, 57, 300, 2 * KERNEL_CHUNK + 17]; // the last one crosses the kernels' chunk boundaries
     const total = lengths.reduce((a, b) => a + b, 0);
     const data = new Sequences(new DenseMatrix(new Float64Array(total).map(() => random.integer(m)), total, 1), lengths);
     const table = createHmmModel(categoricalFamily({ categories: [m], pseudocount: 0 }), { states: k });
@@ -44,13 +44,12 @@ describe('forward–backward kernels agree', () => {
     const tableParameters = { startProbabilities: start, transitionMatrix: transition, emissions: { probabilities, categories: [m], components: k } };
     const logParameters = { startProbabilities: start, transitionMatrix: transition, emissions: { probabilities, states: k, symbols: m } };
     const results = [];
-    for (const unrolled of [true, false]) {
-      setUnrolledKernels(unrolled);
+    for (const kernels of [true, false]) {
+      useForwardBackwardKernels(kernels);
       results.push({ e: table.eStep(tableParameters, data), gamma: table.posteriors(tableParameters, data) });
       const e = logPath.eStep(logParameters, data);
       results.push({ e: { logLikelihood: e.logLikelihood, statistics: { ...e.statistics, emissions: e.statistics.emissions } }, gamma: logPath.posteriors(logParameters, data) });
     }
-    expect(unrolledKernels(k) !== undefined).toBe(k >= 3 && k <= MAX_UNROLLED_STATES);
     const reference = results[3] as (typeof results)[number]; // general loops on log-densities: the original path
     for (const r of results) {
       expect(Math.abs(r.e.logLikelihood - reference.e.logLikelihood)).toBeLessThanOrEqual(1e-13 * Math.abs(reference.e.logLikelihood));
@@ -67,7 +66,7 @@ describe('forward–backward kernels agree', () => {
     expectClose(transposed, testCounts, 1e-12);
   });
 
-  it.each([2, 5, MAX_UNROLLED_STATES + 1])('K = %i: an impossible symbol and an unreachable state are reported at their position', (k) => {
+  it.each([2, 5, 17])('K = %i: an impossible symbol and an unreachable state are reported at their position', (k) => {
     const m = 3;
     const probabilities = new Float64Array(k * m);
     // Symbol 2 has probability 0 in every state; symbol 1 only in state k − 1.
@@ -78,8 +77,8 @@ describe('forward–backward kernels agree', () => {
     start[k - 1] = 0;
     const model = createHmmModel(categoricalFamily({ categories: [m], pseudocount: 0 }), { states: k });
     const params = { startProbabilities: start, transitionMatrix: transition, emissions: { probabilities, categories: [m], components: k } };
-    for (const unrolled of [true, false]) {
-      setUnrolledKernels(unrolled);
+    for (const kernels of [true, false]) {
+      useForwardBackwardKernels(kernels);
       const impossible = new Sequences(DenseMatrix.from([0, 0, 0, 2, 0]), [5]);
       const error = (() => {
         try {
@@ -96,5 +95,39 @@ describe('forward–backward kernels agree', () => {
       expect(() => model.eStep(params, unreachable)).toThrow(/position 2 .*reachable only through/);
       expect(model.logLikelihood(params, unreachable)).toBe(-Infinity);
     }
+  });
+});
+
+describe('forward–backward workspace', () => {
+  it('lays its buffers out in the kernels\' memory for K ≥ 3 (WebAssembly available) and in ordinary arrays otherwise', () => {
+    expect(wasmModule()).toBeDefined();
+    const workspace = new ForwardBackwardWorkspace();
+    workspace.ensure(10, 3);
+    expect(workspace.forward.byteOffset).toBeGreaterThan(0); // after the chain and table buffers
+    workspace.ensure(10, 2);
+    expect(workspace.forward.byteOffset).toBe(0);
+    useForwardBackwardKernels(false);
+    workspace.ensure(10, 3);
+    expect(workspace.forward.byteOffset).toBe(0);
+  });
+
+  it('keeps every view valid after growing (longer sequences, more symbols, an emission buffer added)', () => {
+    const workspace = new ForwardBackwardWorkspace();
+    workspace.ensure(5, 4, false, 3);
+    const first = workspace.forward;
+    workspace.ensure(200_000, 4, false, 3);
+    expect(first.length).toBe(0); // detached by the growth
+    workspace.ensure(10, 4, true, 50);
+    for (const view of [workspace.emission, workspace.forward, workspace.scales, workspace.shifts, workspace.backward, workspace.outer]) expect(view.length).toBeGreaterThan(0);
+    expect(workspace.forward.length).toBeGreaterThanOrEqual(200_000 * 4);
+    expect(workspace.emission.length).toBe(workspace.forward.length);
+    // The buffers do not overlap.
+    workspace.forward.fill(1);
+    workspace.emission.fill(2);
+    workspace.scales.fill(3);
+    workspace.shifts.fill(4);
+    expect(workspace.forward.every((v) => v === 1)).toBe(true);
+    expect(workspace.emission.every((v) => v === 2)).toBe(true);
+    expect(workspace.scales.every((v) => v === 3)).toBe(true);
   });
 });
