@@ -63,4 +63,14 @@ export {
 } from './options.js';
 export { LARGEST_DATA_VALUE } from './value-limit.js';
 export { selectGaussianMixture, type SelectGaussianMixtureOptions, type SelectionResult, type SelectionTableRow } from './select.js';
-export { selectGaussianMixtureAsync, type SelectGaussianMixtureAsyncOptions } from './select-async.js';
+export {
+  MIN_CELLS_FOR_WORKERS,
+  SELECT_CELL_TASK,
+  selectGaussianMixtureAsync,
+  selectionPlan,
+  type SelectCellPayload,
+  type SelectCellReply,
+  type SelectGaussianMixtureAsyncOptions,
+  type SelectionParallelism,
+  type SelectionPlan,
+} from './select-async.js';

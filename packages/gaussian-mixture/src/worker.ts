@@ -4,5 +4,8 @@
 // side effect, so package.json lists it in "sideEffects" (bundlers would drop it otherwise).
 import { serveModels } from '@em/core/worker';
 import { modelFromConfig } from './index.js';
+import { SELECT_CELL_TASK, type SelectCellPayload } from './select-async.js';
+import { fitSelectionCell } from './select-cell.js';
 
-serveModels(modelFromConfig);
+// Besides E-steps: whole model-selection cells (selectGaussianMixtureAsync with parallel 'cells').
+serveModels(modelFromConfig, { tasks: { [SELECT_CELL_TASK]: (payload) => fitSelectionCell(payload as SelectCellPayload) } });
