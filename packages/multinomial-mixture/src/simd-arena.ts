@@ -52,7 +52,7 @@ let layout: Layout | undefined;
 let unavailable = false;
 let memoryLimit: number | undefined;
 let disabled = false;
-const kernelsByK = new Map<number, SimdKernels>();
+let kernels: SimdKernels | undefined;
 /** The table whose copy is in the arena (tables are per E-step and never modified). */
 let tableInArena: Float64Array | undefined;
 /** The CSR block whose non-zeros are in the arena (weakly held: the data can be collected). */
@@ -80,25 +80,21 @@ export function simdMemoryBytes(): number {
 
 /** True when this thread runs the sparse loops in WebAssembly SIMD. */
 export function simdKernelsAvailable(): boolean {
-  return kernelsFor(2) !== undefined;
+  return simdKernels() !== undefined;
 }
 
-function kernelsFor(k: number): SimdKernels | undefined {
+/** The thread's kernels (one module for every K), or undefined where WebAssembly SIMD is unavailable or disabled. */
+function simdKernels(): SimdKernels | undefined {
   if (disabled || unavailable) return undefined;
-  const known = kernelsByK.get(k);
-  if (known !== undefined) return known;
+  if (kernels !== undefined) return kernels;
   if (typeof WebAssembly === 'undefined') {
     unavailable = true;
     return undefined;
   }
   memory ??= new WebAssembly.Memory({ initial: 1 });
-  const compiled = compileSimdKernels(k, memory);
-  if (compiled === undefined) {
-    unavailable = true;
-    return undefined;
-  }
-  kernelsByK.set(k, compiled);
-  return compiled;
+  kernels = compileSimdKernels(memory);
+  if (kernels === undefined) unavailable = true;
+  return kernels;
 }
 
 /** Makes room for V·stride tables, `rows` rows, a block of `nonZeros` and a kept chunk of `residentNonZeros` (16-byte aligned regions). */
@@ -222,9 +218,9 @@ function copyOut(target: Float64Array, rows: number, k: number, offset: number):
   }
 }
 
-/** The kernels of K (known to exist), the arena, and where rows [start, end) of x are in it; undefined when memory cannot grow. */
+/** The kernels (known to exist), the arena, and where rows [start, end) of x are in it; undefined when memory cannot grow. */
 function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, tableRows: number): { kernels: SimdKernels; place: Layout; nonZeros: NonZeros } | undefined {
-  const kernels = kernelsByK.get(k) as SimdKernels;
+  const kernels = simdKernels() as SimdKernels;
   const stride = paddedStride(k);
   const rows = end - start;
   const id = sharedCopyId(x);
@@ -243,7 +239,7 @@ function prepareBlock(k: number, x: CsrMatrix, start: number, end: number, table
  * normally, something in between if its memory could not grow (the caller finishes in TypeScript).
  */
 export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatrix, start: number, end: number, out: Float64Array): number {
-  if (kernelsFor(k) === undefined) return start;
+  if (simdKernels() === undefined) return start;
   for (let first = start; first < end; first += MAXIMUM_ROWS) {
     const last = Math.min(end, first + MAXIMUM_ROWS);
     const ready = prepareBlock(k, x, first, last, table.length / k);
@@ -256,7 +252,7 @@ export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatr
     const rows = last - first;
     const block = out.subarray((first - start) * k);
     copyIn(block, rows, k, place.block / 8);
-    kernels.products(place.indptr, rows, nonZeros.indices, nonZeros.values, place.table, place.block);
+    kernels.products(place.indptr, rows, nonZeros.indices, nonZeros.values, place.table, place.block, paddedStride(k));
     copyOut(block, rows, k, place.block / 8);
   }
   return end;
@@ -268,7 +264,7 @@ export function simdSparseRowProducts(table: Float64Array, k: number, x: CsrMatr
  * process, as `simdSparseRowProducts`.
  */
 export function simdWeightedSparseRows(statistics: Float64Array, k: number, x: CsrMatrix, start: number, end: number, weights: Float64Array): number {
-  if (kernelsFor(k) === undefined) return start;
+  if (simdKernels() === undefined) return start;
   const features = statistics.length / k;
   for (let first = start; first < end; first += MAXIMUM_ROWS) {
     const last = Math.min(end, first + MAXIMUM_ROWS);
@@ -278,7 +274,7 @@ export function simdWeightedSparseRows(statistics: Float64Array, k: number, x: C
     const rows = last - first;
     copyIn(weights.subarray((first - start) * k), rows, k, place.block / 8);
     copyIn(statistics, features, k, place.statistics / 8);
-    kernels.weighted(place.indptr, rows, nonZeros.indices, nonZeros.values, place.block, place.statistics);
+    kernels.weighted(place.indptr, rows, nonZeros.indices, nonZeros.values, place.block, place.statistics, paddedStride(k));
     copyOut(statistics, features, k, place.statistics / 8);
   }
   return end;
