@@ -11,6 +11,7 @@
 //   pnpm bench --no-time-to-solution    without it
 //   pnpm bench --mclust-models-only     only the fourteen covariance models at (1e5, 8, 8) (bench/covariance-models.ts)
 //   pnpm bench --no-mclust-models       without them
+//   pnpm bench --mclust-rounds=5        passes over the fourteen models, each keeping its fastest (default 3)
 //   pnpm bench --sparse-only            only sparse vs full E-steps at K = 50 (bench/sparse-estep.ts; its own flags there)
 //   pnpm bench --no-sparse              without it
 //
