@@ -112,8 +112,9 @@ export interface SparseFullEStep<S extends Statistics> {
   readonly frozenEnergy: number;
   /** −Σ over frozen pairs of w_i q_ik log q_ik (constant until the next full E-step). */
   readonly frozenEntropy: number;
-  /** Active (observation, component) pairs chosen, and all pairs (observations × K). */
+  /** Active (observation, component) pairs chosen. */
   readonly activePairs: number;
+  /** All pairs: observations × K. */
   readonly pairs: number;
 }
 
@@ -126,7 +127,9 @@ export interface SparseEStep<S extends Statistics> {
    * a_i the active mass of observation i (q at its optimum over the active set).
    */
   readonly activeFreeEnergy: number;
+  /** Active pairs the step touched. */
   readonly activePairs: number;
+  /** All pairs: observations × K. */
   readonly pairs: number;
 }
 

@@ -51,7 +51,9 @@ export const MAX_ITERATIONS = 1_000_000;
 
 /** The defaults of sparse EM (`estep: 'sparse'`), measured by the gaussian-mixture bench's sparse section. */
 export interface DefaultSparseSettings {
+  /** Iterations between full E-steps. */
   readonly fullEStepEvery: number;
+  /** Responsibility at which a component stays active for an observation. */
   readonly sparseThreshold: number;
 }
 

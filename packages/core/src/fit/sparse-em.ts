@@ -9,7 +9,9 @@ import type { EStepKind, FitOptions } from './types.js';
 
 /** The sparse-EM options, resolved. */
 export interface SparseSettings {
+  /** A full E-step every this many iterations (FitOptions.fullEStepEvery). */
   readonly fullEStepEvery: number;
+  /** The responsibility at which a component stays active (FitOptions.sparseThreshold). */
   readonly sparseThreshold: number;
 }
 

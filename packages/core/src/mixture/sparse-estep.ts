@@ -10,8 +10,11 @@ const BLOCK_ROWS = 504;
 
 /** What the sparse E-step needs from its mixture (MixtureModel provides it). */
 export interface SparseMixtureHost<C, X, FS extends Statistics, Prepared> {
+  /** The component family (densities, statistics, optional row-list kernels). */
   readonly family: ComponentFamily<C, X, FS, Prepared>;
+  /** Number of components K. */
   readonly k: number;
+  /** Statistics of zero observations. */
   zeroStatistics(params: MixtureParameters<C>): MixtureStatistics<FS>;
   /** The plain E-step: the full pass defers to it for the error of a row without a posterior. */
   eStep(params: MixtureParameters<C>, data: MixtureData<X>): EStepResult<MixtureStatistics<FS>>;
@@ -65,6 +68,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
   private ready = false;
   private readonly rowKernels: boolean;
 
+  /** State for `data` (typed arrays sized for it); `threshold` ∈ [0, 1) picks the active sets. */
   constructor(
     private readonly host: SparseMixtureHost<C, X, FS, Prepared>,
     private readonly data: MixtureData<X>,
@@ -85,6 +89,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     this.rowKernels = family.logDensitiesAtRows !== undefined && family.accumulateAtRows !== undefined;
   }
 
+  /** Full E-step at θ: the posterior everywhere, new active sets, frozen statistics and terms. */
   full(params: MixtureParameters<C>): SparseFullEStep<MixtureStatistics<FS>> {
     const { n, k, block, frozenBlock, threshold } = this;
     const family = this.host.family;
@@ -187,6 +192,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     return { statistics, frozenStatistics, logLikelihood, frozenEnergy, frozenEntropy, activePairs: pairs, pairs: n * k };
   }
 
+  /** Sparse E-step at θ: the active pairs only (after at least one `full`). */
   sparse(params: MixtureParameters<C>): SparseEStep<MixtureStatistics<FS>> {
     if (!this.ready) throw new InvalidOptionsError('A sparse E-step needs a full E-step first.', 'Call full(θ) before sparse(θ).');
     const { n, k, values, rowStart, pairComponent, pairPosition, componentStart, componentRows, activeMass } = this;
