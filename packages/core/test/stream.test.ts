@@ -8,7 +8,6 @@ import {
   fitEmStepwise,
   fitStream,
   fitStreamStepwise,
-  InProcessExecutor,
   InvalidDataError,
   InvalidOptionsError,
   MemoryBudgetError,
@@ -17,6 +16,7 @@ import {
   Random,
   reservoirSample,
   type DataSource,
+  type EStepExecutor,
   type MixtureParameters,
   type StreamProgress,
 } from '../src/index.js';
@@ -69,9 +69,17 @@ describe('fitStream (batch EM over a DataSource)', () => {
   it('gives the same result with blocks dispatched to an executor, summed in block order', async () => {
     const model = gaussianMixture(2);
     const direct = await fitStream(model, arraySource(all), { initialParameters: start, tolerance: 0, maxIterations: 10, blockRows: 100 });
-    const executor = new (class extends InProcessExecutor {
-      override readonly concurrency = 3;
-    })();
+    // Three blocks in flight, finishing in scrambled order: the sums must still be taken in block order.
+    let call = 0;
+    const executor: EStepExecutor = {
+      concurrency: 3,
+      run: (m, parameters, chunks) =>
+        new Promise((resolve) => {
+          const delay = [3, 0, 1][call++ % 3] as number;
+          setTimeout(() => resolve(chunks.map((chunk) => m.eStep(parameters, chunk))), delay);
+        }),
+      close: () => Promise.resolve(),
+    };
     const viaExecutor = await fitStream(model, arraySource(all), { initialParameters: start, tolerance: 0, maxIterations: 10, blockRows: 100, executor });
     expect(viaExecutor.history).toEqual(direct.history);
   });

@@ -15,6 +15,7 @@ export interface ReservoirOptions {
   readonly memoryBudget: number;
   /** Rows per block asked of the source. */
   readonly blockRows?: number;
+  /** Stops the pass (an AbortError from the source) when it fires. */
   readonly signal?: AbortSignal;
   /** Called after each block with the rows and bytes read so far in this pass. */
   readonly onBlock?: (rowsRead: number, bytesRead: number | undefined) => void;

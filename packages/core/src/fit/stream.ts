@@ -49,8 +49,9 @@ export interface StreamProgress {
   readonly rowsRead: number;
   /** Bytes read so far in this pass, when the source reports them. */
   readonly bytesRead: number | undefined;
-  /** Rows / bytes of the whole source when known (from the format, or counted by an earlier pass). */
+  /** Rows of the whole source when known (from the format, or counted by an earlier pass). */
   readonly totalRows: number | undefined;
+  /** Bytes of the whole file when known. */
   readonly totalBytes: number | undefined;
   /** Seconds since this pass started. */
   readonly seconds: number;
@@ -86,8 +87,11 @@ export interface StreamFitOptions<P> extends Omit<FitOptions<P>, 'chunks'>, Stre
 
 /** The block size and reservoir size a streamed fit uses, from the options and the memory budget. */
 export interface StreamPlan {
+  /** The budget in bytes. */
   readonly memoryBudget: number;
+  /** Rows per block asked of the source. */
   readonly blockRows: number;
+  /** Rows of the reservoir sample the initialisation is computed on. */
   readonly reservoirRows: number;
 }
 
