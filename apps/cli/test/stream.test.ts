@@ -99,6 +99,24 @@ describe('em fit … --stream', () => {
     expect(Number.isFinite(report.logLikelihood)).toBe(true);
   });
 
+  it('batch EM over stdin spools it and gives the file\'s result', async () => {
+    const io = Object.assign(createCapturedIo(), { stdin: Readable.from([readFileSync(faithfulCsv)]) });
+    const code = await main(['fit', 'gmm', '--data', '-', '--components', '2', '--seed', '1', '--json'], io);
+    expect(code, io.captured.stderr).toBe(0);
+    const fromFile = await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--seed', '1', '--stream', '--json']);
+    expect(parse(io.captured.stdout).logLikelihoodHistory).toEqual(parse(fromFile.stdout).logLikelihoodHistory);
+  });
+
+  it('a truncated .npy file is a typed error naming the rows it lacks, with nothing printed on stdout', async () => {
+    const full = npyBytes('<f8', [1000, 2], Array.from({ length: 2000 }, (_, i) => Math.sin(i)));
+    const dir = fixtureDirectory({ 'cut.npy': full.subarray(0, full.length - 808) });
+    const result = await runEm(['fit', 'gmm', '--data', 'cut.npy', '--components', '2', '--stream', '--json'], dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/cut\.npy/);
+    expect(result.stderr).toMatch(/row|truncated|bytes/i);
+  });
+
   it('stepwise with several passes over a file scores the final parameters with one more pass', async () => {
     const result = await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--stepwise', '--passes', '3', '--block-rows', '50', '--seed', '2', '--json']);
     expect(result.code, result.stderr).toBe(0);
