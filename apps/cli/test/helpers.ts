@@ -78,6 +78,7 @@ export const fitReportKeys = [
   'columns',
   'converged',
   'eSteps',
+  'execution',
   'history',
   'historyESteps',
   'iterations',

@@ -1,4 +1,3 @@
-import { createWorkerExecutor } from '@em/core/parallel';
 import { GaussianMixture, type GaussianMixtureFitOptions } from '@em/gaussian-mixture';
 import type { Command } from '../framework/command.js';
 import type { OptionDefinitions } from '../framework/options.js';
@@ -9,9 +8,11 @@ import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { readSampleWeights, rejectMissingValues } from '../models/fit-support.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { columnsReportOf } from '../io/table.js';
-import { checkGaussianMixtureSize, resolveWorkerCount } from '../models/allocation-checks.js';
+import { checkGaussianMixtureSize, resolveWorkersFlag } from '../models/allocation-checks.js';
 import { COVARIANCE_MODEL_HELP, parseGaussianMixtureInit, readCovarianceChoice } from '../models/gaussian-mixture-init.js';
 import { describeGaussianMixture, type GaussianMixtureParams } from '../models/gaussian-mixture-summary.js';
+import { streamDecision, streamOptions } from '../framework/stream-fit.js';
+import { fitGaussianMixtureStreamed } from '../models/gaussian-mixture-stream.js';
 
 export const GAUSSIAN_MIXTURE_KIND = 'gaussian-mixture';
 
@@ -50,20 +51,16 @@ export const fitGaussianMixtureCommand: Command = {
     'reg-covar': gaussianMixtureFlags['reg-covar'],
     'init-method': { type: 'value', valueName: 'METHOD', description: "kmeans | kmeans++ | random | random-points | hc (mclust's hierarchical start; ignored with --init).", defaultText: 'kmeans' },
     'missing-values': gaussianMixtureFlags['missing-values'],
-    workers: {
-      type: 'value',
-      valueName: 'N',
-      description: 'Run E-steps on N worker threads (worth it for large data); at most the threads the machine runs in parallel, and within --memory-budget.',
-      defaultText: '1 (in process)',
-    },
     'sample-weights': { type: 'value', valueName: 'FILE', description: 'One non-negative weight per data row (.csv/.npy, one column).' },
     ...fitOptions,
+    ...streamOptions,
   },
   examples: [
     'fit gmm --data data/faithful.csv --components 2 --covariance full',
     'fit gmm --data data/iris.csv --components 2 --covariance VEV',
     'fit gmm --data data/iris.csv --components 3 --covariance diagonal --n-init 5 --seed 7 --json',
     'fit gmm --data x.npy --components 2 --init start.json --max-iter 3 --tol 0 --prior none --json',
+    'fit gmm --data big.npy --components 5 --stream --memory-budget 256MiB --max-iter 50',
   ],
   async run({ options, io }) {
     const settings = readCommonFitSettings(options);
@@ -72,14 +69,15 @@ export const fitGaussianMixtureCommand: Command = {
     const covariance = choice.storage;
     const initMethod = options.choice('init-method', INIT_METHODS, 'kmeans');
     const regCovar = readPriorStrength(options, settings, 'reg-covar', 1e-6);
-    const requestedWorkers = options.integer('workers', { min: 1 }, 1);
+    const decision = await streamDecision(io, options);
+    if (decision !== undefined) return fitGaussianMixtureStreamed(io, options, decision, { settings, components, choice, initMethod, regCovar });
     const table = await readDenseDataFlags(io, options);
     const { rows, cols } = table.matrix;
     requireObservations(table.matrix, table.source, components);
     const budget = memoryBudgetOf(io);
     checkGaussianMixtureSize(rows, cols, components, covariance, budget);
     // Checked before any thread starts (a worker pool is not cheap to start and stop).
-    const workers = resolveWorkerCount(requestedWorkers, table.matrix.data.byteLength, budget, (text) => {
+    const workers = resolveWorkersFlag(settings.workers, table.matrix.data.byteLength, budget, (text) => {
       if (!settings.quiet) io.stderr(`em: note: ${text}\n`);
     });
     const missingValues = options.flag('missing-values');
@@ -99,18 +97,12 @@ export const fitGaussianMixtureCommand: Command = {
       toleranceRule: settings.toleranceRule,
       acceleration: settings.acceleration,
       memoryBudget: budget,
+      workers,
       ...(missingValues ? { missingValues: true } : {}),
     });
-    const summary = await fitWithProgress(io, settings, { label: 'em fit gmm', runs }, async (callbacks) => {
-      const fitOptions: GaussianMixtureFitOptions = { ...(sampleWeights === undefined ? {} : { sampleWeights }), ...callbacks };
-      if (workers === 1) return model.fit(table.matrix, fitOptions);
-      const executor = createWorkerExecutor({ workerUrl: import.meta.resolve('@em/gaussian-mixture/worker'), workers, memoryBudget: budget });
-      try {
-        return await model.fitAsync(table.matrix, { ...fitOptions, executor });
-      } finally {
-        await executor.close();
-      }
-    });
+    const weights: GaussianMixtureFitOptions = sampleWeights === undefined ? {} : { sampleWeights };
+    const plan = model.planExecution(table.matrix, weights);
+    const summary = await fitWithProgress(io, settings, { label: 'em fit gmm', runs, plan }, (callbacks) => model.fitAsync(table.matrix, { ...weights, ...callbacks }));
     const params: GaussianMixtureParams = model.parameters;
     return publishFit(io, settings, {
       report: fitReportOf(GAUSSIAN_MIXTURE_KIND, model.parameters, summary),

@@ -10,7 +10,7 @@ import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { lengthsOption, readLengths } from '../io/sequence-lengths.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { columnsReportOf } from '../io/table.js';
-import { checkHmmSize } from '../models/allocation-checks.js';
+import { checkHmmSize, resolveWorkersFlag } from '../models/allocation-checks.js';
 import { COVARIANCE_TYPE_HELP, readCovarianceType } from '../models/gaussian-mixture-init.js';
 import { EMISSION_TYPES, hmmParamsForOutput, parseHmmInit } from '../models/hmm-init.js';
 import { HMM_KIND } from '../models/hmm-handler.js';
@@ -78,8 +78,12 @@ export const fitHmmCommand: Command = {
       spec = { type: 'gmm', covariance, mixtureComponents, regCovar: plain ? 0 : 1e-6 };
     }
     const runs = restartsFor(settings, completeInit);
+    const workers = resolveWorkersFlag(settings.workers, data.data.byteLength, memoryBudgetOf(io), (text) => {
+      if (!settings.quiet && !settings.json) io.stderr(`em: note: ${text}\n`);
+    });
     const hmm = new HiddenMarkovModel({
       states: k,
+      workers,
       emission: spec,
       ...(init === undefined ? {} : { init }),
       nInit: runs,
@@ -90,7 +94,8 @@ export const fitHmmCommand: Command = {
       acceleration: settings.acceleration,
       memoryBudget: memoryBudgetOf(io),
     });
-    const result = await fitWithProgress(io, settings, { label: 'em fit hmm', runs }, (callbacks) => hmm.fit(lengths === undefined ? data : { observations: data, lengths }, callbacks));
+    const input = lengths === undefined ? data : { observations: data, lengths };
+    const result = await fitWithProgress(io, settings, { label: 'em fit hmm', runs, plan: hmm.planExecution(input) }, (callbacks) => hmm.fitAsync(input, callbacks));
     const p = hmm.parameters;
     const sequences = lengths?.length ?? 1;
     return publishFit(io, settings, {

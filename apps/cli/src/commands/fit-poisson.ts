@@ -5,7 +5,10 @@ import { fitReportOf, fitWithProgress, publishFit, restartsFor } from '../framew
 import { formatNumber } from '../framework/format.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { requireObservations } from '../io/read-data.js';
+import { resolveWorkersFlag } from '../models/allocation-checks.js';
 import { readPoissonCounts, readPoissonInit, readRatePrior } from '../models/poisson-mixture.js';
+import { streamDecision, streamOptions } from '../framework/stream-fit.js';
+import { fitPoissonStreamed } from '../models/poisson-stream.js';
 
 /** Columns listed per component in the summary (all of them with --json). */
 const SUMMARY_COLUMNS = 8;
@@ -31,18 +34,25 @@ export const fitPoissonCommand: Command = {
       defaultText: 'none (maximum likelihood)',
     },
     ...fitOptions,
+    ...streamOptions,
   },
   examples: ['fit poisson --data counts.csv --components 3 --seed 1 --n-init 5', 'fit poisson --data counts.csv --components 2 --rate-prior 2,1 --json --out model.json'],
   async run({ options, io }) {
     const settings = readCommonFitSettings(options);
     const components = options.requiredInteger('components', { min: 1 });
     const ratePrior = readRatePrior(options, settings);
+    const decision = await streamDecision(io, options);
+    if (decision !== undefined) return fitPoissonStreamed(io, options, decision, { settings, components, ratePrior });
     const data = await readPoissonCounts(io, options);
     requireObservations(data.matrix, data.source, components);
     const init = settings.init === undefined ? undefined : await readPoissonInit(io, settings.init, components, data.matrix.cols);
     const runs = restartsFor(settings, init !== undefined);
+    const workers = resolveWorkersFlag(settings.workers, data.matrix.data.byteLength, memoryBudgetOf(io), (text) => {
+      if (!settings.quiet && !settings.json) io.stderr(`em: note: ${text}\n`);
+    });
     const model = new PoissonMixture({
       components,
+      workers,
       ...(ratePrior === undefined ? {} : { ratePrior }),
       memoryBudget: memoryBudgetOf(io),
       nInit: runs,
@@ -52,8 +62,8 @@ export const fitPoissonCommand: Command = {
       toleranceRule: settings.toleranceRule,
       acceleration: settings.acceleration,
     });
-    const summary = await fitWithProgress(io, settings, { label: 'em fit poisson', runs }, (callbacks) =>
-      model.fit(data.matrix, { ...(init === undefined ? {} : { initialParameters: init }), ...callbacks }),
+    const summary = await fitWithProgress(io, settings, { label: 'em fit poisson', runs, plan: model.planExecution(data.matrix) }, (callbacks) =>
+      model.fitAsync(data.matrix, { ...(init === undefined ? {} : { initialParameters: init }), ...callbacks }),
     );
     const { weights, rates } = summary.parameters;
     const names = data.columnNames;

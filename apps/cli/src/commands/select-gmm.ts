@@ -1,13 +1,12 @@
 import { InvalidDataError } from '@em/core';
-import { createWorkerExecutor } from '@em/core/parallel';
-import { COVARIANCE_MODELS, hierarchicalTreeOf, selectGaussianMixtureAsync, type SelectionTableRow } from '@em/gaussian-mixture';
+import { COVARIANCE_MODELS, hierarchicalTreeOf, selectGaussianMixtureAsync, selectionPlan, type SelectionTableRow } from '@em/gaussian-mixture';
 import type { Command } from '../framework/command.js';
 import { dataOptions, fitOptions, readCommonFitSettings } from '../framework/fit-report.js';
 import { assertFiniteOutput } from '../framework/finite-output.js';
 import { formatNumber, formatTable, toJsonText } from '../framework/format.js';
 import { memoryBudgetOf } from '../framework/io.js';
 import { columnsReportOf } from '../io/table.js';
-import { checkGaussianMixtureSize, resolveWorkerCount } from '../models/allocation-checks.js';
+import { checkGaussianMixtureSize, resolveWorkersFlag } from '../models/allocation-checks.js';
 import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
 import { rejectMissingValues } from '../models/fit-support.js';
 import { COVARIANCE_MODEL_HELP, type CovarianceChoice, covarianceChoiceOf } from '../models/gaussian-mixture-init.js';
@@ -21,9 +20,13 @@ export const selectGaussianMixtureCommand: Command = {
   description:
     'Fits every combination of --components and --covariance and ranks them by BIC (lower is better).\n' +
     "--covariance all fits mclust's fourteen models (EII … VVV), 14 × 9 fits with the default --components 1..9.\n" +
+    '--workers auto (default) fits whole models on worker threads, one per thread the machine runs at once (each\n' +
+    "  worker fits its own (model, K) cells; the table keeps its order), in process for a grid of few fits, and\n" +
+    "  spreads each fit's E-steps over the workers instead when the data is large; stderr and --json (execution) say which.\n" +
     'ICL = BIC − 2·Σ_i ln z_i(MAP class) (lower is better; mclust prints both with the opposite sign).\n' +
     'With --json: { "table": [{ components, covarianceType, model, logLikelihood, bic, icl, aic, converged, iterations }, …],\n' +
-    '  "best": { …the same, params }, "columns": { used, skipped } }. A cell whose fit failed has "error" (and null\n' +
+    '  "best": { …the same, params }, "columns": { used, skipped }, "execution": { mode, workers, reason } }.\n' +
+    '  A cell whose fit failed has "error" (and null\n' +
     '  figures) instead; it never wins.',
   options: {
     ...dataOptions,
@@ -42,9 +45,11 @@ export const selectGaussianMixtureCommand: Command = {
     },
     workers: {
       type: 'value',
-      valueName: 'N',
-      description: "Run every cell's E-steps on N worker threads (worth it for large data); at most the threads the machine runs in parallel, and within --memory-budget.",
-      defaultText: '1 (in process)',
+      valueName: 'auto|N',
+      description:
+        'auto: worker threads when they pay (whole fits on each; for large data each fit\'s E-steps), as many as the machine, ' +
+        '--memory-budget and the grid allow; in process for few fits. N: N worker threads (1 = in process).',
+      defaultText: 'auto',
     },
     json: fitOptions.json,
     quiet: fitOptions.quiet,
@@ -54,10 +59,9 @@ export const selectGaussianMixtureCommand: Command = {
     const components = options.integerList('components', { min: 1, maxCount: 100 }) ?? [1, 2, 3, 4, 5, 6, 7, 8, 9];
     const covarianceTypes = parseCovarianceTypes(options.string('covariance') ?? 'all', (problem) => options.error('covariance', problem));
     // The flags select gmm shares with the fit commands (no --init, --out or --prior here).
-    const { nInit, seed, maxIterations, tolerance, toleranceRule, json, quiet } = readCommonFitSettings(options);
+    const { nInit, seed, maxIterations, tolerance, toleranceRule, json, quiet, workers: requestedWorkers } = readCommonFitSettings(options);
     const regCovar = options.number('reg-covar', { min: 0 }, 1e-6);
     const initMethod = options.choice('init-method', INIT_METHODS, 'kmeans');
-    const requestedWorkers = options.integer('workers', { min: 1 }, 1);
     const table = await readDenseDataFlags(io, options);
     const { rows, cols } = table.matrix;
     requireObservations(table.matrix, table.source);
@@ -71,29 +75,35 @@ export const selectGaussianMixtureCommand: Command = {
     for (const choice of covarianceTypes) checkGaussianMixtureSize(rows, cols, largest, choice.storage, memoryBudgetOf(io));
     // The hc start's tree, built (and its n² costs checked against --memory-budget) once for every cell.
     if (initMethod === 'hc') hierarchicalTreeOf(table.matrix.data, rows, cols, { memoryBudget: memoryBudgetOf(io) });
-    const workers = resolveWorkerCount(requestedWorkers, table.matrix.data.byteLength, memoryBudgetOf(io), (text) => {
+    const workers = resolveWorkersFlag(requestedWorkers, table.matrix.data.byteLength, memoryBudgetOf(io), (text) => {
       if (!json && !quiet) io.stderr(`em select gmm: ${text}\n`);
     });
 
     if (!json && !quiet) {
       io.stderr(`em select gmm: fitting ${components.length * covarianceTypes.length} models (${components.length} component counts × ${covarianceTypes.length} covariance types, ${nInit} restart${nInit === 1 ? '' : 's'} each)…\n`);
     }
-    const executor = workers > 1 ? createWorkerExecutor({ workerUrl: import.meta.resolve('@em/gaussian-mixture/worker'), workers, memoryBudget: memoryBudgetOf(io) }) : undefined;
-    const selection = await selectGaussianMixtureAsync({
-      ...(executor === undefined ? {} : { executor }),
+    const modelCount = covarianceTypes.length;
+    const doneByModel = new Map<string, number>();
+    let modelsDone = 0;
+    const selectOptions = {
+      workers,
       data: table.matrix,
       components,
       covarianceTypes: covarianceTypes.map((choice) => choice.model),
       nInit,
       seed,
       modelOptions: { maxIterations, tolerance, toleranceRule, regCovar, init: initMethod, memoryBudget: memoryBudgetOf(io), ...(missingValues ? { missingValues: true } : {}) },
-      // Progress per model, once its last component count is fitted.
-      onCell: (row, index, cells) => {
-        if (json || quiet || row.components !== components[components.length - 1]) return;
-        const done = selectionSoFar(index, components.length);
-        io.stderr(`em select gmm: ${row.model} done (${done} of ${cells / components.length} models)\n`);
+      // Progress per model, once all its component counts are fitted (with whole fits on workers, models finish out of order).
+      onCell: (row: SelectionTableRow) => {
+        const done = (doneByModel.get(row.model) ?? 0) + 1;
+        doneByModel.set(row.model, done);
+        if (done !== components.length) return;
+        modelsDone++;
+        if (!json && !quiet) io.stderr(`em select gmm: ${row.model} done (${modelsDone} of ${modelCount} models)\n`);
       },
-    }).finally(() => executor?.close());
+    };
+    if (!json && !quiet) io.stderr(`em select gmm: ${selectionPlan(selectOptions, rows, cols).reason}\n`);
+    const selection = await selectGaussianMixtureAsync(selectOptions);
     const tableRows = selection.table.map((row) => ({
       components: row.components,
       covarianceType: covarianceTypes.find((choice) => choice.model === row.model)?.name ?? row.model,
@@ -116,7 +126,8 @@ export const selectGaussianMixtureCommand: Command = {
     assertFiniteOutput({ table: tableRows.filter((row) => row.error === undefined), best: { ...bestRow, params: bestParams } }, 'em select gmm');
     if (json) {
       const cell = (row: SelectionTableRow | undefined) => (row === undefined ? null : { components: row.components, model: row.model, bic: row.bic, icl: row.icl });
-      io.stdout(`${toJsonText({ table: tableRows, best: { ...bestRow, params: bestParams }, topByBic: topByBic.map(cell), bestByIcl: cell(byIcl), columns: columnsReportOf(table) })}\n`);
+      const execution = { mode: selection.execution.mode, workers: selection.execution.workers, reason: selection.execution.reason };
+      io.stdout(`${toJsonText({ table: tableRows, best: { ...bestRow, params: bestParams }, topByBic: topByBic.map(cell), bestByIcl: cell(byIcl), columns: columnsReportOf(table), execution })}\n`);
       return 0;
     }
     const lines = [
@@ -143,6 +154,7 @@ export const selectGaussianMixtureCommand: Command = {
       `best by BIC: K = ${best.components}, ${bestName} covariance (BIC ${formatNumber(best.bic, 8)}, log-likelihood ${formatNumber(best.logLikelihood, 8)})`,
       `top three by BIC: ${topByBic.map((row) => `${row.model},${row.components} (${formatNumber(row.bic, 8)})`).join('; ')}`,
       ...(byIcl === undefined ? [] : [`best by ICL: ${byIcl.model},${byIcl.components} (ICL ${formatNumber(byIcl.icl, 8)})`]),
+      `ran: ${selection.execution.reason}`,
       ...describeGaussianMixture(bestParams, table),
     ];
     io.stdout(`${lines.join('\n')}\n`);
@@ -159,11 +171,6 @@ function parseCovarianceTypes(text: string, error: (problem: string) => Error): 
     if (!out.some((other) => other.model === choice.model)) out.push(choice);
   }
   return out;
-}
-
-/** How many models are complete once cell `index` (in model × K order) is fitted. */
-function selectionSoFar(index: number, perModel: number): number {
-  return Math.floor(index / perModel) + 1;
 }
 
 /** Successful cells, lowest criterion first (mclust's ranking, with our lower-is-better sign). */

@@ -1,4 +1,4 @@
-import { DEFAULT_FIT_SETTINGS, TOLERANCE_RULES, type Acceleration, type JsonValue, type SerializedModel, type ToleranceRule } from '@em/core';
+import { DEFAULT_FIT_SETTINGS, DEFAULT_SPARSE_SETTINGS, TOLERANCE_RULES, type Acceleration, type EStepKind, type ExecutionPlan, type JsonValue, type SerializedModel, type ToleranceRule, type WorkersOption } from '@em/core';
 import { formatNumber, toJsonText } from './format.js';
 import { type CliIo, writeOutputFile } from './io.js';
 import type { OptionDefinitions, OptionValues } from './options.js';
@@ -33,9 +33,83 @@ export const fitOptions = {
   seed: { type: 'value', valueName: 'S', description: 'Seed of the random generator (results are reproducible).', defaultText: '0' },
   prior: { type: 'value', valueName: 'none|default', description: 'none: plain maximum likelihood (no regularising prior).', defaultText: 'default' },
   out: { type: 'value', valueName: 'MODEL.json', description: 'Save the fitted model (for em predict).' },
+  workers: {
+    type: 'value',
+    valueName: 'auto|N',
+    description:
+      'Where E-steps run. auto: on worker threads when the data is large enough for them to pay (as many as the machine, ' +
+      '--memory-budget and the data allow), in process otherwise. N: on N worker threads (1 = in process). ' +
+      'stderr and --json (execution) say which was used and why.',
+    defaultText: 'auto',
+  },
   json: { type: 'flag', description: 'Print one JSON object on stdout instead of the summary.' },
   quiet: { type: 'flag', description: 'No progress line on stderr.' },
 } as const satisfies OptionDefinitions;
+
+/**
+ * Flags of the mixture fits (gmm, multinomial, categorical, bernoulli, poisson): Neal–Hinton sparse
+ * E-steps. Spread into a command's options next to `fitOptions`; read with `readEStepSettings`.
+ */
+export const sparseEStepOptions = {
+  estep: {
+    type: 'value',
+    valueName: 'full|sparse',
+    description:
+      'sparse: Neal–Hinton sparse EM — between full E-steps, update each observation\'s responsibilities only for the components ' +
+      'that held at least --sparse-threshold of it at the last full E-step. Pays with many components on well-separated data; ' +
+      'history is then the free energy (never decreasing), logLikelihoodHistory null between full E-steps. Runs in process.',
+    defaultText: 'full',
+  },
+  'full-estep-every': {
+    type: 'value',
+    valueName: 'N',
+    description: 'With --estep sparse: a full E-step every N iterations (also when the free energy stalls, and at the last iteration).',
+    defaultText: String(DEFAULT_SPARSE_SETTINGS.fullEStepEvery),
+  },
+  'sparse-threshold': {
+    type: 'value',
+    valueName: 'T',
+    description: 'With --estep sparse: a component stays active for an observation when its responsibility was ≥ T at the last full E-step (0: all).',
+    defaultText: String(DEFAULT_SPARSE_SETTINGS.sparseThreshold),
+  },
+} as const satisfies OptionDefinitions;
+
+/** The estimator settings of `--estep`, `--full-estep-every` and `--sparse-threshold` (only the given ones). */
+export interface EStepSettings {
+  readonly estep: EStepKind;
+  readonly fullEStepEvery?: number;
+  readonly sparseThreshold?: number;
+}
+
+export function readEStepSettings(options: OptionValues): EStepSettings {
+  const estep = options.choice('estep', ['full', 'sparse'] as const, 'full');
+  const fullEStepEvery = options.integer('full-estep-every', { min: 1, max: 1_000_000 });
+  const sparseThreshold = options.number('sparse-threshold', { min: 0 });
+  if (sparseThreshold !== undefined && !(sparseThreshold < 1)) throw new UsageError(`${options.commandName}: --sparse-threshold must be below 1; got ${sparseThreshold}.`);
+  if (estep === 'full' && (fullEStepEvery !== undefined || sparseThreshold !== undefined)) {
+    throw new UsageError(`${options.commandName}: --full-estep-every and --sparse-threshold apply to --estep sparse; add --estep sparse or drop them.`);
+  }
+  return { estep, ...(fullEStepEvery === undefined ? {} : { fullEStepEvery }), ...(sparseThreshold === undefined ? {} : { sparseThreshold }) };
+}
+
+/**
+ * `--workers` under `--estep sparse`: the sparse E-steps run in process (each observation's active
+ * components live with the data), so `auto` becomes 1 and an explicit N > 1 is a usage error.
+ */
+export function workersForEStep(workers: WorkersOption, estep: EStepSettings, commandName: string): WorkersOption {
+  if (estep.estep === 'full') return workers;
+  if (workers !== 'auto' && workers > 1) throw new UsageError(`${commandName}: --estep sparse runs in process; drop --workers ${workers} (or use --workers 1).`);
+  return 1;
+}
+
+/** Most worker threads `--workers N` may ask for (the machine's parallelism caps it further). */
+const MAX_WORKERS = 1024;
+
+/** `--workers auto|N` (default auto). */
+export function readWorkers(options: OptionValues): WorkersOption {
+  if (options.string('workers') === 'auto') return 'auto';
+  return options.integer('workers', { min: 1, max: MAX_WORKERS }) ?? 'auto';
+}
 
 /** The --accelerate choices (@em/core's Acceleration). */
 export const ACCELERATIONS: readonly Acceleration[] = ['none', 'squarem'];
@@ -59,6 +133,8 @@ export interface CommonFitSettings {
   readonly json: boolean;
   readonly quiet: boolean;
   readonly init: string | undefined;
+  /** `--workers auto|N`. */
+  readonly workers: WorkersOption;
 }
 
 export function readCommonFitSettings(options: OptionValues): CommonFitSettings {
@@ -74,6 +150,7 @@ export function readCommonFitSettings(options: OptionValues): CommonFitSettings 
     json: options.flag('json'),
     quiet: options.flag('quiet'),
     init: options.string('init'),
+    workers: readWorkers(options),
   };
 }
 
@@ -106,19 +183,25 @@ export interface FitResultFields {
   /** The scheme that ran, and why an asked-for acceleration did not (absent when it did). */
   readonly acceleration: Acceleration;
   readonly accelerationNote?: string;
+  /** The E-step that ran (absent: 'full'); 'sparse' makes history the free energy between full E-steps. */
+  readonly estep?: EStepKind;
   readonly converged: boolean;
   readonly stopReason: string;
   /** Median wall-clock seconds per iteration (null in JSON when no iteration ran). */
   readonly secondsPerIteration: number;
   readonly bic: number;
   readonly aic: number;
+  /** Where the E-steps ran (in process, or how many worker threads) and why. */
+  readonly execution?: ExecutionPlan;
 }
 
 /**
  * The JSON object `em fit <model> --json` prints (the shared part; models add their own fields,
  * e.g. logMultinomialCoefficient).
  */
-export interface FitReport extends FitResultFields {
+export interface FitReport extends Omit<FitResultFields, 'logLikelihoodHistory'> {
+  /** As FitResultFields', with null where only the free energy is known (--estep sparse, between full E-steps). */
+  readonly logLikelihoodHistory: readonly (number | null)[];
   readonly kind: string;
   readonly params: JsonValue;
   readonly [extra: string]: unknown;
@@ -138,7 +221,8 @@ export function fitSummaryLines(report: FitReport, observations: number): string
     `BIC             ${formatNumber(report.bic, 10)}`,
     `AIC             ${formatNumber(report.aic, 10)}`,
     `iterations      ${report.iterations} (${report.converged ? 'converged' : `not converged, stopped by ${report.stopReason}`}${seconds})`,
-    `E-steps         ${report.eSteps}${report.acceleration === 'squarem' ? ' (SQUAREM)' : ''}${report.accelerationNote === undefined ? '' : ` — ${report.accelerationNote}`}`,
+    `E-steps         ${Number.isInteger(report.eSteps) ? String(report.eSteps) : formatNumber(report.eSteps, 6)}${report.acceleration === 'squarem' ? ' (SQUAREM)' : ''}${report.estep === 'sparse' ? ' (sparse: a sparse pass counts as the fraction of observation × component pairs it touched)' : ''}${report.accelerationNote === undefined ? '' : ` — ${report.accelerationNote}`}`,
+    ...(report.execution === undefined ? [] : [`ran             ${report.execution.reason}`]),
   ];
 }
 
@@ -151,6 +235,9 @@ export const REPORT_FIELDS_HELP =
   'history is the objective (log-likelihood + log-prior, which EM never decreases; the log-likelihood under\n' +
   '--prior none), one entry per accepted step; logLikelihoodHistory is the log-likelihood alone; eSteps counts\n' +
   'every pass over the data (with --accelerate squarem also the evaluation of extrapolated points) and\n' +
-  'historyESteps the passes after which each history entry was reached; columns { used, skipped } names the\n' +
+  'historyESteps the passes after which each history entry was reached; with --estep sparse (mixtures) estep is\n' +
+  '"sparse", history holds the free energy (never decreasing; the objective at full E-steps), logLikelihoodHistory\n' +
+  'is null between full E-steps, and a sparse pass counts in eSteps as the fraction of pairs it touched; execution { mode, workers, reason } says\n' +
+  'where the E-steps ran (in-process or workers, see --workers) and why; columns { used, skipped } names the\n' +
   'data columns (header names, or 0-based indices without a header). NaN or Infinity is never printed: a\n' +
   'fit that produces one fails with exit code 1.\n';

@@ -1,4 +1,4 @@
-import type { FitEvent, JsonValue, SerializedModel } from '@em/core';
+import type { ExecutionPlan, FitEvent, JsonValue, SerializedModel } from '@em/core';
 import { type CommonFitSettings, type FitReport, type FitResultFields, fitSummaryLines, saveModel, writeFitReport } from './fit-report.js';
 import type { CliIo } from './io.js';
 import type { ColumnsReport } from '../io/table.js';
@@ -30,6 +30,8 @@ export interface FitProgressOptions {
    * log-likelihood when the report includes a constant (the multinomial coefficient).
    */
   readonly logLikelihoodOffset?: number;
+  /** Where the E-steps will run and why (printed before the fit when on workers, unless --json or --quiet; the summary and --json always say it). */
+  readonly plan?: ExecutionPlan;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface FitProgressOptions {
 export async function fitWithProgress<T>(io: CliIo, settings: CommonFitSettings, options: FitProgressOptions, fit: (callbacks: FitCallbacks) => T | Promise<T>): Promise<T> {
   const progress = createProgress(io, { enabled: !settings.json && !settings.quiet, label: options.label });
   const offset = options.logLikelihoodOffset ?? 0;
+  if (options.plan !== undefined && options.plan.mode !== 'in-process' && !settings.json && !settings.quiet) io.stderr(`${options.label}: ${options.plan.reason}\n`);
   try {
     return await fit({
       onIteration: (info) =>
@@ -65,18 +68,21 @@ export function fitReportOf(kind: string, params: JsonValue, result: FitResultFi
     params,
     logLikelihood: result.logLikelihood,
     history: result.history,
-    logLikelihoodHistory: result.logLikelihoodHistory,
+    // Sparse E-steps know only the free energy between full E-steps: null there, never NaN.
+    logLikelihoodHistory: result.logLikelihoodHistory.map((value) => (Number.isNaN(value) && result.estep === 'sparse' ? null : value)),
     ...extra,
     iterations: result.iterations,
     eSteps: result.eSteps,
     historyESteps: result.historyESteps,
     acceleration: result.acceleration,
     ...(result.accelerationNote === undefined ? {} : { accelerationNote: result.accelerationNote }),
+    estep: result.estep ?? 'full',
     converged: result.converged,
     stopReason: result.stopReason,
     secondsPerIteration: result.secondsPerIteration,
     bic: result.bic,
     aic: result.aic,
+    ...(result.execution === undefined ? {} : { execution: { mode: result.execution.mode, workers: result.execution.workers, reason: result.execution.reason } }),
   };
 }
 

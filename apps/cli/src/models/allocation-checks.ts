@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { checkAllocation, float64Bytes, WORKER_THREAD_BYTES } from '@em/core';
+import { checkAllocation, float64Bytes, WORKER_THREAD_BYTES, type WorkersOption } from '@em/core';
 import type { CovarianceTypeName } from './gaussian-mixture-init.js';
 
 // What a model will allocate, estimated from the command line and the data's shape and checked
@@ -83,4 +83,12 @@ export function resolveWorkerCount(requested: number, dataBytes: number, budget:
   if (workers < requested) note(`--workers ${requested} is more than the ${cores} threads this machine runs in parallel; using ${workers}.`);
   if (workers > 1) checkAllocation(workers * WORKER_THREAD_BYTES + dataBytes, budget, `${workers} worker threads with a copy of the data`, 'Use fewer --workers');
   return workers;
+}
+
+/**
+ * `--workers auto|N` checked before anything is read or started: auto is left to the estimator
+ * (which weighs the data's size, the machine and the budget); a number goes through resolveWorkerCount.
+ */
+export function resolveWorkersFlag(requested: WorkersOption, dataBytes: number, budget: number, note: (text: string) => void): WorkersOption {
+  return requested === 'auto' ? 'auto' : resolveWorkerCount(requested, dataBytes, budget, note);
 }

@@ -1,4 +1,4 @@
-import { type CsrMatrix, type DenseMatrix, FormatError } from '@em/core';
+import { CsrMatrix, type DenseMatrix, type ExecutionPlan, FormatError, type WorkersOption } from '@em/core';
 import { checkFeatureTables, type TopFeature } from '@em/multinomial-mixture';
 import { type CommonFitSettings, dataOptions, readCommonFitSettings, readPriorStrength } from '../framework/fit-report.js';
 import { type FitCallbacks, fitWithProgress, restartsFor } from '../framework/fit-run.js';
@@ -8,6 +8,7 @@ import type { OptionDefinitions, OptionValues } from '../framework/options.js';
 import { readJsonFile } from '../io/json-file.js';
 import { readDataFlags, requireObservations } from '../io/read-data.js';
 import { type ColumnsReport, columnsReportOf } from '../io/table.js';
+import { resolveWorkersFlag } from './allocation-checks.js';
 import { expectLength, isRecord } from './json-shape.js';
 
 // What `em fit multinomial | categorical | bernoulli` share (on @em/multinomial-mixture): flags,
@@ -69,10 +70,11 @@ export function readCountMixtureSettings(options: OptionValues): CountMixtureSet
 }
 
 /** The estimator options the three models share (restarts: one when starting from --init). */
-export function estimatorOptions(common: CountMixtureSettings, startsFromInit: boolean, memoryBudget: number) {
+export function estimatorOptions(common: CountMixtureSettings, startsFromInit: boolean, memoryBudget: number, workers: WorkersOption = common.settings.workers) {
   const { settings } = common;
   return {
     memoryBudget,
+    workers,
     components: common.components,
     pseudocount: common.pseudocount,
     init: common.initMethod,
@@ -107,7 +109,13 @@ export async function readCountFitInput<T>(io: CliIo, options: OptionValues, ini
   const path = common.settings.init;
   const shape = { ...initShape, width: data.matrix.cols };
   const init = path === undefined ? undefined : parseProbabilityInit<T>(await readJsonFile(io, path, '--init'), path, common.components, shape);
-  return { common, data, init, estimator: estimatorOptions(common, init !== undefined, memoryBudgetOf(io)) };
+  const budget = memoryBudgetOf(io);
+  const x = data.matrix;
+  const dataBytes = x instanceof CsrMatrix ? x.values.byteLength + x.indices.byteLength + x.indptr.byteLength : x.data.byteLength;
+  const workers = resolveWorkersFlag(common.settings.workers, dataBytes, budget, (text) => {
+    if (!common.settings.quiet && !common.settings.json) io.stderr(`em: note: ${text}\n`);
+  });
+  return { common, data, init, estimator: estimatorOptions(common, init !== undefined, budget, workers) };
 }
 
 /** What fitCountMixture passes to an estimator's fit: the start (when --init is given) and the progress callbacks. */
@@ -120,13 +128,13 @@ export function fitCountMixture<X, T, S>(
   io: CliIo,
   input: CountFitInput<T>,
   label: string,
-  model: { fit(x: X, options: CountFitCallOptions<T>): S },
+  model: { fitAsync(x: X, options: CountFitCallOptions<T>): Promise<S>; planExecution(x: X): ExecutionPlan },
   x: X,
   logLikelihoodOffset = 0,
 ): Promise<S> {
   const { init } = input;
-  return fitWithProgress(io, input.common.settings, { label, runs: input.estimator.nInit, logLikelihoodOffset }, (callbacks) =>
-    model.fit(x, { ...(init === undefined ? {} : { initialParameters: init }), ...callbacks }),
+  return fitWithProgress(io, input.common.settings, { label, runs: input.estimator.nInit, logLikelihoodOffset, plan: model.planExecution(x) }, (callbacks) =>
+    model.fitAsync(x, { ...(init === undefined ? {} : { initialParameters: init }), ...callbacks }),
   );
 }
 
