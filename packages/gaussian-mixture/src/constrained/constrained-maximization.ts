@@ -191,7 +191,7 @@ export function maximizeConstrainedCovariances(
       break;
     }
     case 'VEE': {
-      const result = volumesAndCommonMatrix(scatter, live, counts, d, settings, held);
+      const result = volumesAndCommonMatrix(scatter, live, counts, sigma, d, settings, held);
       inner = result.inner;
       live.forEach((c, i) => {
         for (let j = 0; j < dd; j++) sigma[c * dd + j] = (result.matrix[j] as number) * (result.volumes[i] as number);
@@ -260,11 +260,15 @@ function volumesAndCommonShape(
   return { shape, volumes, inner: { iterations, converged } };
 }
 
-/** VEE: Σ_k = λ_k·C, |C| = 1. Alternates C = S/|S|^{1/D} (S = Σ_k W_k/λ_k) and λ_k = tr(C⁻¹W_k)/(n_k·D). */
+/**
+ * VEE: Σ_k = λ_k·C, |C| = 1. Alternates C = S/|S|^{1/D} (S = Σ_k W_k/λ_k) and λ_k = tr(C⁻¹W_k)/(n_k·D),
+ * from the previous volumes det(Σ_k)^{1/D} (only their ratios matter: S/|S|^{1/D} ignores a common factor).
+ */
 function volumesAndCommonMatrix(
   scatter: Float64Array,
   live: readonly number[],
   counts: Float64Array,
+  previousSigma: Float64Array,
   d: number,
   settings: ConstrainedStepSettings,
   held: readonly number[],
@@ -274,31 +278,38 @@ function volumesAndCommonMatrix(
   for (const c of live) total += counts[c] as number;
   const volumes = new Float64Array(live.length);
   live.forEach((c, i) => {
-    volumes[i] = Number.isNaN(held[i] as number) ? Math.exp(logDeterminant(scatter, d, c * dd) / d) / (counts[c] as number) : (held[i] as number);
+    volumes[i] = Number.isNaN(held[i] as number) ? Math.exp(logDeterminant(previousSigma, d, c * dd) / d) : (held[i] as number);
   });
   const matrix = new Float64Array(dd);
   const factor = new Float64Array(dd);
+  const inverse = new Float64Array(dd);
   let iterations = 0;
   let converged = false;
   while (iterations < settings.maxInnerIterations) {
     iterations++;
     matrix.fill(0);
-    live.forEach((c, i) => {
-      for (let j = 0; j < dd; j++) matrix[j] = (matrix[j] as number) + (scatter[c * dd + j] as number) / (volumes[i] as number);
-    });
-    const scale = Math.exp(logDeterminant(matrix, d, 0) / d);
+    for (let i = 0; i < live.length; i++) {
+      const at = (live[i] as number) * dd;
+      const volume = volumes[i] as number;
+      for (let j = 0; j < dd; j++) matrix[j] = (matrix[j] as number) + (scatter[at + j] as number) / volume;
+    }
+    // One factorisation of S serves |S| and C⁻¹ = |S|^{1/D}·S⁻¹. S not positive definite: no maximum here.
+    if (choleskyInPlace(matrix, d, factor, 0, 0) >= 0) break;
+    let logDet = 0;
+    for (let a = 0; a < d; a++) logDet += 2 * Math.log(factor[a * d + a] as number);
+    const scale = Math.exp(logDet / d);
     for (let j = 0; j < dd; j++) matrix[j] = (matrix[j] as number) / scale;
-    choleskyInPlace(matrix, d, factor, 0, 0);
-    const inverse = inverseFromCholesky(factor, d);
+    inverseFromCholesky(factor, d, inverse);
     let change = 0;
-    live.forEach((c, i) => {
-      if (!Number.isNaN(held[i] as number)) return;
+    for (let i = 0; i < live.length; i++) {
+      if (!Number.isNaN(held[i] as number)) continue;
+      const c = live[i] as number;
       let trace = 0;
-      for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) trace += (inverse[a * d + b] as number) * (scatter[c * dd + b * d + a] as number);
-      const next = trace / ((counts[c] as number) * d);
+      for (let j = 0; j < dd; j++) trace += (inverse[j] as number) * (scatter[c * dd + j] as number);
+      const next = (scale * trace) / ((counts[c] as number) * d);
       change = Math.max(change, ((counts[c] as number) / total) * (Math.abs(next - (volumes[i] as number)) / next));
       volumes[i] = next;
-    });
+    }
     if (change <= settings.innerTolerance) {
       converged = true;
       break;
