@@ -130,7 +130,7 @@ describe('sparse EM on Gaussian mixtures', () => {
     expect(firstDecrease(result.history)).toBe(-1);
   });
 
-  it('is an estimator setting (estep, fullEStepEvery, sparseThreshold), refused with SQUAREM or bad values', () => {
+  it('is an estimator setting (estep, fullEStepEvery, sparseThreshold), refused with SQUAREM or bad values; fitAsync stays in process', async () => {
     const data = clusters(3, 400, 5, 2, 6);
     const rows = Array.from({ length: 400 }, (_, i) => Array.from(data.data.subarray(i * 2, i * 2 + 2)));
     const gm = new GaussianMixture({ components: 5, seed: 3, estep: 'sparse', fullEStepEvery: 4, sparseThreshold: 1e-3 });
@@ -143,7 +143,11 @@ describe('sparse EM on Gaussian mixtures', () => {
     expect(() => new GaussianMixture({ components: 5, fullEStepEvery: 0 })).toThrow(/fullEStepEvery/);
     expect(() => new GaussianMixture({ components: 5, sparseThreshold: 1 })).toThrow(/sparseThreshold/);
     // The settings travel with a saved model.
-    const saved = JSON.stringify(gm.toJSON());
-    expect(saved).toContain('"estep":"sparse"');
+    expect(JSON.stringify(gm.toJSON())).toContain('"estep":"sparse"');
+    // fitAsync keeps sparse fits in process ('auto'), and refuses an explicit worker count before starting any.
+    const async = await new GaussianMixture({ components: 5, seed: 3, estep: 'sparse' }).fitAsync(rows);
+    expect(async.estep).toBe('sparse');
+    expect(async.execution?.mode).toBe('in-process');
+    await expect(new GaussianMixture({ components: 5, estep: 'sparse', workers: 2 }).fitAsync(rows)).rejects.toThrow(InvalidOptionsError);
   });
 });

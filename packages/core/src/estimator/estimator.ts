@@ -24,6 +24,7 @@ import {
 } from './settings.js';
 
 /** Where `fit` runs. */
+const SPARSE_IN_PROCESS: ExecutionPlan = Object.freeze({ mode: 'in-process', workers: 1, reason: "in process: estep 'sparse' keeps each observation's active components in this thread" });
 const IN_PROCESS: ExecutionPlan = Object.freeze({ mode: 'in-process', workers: 1, reason: 'in process: fit is synchronous (fitAsync can use worker threads)' });
 
 /**
@@ -190,6 +191,11 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
     const executor = options.executor ?? this.settings.executor;
     if (executor !== undefined) return { mode: 'executor', workers: executor.concurrency, reason: `on the given executor (${executor.concurrency} worker${executor.concurrency === 1 ? '' : 's'})` };
     const workers: WorkersOption = options.workers ?? this.settings.workers;
+    // Sparse E-steps keep each observation's active components in this thread: 'auto' and 1 stay here.
+    if ((options.estep ?? this.settings.estep) === 'sparse') {
+      if (workers === 'auto' || workers === 1) return SPARSE_IN_PROCESS;
+      throw new InvalidOptionsError(`estep 'sparse' runs in this thread; workers: ${workers} cannot be used with it.`, "Use workers: 'auto' (or 1) with estep 'sparse', or estep 'full' on worker threads.", { option: 'workers' });
+    }
     const url = this.workerUrlOf(options);
     return planWorkers({
       workers,
