@@ -74,6 +74,8 @@ export class WorkerPool {
   private readonly queue: Task[] = [];
   private nextId = 1;
   private closed = false;
+  /** Threads being stopped (a retired worker's terminate): close() waits for these too. */
+  private readonly stopping = new Set<Promise<void>>();
   /** Set when the entry failed to start: it is a property of the file, so later tasks fail at once. */
   private startFailure: WorkerError | undefined;
 
@@ -108,9 +110,10 @@ export class WorkerPool {
     this.closed = true;
     const closedError = new WorkerError('The worker executor was closed before this E-step finished.', 'Close the executor only after the fit has returned.');
     for (const task of this.queue.splice(0)) task.reject(closedError);
-    const stopping: Promise<void>[] = [];
-    for (const slot of [...this.slots]) stopping.push(this.retire(slot, closedError));
-    await Promise.allSettled(stopping);
+    for (const slot of [...this.slots]) void this.retire(slot, closedError);
+    // Also the threads retired before close (a worker that failed or timed out): when close()
+    // settles, no thread of this pool is running.
+    await Promise.allSettled([...this.stopping]);
   }
 
   /** Sends queued tasks to ready workers, replacing workers that died (not ones that failed to start). */
@@ -238,8 +241,15 @@ export class WorkerPool {
   }
 
   /** Removes a worker: its task (if any) fails with `error`, and its thread is stopped. */
-  private async retire(slot: Slot, error: WorkerError): Promise<void> {
-    if (slot.gone) return;
+  private retire(slot: Slot, error: WorkerError): Promise<void> {
+    if (slot.gone) return Promise.resolve();
+    const stopped = this.stop(slot, error).finally(() => this.stopping.delete(stopped));
+    this.stopping.add(stopped);
+    return stopped;
+  }
+
+
+  private async stop(slot: Slot, error: WorkerError): Promise<void> {
     slot.gone = true;
     this.slots.delete(slot);
     clearTimeout(slot.startTimer);
