@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig([
   {
     // The main entry runs in Node and in browsers: no Node built-ins.
-    entry: ['src/index.ts'],
+    entry: ['src/index.ts', 'src/columnar.ts'],
     format: ['esm'],
     dts: true,
     sourcemap: true,

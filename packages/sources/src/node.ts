@@ -20,6 +20,7 @@ import { openNdjsonSource } from './ndjson.js';
 import { openNpySource } from './npy.js';
 import { openParquetSource } from './parquet.js';
 
+export * from './columnar.js';
 export * from './index.js';
 
 /** Default disk allowance for spooling standard input to a temporary file: 4 GiB. */
