@@ -6,4 +6,7 @@ export default defineConfig({
   base: './',
   resolve: { conditions: ['@em/source', ...defaultClientConditions] },
   build: { outDir: 'dist', target: 'es2022', chunkSizeWarningLimit: 800 },
+  // The workers are module workers ({ type: 'module' }); ES output lets their bundles split chunks
+  // (selectGaussianMixtureAsync imports @em/core/parallel lazily), which the default IIFE cannot.
+  worker: { format: 'es' },
 });
