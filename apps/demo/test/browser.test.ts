@@ -117,4 +117,23 @@ describe.skipIf(skipBrowser)('demo page in headless Chromium', () => {
     await page.screenshot({ path: join(resultsDirectory, 'demo-iris-steps.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
+
+  it('reads a CSV file chosen in the page through File.stream() with the shared parser, and refuses a malformed one with its line', async () => {
+    await page.goto('about:blank');
+    await page.goto(`${url}#gaussian-2d`);
+    await page.waitForSelector('body[data-state="ready"]');
+    const rows = Array.from({ length: 40 }, (_, i) => `${((i % 2) * 10 + Math.sin(i)).toFixed(4)},${((i % 2) * 10 + Math.cos(1.7 * i)).toFixed(4)},${i % 2 === 0 ? 'a' : 'b'}`);
+    await page.setInputFiles('#upload', { name: 'clusters.csv', mimeType: 'text/csv', buffer: Buffer.from(`"u","v","kind"\r\n${rows.join('\r\n')}\r\n`) });
+    await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('#dataset')?.value === 'upload-1');
+    expect(await page.locator('#x-column option').allTextContents()).toEqual(['u', 'v']);
+    expect(await page.locator('#dataset-description').textContent()).toBe('40 rows × 2 numeric columns from clusters.csv. Text columns left out: kind.');
+    expect(await page.locator('#scatter circle.point').count()).toBe(40);
+    await page.click('#fit');
+    await page.waitForSelector('body[data-state="done"]', { timeout: 30_000 });
+
+    await page.setInputFiles('#upload', { name: 'ragged.csv', mimeType: 'text/csv', buffer: Buffer.from('u,v\n1,2\n3\n') });
+    await page.waitForSelector('body[data-state="error"]');
+    expect(await page.locator('#error').textContent()).toMatch(/ragged\.csv, line 3: found 1 fields, expected 2/);
+    expect(pageErrors).toEqual([]);
+  });
 });

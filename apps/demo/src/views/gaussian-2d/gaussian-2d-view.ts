@@ -1,5 +1,5 @@
 import { EmError } from '@em/core';
-import { datasetById, datasets, observationsOf, type Dataset } from '../../datasets.js';
+import { datasetById, datasets, loadCsvFile, observationsOf, type Dataset } from '../../datasets.js';
 import { marginalComponents } from '../../marginal.js';
 import { createDemoMixture, type CovarianceType, type InitializationMethod } from '../../model/demo-mixture.js';
 import { createSession, type EmSession, type Frame } from '../../model/session.js';
@@ -25,6 +25,7 @@ export function mountGaussian2d(container: HTMLElement): () => void {
 
   const ui = {
     dataset: element<HTMLSelectElement>('dataset'),
+    upload: element<HTMLInputElement>('upload'),
     xColumn: element<HTMLSelectElement>('x-column'),
     yColumn: element<HTMLSelectElement>('y-column'),
     fitColumns: element<HTMLSelectElement>('fit-columns'),
@@ -327,11 +328,34 @@ export function mountGaussian2d(container: HTMLElement): () => void {
     setState('done');
   }
 
-  function start(): void {
+  function fillDatasetSelect(): void {
     ui.dataset.innerHTML = datasets()
       .map((dataset) => `<option value="${dataset.id}">${escapeText(dataset.title)}</option>`)
       .join('');
+  }
+
+  /** Reads the chosen file through its stream (the shared CSV parser) and shows it as a new dataset. */
+  async function onUpload(): Promise<void> {
+    const file = ui.upload.files?.[0];
+    if (file === undefined) return;
+    ui.error.hidden = true;
+    try {
+      const dataset = await loadCsvFile(file);
+      fillDatasetSelect();
+      ui.dataset.value = dataset.id;
+      fillColumnSelects(dataset);
+      resetView();
+    } catch (error) {
+      showError(error);
+    } finally {
+      ui.upload.value = '';
+    }
+  }
+
+  function start(): void {
+    fillDatasetSelect();
     fillColumnSelects(currentDataset());
+    ui.upload.addEventListener('change', () => void onUpload());
     ui.dataset.addEventListener('change', () => {
       fillColumnSelects(currentDataset());
       resetView();

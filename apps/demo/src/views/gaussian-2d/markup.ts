@@ -8,6 +8,7 @@ export const gaussian2dMarkup = /* html */ `
   <fieldset>
     <legend>Data</legend>
     <label>Dataset <select id="dataset"></select></label>
+    <label>or your CSV/TSV <input id="upload" type="file" accept=".csv,.tsv,.txt,text/csv,text/tab-separated-values" /></label>
     <label>x axis <select id="x-column"></select></label>
     <label>y axis <select id="y-column"></select></label>
     <label id="fit-columns-label">Fit on

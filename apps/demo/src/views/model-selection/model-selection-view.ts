@@ -1,5 +1,4 @@
-import { selectColumns } from '../../csv.js';
-import { datasetById, datasets, type Dataset } from '../../datasets.js';
+import { datasetById, datasets, selectColumns, type Dataset } from '../../datasets.js';
 import { componentColor } from '../../plot/colors.js';
 import { escapeText } from '../../plot/svg.js';
 import { CRITERION_LABELS, criterionChartMarkup } from './criterion-chart.js';
