@@ -6,7 +6,7 @@
 //   pnpm bench                         runs it last
 //   pnpm bench --sparse-only           only this section
 //   pnpm bench --no-sparse             everything but this section
-//   --sparse-n=N --sparse-d=D --sparse-types=full,diagonal --sparse-every=5,10,20 --sparse-threshold=1e-4,1e-3
+//   --sparse-n=N --sparse-d=D --sparse-spread=S --sparse-types=full,diagonal --sparse-every=5,10,20 --sparse-threshold=1e-4,1e-3
 //
 // Per row: iterations, passes over the data (eSteps: a sparse pass counts as the fraction of the
 // N·K pairs it touched), median seconds per iteration of plain EM (full E-step + M-step), of the
@@ -24,10 +24,12 @@ export interface SparseBenchOptions {
   readonly types?: readonly CovarianceType[];
   readonly every?: readonly number[];
   readonly thresholds?: readonly number[];
+  /** Spread of the cluster centres, standard deviations per coordinate (default CENTRE_SPREAD). */
+  readonly spread?: number;
 }
 
-/** Spread of the cluster centres (standard deviations per coordinate): most of the 50 clusters are apart, some neighbours overlap. */
-const CENTRE_SPREAD = 4;
+/** Spread of the cluster centres (standard deviations per coordinate): most of the 50 clusters are apart, a few neighbours overlap. */
+const CENTRE_SPREAD = 6;
 
 function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -62,8 +64,9 @@ export function runSparseEStepBench(options: SparseBenchOptions = {}): void {
   const types = options.types ?? (['full', 'diagonal'] as const);
   const every = options.every ?? [5, 10, 20];
   const thresholds = options.thresholds ?? [1e-4];
-  const x: DenseMatrix = correlatedClusters(n, d, k, CENTRE_SPREAD, new Random(50));
-  console.log(`\nSparse E-steps (Neal–Hinton) vs full E-steps: N = ${n}, D = ${d}, K = ${k}, centres ${CENTRE_SPREAD} sd apart per coordinate; same k-means start, tolerance 1e-10 relative; in process, node ${process.version}`);
+  const spread = options.spread ?? CENTRE_SPREAD;
+  const x: DenseMatrix = correlatedClusters(n, d, k, spread, new Random(50));
+  console.log(`\nSparse E-steps (Neal–Hinton) vs full E-steps: N = ${n}, D = ${d}, K = ${k}, centres ${spread} sd apart per coordinate; same k-means start, tolerance 1e-10 relative; in process, node ${process.version}`);
   const header = ['covariance', 'E-step', 'every', 'threshold', 'iterations', 'eSteps', 'active pairs', 's/iter', 's/iter sparse pass', 's/iter full (sparse run)', 'sparse ÷ full', 'seconds to solution', 'speed-up', 'Δ log L', 'Δ log L / |log L|'];
   const rows: string[][] = [];
   for (const type of types) {

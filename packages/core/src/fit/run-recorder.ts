@@ -148,19 +148,19 @@ export class RunRecorder<P, D, S extends Statistics> {
   }
 
   /**
-   * Whether the last entry recorded with `freeEnergy` met the tolerance rule (a plateau of the
-   * sparse E-steps: the caller then runs a full E-step, where convergence can be declared).
+   * Whether the last entry met the tolerance rule where convergence could not be declared (sparse
+   * EM: a plateau; the caller then runs full E-steps until it can be).
    */
   plateau = false;
 
   /**
    * Records the evaluation of θ_iteration; returns why to stop, or undefined to go on. With
    * `freeEnergy` (sparse EM between full E-steps), `value` is the free energy F(q, θ) without the
-   * log-prior rather than the log-likelihood: it enters `history` (plus the log-prior), the
-   * log-likelihood history gets NaN, and the tolerance rule never declares convergence there (it
-   * sets `plateau` instead).
+   * log-prior rather than the log-likelihood: it enters `history` (plus the log-prior) and the
+   * log-likelihood history gets NaN. Without `mayConverge` the tolerance rule never declares
+   * convergence (it sets `plateau` instead).
    */
-  record(iteration: number, parameters: P, value: number, freeEnergy = false): StopReason | undefined {
+  record(iteration: number, parameters: P, value: number, freeEnergy = false, mayConverge = !freeEnergy): StopReason | undefined {
     const { monitor, emit } = this.settings;
     const logPrior = this.model.logPrior(parameters);
     assertFiniteObjective(value, logPrior, `iteration ${iteration}`, { iteration, run: this.settings.run });
@@ -180,7 +180,7 @@ export class RunRecorder<P, D, S extends Statistics> {
       change: iteration === 0 ? Number.NaN : objective - (history[history.length - 2] as number),
       run: this.settings.run,
     });
-    this.plateau = freeEnergy && decision.stop && decision.reason === 'converged';
+    this.plateau = !mayConverge && decision.stop && decision.reason === 'converged';
     if (iteration > 0 && decision.stop && !this.plateau) return decision.reason ?? 'converged';
     if (iteration >= this.settings.maxIterations) return 'maxIterations';
     if (this.settings.signal?.aborted === true) return 'aborted';

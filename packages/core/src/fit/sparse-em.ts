@@ -97,13 +97,16 @@ function fullPass<P, S extends Statistics>(steppers: readonly SparseEStepper<P, 
  * Neal–Hinton sparse EM (Neal & Hinton 1998, "A view of the EM algorithm that justifies
  * incremental, sparse, and other variants", section on the sparse variant), batch over all chunks.
  *
- * Iteration t is a full E-step when t is a multiple of `fullEStepEvery`, when the previous sparse
- * step met the tolerance rule (a plateau of the frozen responsibilities), and at the last allowed
- * iteration; otherwise a sparse E-step (see MixtureSparseEStepper). The M-step sees the frozen
+ * Iteration t is a full E-step `fullEStepEvery` iterations after the last one, after any entry
+ * that met the tolerance rule where convergence cannot be declared (a plateau), and at the last
+ * allowed iteration; otherwise a sparse E-step (see MixtureSparseEStepper). Convergence is declared
+ * only at a full E-step that follows a full E-step: the change is then a plain EM step's, judged
+ * by the same rule as plain EM (a small change from a sparse entry to a full one says little: the
+ * M-step from frozen responsibilities may have stalled short of full EM's). The M-step sees the frozen
  * pairs' statistics from the last full E-step plus the active pairs' fresh ones, so each step
  * maximises F(q, θ) = E_q[log p(x, z | θ)] + H(q) (+ log prior) over θ, and each E-step maximises
  * it over q (over the active entries, or over all of q): F never decreases. `history` records F,
- * which at a full E-step is the log-likelihood (+ log prior); convergence is declared only there.
+ * which at a full E-step is the log-likelihood (+ log prior).
  *
  * The loop runs in this thread and asks its driver for nothing (no yields): the per-observation
  * state lives in the steppers it creates.
@@ -121,9 +124,12 @@ export function* sparseLoop<P, D, S extends Statistics>(model: EmModel<P, D, S>,
   let statistics = full.statistics;
   let value = full.logLikelihood;
   let wasFull = true;
+  let previousFull = true;
   let sinceFull = 0;
   for (let iteration = 0; ; iteration++) {
-    const stop = recorder.record(iteration, parameters, value, !wasFull);
+    // Convergence only on a plain EM step (a full E-step after a full E-step): the change then is
+    // full EM's, as in a plain fit; a small change anywhere else only asks for full E-steps.
+    const stop = recorder.record(iteration, parameters, value, !wasFull, wasFull && previousFull);
     if (stop !== undefined) {
       if (wasFull) return recorder.finish(parameters, value, stop, 'none', 'sparse');
       // Ended between full E-steps (aborted, or stopped on a decrease): the log-likelihood at θ is one more pass.
@@ -136,6 +142,7 @@ export function* sparseLoop<P, D, S extends Statistics>(model: EmModel<P, D, S>,
     parameters = model.mStep(statistics, parameters, recorder.context(iteration + 1));
     sinceFull++;
     const next = iteration + 1;
+    previousFull = wasFull;
     wasFull = sinceFull >= sparse.fullEStepEvery || recorder.plateau || next >= settings.maxIterations;
     if (wasFull) {
       full = fullPass(steppers, parameters);
