@@ -1,7 +1,7 @@
 import { GaussianMixture, type GaussianMixtureFitOptions } from '@em/gaussian-mixture';
 import type { Command } from '../framework/command.js';
 import type { OptionDefinitions } from '../framework/options.js';
-import { dataOptions, fitOptions, readCommonFitSettings, readPriorStrength, REPORT_FIELDS_HELP } from '../framework/fit-report.js';
+import { checkSparseEStep, dataOptions, fitOptions, readCommonFitSettings, readEStepSettings, readPriorStrength, REPORT_FIELDS_HELP, sparseEStepOptions } from '../framework/fit-report.js';
 import { fitReportOf, fitWithProgress, publishFit, restartsFor } from '../framework/fit-run.js';
 import { readJsonFile } from '../io/json-file.js';
 import { readDenseDataFlags, requireObservations } from '../io/read-data.js';
@@ -53,6 +53,7 @@ export const fitGaussianMixtureCommand: Command = {
     'missing-values': gaussianMixtureFlags['missing-values'],
     'sample-weights': { type: 'value', valueName: 'FILE', description: 'One non-negative weight per data row (.csv/.npy, one column).' },
     ...fitOptions,
+    ...sparseEStepOptions,
     ...streamOptions,
   },
   examples: [
@@ -61,6 +62,7 @@ export const fitGaussianMixtureCommand: Command = {
     'fit gmm --data data/iris.csv --components 3 --covariance diagonal --n-init 5 --seed 7 --json',
     'fit gmm --data x.npy --components 2 --init start.json --max-iter 3 --tol 0 --prior none --json',
     'fit gmm --data big.npy --components 5 --stream --memory-budget 256MiB --max-iter 50',
+    'fit gmm --data many-clusters.csv --components 50 --estep sparse',
   ],
   async run({ options, io }) {
     const settings = readCommonFitSettings(options);
@@ -69,7 +71,9 @@ export const fitGaussianMixtureCommand: Command = {
     const covariance = choice.storage;
     const initMethod = options.choice('init-method', INIT_METHODS, 'kmeans');
     const regCovar = readPriorStrength(options, settings, 'reg-covar', 1e-6);
+    const estep = readEStepSettings(options);
     const decision = await streamDecision(io, options);
+    checkSparseEStep(estep, settings.workers, decision !== undefined, options.commandName);
     if (decision !== undefined) return fitGaussianMixtureStreamed(io, options, decision, { settings, components, choice, initMethod, regCovar });
     const table = await readDenseDataFlags(io, options);
     const { rows, cols } = table.matrix;
@@ -96,6 +100,7 @@ export const fitGaussianMixtureCommand: Command = {
       tolerance: settings.tolerance,
       toleranceRule: settings.toleranceRule,
       acceleration: settings.acceleration,
+      ...estep,
       memoryBudget: budget,
       workers,
       ...(missingValues ? { missingValues: true } : {}),

@@ -1,6 +1,6 @@
 import { MODEL_KIND as POISSON_MIXTURE, PoissonMixture } from '@em/poisson-mixture';
 import type { Command } from '../framework/command.js';
-import { dataOptions, fitOptions, readCommonFitSettings, REPORT_FIELDS_HELP } from '../framework/fit-report.js';
+import { checkSparseEStep, dataOptions, fitOptions, readCommonFitSettings, readEStepSettings, REPORT_FIELDS_HELP, sparseEStepOptions } from '../framework/fit-report.js';
 import { fitReportOf, fitWithProgress, publishFit, restartsFor } from '../framework/fit-run.js';
 import { formatNumber } from '../framework/format.js';
 import { memoryBudgetOf } from '../framework/io.js';
@@ -34,6 +34,7 @@ export const fitPoissonCommand: Command = {
       defaultText: 'none (maximum likelihood)',
     },
     ...fitOptions,
+    ...sparseEStepOptions,
     ...streamOptions,
   },
   examples: ['fit poisson --data counts.csv --components 3 --seed 1 --n-init 5', 'fit poisson --data counts.csv --components 2 --rate-prior 2,1 --json --out model.json'],
@@ -41,7 +42,9 @@ export const fitPoissonCommand: Command = {
     const settings = readCommonFitSettings(options);
     const components = options.requiredInteger('components', { min: 1 });
     const ratePrior = readRatePrior(options, settings);
+    const estep = readEStepSettings(options);
     const decision = await streamDecision(io, options);
+    checkSparseEStep(estep, settings.workers, decision !== undefined, options.commandName);
     if (decision !== undefined) return fitPoissonStreamed(io, options, decision, { settings, components, ratePrior });
     const data = await readPoissonCounts(io, options);
     requireObservations(data.matrix, data.source, components);
@@ -61,6 +64,7 @@ export const fitPoissonCommand: Command = {
       tolerance: settings.tolerance,
       toleranceRule: settings.toleranceRule,
       acceleration: settings.acceleration,
+      ...estep,
     });
     const summary = await fitWithProgress(io, settings, { label: 'em fit poisson', runs, plan: model.planExecution(data.matrix) }, (callbacks) =>
       model.fitAsync(data.matrix, { ...(init === undefined ? {} : { initialParameters: init }), ...callbacks }),

@@ -93,13 +93,14 @@ export function readEStepSettings(options: OptionValues): EStepSettings {
 }
 
 /**
- * `--workers` under `--estep sparse`: the sparse E-steps run in process (each observation's active
- * components live with the data), so `auto` becomes 1 and an explicit N > 1 is a usage error.
+ * `--workers` and streaming under `--estep sparse`: the sparse E-steps run in process on data in
+ * memory (each observation's active components live with it), so an explicit `--workers N > 1` and
+ * a streamed fit are usage errors; `auto` stays (the estimator keeps sparse fits in process).
  */
-export function workersForEStep(workers: WorkersOption, estep: EStepSettings, commandName: string): WorkersOption {
-  if (estep.estep === 'full') return workers;
+export function checkSparseEStep(estep: EStepSettings, workers: WorkersOption, streamed: boolean, commandName: string): void {
+  if (estep.estep === 'full') return;
   if (workers !== 'auto' && workers > 1) throw new UsageError(`${commandName}: --estep sparse runs in process; drop --workers ${workers} (or use --workers 1).`);
-  return 1;
+  if (streamed) throw new UsageError(`${commandName}: --estep sparse needs the data in memory; drop --stream (or raise --memory-budget), or use --estep full.`);
 }
 
 /** Most worker threads `--workers N` may ask for (the machine's parallelism caps it further). */

@@ -4,6 +4,7 @@ import type { OptionValues } from '../framework/options.js';
 import { type CliIo, memoryBudgetOf } from '../framework/io.js';
 import { openStreamSource, runStreamedFit, type StreamDecision, type StreamableEstimator, type StreamedFit } from '../framework/stream-fit.js';
 import { readJsonFile } from '../io/json-file.js';
+import { checkSparseEStep } from '../framework/fit-report.js';
 import { type CountMixtureSettings, estimatorOptions, parseProbabilityInit, type ProbabilityInitShape, readCountMixtureSettings } from './count-mixture.js';
 
 /** What a streamed count-mixture fit has opened before it builds its model. */
@@ -28,6 +29,7 @@ export async function openStreamedCountInput<T>(
   family: string,
 ): Promise<StreamedCountInput<T>> {
   const common = readCountMixtureSettings(options);
+  checkSparseEStep(common.estep, common.settings.workers, true, options.commandName);
   const source = (await openStreamSource(io, options, decision)) as DataSource<DenseMatrix | CsrMatrix>;
   try {
     if (initShape.depth === 2) checkFeatureTables(source.columns, common.components, memoryBudgetOf(io), family, source.description);

@@ -1,6 +1,6 @@
 import { CsrMatrix, type DenseMatrix, type ExecutionPlan, FormatError, type WorkersOption } from '@em/core';
 import { checkFeatureTables, type TopFeature } from '@em/multinomial-mixture';
-import { type CommonFitSettings, dataOptions, readCommonFitSettings, readPriorStrength } from '../framework/fit-report.js';
+import { type CommonFitSettings, dataOptions, type EStepSettings, readCommonFitSettings, readEStepSettings, readPriorStrength, sparseEStepOptions, checkSparseEStep } from '../framework/fit-report.js';
 import { type FitCallbacks, fitWithProgress, restartsFor } from '../framework/fit-run.js';
 import { formatNumber } from '../framework/format.js';
 import { type CliIo, memoryBudgetOf } from '../framework/io.js';
@@ -27,6 +27,7 @@ export const countMixtureOptions = {
     defaultText: '0.01',
   },
   'init-method': { type: 'value', valueName: 'METHOD', description: 'kmeans++ | random (ignored with --init).', defaultText: 'kmeans++' },
+  ...sparseEStepOptions,
 } as const satisfies OptionDefinitions;
 
 export const topOption = {
@@ -57,6 +58,8 @@ export interface CountMixtureSettings {
   readonly components: number;
   readonly pseudocount: number;
   readonly initMethod: (typeof INIT_METHODS)[number];
+  /** `--estep`, `--full-estep-every`, `--sparse-threshold`. */
+  readonly estep: EStepSettings;
 }
 
 export function readCountMixtureSettings(options: OptionValues): CountMixtureSettings {
@@ -66,6 +69,7 @@ export function readCountMixtureSettings(options: OptionValues): CountMixtureSet
     components: options.requiredInteger('components', { min: 1 }),
     pseudocount: readPriorStrength(options, settings, 'pseudocount', 0.01),
     initMethod: options.choice('init-method', INIT_METHODS, 'kmeans++'),
+    estep: readEStepSettings(options),
   };
 }
 
@@ -84,6 +88,7 @@ export function estimatorOptions(common: CountMixtureSettings, startsFromInit: b
     tolerance: settings.tolerance,
     toleranceRule: settings.toleranceRule,
     acceleration: settings.acceleration,
+    ...common.estep,
   };
 }
 
@@ -103,6 +108,7 @@ export interface CountFitInput<T> {
  */
 export async function readCountFitInput<T>(io: CliIo, options: OptionValues, initShape: Omit<ProbabilityInitShape, 'width'>, family: string): Promise<CountFitInput<T>> {
   const common = readCountMixtureSettings(options);
+  checkSparseEStep(common.estep, common.settings.workers, false, options.commandName);
   const data = await readCounts(io, options);
   requireObservations(data.matrix, data.source, common.components);
   if (initShape.depth === 2) checkFeatureTables(data.matrix.cols, common.components, memoryBudgetOf(io), family, data.source);
