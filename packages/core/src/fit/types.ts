@@ -69,7 +69,8 @@ export interface FitOptions<P> {
    * 'sparse' runs Neal–Hinton sparse EM (models with `createSparseEStepper`: the finite mixtures);
    * default 'full'. `history` then holds the free energy F(q, θ) + log-prior, which never
    * decreases, and `logLikelihoodHistory` the log-likelihood at full E-steps only (NaN between);
-   * see FitResult. Refused (InvalidOptionsError) with `acceleration: 'squarem'`, incremental EM and
+   * see FitResult. Convergence is declared only on a plain EM step (a full E-step after a full
+   * E-step), by the same tolerance rule as full EM. Refused (InvalidOptionsError) with `acceleration: 'squarem'`, incremental EM and
    * an executor.
    */
   readonly estep?: EStepKind;
