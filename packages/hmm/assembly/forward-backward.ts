@@ -12,11 +12,51 @@
  * Memory (byte offsets passed in, every array f64, row-major, 8-byte aligned): `start` K,
  * `transposed` Aᵀ K×K (the forward sum over i runs along its row j), `transition` A K×K,
  * `previous` K (α̂_{t−1}, carried between calls), `beta` K, `carried` K, `outer` K×K, `occupancy`
- * K; `emission` T×K holding the shifted densities b_t (already exponentiated), `forward` T×K
+ * K; `emission` T×K holding the shifted densities b_t (or, for `forwardLog`, the log-densities,
+ * replaced by b_t), `forward` T×K
  * (α̂, turned into γ by the backward pass), `scales` T (c_t), `shifts` T (m_t). The tabulated
  * variants read b_t from `table` (M×K) at row codes[t − codeFirst] (`codes` holds the symbol of
  * each step of the chunk as an f64) and m_t from `symbolShifts` (M) instead of from `emission`.
+ * `forwardLog` also reads the tables of ../src/exponential.ts: `fractions` 2^(j/64), j < 64, and
+ * `powers` 2^q at q + POWER_OFFSET (the caller writes them once).
  */
+
+// ../src/exponential.ts, operation for operation (WebAssembly does not fuse multiply-adds), so
+// b_t is bit-for-bit what the TypeScript loops compute. The constants are its values, printed
+// exactly: 64/ln 2, ln2/64 in 36 significant bits, the rest of ln2/64, and 1.5·2^52.
+const STEPS_PER_UNIT: f64 = 92.33248261689366;
+const STEP_HIGH: f64 = 0.01083042469326756;
+const STEP_LOW: f64 = 2.9815858269852933e-12;
+const ROUNDER: f64 = 6755399441055744.0;
+const LOWER_LIMIT: f64 = -700.0;
+const POWER_OFFSET: i32 = 1100;
+/** exp(x) rounds to 0 below this. */
+const UNDERFLOW: f64 = -746.0;
+const EXP_MINUS_50: f64 = 1.9287498479639178e-22;
+
+/**
+ * exp(x) for x ≤ 0, as `exponential` of ../src/exponential.ts on [−700, 0]. Below, where that
+ * defers to Math.exp, the result is under 1e−304 (b_t relative to the largest b_t(j) = 1):
+ * exp(x + 50)·e^−50 down to −746 (within a few units of the subnormal result), 0 beyond; NaN stays
+ * NaN (x > 0 cannot occur: m_t is the row's maximum).
+ */
+@inline
+function exponential(x: f64, fractions: usize, powers: usize): f64 {
+  if (x >= LOWER_LIMIT && x <= 0) return tabulatedExponential(x, fractions, powers);
+  if (x < LOWER_LIMIT) return x < UNDERFLOW ? 0 : tabulatedExponential(x + 50, fractions, powers) * EXP_MINUS_50;
+  return NaN;
+}
+
+/** exp(x) for −700 ≤ x ≤ 0: 2^q · 2^(j/64) · (Taylor polynomial of exp(r) to r⁶). */
+@inline
+function tabulatedExponential(x: f64, fractions: usize, powers: usize): f64 {
+  const n = x * STEPS_PER_UNIT + ROUNDER - ROUNDER;
+  const r = x - n * STEP_HIGH - n * STEP_LOW;
+  const r2 = r * r;
+  const polynomial = 1 + r + r2 * (0.5 + r * (1.0 / 6.0)) + r2 * r2 * (1.0 / 24.0 + r * (1.0 / 120.0) + r2 * (1.0 / 720.0));
+  const steps = <i32>n;
+  return load<f64>(fractions + (<usize>(steps & 63) << 3)) * load<f64>(powers + (<usize>((steps >> 6) + POWER_OFFSET) << 3)) * polynomial;
+}
 
 /** Σ_{i<k} a_i·b_i, two lanes at a time. */
 @inline
@@ -44,6 +84,7 @@ function dot(a: usize, b: usize, k: i32): f64 {
 @inline
 function forwardSteps(
   tabulated: bool,
+  logarithmic: bool,
   k: i32,
   first: i32,
   end: i32,
@@ -58,6 +99,8 @@ function forwardSteps(
   codeFirst: i32,
   table: usize,
   symbolShifts: usize,
+  fractions: usize,
+  powers: usize,
 ): i32 {
   const rowBytes = <usize>k << 3;
   for (let t = first; t < end; t++) {
@@ -68,6 +111,20 @@ function forwardSteps(
       densities = table + code * rowBytes;
       shift = load<f64>(symbolShifts + (code << 3));
       store<f64>(shifts + (<usize>t << 3), shift);
+    } else if (logarithmic) {
+      // m_t = max_j log f_j(x_t), b_t(j) = exp(log f_j(x_t) − m_t) in place.
+      densities = emission + <usize>t * rowBytes;
+      shift = -Infinity;
+      for (let j = 0; j < k; j++) {
+        const value = load<f64>(densities + (<usize>j << 3));
+        if (value > shift) shift = value;
+      }
+      store<f64>(shifts + (<usize>t << 3), shift);
+      if (!(shift > -Infinity) || shift == Infinity) return t;
+      for (let j = 0; j < k; j++) {
+        const at = densities + (<usize>j << 3);
+        store<f64>(at, exponential(load<f64>(at) - shift, fractions, powers));
+      }
     } else {
       densities = emission + <usize>t * rowBytes;
       shift = load<f64>(shifts + (<usize>t << 3));
@@ -162,9 +219,27 @@ function backwardSteps(
   }
 }
 
-/** Forward steps first … end − 1 reading b_t and m_t from `emission` and `shifts`. */
+/** Forward steps first … end − 1 reading b_t and m_t from `emission` and `shifts` (prescaled densities). */
 export function forward(k: i32, first: i32, end: i32, start: usize, transposed: usize, emission: usize, forward: usize, scales: usize, shifts: usize, previous: usize): i32 {
-  return forwardSteps(false, k, first, end, start, transposed, emission, forward, scales, shifts, previous, 0, 0, 0, 0);
+  return forwardSteps(false, false, k, first, end, start, transposed, emission, forward, scales, shifts, previous, 0, 0, 0, 0, 0, 0);
+}
+
+/** Forward steps first … end − 1 from log-densities in `emission` (shifted, exponentiated and stored back as b_t; m_t into `shifts`). */
+export function forwardLog(
+  k: i32,
+  first: i32,
+  end: i32,
+  start: usize,
+  transposed: usize,
+  emission: usize,
+  forward: usize,
+  scales: usize,
+  shifts: usize,
+  previous: usize,
+  fractions: usize,
+  powers: usize,
+): i32 {
+  return forwardSteps(false, true, k, first, end, start, transposed, emission, forward, scales, shifts, previous, 0, 0, 0, 0, fractions, powers);
 }
 
 /** Forward steps first … end − 1 reading b_t from `table` and m_t from `symbolShifts` (stored into `shifts`). */
@@ -183,7 +258,7 @@ export function forwardTabulated(
   table: usize,
   symbolShifts: usize,
 ): i32 {
-  return forwardSteps(true, k, first, end, start, transposed, 0, forward, scales, shifts, previous, codes, codeFirst, table, symbolShifts);
+  return forwardSteps(true, false, k, first, end, start, transposed, 0, forward, scales, shifts, previous, codes, codeFirst, table, symbolShifts, 0, 0);
 }
 
 /** Backward steps end − 1 … first reading b_{t+1} from `emission`. */

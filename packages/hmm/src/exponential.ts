@@ -11,10 +11,10 @@
  */
 
 /** 2^(j/64), j = 0 … 63. */
-const FRACTION_POWERS = Float64Array.from({ length: 64 }, (_, j) => 2 ** (j / 64));
+export const FRACTION_POWERS = Float64Array.from({ length: 64 }, (_, j) => 2 ** (j / 64));
 /** 2^q at q + POWER_OFFSET, q = −POWER_OFFSET … 0 (x ≥ −700 needs q ≥ −1011 only). */
-const POWER_OFFSET = 1100;
-const POWERS = Float64Array.from({ length: POWER_OFFSET + 1 }, (_, index) => 2 ** (index - POWER_OFFSET));
+export const POWER_OFFSET = 1100;
+export const POWERS = Float64Array.from({ length: POWER_OFFSET + 1 }, (_, index) => 2 ** (index - POWER_OFFSET));
 const STEPS_PER_UNIT = 64 / Math.LN2;
 /** ln 2 as a high part exact in 43 bits plus a low part (the customary split). */
 const LN2_HIGH = 6.9314718036912382e-1;

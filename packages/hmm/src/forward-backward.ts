@@ -22,7 +22,7 @@
  */
 import { InvalidOptionsError } from '@em/core';
 import type { DensityTable } from './scaled-densities.js';
-import { exponential } from './exponential.js';
+import { exponential, FRACTION_POWERS, POWERS } from './exponential.js';
 import { wasmModule } from './generated/forward-backward.wasm.js';
 
 let kernelsAllowed = true;
@@ -45,6 +45,20 @@ const PAGE = 2 ** 16;
 
 interface ForwardBackwardExports {
   forward(k: number, first: number, end: number, start: number, transposed: number, emission: number, forward: number, scales: number, shifts: number, previous: number): number;
+  forwardLog(
+    k: number,
+    first: number,
+    end: number,
+    start: number,
+    transposed: number,
+    emission: number,
+    forward: number,
+    scales: number,
+    shifts: number,
+    previous: number,
+    fractions: number,
+    powers: number,
+  ): number;
   forwardTabulated(
     k: number,
     first: number,
@@ -80,6 +94,8 @@ interface ForwardBackwardExports {
 
 /** Byte offsets of every buffer in the kernels' memory (see the file comment of ../assembly/forward-backward.ts). */
 interface KernelLayout {
+  readonly fractions: number;
+  readonly powers: number;
   readonly start: number;
   readonly transposed: number;
   readonly transition: number;
@@ -107,6 +123,9 @@ function kernelLayout(k: number, length: number, withEmission: boolean, tableRow
     return offset;
   };
   return {
+    // The exponential's tables first: the same place in every layout, written once.
+    fractions: take(FRACTION_POWERS.length),
+    powers: take(POWERS.length),
     start: take(k),
     transposed: take(k * k),
     transition: take(k * k),
@@ -136,6 +155,8 @@ class KernelMemory {
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(layout.bytes / PAGE) });
     this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as ForwardBackwardExports;
     this.layout = layout;
+    this.view(layout.fractions, FRACTION_POWERS.length).set(FRACTION_POWERS);
+    this.view(layout.powers, POWERS.length).set(POWERS);
   }
 
   /** Lays the buffers out anew (contents are not kept), growing the memory if needed. */
@@ -319,9 +340,9 @@ export function forwardTabulated(
 }
 
 /**
- * The forward pass in the kernels, in chunks of KERNEL_CHUNK steps. Log-densities are shifted
- * and exponentiated here first, chunk by chunk (with exponential.ts, as the other loops do); a
- * DensityTable and the chunk's symbols are copied into the kernels' memory.
+ * The forward pass in the kernels, in chunks of KERNEL_CHUNK steps (log-densities are shifted and
+ * exponentiated there, with exponential.ts's algorithm and tables); a DensityTable and the chunk's
+ * symbols are copied into the kernels' memory.
  */
 function forwardWithKernels(
   kernels: KernelMemory,
@@ -340,23 +361,16 @@ function forwardWithKernels(
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) transposed[j * k + i] = transition[i * k + j] as number;
   const codes = kernels.view(layout.codes, KERNEL_CHUNK);
   if (densities !== undefined) copyTable(kernels, k, densities);
-  const { emission, shifts } = workspace;
   let failedAt = -1;
   for (let first = 0; first < length && failedAt < 0; first += KERNEL_CHUNK) {
     const end = Math.min(length, first + KERNEL_CHUNK);
     if (densities !== undefined) {
       codes.set(densities.codes.subarray(offset + first, offset + end));
       failedAt = exports.forwardTabulated(k, first, end, layout.start, layout.transposed, layout.forward, layout.scales, layout.shifts, layout.previous, layout.codes, first, layout.table, layout.symbolShifts);
-    } else {
-      if (!prescaled) {
-        for (let t = first; t < end; t++) {
-          const base = t * k;
-          const max = rowShift(k, base, t, emission, shifts, false);
-          if (!(max > -Infinity) || max === Infinity) break; // the kernel stops here
-          for (let j = 0; j < k; j++) emission[base + j] = exponential((emission[base + j] as number) - max);
-        }
-      }
+    } else if (prescaled) {
       failedAt = exports.forward(k, first, end, layout.start, layout.transposed, layout.emission, layout.forward, layout.scales, layout.shifts, layout.previous);
+    } else {
+      failedAt = exports.forwardLog(k, first, end, layout.start, layout.transposed, layout.emission, layout.forward, layout.scales, layout.shifts, layout.previous, layout.fractions, layout.powers);
     }
   }
   return failedAt;

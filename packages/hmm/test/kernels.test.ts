@@ -4,7 +4,7 @@
 import { DenseMatrix, ImpossibleObservationError, Random, Sequences } from '@em/core';
 import { categoricalFamily } from '@em/multinomial-mixture';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHmmModel, ForwardBackwardWorkspace, KERNEL_CHUNK, useForwardBackwardKernels } from '../src/index.js';
+import { createHmmModel, ForwardBackwardWorkspace, forwardScaled, KERNEL_CHUNK, useForwardBackwardKernels } from '../src/index.js';
 import { wasmModule } from '../src/generated/forward-backward.wasm.js';
 import { testCategoricalFamily } from './fixtures/test-families.js';
 
@@ -129,5 +129,41 @@ describe('forward–backward workspace', () => {
     expect(workspace.forward.every((v) => v === 1)).toBe(true);
     expect(workspace.emission.every((v) => v === 2)).toBe(true);
     expect(workspace.scales.every((v) => v === 3)).toBe(true);
+  });
+});
+
+describe('forward kernel on log-densities', () => {
+  it('exponentiates exactly as exponential.ts on [−700, 0], and to within 1e−300 below', () => {
+    const k = 5;
+    const length = 400;
+    const random = new Random(7);
+    const logs = new Float64Array(length * k);
+    for (let t = 0; t < length; t++) {
+      // One entry per row is the row maximum 0; the others spread over [−760, 0] with the edges.
+      for (let j = 1; j < k; j++) logs[t * k + j] = [-700, -700.5, -745.5, -760, -Infinity][(t + j) % 23] ?? -760 * random.next();
+      logs[t * k + (t % k)] = 0;
+    }
+    const start = new Float64Array(k).fill(1 / k);
+    const transition = new Float64Array(k * k).fill(1 / k);
+    const densities: Float64Array[] = [];
+    for (const kernels of [true, false]) {
+      useForwardBackwardKernels(kernels);
+      const workspace = new ForwardBackwardWorkspace();
+      workspace.ensure(length, k);
+      workspace.emission.set(logs);
+      const outcome = { logLikelihood: 0, impossibleAt: -1 };
+      forwardScaled(k, length, start, transition, workspace, outcome);
+      expect(outcome.impossibleAt).toBe(-1);
+      densities.push(workspace.emission.slice(0, length * k));
+    }
+    const [kernel, general] = densities as [Float64Array, Float64Array];
+    let exact = 0;
+    for (let i = 0; i < length * k; i++) {
+      if ((logs[i] as number) >= -700) {
+        expect(kernel[i]).toBe(general[i]);
+        exact++;
+      } else expect(Math.abs((kernel[i] as number) - (general[i] as number))).toBeLessThanOrEqual(1e-300);
+    }
+    expect(exact).toBeGreaterThan(length);
   });
 });
