@@ -105,6 +105,8 @@ export interface OpenDataSourceOptions extends ReaderOptions {
   readonly columns?: string;
   /** Field separator of delimited text (default: tab for .tsv, comma otherwise). */
   readonly delimiter?: string;
+  /** Longest line of a CSV/TSV or NDJSON file, in characters (default MAX_LINE_LENGTH). */
+  readonly maxLineLength?: number;
   /**
    * Bytes standard input may take on disk when spooled (default DEFAULT_DISK_BUDGET, 4 GiB; a
    * number or a size such as '10GiB'). Larger input is refused with a typed error.
@@ -215,7 +217,7 @@ export async function openDataSource(path: string, options: OpenDataSourceOption
       ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
       ...(options.blockRows === undefined ? {} : { blockRows: options.blockRows }),
     };
-    const columns = options.columns === undefined ? {} : { columns: options.columns };
+    const columns = { ...(options.columns === undefined ? {} : { columns: options.columns }), ...(options.maxLineLength === undefined ? {} : { maxLineLength: options.maxLineLength }) };
     switch (format) {
       case 'csv':
       case 'tsv': {

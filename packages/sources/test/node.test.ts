@@ -1,10 +1,10 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import type { DataSource, DenseMatrix } from '@em/core';
+import { type DataSource, type DenseMatrix, FormatError } from '@em/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataFormatOf, openDataSource, sniffFormat } from '../src/node.js';
+import { collectDense, dataFormatOf, openDataSource, parseCsvText, sniffFormat } from '../src/node.js';
 import { collect } from './helpers.js';
 import { npyBytes } from './npy-bytes.js';
 
@@ -58,6 +58,43 @@ describe('openDataSource', () => {
     expect(source.reiterable).toBe(false);
     expect((await collect(source as DataSource<DenseMatrix>)).values).toEqual([1, 2]);
     await expect(collect(source as DataSource<DenseMatrix>)).rejects.toThrowError(/can be read only once/);
+  });
+
+  it('streams the CLI’s example files to the same matrices as the whole-text parser', async () => {
+    for (const name of ['faithful.csv', 'iris.csv']) {
+      const path = join(__dirname, '../../../apps/cli/data', name);
+      const whole = parseCsvText(await readFile(path, 'utf8'), { name });
+      const source = await openDataSource(path, { blockRows: 17 });
+      expect(source.columnNames).toEqual(whole.columnNames);
+      expect(Array.from((await collectDense(source, 2 ** 24)).data)).toEqual(Array.from(whole.matrix.data));
+      await source.close();
+    }
+  });
+
+  it('streams a CSV file larger than a 1 MiB budget in blocks within it', async () => {
+    const rows = 60_000;
+    const path = join(dir, 'big.csv');
+    await writeFile(path, `a,b,c\n${Array.from({ length: rows }, (_, i) => `${i},${i / 8},-${i}`).join('\n')}\n`);
+    const source = await openDataSource(path, { memoryBudget: 2 ** 20, maxLineLength: 1024 });
+    expect(source.bytes).toBeGreaterThan(2 ** 20);
+    if (source.sparse) throw new Error('a CSV file is dense');
+    let largest = 0;
+    let count = 0;
+    let sum = 0;
+    for await (const block of source.pass()) {
+      largest = Math.max(largest, block.data.data.byteLength);
+      count += block.data.rows;
+      for (let r = 0; r < block.data.rows; r++) sum += block.data.data[r * 3] as number;
+    }
+    await source.close();
+    expect(count).toBe(rows);
+    expect(sum).toBe((rows * (rows - 1)) / 2);
+    expect(largest).toBeLessThan(2 ** 20 / 2);
+  });
+
+  it('refuses /dev/zero (an endless device) with a typed error instead of reading on', async () => {
+    await expect(openDataSource('/dev/zero')).rejects.toThrowError(FormatError);
+    await expect(openDataSource('/dev/zero', { format: 'ndjson' })).rejects.toThrowError(/zero, line 1: a NUL byte/);
   });
 
   it('names a missing file', async () => {
