@@ -69,6 +69,10 @@ describe('WebAssembly SIMD sparse kernels', () => {
     expect(simdKernelsAvailable()).toBe(true);
   });
 
+  it('are one module under 4 KB for every K (Chrome limits synchronous main-thread compilation to that)', () => {
+    expect(simdModuleBytes().byteLength).toBeLessThan(4096);
+  });
+
   it('agree bit for bit with the TypeScript loops (odd, even and > 16 components, blocks, stored zeros, −∞, one-hot rows)', () => {
     fc.assert(
       fc.property(
