@@ -153,10 +153,11 @@ export function runTimeToSolution(options: { readonly n?: number; readonly pytho
   console.log('  `node apps/cli/bin/em.mjs fit gmm … --json` and of the Python script, both reading the same .npy file; one core each.');
   // Where the whole process's time goes, beyond the fit.
   if (typeof whole !== 'string') {
-    const fit = whole.result.secondsPerIteration * whole.result.eSteps;
+    // secondsPerIteration is per history entry (a SQUAREM cycle of up to three E-steps).
+    const fit = whole.result.secondsPerIteration * whole.result.iterations;
     console.log(
       `  em whole process ${whole.seconds.toFixed(2)} s: Node start-up and loading the CLI ${startUp === undefined ? '—' : startUp.toFixed(2)} s (em --version), ` +
-        `E-steps ≈ ${fit.toFixed(2)} s (eSteps × secondsPerIteration), the rest (reading the file, checks, M-steps, output) ≈ ${(whole.seconds - fit - (startUp ?? 0)).toFixed(2)} s`,
+        `EM loop ≈ ${fit.toFixed(2)} s (iterations × secondsPerIteration), the rest (reading the file, checks, the first E-step, output) ≈ ${(whole.seconds - fit - (startUp ?? 0)).toFixed(2)} s`,
     );
   }
   if (typeof sklearn !== 'string') {
