@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
-import { openDataSource } from '../src/node.js';
+import { openDenseSource } from '../src/node.js';
 
 const rowsArgument = process.argv.find((argument) => argument.startsWith('--rows='));
 const N = rowsArgument === undefined ? 1_000_000 : Number(rowsArgument.slice('--rows='.length));
@@ -65,14 +65,14 @@ try {
   for (const [file, content] of Object.entries(files)) {
     const path = join(directory, file);
     await writeFile(path, content);
-    const source = await openDataSource(path);
+    const source = await openDenseSource(path);
     let peak = 0;
     let rows = 0;
     let checksum = 0;
     const started = performance.now();
     for await (const block of source.pass()) {
       rows += block.data.rows;
-      checksum += block.data.data[0] as number;
+      for (const value of block.data.data) checksum += value;
       peak = Math.max(peak, process.memoryUsage().rss);
     }
     const seconds = (performance.now() - started) / 1000;

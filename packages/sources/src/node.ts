@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { type CsrMatrix, type DataSource, type DenseMatrix, type DenseSource, FormatError, formatBytes, InvalidDataError, InvalidOptionsError, parseByteSize, type SparseSource } from '@em/core';
+import { checkAllocation, type CsrMatrix, type DataSource, DEFAULT_MEMORY_BUDGET, type DenseMatrix, type DenseSource, float64Bytes, FormatError, formatBytes, InvalidDataError, InvalidOptionsError, parseByteSize, type PassOptions, type SparseSource } from '@em/core';
 import { type ReaderOptions, STREAM_CHUNK_BYTES } from './blocks.js';
 import { openArrowSource } from './arrow.js';
 import { openCsvSource } from './csv.js';
@@ -249,3 +249,34 @@ export async function openDataSource(path: string, options: OpenDataSourceOption
 
 /** A dense or sparse source, for code that handles both. */
 export type AnySource = DataSource<DenseMatrix> | DataSource<CsrMatrix>;
+
+/** A source opened by `openDenseSource`: always dense rows. */
+export type OpenedDenseSource = DenseSource & { readonly format: DataFormat };
+
+/**
+ * Opens a data file as dense row blocks, whatever its format: as `openDataSource`, but a Matrix
+ * Market file's CSR blocks are handed out densified, one block at a time (each dense block,
+ * blockRows × columns float64, is checked against the memory budget), for models that need
+ * dense rows (a Gaussian mixture on counts).
+ */
+export async function openDenseSource(path: string, options: OpenDataSourceOptions = {}): Promise<OpenedDenseSource> {
+  const opened = await openDataSource(path, options);
+  if (!opened.sparse) return opened;
+  const sparse = opened;
+  const budget = options.memoryBudget ?? DEFAULT_MEMORY_BUDGET;
+  return {
+    format: 'mtx',
+    columns: sparse.columns,
+    ...(sparse.rows === undefined ? {} : { rows: sparse.rows }),
+    ...(sparse.bytes === undefined ? {} : { bytes: sparse.bytes }),
+    reiterable: sparse.reiterable,
+    description: `${sparse.description}, densified`,
+    async *pass(passOptions: PassOptions = {}) {
+      for await (const block of sparse.pass(passOptions)) {
+        checkAllocation(float64Bytes(block.data.rows, block.data.cols), budget, `The dense ${block.data.rows} × ${block.data.cols} form of a block of ${sparse.description}`, 'Ask for fewer rows per block (blockRows)');
+        yield { data: block.data.toDense(), firstRow: block.firstRow, ...(block.bytesRead === undefined ? {} : { bytesRead: block.bytesRead }) };
+      }
+    },
+    close: () => sparse.close(),
+  };
+}

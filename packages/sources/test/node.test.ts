@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { type DataSource, type DenseMatrix, FormatError } from '@em/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectDense, dataFormatOf, openDataSource, parseCsvText, sniffFormat } from '../src/node.js';
+import { collectDense, dataFormatOf, openDataSource, openDenseSource, parseCsvText, sniffFormat } from '../src/node.js';
 import { collect } from './helpers.js';
 import { npyBytes } from './npy-bytes.js';
 
@@ -64,7 +64,7 @@ describe('openDataSource', () => {
     for (const name of ['faithful.csv', 'iris.csv']) {
       const path = join(__dirname, '../../../apps/cli/data', name);
       const whole = parseCsvText(await readFile(path, 'utf8'), { name });
-      const source = await openDataSource(path, { blockRows: 17 });
+      const source = await openDenseSource(path, { blockRows: 17 });
       expect(source.columnNames).toEqual(whole.columnNames);
       expect(Array.from((await collectDense(source, 2 ** 24)).data)).toEqual(Array.from(whole.matrix.data));
       await source.close();
@@ -95,6 +95,15 @@ describe('openDataSource', () => {
   it('refuses /dev/zero (an endless device) with a typed error instead of reading on', async () => {
     await expect(openDataSource('/dev/zero')).rejects.toThrowError(FormatError);
     await expect(openDataSource('/dev/zero', { format: 'ndjson' })).rejects.toThrowError(/zero, line 1: a NUL byte/);
+  });
+
+  it('hands out a Matrix Market file densified by openDenseSource, block by block', async () => {
+    const path = join(dir, 'c.mtx');
+    await writeFile(path, '%%MatrixMarket matrix coordinate integer general\n3 2 3\n1 1 4\n2 2 5\n3 1 6\n');
+    const source = await openDenseSource(path);
+    expect(source.format).toBe('mtx');
+    expect((await collect(source, 2)).values).toEqual([4, 0, 0, 5, 6, 0]);
+    await source.close();
   });
 
   it('names a missing file', async () => {
