@@ -358,6 +358,7 @@ function constrainedCovariances(
   const candidate = { ...previous, covariances: step.covariances };
   const factor = new Float64Array(dd);
   const check = new Float64Array(dd);
+  const sensitivity = new Float64Array(d);
   for (let c = 0; c < k; c++) {
     denseCovariance(candidate, c, check, 0);
     let finite = true;
@@ -372,11 +373,14 @@ function constrainedCovariances(
       return previous.covariances;
     }
     // The classic models' collapse test (acceptMatrix): a conditional variance below
-    // COLLAPSE_RATIO of the coordinate's scale is round-off (a component on fewer than D + 1
-    // points, where VEV, EVE, VVE… have no maximum), and Q evaluated there is noise.
+    // COLLAPSE_RATIO of the coordinate's scale, or within PIVOT_SIGNIFICANCE× its own round-off
+    // (entries good to ε·(D + 1): the scatter's cancellation is not tracked through the constrained
+    // loops), is round-off (a component on fewer than D + 1 points, where VEV, EVE, VVE… have no
+    // maximum), and Q evaluated there is noise.
+    conditionalVarianceRoundOff(check, factor, d, sensitivity);
     for (let a = 0; a < d; a++) {
       const pivot = factor[a * d + a] as number;
-      if (alive[c] === 1 && pivot * pivot < COLLAPSE_RATIO * (scale[a] as number)) {
+      if (alive[c] === 1 && (pivot * pivot < COLLAPSE_RATIO * (scale[a] as number) || pivot * pivot < PIVOT_SIGNIFICANCE * Number.EPSILON * (d + 1) * (sensitivity[a] as number))) {
         issues.push({
           component: c,
           reason: 'collapsing-variance',
