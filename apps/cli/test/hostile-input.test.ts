@@ -74,10 +74,11 @@ describe('hostile input is refused in bounded memory (issue 10)', () => {
     expect(Date.now() - started).toBeLessThan(20_000);
   });
 
-  it('a file larger than the memory budget is refused from its size, and the budget can be raised', async () => {
+  it('a file larger than the memory budget is streamed, within the budget or refused by it, and the budget can be raised', async () => {
     const rows = Array.from({ length: 300_000 }, (_, i) => `${i % 100},${(i * 7) % 13}`).join('\n');
     writeFileSync(join(directory, 'large.csv'), `x,y\n${rows}\n`);
-    expectOneLineFailure(await runEm(['fit', 'gmm', '--data', 'large.csv', '--components', '1', '--memory-budget', '1MiB'], directory), /--data file "large\.csv" is larger than the memory budget of 1\.00 MiB/, 1);
+    // Streamed (issue 15) rather than loaded: the CSV reader's own line buffers do not fit in 1 MiB, which is refused before reading.
+    expectOneLineFailure(await runEm(['fit', 'gmm', '--data', 'large.csv', '--components', '1', '--memory-budget', '1MiB', '--json'], directory), /large\.csv.*more than the memory budget of 1\.00 MiB/, 1);
     const raised = await runEm(['fit', 'gmm', '--data', 'large.csv', '--components', '1', '--memory-budget=64MiB', '--max-iter', '2', '--json'], directory);
     expect(raised.code).toBe(0);
   });
