@@ -91,3 +91,34 @@ describe('SQUAREM on an HMM with weakly separated states', () => {
     expect([transitionMatrix[0]?.[2], transitionMatrix[1]?.[0], transitionMatrix[2]?.[0], transitionMatrix[2]?.[1]]).toEqual([0, 0, 0, 0]);
   });
 });
+
+describe('the HMM parameter map with a local chart (constrained Gaussian emissions)', () => {
+  it('passes the reference on to the emission map: θ₂’s coordinates in the chart centred at θ₁ read back as θ₂ with θ₁ as the template', () => {
+    const hmm = new HiddenMarkovModel({ states: 2, emission: { type: 'gaussian', covariance: 'EEV' } });
+    const map = hmm.model.parameterMap;
+    expect(map).toBeDefined();
+    /** Σ_k = R(angle_k)·diag(2, 0.5)·R(angle_k)ᵀ: equal volume and shape, its own orientation. */
+    const rotated = (angles: readonly number[]): Float64Array =>
+      Float64Array.from(
+        angles.flatMap((t) => {
+          const [c, s] = [Math.cos(t), Math.sin(t)];
+          return [2 * c * c + 0.5 * s * s, 1.5 * c * s, 1.5 * c * s, 2 * s * s + 0.5 * c * c];
+        }),
+      );
+    const at = (angles: readonly number[]) =>
+      ({
+        startProbabilities: Float64Array.of(0.5, 0.5),
+        transitionMatrix: Float64Array.of(0.9, 0.1, 0.2, 0.8),
+        emissions: { covarianceType: 'full', dimension: 2, means: Float64Array.of(0, 0, 1, 1), covariances: rotated(angles) },
+      }) as unknown as HmmParameters<unknown>;
+    const first = at([0.3, -0.2]);
+    const second = at([0.45, -0.1]);
+    const u = map!.toUnconstrained(second, first);
+    const back = map!.fromUnconstrained(u, first) as HmmParameters<{ covariances: Float64Array }>;
+    expect(maxDifference(back.emissions.covariances, (second.emissions as { covariances: Float64Array }).covariances)).toBeLessThan(1e-12);
+    // Centred at itself, a point's orientation coordinates are 0; centred at `first`, not.
+    const self = map!.toUnconstrained(second, second);
+    expect(Math.abs(self.at(-1) as number)).toBeLessThan(1e-12);
+    expect(Math.abs(u.at(-1) as number)).toBeGreaterThan(1e-3);
+  });
+});
