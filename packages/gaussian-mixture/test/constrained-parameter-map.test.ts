@@ -160,6 +160,21 @@ describe('constrainedParameterMap (VEE, EVE, VVE, EEV, VEV, EVV)', () => {
     }
   });
 
+  it('through the mixture: a point’s coordinates in the chart centred at another read back with that one as the template', () => {
+    const random = new Random(SEED + 5);
+    for (const model of ORIENTED_COVARIANCE_MODELS) {
+      const mixture = gaussianMixtureModel({ components: 2, covariance: model });
+      const map = mixture.parameterMap!;
+      const first: MixtureParameters<GaussianComponents> = { weights: Float64Array.of(0.4, 0.6), components: randomComponents(model, 2, 3, random) };
+      const u = map.toUnconstrained(first, first);
+      // A nearby point (as SQUAREM's θ₀, θ₁ are near θ₂), then its coordinates centred at `first`.
+      const second = map.fromUnconstrained(u.map((v) => v + 0.05 * random.normal()), first);
+      const back = map.fromUnconstrained(map.toUnconstrained(second, first), first);
+      expect(maxScaledError(back.components.covariances, second.components.covariances), model).toBeLessThan(1e-12);
+      expect(maxScaledError(back.weights, second.weights), model).toBeLessThan(1e-12);
+    }
+  });
+
   it('keeps frozen means and covariances bit for bit (frozen covariances have no coordinates)', () => {
     const random = new Random(SEED);
     const components = randomComponents('VVE', 2, 3, random);
