@@ -62,8 +62,29 @@ describe('em select gmm --workers', () => {
     const b = (JSON.parse(parallel.stdout) as { table: Row[] }).table;
     expect(b.map((row) => `${row.model},${row.components}`)).toEqual(a.map((row) => `${row.model},${row.components}`));
     a.forEach((row, i) => expect(Math.abs((b[i] as Row).bic - row.bic)).toBeLessThanOrEqual(1e-12 * Math.abs(row.bic)));
+    // Whole fits on the workers (small data), identical to in process; models may finish out of order.
+    expect((JSON.parse(parallel.stdout) as { execution: { mode: string; workers: number } }).execution).toMatchObject({ mode: 'cells', workers: 2 });
+    a.forEach((row, i) => expect((b[i] as Row).bic).toBe(row.bic));
     const progress = await spawnEm([...argv, '--workers', '2']);
     expect(progress.code).toBe(0);
-    expect(progress.stderr).toMatch(/EEE done \(1 of 2 models\)[\s\S]*VVV done \(2 of 2 models\)/);
+    expect(progress.stderr).toMatch(/em select gmm: 2 workers, whole fits on each \(4 fits\)/);
+    expect(progress.stderr).toMatch(/(EEE|VVV) done \(1 of 2 models\)[\s\S]*(EEE|VVV) done \(2 of 2 models\)/);
+    expect(progress.stdout).toMatch(/^ran: 2 workers, whole fits on each \(4 fits\)$/m);
+  });
+
+  it('--workers auto (the default) fits a 4-fit grid in process and says why; --workers 1 likewise', async () => {
+    for (const flags of [[], ['--workers', '1']]) {
+      const result = await runEm(['select', 'gmm', '--data', faithfulCsv, '--components', '1..2', '--covariance', 'EEE,VVV', '--json', ...flags]);
+      expect(result.code).toBe(0);
+      expect((JSON.parse(result.stdout) as { execution: { mode: string; reason: string } }).execution.mode).toBe('in-process');
+    }
+  });
+
+  it('--workers refuses what is neither auto nor a positive integer', async () => {
+    for (const bad of ['0', 'many', '1.5']) {
+      const result = await runEm(['select', 'gmm', '--data', faithfulCsv, '--components', '1..2', '--workers', bad]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/--workers/);
+    }
   });
 });

@@ -108,8 +108,11 @@ const MAX_WORKERS = 1024;
 
 /** `--workers auto|N` (default auto). */
 export function readWorkers(options: OptionValues): WorkersOption {
-  if (options.string('workers') === 'auto') return 'auto';
-  return options.integer('workers', { min: 1, max: MAX_WORKERS }) ?? 'auto';
+  const text = options.string('workers');
+  if (text === undefined || text === 'auto') return 'auto';
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 1 && value <= MAX_WORKERS)) throw options.error('workers', `expects auto or an integer in 1 … ${MAX_WORKERS}, got "${text}"`);
+  return value;
 }
 
 /** The --accelerate choices (@em/core's Acceleration). */
