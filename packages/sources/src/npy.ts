@@ -245,6 +245,14 @@ export async function openNpySource(input: ByteInput, options: NpyOptions = {}):
     }
     passes++;
     const blockRows = Math.max(1, rowsOf(passOptions.blockRows ?? options.blockRows));
+    if (input.read !== undefined) {
+      // Positional reads (a file, a Blob): each block's bytes are read in one call straight from their
+      // offset, ~20× faster than 64 KiB stream chunks on a 1.5 GB file (tooling/streaming-bench).
+      await firstStream?.reader.cancel().catch(() => undefined);
+      firstStream = undefined;
+      yield* positionalPass(input.read, blockRows, passOptions);
+      return;
+    }
     let stream = firstStream;
     firstStream = undefined;
     let skip = 0;
@@ -317,6 +325,42 @@ export async function openNpySource(input: ByteInput, options: NpyOptions = {}):
       }
     } finally {
       await bodyReader.cancel().catch(() => undefined);
+    }
+  }
+
+  /** One pass by positional reads: memory is one block's bytes and one block as float64. */
+  async function* positionalPass(read: (start: number, end: number) => Promise<Uint8Array>, blockRows: number, passOptions: PassOptions): AsyncGenerator<SourceBlock<DenseMatrix>> {
+    const totalRows = header.rows;
+    if (rowBytes === 0) {
+      if (totalRows > 0) yield { data: new DenseMatrix(new Float64Array(0), totalRows, 0), firstRow: 0, bytesRead: header.dataStart };
+      return;
+    }
+    const all = new Float64Array(blockRows * header.cols);
+    const out = selected === undefined ? all : new Float64Array(blockRows * columns);
+    // float64 in the platform's byte order (little-endian everywhere Node and browsers run) is copied as is.
+    const native = header.kind === 'f' && header.itemBytes === 8 && header.littleEndian && new Uint8Array(Float64Array.of(1).buffer)[7] === 0x3f;
+    for (let row = 0; row < totalRows; ) {
+      const rows = Math.min(blockRows, totalRows - row);
+      const start = header.dataStart + row * rowBytes;
+      const bytes = await read(start, start + rows * rowBytes);
+      if (bytes.length < rows * rowBytes) {
+        const actual = start + bytes.length;
+        const lastRow = row + Math.floor(bytes.length / rowBytes);
+        throw new FormatError(
+          `${name}: file is truncated at byte ${actual} (row ${lastRow} of ${totalRows}); expected ${header.dataStart + totalRows * rowBytes} bytes to hold ${totalRows}×${header.cols} ${header.typeName} values.`,
+          'Re-save the array with numpy.save (or copy the whole file).',
+          { offset: actual, row: lastRow },
+        );
+      }
+      passOptions.signal?.throwIfAborted();
+      const count = rows * header.cols;
+      if (native && bytes.byteOffset % 8 === 0) all.set(new Float64Array(bytes.buffer, bytes.byteOffset, count));
+      else decode(header, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, count, all, 0, name, start);
+      if (selected !== undefined) {
+        for (let r = 0; r < rows; r++) for (let j = 0; j < columns; j++) out[r * columns + j] = all[r * header.cols + (selected[j] as number)] as number;
+      }
+      yield { data: new DenseMatrix(out.subarray(0, rows * columns), rows, columns), firstRow: row, bytesRead: start + bytes.length };
+      row += rows;
     }
   }
 
