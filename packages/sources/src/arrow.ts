@@ -54,8 +54,19 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
     new FormatError(`${name}: not a complete Arrow IPC file or stream (${detail}).`, 'Check that the file was copied whole and is Arrow IPC (pyarrow.ipc / apache-arrow tableToIPC).', {
       ...(input.bytes === undefined ? {} : { bytes: input.bytes }),
     });
+  /** Bytes taken from the input by the reader of the current pass (for progress). */
+  let bytesRead = 0;
   const openReader = async () => {
-    const reader = await RecordBatchReader.from(input.open());
+    bytesRead = 0;
+    const counted = input.open().pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          bytesRead += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    const reader = await RecordBatchReader.from(counted);
     await reader.open();
     return reader;
   };
@@ -145,7 +156,7 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
         const values = toBlock(batch, row);
         for (let start = 0; start < batch.numRows; start += blockRows) {
           const count = Math.min(blockRows, batch.numRows - start);
-          yield { data: new DenseMatrix(values.subarray(start * columns, (start + count) * columns), count, columns), firstRow: row + start };
+          yield { data: new DenseMatrix(values.subarray(start * columns, (start + count) * columns), count, columns), firstRow: row + start, bytesRead };
         }
         row += batch.numRows;
       }

@@ -84,6 +84,10 @@ describe('openArrowSource', () => {
       const bytes = tableToIPC(batched, format);
       const source = await openArrowSource(chunkedInput(bytes, `x.${format === 'file' ? 'arrow' : 'arrows'}`, 50), { columns: 'x,y,n' });
       expect(source.columnNames).toEqual(['x', 'y', 'n']);
+      let lastBytes = 0;
+      for await (const block of source.pass()) lastBytes = block.bytesRead ?? 0;
+      expect(lastBytes).toBeGreaterThan(0);
+      expect(lastBytes).toBeLessThanOrEqual(bytes.length);
       for (const blockRows of [1, 2, 100]) {
         const read = await collect(source, blockRows);
         expect(read.values).toEqual(expected);
