@@ -142,7 +142,8 @@ interface PassTally {
   observations: number;
 }
 
-type StreamModel<P, B, S extends Statistics> = EmModel<P, MixtureData<B>, S>;
+/** The models a streamed fit takes: every model whose data is rows (`MixtureData` of dense or sparse blocks). */
+export type StreamModel<P, B, S extends Statistics> = EmModel<P, MixtureData<B>, S>;
 
 /**
  * Reads the streamed fits' shared inputs once: the source's shape, the plan, the progress reporter.
