@@ -1,4 +1,5 @@
 import { Random } from '@em/core';
+import { gaussianFamily } from '@em/gaussian-mixture';
 import { describe, expect, it } from 'vitest';
 import { HiddenMarkovModel, type HmmParameters } from '../src/index.js';
 
@@ -94,7 +95,7 @@ describe('SQUAREM on an HMM with weakly separated states', () => {
 
 describe('the HMM parameter map with a local chart (constrained Gaussian emissions)', () => {
   it('passes the reference on to the emission map: θ₂’s coordinates in the chart centred at θ₁ read back as θ₂ with θ₁ as the template', () => {
-    const hmm = new HiddenMarkovModel({ states: 2, emission: { type: 'gaussian', covariance: 'EEV' } });
+    const hmm = new HiddenMarkovModel({ states: 2, emission: gaussianFamily({ covariance: 'EEV' }) });
     const map = hmm.model.parameterMap;
     expect(map).toBeDefined();
     /** Σ_k = R(angle_k)·diag(2, 0.5)·R(angle_k)ᵀ: equal volume and shape, its own orientation. */
