@@ -1,5 +1,5 @@
 import { Random } from '@em/core';
-import { gaussianFamily } from '@em/gaussian-mixture';
+import { gaussianFamily, type GaussianComponents } from '@em/gaussian-mixture';
 import { describe, expect, it } from 'vitest';
 import { HiddenMarkovModel, type HmmParameters } from '../src/index.js';
 
@@ -106,17 +106,16 @@ describe('the HMM parameter map with a local chart (constrained Gaussian emissio
           return [2 * c * c + 0.5 * s * s, 1.5 * c * s, 1.5 * c * s, 2 * s * s + 0.5 * c * c];
         }),
       );
-    const at = (angles: readonly number[]) =>
-      ({
-        startProbabilities: Float64Array.of(0.5, 0.5),
-        transitionMatrix: Float64Array.of(0.9, 0.1, 0.2, 0.8),
-        emissions: { covarianceType: 'full', dimension: 2, means: Float64Array.of(0, 0, 1, 1), covariances: rotated(angles) },
-      }) as unknown as HmmParameters<unknown>;
+    const at = (angles: readonly number[]): HmmParameters<GaussianComponents> => ({
+      startProbabilities: Float64Array.of(0.5, 0.5),
+      transitionMatrix: Float64Array.of(0.9, 0.1, 0.2, 0.8),
+      emissions: { covarianceType: 'full', dimension: 2, means: Float64Array.of(0, 0, 1, 1), covariances: rotated(angles) },
+    });
     const first = at([0.3, -0.2]);
     const second = at([0.45, -0.1]);
     const u = map!.toUnconstrained(second, first);
-    const back = map!.fromUnconstrained(u, first) as HmmParameters<{ covariances: Float64Array }>;
-    expect(maxDifference(back.emissions.covariances, (second.emissions as { covariances: Float64Array }).covariances)).toBeLessThan(1e-12);
+    const back = map!.fromUnconstrained(u, first);
+    expect(maxDifference(back.emissions.covariances, second.emissions.covariances)).toBeLessThan(1e-12);
     // Centred at itself, a point's orientation coordinates are 0; centred at `first`, not.
     const self = map!.toUnconstrained(second, second);
     expect(Math.abs(self.at(-1) as number)).toBeLessThan(1e-12);
