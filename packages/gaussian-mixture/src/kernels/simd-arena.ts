@@ -105,7 +105,7 @@ export function simdArena(d: number, rows: number, k = 0): SimdArena | undefined
 }
 
 /**
- * Bytes per column of one span of the span kernels (simd-spans.ts): as many rows (a multiple of
+ * Bytes per column of one span of the span kernels (assembly/gaussian-spans.ts): as many rows (a multiple of
  * 8) as let `columns` columns of the span share 24 KB of the level-1 cache.
  */
 function spanBytes(columns: number): number {
