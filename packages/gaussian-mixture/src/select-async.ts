@@ -54,18 +54,27 @@ export interface SelectGaussianMixtureAsyncOptions extends SelectGaussianMixture
 
 /** Where a selection ran and why. */
 export interface SelectionPlan {
+  /** In this thread, whole cells on worker threads, or each cell's E-steps on worker threads. */
   readonly mode: 'in-process' | 'cells' | 'e-steps';
+  /** Worker threads (1 in process). */
   readonly workers: number;
+  /** Why, in words: "2 workers, whole fits on each (126 fits)", "in process: 3 fits, too few …". */
   readonly reason: string;
 }
 
 /** What a worker needs to fit one cell: the data (on a SharedArrayBuffer: not copied), the cell, the options every cell shares. */
 export interface SelectCellPayload {
+  /** The whole data set (on a SharedArrayBuffer where the runtime has one). */
   readonly data: DenseMatrix;
+  /** One weight per row, if the selection has them. */
   readonly sampleWeights?: Float64Array;
+  /** The cell's covariance model (as the grid names it). */
   readonly covarianceType: CovarianceOption;
+  /** The cell's component count K. */
   readonly components: number;
+  /** Restarts per cell, as the selection's `nInit`. */
   readonly nInit?: number;
+  /** The selection's seed (every cell starts from it, as in process). */
   readonly seed?: number;
   /** The selection's modelOptions without callbacks, signals or executors (they cannot cross threads). */
   readonly modelOptions: Readonly<Record<string, unknown>>;
@@ -73,8 +82,11 @@ export interface SelectCellPayload {
 
 /** A fitted cell: its table row and the fitted model as a saved document; a failed cell: its row and the error. */
 export interface SelectCellReply {
+  /** The cell's row of the table (infinite criteria and `error` for a failed fit). */
   readonly row: SelectionTableRow;
+  /** The fitted model's saved document (`toJSON`); absent for a failed fit. */
   readonly model?: SerializedModel;
+  /** Why the fit failed, as data (rebuilt into its typed error by the caller). */
   readonly error?: SerializedError;
 }
 

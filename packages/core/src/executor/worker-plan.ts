@@ -31,6 +31,7 @@ export const WORKERS_MIN_WORK = 2e8;
 
 /** How a fit runs: in this thread, on a pool the fit starts (and stops), or on the caller's executor. */
 export interface ExecutionPlan {
+  /** In this thread, on worker threads the fit starts and stops, or on the executor the caller gave. */
   readonly mode: 'in-process' | 'workers' | 'executor';
   /** Worker threads (1 in process). */
   readonly workers: number;
