@@ -72,6 +72,11 @@ export interface ComponentFamily<C, X, FS extends Statistics, Prepared = unknown
 
   /** Initial components from the data, given per-row hard or soft assignments (n×K weights). */
   initializeFromWeights(x: X, weights: Float64Array, k: number, context: MStepContext): C;
+  /**
+   * Optional: the same components as `initializeFromWeights` given the one-hot weights of hard
+   * `labels` (times `sampleWeights` when given), without forming those n×K weights.
+   */
+  initializeFromLabels?(x: X, labels: Int32Array, sampleWeights: Float64Array | undefined, k: number, context: MStepContext): C;
   /** Draws one observation from component k into `out` (length = sampleDimension). */
   sample(components: C, k: number, random: Random, out: Float64Array): void;
   /** Columns of a sampled observation. */

@@ -52,45 +52,60 @@ export function kMeans(data: Float64Array, n: number, d: number, k: number, rand
  * row weight, each next one ∝ weight × squared distance to the nearest centre so far; of
  * 2 + ⌊ln k⌋ candidates, the one that lowers the total weighted potential most is kept.
  * Returns k×d centres (copies of rows).
+ *
+ * Memory: one n-vector (the distance to the nearest centre), plus the scores n-vector with sample
+ * weights. A candidate's potential is summed without storing its distances, and the kept
+ * candidate's are recomputed (one more pass over the data per centre, the same numbers), so
+ * k-means++ on 1e6 rows takes 8 MB, not 40 MB.
  */
 export function kMeansPlusPlus(data: Float64Array, n: number, d: number, k: number, random: Random, sampleWeights?: Float64Array): Float64Array {
   const centers = new Float64Array(k * d);
-  const weight = sampleWeights ?? new Float64Array(n).fill(1);
-  const first = random.categorical(weight);
+  const weight = sampleWeights;
+  const first = weight === undefined ? uniformCategorical(random, n) : random.categorical(weight);
   centers.set(data.subarray(first * d, (first + 1) * d), 0);
   const closest = new Float64Array(n);
   let potential = 0;
   for (let i = 0; i < n; i++) {
     closest[i] = squaredDistance(data, i, centers, 0, d);
-    potential += (weight[i] as number) * (closest[i] as number);
+    potential += weight === undefined ? (closest[i] as number) : (weight[i] as number) * (closest[i] as number);
   }
   const trials = 2 + Math.floor(Math.log(k));
-  const scores = new Float64Array(n);
-  const candidateClosest = new Float64Array(n);
-  const bestClosest = new Float64Array(n);
+  // Without sample weights every weight is 1 and weight × distance is the distance itself.
+  const scores = weight === undefined ? closest : new Float64Array(n);
   for (let c = 1; c < k; c++) {
-    for (let i = 0; i < n; i++) scores[i] = (weight[i] as number) * (closest[i] as number);
+    if (weight !== undefined) for (let i = 0; i < n; i++) scores[i] = (weight[i] as number) * (closest[i] as number);
     let bestPotential = Infinity;
     let best = -1;
     for (let t = 0; t < trials; t++) {
-      const candidate = potential > 0 ? random.categorical(scores) : random.categorical(weight);
+      const candidate = potential > 0 ? random.categorical(scores) : weight === undefined ? uniformCategorical(random, n) : random.categorical(weight);
       let candidatePotential = 0;
       for (let i = 0; i < n; i++) {
         const m = Math.min(squaredDistance(data, i, data, candidate, d), closest[i] as number);
-        candidateClosest[i] = m;
-        candidatePotential += (weight[i] as number) * m;
+        candidatePotential += weight === undefined ? m : (weight[i] as number) * m;
       }
       if (candidatePotential < bestPotential) {
         bestPotential = candidatePotential;
         best = candidate;
-        bestClosest.set(candidateClosest);
       }
     }
     centers.set(data.subarray(best * d, (best + 1) * d), c * d);
-    closest.set(bestClosest);
+    for (let i = 0; i < n; i++) closest[i] = Math.min(squaredDistance(data, i, data, best, d), closest[i] as number);
     potential = bestPotential;
   }
   return centers;
+}
+
+/**
+ * random.categorical over n weights of 1, without the n-vector of ones: the same draw (the total
+ * n is exact, and so is u − 1 for u < 2^53), so seeds give the same centres as before.
+ */
+function uniformCategorical(random: Random, n: number): number {
+  let u = random.next() * n;
+  for (let i = 0; i < n; i++) {
+    u -= 1;
+    if (u < 0) return i;
+  }
+  return n - 1;
 }
 
 /** labels[i] = the index of the centre nearest to row i (ties: the lowest index). */
@@ -117,7 +132,6 @@ export function nearestCenters(data: Float64Array, n: number, d: number, centers
  */
 export function lloydIterations(data: Float64Array, n: number, d: number, centers: Float64Array, k: number, maxIterations: number, sampleWeights?: Float64Array): KMeansResult {
   const labels = nearestCenters(data, n, d, centers, k);
-  const previous = new Int32Array(n);
   const mass = new Float64Array(k);
   let iterations = 0;
   while (iterations < maxIterations) {
@@ -149,11 +163,29 @@ export function lloydIterations(data: Float64Array, n: number, d: number, center
       centers.set(data.subarray(farthest * d, (farthest + 1) * d), c * d);
       labels[farthest] = c;
     }
-    previous.set(labels);
-    nearestCenters(data, n, d, centers, k, labels);
-    let changed = false;
-    for (let i = 0; i < n && !changed; i++) if (labels[i] !== previous[i]) changed = true;
-    if (!changed) break;
+    // Labels are reassigned in place; no copy of the previous ones (4 bytes a row) is kept.
+    if (reassign(data, n, d, centers, k, labels) === 0) break;
   }
   return { centers, labels, iterations };
+}
+
+/** nearestCenters in place; returns how many labels changed. */
+function reassign(data: Float64Array, n: number, d: number, centers: Float64Array, k: number, labels: Int32Array): number {
+  let changed = 0;
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let c = 0; c < k; c++) {
+      const s = squaredDistance(data, i, centers, c, d);
+      if (s < bestDistance) {
+        bestDistance = s;
+        best = c;
+      }
+    }
+    if (labels[i] !== best) {
+      labels[i] = best;
+      changed++;
+    }
+  }
+  return changed;
 }

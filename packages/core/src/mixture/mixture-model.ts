@@ -31,8 +31,20 @@ export interface MixtureData<X> {
   readonly sampleWeights?: Float64Array;
 }
 
-/** How initial responsibilities are chosen (the family turns them into components). */
-export type MixtureInitializer<X> = (observations: X, k: number, random: Random, sampleWeights?: Float64Array) => Float64Array;
+/**
+ * Hard initial assignments: the component of each row (0 ≤ label < K), the same start as the
+ * one-hot n×K weights `labelsToWeights(labels, k)` in 4 bytes a row instead of 8·K.
+ */
+export interface InitialLabels {
+  readonly labels: Int32Array;
+}
+
+/**
+ * How initial responsibilities are chosen (the family turns them into components): n×K weights,
+ * or hard labels (for clustering starts such as k-means), which families with
+ * `initializeFromLabels` use without ever forming the n×K one-hot weights.
+ */
+export type MixtureInitializer<X> = (observations: X, k: number, random: Random, sampleWeights?: Float64Array) => Float64Array | InitialLabels;
 
 export interface MixtureOptions<X> {
   /** Number of components K ≥ 1. */
@@ -326,7 +338,9 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
         { components: this.k, rows: n },
       );
     }
-    const resp = this.initializer === undefined ? randomResponsibilities(n, this.k, random) : this.initializer(data.observations, this.k, random, data.sampleWeights);
+    const start = this.initializer === undefined ? randomResponsibilities(n, this.k, random) : this.initializer(data.observations, this.k, random, data.sampleWeights);
+    if (!(start instanceof Float64Array) && this.family.initializeFromLabels !== undefined) return this.initializeFromLabels(data, start.labels);
+    const resp = start instanceof Float64Array ? start : labelsToWeights(start.labels, this.k);
     const weighted = data.sampleWeights === undefined ? resp : applySampleWeights(resp, data.sampleWeights, this.k);
     const components = this.family.initializeFromWeights(data.observations, weighted, this.k, silentContext);
     const sums = new Float64Array(this.k);
@@ -335,6 +349,26 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
     for (let j = 0; j < this.k; j++) total += sums[j] as number;
     const weights = new Float64Array(this.k);
     for (let j = 0; j < this.k; j++) weights[j] = total > 0 ? (sums[j] as number) / total : 1 / this.k;
+    return { weights, components };
+  }
+
+  /**
+   * initialize from hard labels without the n×K one-hot weights: the same sums as the weights'
+   * (a label's weight is 1, or the row's sample weight; the other entries add exact zeros).
+   */
+  private initializeFromLabels(data: MixtureData<X>, labels: Int32Array): MixtureParameters<C> {
+    const k = this.k;
+    const w = data.sampleWeights;
+    const components = (this.family.initializeFromLabels as NonNullable<ComponentFamily<C, X, FS, Prepared>['initializeFromLabels']>).call(this.family, data.observations, labels, w, k, silentContext);
+    const sums = new Float64Array(k);
+    for (let i = 0; i < labels.length; i++) {
+      const j = labels[i] as number;
+      sums[j] = (sums[j] as number) + (w === undefined ? 1 : 1 * (w[i] as number));
+    }
+    let total = 0;
+    for (let j = 0; j < k; j++) total += sums[j] as number;
+    const weights = new Float64Array(k);
+    for (let j = 0; j < k; j++) weights[j] = total > 0 ? (sums[j] as number) / total : 1 / k;
     return { weights, components };
   }
 
