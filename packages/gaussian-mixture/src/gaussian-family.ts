@@ -4,7 +4,7 @@ import { componentCountOf, gaussianComponentsFromJSON, gaussianComponentsToJSON,
 import { gaussianExpectedLogDensity, maximizeGaussian, type MaximizationSettings } from './gaussian-maximization.js';
 import { gaussianSampler } from './gaussian-sampling.js';
 import { scatterLayout, zeroGaussianStatistics, type GaussianStatistics, type ScatterLayout } from './gaussian-statistics.js';
-import { initializeGaussianComponents } from './initial-components.js';
+import { initializeGaussianComponents, initializeGaussianComponentsFromLabels } from './initial-components.js';
 import { kernelsFor } from './kernels/dispatch.js';
 import { accumulateAtRows, logDensitiesAtRows } from './kernels/row-list-kernel.js';
 import {
@@ -101,6 +101,7 @@ export function gaussianFamilyOf(resolved: ResolvedGaussianFamilyOptions): Gauss
       return (resolved.update.means ? k * d : 0) + (resolved.update.covariances ? covarianceModelParameterCount(model, k, d) : 0);
     },
     initializeFromWeights: (x, weights, k, context) => initializeGaussianComponents(x, weights, k, resolved, context),
+    initializeFromLabels: (x, labels, sampleWeights, k, context) => initializeGaussianComponentsFromLabels(x, labels, sampleWeights, k, resolved, context),
     sample: gaussianSampler(),
     sampleDimension: (components) => components.dimension,
     componentsToJSON: gaussianComponentsToJSON,

@@ -17,17 +17,59 @@ const BLOCK_ROWS = 512;
  * A component with no mass or a singular covariance throws DegenerateModelError.
  */
 export function initializeGaussianComponents(x: DenseMatrix, weights: Float64Array, k: number, options: ResolvedGaussianFamilyOptions, context: MStepContext): GaussianComponents {
+  return componentsFromBlocks(x, k, options, context, (start, end) => weights.subarray(start * k, end * k));
+}
+
+/**
+ * The same components as initializeGaussianComponents with the one-hot weights of hard `labels`
+ * (each times the row's sample weight when given), written one block of rows at a time into a
+ * BLOCK_ROWS × K scratch, so the n×K weights never exist (80 MB for 1e6 rows and K = 10).
+ */
+export function initializeGaussianComponentsFromLabels(
+  x: DenseMatrix,
+  labels: Int32Array,
+  sampleWeights: Float64Array | undefined,
+  k: number,
+  options: ResolvedGaussianFamilyOptions,
+  context: MStepContext,
+): GaussianComponents {
+  const scratch = new Float64Array(BLOCK_ROWS * k);
+  return componentsFromBlocks(x, k, options, context, (start, end) => {
+    const block = scratch.subarray(0, (end - start) * k);
+    block.fill(0);
+    // 1 · w is what applySampleWeights writes for a one-hot entry; the other entries are exact zeros.
+    for (let i = start; i < end; i++) block[(i - start) * k + (labels[i] as number)] = sampleWeights === undefined ? 1 : 1 * (sampleWeights[i] as number);
+    return block;
+  });
+}
+
+/**
+ * Weighted means, then the scatter about them, from the weights of rows [start, end) as a
+ * (end − start) × K block (`weightsOf` may reuse one buffer): both passes run over blocks of
+ * BLOCK_ROWS rows in row order, so the sums are the same whichever way the weights are held.
+ */
+function componentsFromBlocks(
+  x: DenseMatrix,
+  k: number,
+  options: ResolvedGaussianFamilyOptions,
+  context: MStepContext,
+  weightsOf: (start: number, end: number) => Float64Array,
+): GaussianComponents {
   const n = x.rows;
   const d = x.cols;
   const data = options.missingValues ? imputeColumnMeans(x) : x.data;
   const counts = new Float64Array(k);
   const means = new Float64Array(k * d);
-  for (let i = 0; i < n; i++) {
-    for (let c = 0; c < k; c++) {
-      const w = weights[i * k + c] as number;
-      if (w === 0) continue;
-      counts[c] = (counts[c] as number) + w;
-      for (let a = 0; a < d; a++) means[c * d + a] = (means[c * d + a] as number) + w * (data[i * d + a] as number);
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const end = Math.min(n, start + BLOCK_ROWS);
+    const weights = weightsOf(start, end);
+    for (let i = start; i < end; i++) {
+      for (let c = 0; c < k; c++) {
+        const w = weights[(i - start) * k + c] as number;
+        if (w === 0) continue;
+        counts[c] = (counts[c] as number) + w;
+        for (let a = 0; a < d; a++) means[c * d + a] = (means[c * d + a] as number) + w * (data[i * d + a] as number);
+      }
     }
   }
   for (let c = 0; c < k; c++) {
@@ -42,7 +84,7 @@ export function initializeGaussianComponents(x: DenseMatrix, weights: Float64Arr
   const references = scatterReferences(means, k, d);
   for (let start = 0; start < n; start += BLOCK_ROWS) {
     const end = Math.min(n, start + BLOCK_ROWS);
-    fullAccumulate(references, stats, data, start, end, weights.subarray(start * k, end * k));
+    fullAccumulate(references, stats, data, start, end, weightsOf(start, end));
   }
   // Every parameter is set from these statistics, and a degenerate start is an error (the caller retries another).
   return maximizeGaussian(stats, placeholder, { ...options, layout: 'full', update: { means: true, covariances: true }, onDegenerate: 'error' }, context);

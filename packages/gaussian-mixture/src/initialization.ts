@@ -1,4 +1,4 @@
-import { InvalidOptionsError, kMeans, kMeansPlusPlus, labelsToWeights, nearestCenters, type DenseMatrix, type MixtureInitializer, type Random } from '@em/core';
+import { InvalidOptionsError, kMeans, kMeansPlusPlus, nearestCenters, type DenseMatrix, type MixtureInitializer, type Random } from '@em/core';
 import { imputeColumnMeans } from './missing-values-imputation.js';
 import { hierarchicalClassification } from './hierarchical-clustering.js';
 
@@ -38,26 +38,26 @@ export function initializer(method: InitializationMethod): MixtureInitializer<De
       return (x, k, random, sampleWeights) => {
         const data = completeData(x);
         const centers = randomRows(data, x.rows, x.cols, k, random, sampleWeights);
-        return labelsToWeights(nearestCenters(data, x.rows, x.cols, centers, k), k);
+        return { labels: nearestCenters(data, x.rows, x.cols, centers, k) };
       };
     case 'kmeans++':
       return (x, k, random, sampleWeights) => {
         const data = completeData(x);
         const centers = kMeansPlusPlus(data, x.rows, x.cols, k, random, sampleWeights);
-        return labelsToWeights(nearestCenters(data, x.rows, x.cols, centers, k), k);
+        return { labels: nearestCenters(data, x.rows, x.cols, centers, k) };
       };
     case 'kmeans':
       return (x, k, random, sampleWeights) => {
         const data = completeData(x);
         const options = sampleWeights === undefined ? { maxIterations: KMEANS_MAX_ITERATIONS } : { maxIterations: KMEANS_MAX_ITERATIONS, sampleWeights };
-        return labelsToWeights(kMeans(data, x.rows, x.cols, k, random, options).labels, k);
+        return { labels: kMeans(data, x.rows, x.cols, k, random, options).labels };
       };
     case 'hc':
       return (x, k, _random, sampleWeights) => {
         if (sampleWeights !== undefined && sampleWeights.some((w) => w !== 1)) {
           throw new InvalidOptionsError("init 'hc' (hierarchical clustering) does not take sample weights.", "Use init: 'kmeans' with sample weights.", { option: 'init' });
         }
-        return labelsToWeights(hierarchicalClassification(completeData(x), x.rows, x.cols, k), k);
+        return { labels: hierarchicalClassification(completeData(x), x.rows, x.cols, k) };
       };
     default:
       throw new InvalidOptionsError(`init must be one of ${INITIALIZATION_METHODS.join(', ')} or initial parameters; got ${JSON.stringify(method)}.`, "Pass e.g. { init: 'kmeans' }.", {
