@@ -3,7 +3,7 @@
  * blocks of 1024 rows, both layouts, against the TypeScript loops of the same pass — or, with
  * `--against=<module>`, against another implementation of responsibilities-simd.ts's arena (an
  * A/B comparison: both run in this process, interleaved, so a shared machine's load falls on both
- * alike). Prints the median seconds per pass of each over the repetitions.
+ * alike). Prints the median CPU seconds per pass of each over the repetitions.
  *
  *   node --conditions=@em/source --import tsx bench/responsibilities-kernel.ts [--n=1e6] [--k=10] [--repeats=7] [--spread=80] [--against=./src/mixture/old.ts]
  */
@@ -109,14 +109,19 @@ for (const byComponent of [false, true]) {
 }
 if (against === undefined) cases.push(['TypeScript loops', typeScriptPass]);
 
+/** CPU seconds of this process (one thread here): robust to other jobs on a shared machine, unlike wall-clock time. */
+const cpuSeconds = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));
 const totals = new Map<string, number>();
 for (let repeat = 0; repeat <= repeats; repeat++) {
   // Interleaved, the order alternating (ABBA…) so neither always runs first; the first round warms up.
   for (const [name, run] of repeat % 2 === 0 ? cases : [...cases].reverse()) {
-    const began = performance.now();
+    const began = cpuSeconds();
     totals.set(name, run());
-    const seconds = (performance.now() - began) / 1000;
+    const seconds = cpuSeconds() - began;
     if (repeat > 0) times.get(name)?.push(seconds);
   }
 }

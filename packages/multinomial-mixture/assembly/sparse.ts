@@ -24,12 +24,13 @@
 const PAIRS_PER_PASS = 8;
 
 /**
- * One pass of `products` over the non-zeros [first, end) of a row, for the `count` lane pairs at
- * byte `offset` of the row (`count` a constant after inlining: unused pairs vanish).
+ * One pass of `products` over a row's non-zeros (values from `from` to `last`, their indices from
+ * `index`) for `count` lane pairs: the sums at `o` (the row of `out` + the pass's byte offset),
+ * the table's rows read from `columns` (table + the same offset). `count` is a constant after
+ * inlining: unused pairs vanish.
  */
 // @ts-expect-error: decorator
-@inline function productsPass(count: i32, first: usize, end: usize, indices: usize, values: usize, table: usize, rowBytes: usize, offset: usize, row: usize): void {
-  const o = row + offset;
+@inline function productsPass(count: i32, from: usize, index: usize, last: usize, columns: usize, rowBytes: usize, o: usize): void {
   const zero = f64x2.splat(0);
   let s0 = v128.load(o);
   let s1 = count > 1 ? v128.load(o, 16) : zero;
@@ -39,12 +40,12 @@ const PAIRS_PER_PASS = 8;
   let s5 = count > 5 ? v128.load(o, 80) : zero;
   let s6 = count > 6 ? v128.load(o, 96) : zero;
   let s7 = count > 7 ? v128.load(o, 112) : zero;
-  for (let p = first; p < end; p++) {
-    const c = load<f64>(values + (p << 3));
+  for (let value = from; value < last; value += 8, index += 4) {
+    const c = load<f64>(value);
     // A stored zero is skipped (0·−∞ would be NaN), as in the TypeScript loop.
     if (c == 0) continue;
     const cv = f64x2.splat(c);
-    const t = table + <usize>load<i32>(indices + (p << 2)) * rowBytes + offset;
+    const t = columns + <usize>load<i32>(index) * rowBytes;
     s0 = f64x2.add(s0, f64x2.mul(cv, v128.load(t)));
     if (count > 1) s1 = f64x2.add(s1, f64x2.mul(cv, v128.load(t, 16)));
     if (count > 2) s2 = f64x2.add(s2, f64x2.mul(cv, v128.load(t, 32)));
@@ -69,31 +70,36 @@ export function products(indptr: usize, rows: i32, indices: usize, values: usize
   const rowBytes = (<usize>stride) << 3;
   const pairs = stride >> 1;
   for (let i = 0, row = out; i < rows; i++, row += rowBytes) {
+    // Pointers to a non-zero's value and index, advanced together (cheaper than an index scaled twice).
     const first = <usize>load<i32>(indptr + (<usize>i << 2));
-    const end = <usize>load<i32>(indptr + (<usize>i << 2), 4);
+    const from = values + (first << 3);
+    const index = indices + (first << 2);
+    const last = values + (<usize>load<i32>(indptr + (<usize>i << 2), 4) << 3);
     for (let pair = 0; pair < pairs; pair += PAIRS_PER_PASS) {
       const offset = (<usize>pair) << 4;
+      const columns = table + offset;
+      const o = row + offset;
       switch (min(pairs - pair, PAIRS_PER_PASS)) {
-        case 1: productsPass(1, first, end, indices, values, table, rowBytes, offset, row); break;
-        case 2: productsPass(2, first, end, indices, values, table, rowBytes, offset, row); break;
-        case 3: productsPass(3, first, end, indices, values, table, rowBytes, offset, row); break;
-        case 4: productsPass(4, first, end, indices, values, table, rowBytes, offset, row); break;
-        case 5: productsPass(5, first, end, indices, values, table, rowBytes, offset, row); break;
-        case 6: productsPass(6, first, end, indices, values, table, rowBytes, offset, row); break;
-        case 7: productsPass(7, first, end, indices, values, table, rowBytes, offset, row); break;
-        default: productsPass(8, first, end, indices, values, table, rowBytes, offset, row);
+        case 1: productsPass(1, from, index, last, columns, rowBytes, o); break;
+        case 2: productsPass(2, from, index, last, columns, rowBytes, o); break;
+        case 3: productsPass(3, from, index, last, columns, rowBytes, o); break;
+        case 4: productsPass(4, from, index, last, columns, rowBytes, o); break;
+        case 5: productsPass(5, from, index, last, columns, rowBytes, o); break;
+        case 6: productsPass(6, from, index, last, columns, rowBytes, o); break;
+        case 7: productsPass(7, from, index, last, columns, rowBytes, o); break;
+        default: productsPass(8, from, index, last, columns, rowBytes, o);
       }
     }
   }
 }
 
 /**
- * One pass of `weighted` over the non-zeros [first, end) of a row, for the `count` lane pairs of
- * the row's weights at byte `offset` (held in registers; `count` a constant after inlining).
+ * One pass of `weighted` over a row's non-zeros (as in `productsPass`) for `count` lane pairs:
+ * the row's weights at `w` (held in registers), the statistics' rows written from `columns`.
+ * `count` is a constant after inlining.
  */
 // @ts-expect-error: decorator
-@inline function weightedPass(count: i32, first: usize, end: usize, indices: usize, values: usize, statistics: usize, rowBytes: usize, offset: usize, weights: usize): void {
-  const w = weights + offset;
+@inline function weightedPass(count: i32, from: usize, index: usize, last: usize, columns: usize, rowBytes: usize, w: usize): void {
   const zero = f64x2.splat(0);
   const w0 = v128.load(w);
   const w1 = count > 1 ? v128.load(w, 16) : zero;
@@ -103,9 +109,9 @@ export function products(indptr: usize, rows: i32, indices: usize, values: usize
   const w5 = count > 5 ? v128.load(w, 80) : zero;
   const w6 = count > 6 ? v128.load(w, 96) : zero;
   const w7 = count > 7 ? v128.load(w, 112) : zero;
-  for (let p = first; p < end; p++) {
-    const cv = v128.load64_splat(values + (p << 3));
-    const r = statistics + <usize>load<i32>(indices + (p << 2)) * rowBytes + offset;
+  for (let value = from; value < last; value += 8, index += 4) {
+    const cv = v128.load64_splat(value);
+    const r = columns + <usize>load<i32>(index) * rowBytes;
     v128.store(r, f64x2.add(v128.load(r), f64x2.mul(cv, w0)));
     if (count > 1) v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(cv, w1)), 16);
     if (count > 2) v128.store(r, f64x2.add(v128.load(r, 32), f64x2.mul(cv, w2)), 32);
@@ -129,21 +135,25 @@ export function weighted(indptr: usize, rows: i32, indices: usize, values: usize
   const fewPairs = (5 + 4 * pairs) / 10;
   for (let i = 0, w = weights; i < rows; i++, w += rowBytes) {
     const first = <usize>load<i32>(indptr + (<usize>i << 2));
-    const end = <usize>load<i32>(indptr + (<usize>i << 2), 4);
+    const from = values + (first << 3);
+    const index = indices + (first << 2);
+    const last = values + (<usize>load<i32>(indptr + (<usize>i << 2), 4) << 3);
     let nonZero = 0;
     for (let pair = 0; pair < pairs; pair++) nonZero += <i32>v128.any_true(v128.load(w + ((<usize>pair) << 4)));
     if (nonZero > fewPairs) {
       for (let pair = 0; pair < pairs; pair += PAIRS_PER_PASS) {
         const offset = (<usize>pair) << 4;
+        const columns = statistics + offset;
+        const lanes = w + offset;
         switch (min(pairs - pair, PAIRS_PER_PASS)) {
-          case 1: weightedPass(1, first, end, indices, values, statistics, rowBytes, offset, w); break;
-          case 2: weightedPass(2, first, end, indices, values, statistics, rowBytes, offset, w); break;
-          case 3: weightedPass(3, first, end, indices, values, statistics, rowBytes, offset, w); break;
-          case 4: weightedPass(4, first, end, indices, values, statistics, rowBytes, offset, w); break;
-          case 5: weightedPass(5, first, end, indices, values, statistics, rowBytes, offset, w); break;
-          case 6: weightedPass(6, first, end, indices, values, statistics, rowBytes, offset, w); break;
-          case 7: weightedPass(7, first, end, indices, values, statistics, rowBytes, offset, w); break;
-          default: weightedPass(8, first, end, indices, values, statistics, rowBytes, offset, w);
+          case 1: weightedPass(1, from, index, last, columns, rowBytes, lanes); break;
+          case 2: weightedPass(2, from, index, last, columns, rowBytes, lanes); break;
+          case 3: weightedPass(3, from, index, last, columns, rowBytes, lanes); break;
+          case 4: weightedPass(4, from, index, last, columns, rowBytes, lanes); break;
+          case 5: weightedPass(5, from, index, last, columns, rowBytes, lanes); break;
+          case 6: weightedPass(6, from, index, last, columns, rowBytes, lanes); break;
+          case 7: weightedPass(7, from, index, last, columns, rowBytes, lanes); break;
+          default: weightedPass(8, from, index, last, columns, rowBytes, lanes);
         }
       }
     } else {
@@ -151,9 +161,10 @@ export function weighted(indptr: usize, rows: i32, indices: usize, values: usize
         const offset = (<usize>pair) << 4;
         const lanes = v128.load(w + offset);
         if (!v128.any_true(lanes)) continue;
-        for (let p = first; p < end; p++) {
-          const r = statistics + <usize>load<i32>(indices + (p << 2)) * rowBytes + offset;
-          v128.store(r, f64x2.add(v128.load(r), f64x2.mul(v128.load64_splat(values + (p << 3)), lanes)));
+        const columns = statistics + offset;
+        for (let value = from, at = index; value < last; value += 8, at += 4) {
+          const r = columns + <usize>load<i32>(at) * rowBytes;
+          v128.store(r, f64x2.add(v128.load(r), f64x2.mul(v128.load64_splat(value), lanes)));
         }
       }
     }

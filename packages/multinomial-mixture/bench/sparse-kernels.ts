@@ -3,7 +3,7 @@
  * sums) on topic documents, N = 2e4, V = 2000, K = 10 by default, in blocks of 1024 rows, against
  * the TypeScript loops — or, with `--against=<module>`, against another implementation of
  * simd-arena.ts (an A/B comparison: both in this process, interleaved, so a shared machine's load
- * falls on both alike). Prints the median seconds per pass and the median per-repetition ratio.
+ * falls on both alike). Prints the median CPU seconds per pass and the median per-repetition ratio.
  *
  *   node --conditions=@em/source --import tsx bench/sparse-kernels.ts [--n=2e4] [--v=2000] [--k=10] [--repeats=21] [--inner=10] [--only=products|weighted] [--against=./src/old-arena.ts]
  */
@@ -64,14 +64,19 @@ function pass(arena: Arena): number {
 
 const cases: Array<[string, Arena]> = [['this tree', current]];
 if (against !== undefined) cases.push([againstPath as string, against]);
+/** CPU seconds of this process (one thread here): robust to other jobs on a shared machine, unlike wall-clock time. */
+const cpuSeconds = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 const times = new Map<string, number[]>(cases.map(([name]) => [name, []]));
 const checks = new Map<string, number>();
 for (let repeat = 0; repeat <= repeats; repeat++) {
   // The order alternates (ABBA…), so neither always runs first; the first round warms up.
   for (const [name, arena] of repeat % 2 === 0 ? cases : [...cases].reverse()) {
-    const began = performance.now();
+    const began = cpuSeconds();
     for (let i = 0; i < inner; i++) checks.set(name, pass(arena));
-    if (repeat > 0) times.get(name)?.push((performance.now() - began) / 1000 / inner);
+    if (repeat > 0) times.get(name)?.push((cpuSeconds() - began) / inner);
   }
 }
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1] as number;
