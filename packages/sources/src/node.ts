@@ -22,6 +22,7 @@ import { openParquetSource } from './parquet.js';
 
 export * from './columnar.js';
 export * from './index.js';
+export { type NpyFile, readNpyFile, type ReadNpyFileOptions } from './npy-file.js';
 
 /** Default disk allowance for spooling standard input to a temporary file: 4 GiB. */
 export const DEFAULT_DISK_BUDGET = 4 * 1024 ** 3;
