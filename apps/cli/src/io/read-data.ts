@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { checkAllocation, type CsrMatrix, type DenseMatrix, float64Bytes, FormatError, formatBytes, InvalidDataError, MemoryBudgetError } from '@em/core';
 import { collectDense, parseCsvText, parseMatrixMarket, parseNpy, resolveColumns } from '@em/sources';
-import { dataFormatOf as sourceFormatOf, openDataSource } from '@em/sources/node';
+import { dataFormatOf as sourceFormatOf, openDataSource, readNpyFile } from '@em/sources/node';
 import { CliInputError, type CliIo, memoryBudgetOf, readInputFile, resolvePath } from '../framework/io.js';
 import type { OptionValues } from '../framework/options.js';
 import { type NumericTable, selectMatrixColumns } from './table.js';
@@ -55,11 +55,38 @@ async function readStreamedFormat(io: CliIo, path: string, format: 'ndjson' | 'p
   }
 }
 
+/**
+ * Reads a regular .npy file straight into one float64 matrix on a SharedArrayBuffer (no Buffer of
+ * the file, no second copy when the fit shares the data with worker threads); undefined for
+ * anything else (a pipe, a device), which readInputFile reads as before. The file's own size is
+ * checked against the memory budget first, with readInputFile's message.
+ */
+async function readNpyRegularFile(io: CliIo, path: string, flag: string, columns: string | undefined): Promise<NumericTable | undefined> {
+  const resolved = resolvePath(io, path);
+  const info = await stat(resolved).catch(() => undefined);
+  if (info === undefined || !info.isFile()) return undefined;
+  const budget = memoryBudgetOf(io);
+  if (info.size > budget) {
+    throw new MemoryBudgetError(
+      `${flag} file "${path}" is larger than the memory budget of ${formatBytes(budget)} (${formatBytes(info.size)}).`,
+      'Pass a smaller file (a regular file, not an endless stream), or raise the memory budget with --memory-budget (e.g. --memory-budget 4GiB) if the machine has the memory.',
+      { bytes: info.size, budget },
+    );
+  }
+  const source = basename(path);
+  const { matrix } = await readNpyFile(resolved, { name: source, memoryBudget: budget, shared: true, ...(columns === undefined ? {} : { columns }) });
+  return { matrix, source };
+}
+
 /** Reads a data file in whichever format its extension names. */
 export async function readData(io: CliIo, path: string, options: ReadDataOptions = {}): Promise<LoadedData> {
   const flag = options.flag ?? '--data';
   const format = dataFormatOf(path);
   if (format === 'ndjson' || format === 'parquet' || format === 'arrow') return { format, table: await readStreamedFormat(io, path, format, flag, options.columns) };
+  if (format === 'npy') {
+    const table = await readNpyRegularFile(io, path, flag, options.columns);
+    if (table !== undefined) return { format, table };
+  }
   const bytes = await readInputFile(io, path, flag, format === 'npy' ? 'binary' : 'text');
   const budget = memoryBudgetOf(io);
   const source = basename(path);
