@@ -38,5 +38,3 @@ export * from './model-selection.js';
 export * from './persistence.js';
 export * from './memory-budget.js';
 export * from './estimator/index.js';
-/** A small WebAssembly assembler (LEB128, SIMD instructions, loops, modules) for model packages' kernels. */
-export * as wasm from './wasm/assembler.js';
