@@ -257,3 +257,30 @@ describe('fitStreamStepwise (stepwise EM over a DataSource)', () => {
     expect(() => fitEmStepwise(model, [{ observations: all }], { historyLimit: 3 })).toThrow(InvalidOptionsError);
   });
 });
+
+describe('fitStream with worker threads', () => {
+  it('dispatches blocks to a real 2-worker pool and follows the in-process streamed fit', async () => {
+    // Worker threads run built code (dist/), as in parallel.test.ts.
+    const { createWorkerExecutor } = await import('../src/parallel.js');
+    // @ts-expect-error -- plain JS fixture without declarations
+    const { poissonMixture, poissonData } = (await import('./fixtures/poisson-family.mjs')) as {
+      poissonMixture: (k: number) => Parameters<typeof fitStream>[0];
+      poissonData: (n: number) => DenseMatrix;
+    };
+    const model = poissonMixture(2);
+    // The fixture builds its matrix with dist's DenseMatrix: rewrap it in this build's.
+    const fromFixture = poissonData(5000);
+    const observations = new DenseMatrix(fromFixture.data, fromFixture.rows, fromFixture.cols);
+    const initialParameters = { weights: Float64Array.of(0.5, 0.5), components: { rates: Float64Array.of(1, 20) } };
+    const inProcess = await fitStream(model, arraySource(observations), { initialParameters, maxIterations: 8, tolerance: 0, blockRows: 600 });
+    const executor = createWorkerExecutor({ workerUrl: new URL('./fixtures/parallel-worker.mjs', import.meta.url), workers: 2 });
+    try {
+      const parallel = await fitStream(model, arraySource(observations), { initialParameters, maxIterations: 8, tolerance: 0, blockRows: 600, executor });
+      // 9 passes × 9 blocks of ≤ 600 rows, every block a task.
+      expect(executor.tasksSent).toBe(9 * 9);
+      expect(maxRelativeDifference(parallel.history, inProcess.history)).toBeLessThan(1e-12);
+    } finally {
+      await executor.close();
+    }
+  });
+});
