@@ -34,6 +34,7 @@ export * from './executor/executor.js';
 export * from './executor/worker-plan.js';
 export { packageWorkerEntry, workerEntryProblem } from './executor/worker-entry.js';
 export { availableParallelism } from './executor/platform.js';
+export { loadParallel } from './executor/load-parallel.js';
 export * from './model-selection.js';
 export * from './persistence.js';
 export * from './memory-budget.js';

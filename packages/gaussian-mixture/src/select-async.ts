@@ -7,6 +7,7 @@ import {
   bestByCriterion,
   DENSE_ROWS,
   InvalidOptionsError,
+  loadParallel,
   packageWorkerEntry,
   planWorkers,
   workerEntryProblem,
@@ -176,7 +177,7 @@ export async function selectGaussianMixtureAsync(options: SelectGaussianMixtureA
   const plan = selectionPlan(options, matrix.rows, matrix.cols);
   if (plan.mode === 'cells') return { ...(await selectOnCellWorkers(options, matrix, plan)), execution: plan };
   if (plan.mode === 'in-process' || options.executor !== undefined) return { ...(await selectWithExecutor(options, options.executor)), execution: plan };
-  const { createWorkerExecutor } = await import('@em/core/parallel');
+  const { createWorkerExecutor } = await loadParallel();
   const workerUrl = options.workerUrl ?? packageWorkerEntry(import.meta.url);
   if (workerUrl === undefined) throw new InvalidOptionsError('No worker entry to start workers from.', "Pass workerUrl (a worker that imports '@em/gaussian-mixture/worker').", { option: 'workerUrl' });
   const budget = selectionGrid(options).cells[0]?.model.settings.memoryBudget;
@@ -215,7 +216,7 @@ async function selectWithExecutor(options: SelectGaussianMixtureOptions, executo
 /** Every cell fitted whole by a pool of workers on a shared view of the data; the table in canonical order. */
 async function selectOnCellWorkers(options: SelectGaussianMixtureAsyncOptions, matrix: DenseMatrix, plan: SelectionPlan): Promise<SelectionResult> {
   const grid = selectionGrid(options);
-  const { createWorkerExecutor, deserializeError } = await import('@em/core/parallel');
+  const { createWorkerExecutor, deserializeError } = await loadParallel();
   const workerUrl = options.workerUrl ?? packageWorkerEntry(import.meta.url);
   if (workerUrl === undefined) throw new InvalidOptionsError('No worker entry to start workers from.', "Pass workerUrl (a worker that imports '@em/gaussian-mixture/worker').", { option: 'workerUrl' });
   const memoryBudget = grid.cells[0]?.model.settings.memoryBudget;

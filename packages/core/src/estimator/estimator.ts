@@ -4,6 +4,7 @@ import { InvalidOptionsError, NotFittedError } from '../errors.js';
 import { fitEm, fitEmAsync, type AsyncFitOptions } from '../fit/fit.js';
 import type { FitResult } from '../fit/types.js';
 import type { EStepExecutor } from '../executor/executor.js';
+import { loadParallel } from '../executor/load-parallel.js';
 import { availableParallelism } from '../executor/platform.js';
 import { workerEntryProblem } from '../executor/worker-entry.js';
 import { planWorkers, type EStepWork, type ExecutionPlan, type WorkersOption } from '../executor/worker-plan.js';
@@ -261,7 +262,7 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
     let result: FitResult<P>;
     try {
       if (plan.mode === 'workers') {
-        const { createWorkerExecutor } = await import('../parallel.js');
+        const { createWorkerExecutor } = await loadParallel();
         const workerUrl = this.workerUrlOf(options);
         if (workerUrl === undefined) {
           throw new InvalidOptionsError(`${this.constructor.name} has no worker entry to start ${plan.workers} workers from.`, 'Pass workerUrl (the URL of a worker that imports the model package\'s /worker entry), or an executor.', {
