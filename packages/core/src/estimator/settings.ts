@@ -36,8 +36,9 @@ export type EstimatorSettings<P = unknown> = Pick<AsyncFitOptions<P>, ForwardedF
   readonly workers?: WorkersOption;
   /**
    * The worker entry `fitAsync` starts its threads from (default: the model package's own built
-   * `worker.js`, in Node). In a browser, the URL of a bundled worker that imports the package's
-   * `/worker` entry; without one, 'auto' fits in process.
+   * `worker.js`, in Node). Without one, 'auto' fits in process in a browser; a bundled browser app
+   * that wants workers passes `executor: createWorkerExecutor({ workerUrl })` from '@em/core/parallel'
+   * (the pool is not in the estimator's bundle), unbundled ES modules may pass `workerUrl` here.
    */
   readonly workerUrl?: string | URL;
   /**
