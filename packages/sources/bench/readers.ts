@@ -1,13 +1,34 @@
 // Read speed of each @em/sources reader: one pass over the same N × 10 float64 table written as
 // CSV, .npy, NDJSON, Parquet (Snappy, 100 000-row groups) and Arrow IPC (100 000-row batches),
-// through openDataSource, blocks of the default size. Prints rows/s and the peak RSS seen.
+// through openDenseSource, blocks of the default size. Each file is read in a child process of its
+// own, so its peak RSS is the reader's (plus Node's baseline), not the generator's.
 // Run: pnpm --filter @em/sources run bench [-- --rows=1000000]
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Table, tableFromArrays, tableToIPC } from 'apache-arrow';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { openDenseSource } from '../src/node.js';
+
+const readArgument = process.argv.find((argument) => argument.startsWith('--read='));
+if (readArgument !== undefined) {
+  // Child: one pass over one file; prints seconds, rows, checksum and peak RSS as JSON.
+  const source = await openDenseSource(readArgument.slice('--read='.length));
+  let peak = process.memoryUsage().rss;
+  let rows = 0;
+  let checksum = 0;
+  const started = performance.now();
+  for await (const block of source.pass()) {
+    rows += block.data.rows;
+    for (const value of block.data.data) checksum += value;
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await source.close();
+  console.log(JSON.stringify({ seconds, rows, checksum, peak }));
+  process.exit(0);
+}
 
 const rowsArgument = process.argv.find((argument) => argument.startsWith('--rows='));
 const N = rowsArgument === undefined ? 1_000_000 : Number(rowsArgument.slice('--rows='.length));
@@ -62,24 +83,13 @@ try {
     })(),
   };
   console.log(`@em/sources readers, one pass over ${N} × ${D} float64 (Node ${process.version}):`);
+  for (const [file, content] of Object.entries(files)) await writeFile(join(directory, file), content);
   for (const [file, content] of Object.entries(files)) {
-    const path = join(directory, file);
-    await writeFile(path, content);
-    const source = await openDenseSource(path);
-    let peak = 0;
-    let rows = 0;
-    let checksum = 0;
-    const started = performance.now();
-    for await (const block of source.pass()) {
-      rows += block.data.rows;
-      for (const value of block.data.data) checksum += value;
-      peak = Math.max(peak, process.memoryUsage().rss);
-    }
-    const seconds = (performance.now() - started) / 1000;
-    await source.close();
+    const output = execFileSync(process.execPath, [...process.execArgv, process.argv[1] as string, `--read=${join(directory, file)}`], { encoding: 'utf8' });
+    const { seconds, rows, checksum, peak } = JSON.parse(output) as { seconds: number; rows: number; checksum: number; peak: number };
     const size = typeof content === 'string' ? Buffer.byteLength(content) : content.byteLength;
     console.log(
-      `  ${file.padEnd(13)} ${(size / 1e6).toFixed(0).padStart(5)} MB  ${(rows / seconds / 1e6).toFixed(2).padStart(6)} M rows/s  (${seconds.toFixed(2)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, checksum ${checksum.toFixed(3)})`,
+      `  ${file.padEnd(13)} ${(size / 1e6).toFixed(0).padStart(5)} MB  ${(rows / seconds / 1e6).toFixed(2).padStart(6)} M rows/s  (${seconds.toFixed(2)} s, peak RSS of the reading process ${(peak / 2 ** 20).toFixed(0)} MiB, checksum ${checksum.toFixed(3)})`,
     );
   }
 } finally {

@@ -1,4 +1,4 @@
-import { DenseMatrix, type DenseSource, FormatError, InvalidDataError, type PassOptions, type SourceBlock } from '@em/core';
+import { checkAllocation, DenseMatrix, type DenseSource, FormatError, InvalidDataError, type PassOptions, type SourceBlock } from '@em/core';
 import type { DataType, RecordBatch, Schema } from 'apache-arrow';
 import { blockRowsFor, budgetOf, type ReaderOptions } from './blocks.js';
 import { resolveColumns } from './columns.js';
@@ -38,7 +38,10 @@ async function completeTrailer(input: ByteInput): Promise<boolean | undefined> {
 /**
  * Opens an Arrow IPC file (`.arrow`, `.feather` v2) or stream (`.arrows`) as a stream of row
  * blocks, through apache-arrow (the Arrow project's JavaScript implementation): one record batch
- * at a time, handed out in blocks of at most `blockRows` rows. Memory: one record batch, decoded,
+ * at a time, handed out in blocks of at most `blockRows` rows. An IPC *file* is read by offset
+ * (footer, then each record batch) when the input offers a file handle (Node files); from a browser
+ * `File` apache-arrow keeps the whole file, which must then fit the budget; from a pipe it is
+ * refused (the stream format is read from pipes). Memory: one record batch, decoded,
  * plus its float64 copy — checked against the budget as each batch arrives.
  *
  * Only integer and floating-point columns are read; another type is an InvalidDataError naming
@@ -56,19 +59,46 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
     });
   /** Bytes taken from the input by the reader of the current pass (for progress). */
   let bytesRead = 0;
+  const latin1 = (bytes: Uint8Array): string => new TextDecoder('latin1').decode(bytes);
+  const isFileFormat = input.read === undefined ? undefined : latin1(await input.read(0, 6)) === 'ARROW1';
+  /** Why the input was refused while apache-arrow read it (its own error would hide ours). */
+  let refusal: FormatError | undefined;
+  /** The open file handle of the current pass (Arrow files read by offset), closed when the pass ends. */
+  let handle: { close(): Promise<void> } | undefined;
   const openReader = async () => {
     bytesRead = 0;
-    const counted = input.open().pipeThrough(
+    if (isFileFormat === true && input.openFileHandle !== undefined) {
+      // Random access: the footer, then one record batch at a time by offset.
+      handle = (await input.openFileHandle()) as { close(): Promise<void> };
+      const reader = await RecordBatchReader.from(handle as Parameters<typeof RecordBatchReader.from>[0] & object);
+      await reader.open();
+      return reader;
+    }
+    let first = true;
+    const stream = input.open().pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
+          if (first && chunk.byteLength >= 6 && latin1(chunk.subarray(0, 6)) === 'ARROW1' && isFileFormat === undefined) {
+            refusal = new FormatError(
+              `${name}: an Arrow IPC file (not stream) cannot be read from a pipe without keeping all of it (its footer comes last).`,
+              'Write the Arrow IPC stream format (.arrows), or pass a file (standard input is spooled to one unless spooling is off).',
+            );
+            throw refusal;
+          }
+          first = false;
           bytesRead += chunk.byteLength;
           controller.enqueue(chunk);
         },
       }),
     );
-    const reader = await RecordBatchReader.from(counted);
+    const reader = await RecordBatchReader.from(stream);
     await reader.open();
     return reader;
+  };
+  const closeHandle = async (): Promise<void> => {
+    const open = handle;
+    handle = undefined;
+    await open?.close().catch(() => undefined);
   };
   let schema: Schema;
   let pending: Awaited<ReturnType<typeof openReader>> | undefined;
@@ -76,11 +106,19 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
   let names: string[];
   try {
     if ((await completeTrailer(input)) === false) throw cutShort('it does not end with the "ARROW1" footer or an end-of-stream marker');
+    if (isFileFormat === true && input.openFileHandle === undefined) {
+      // apache-arrow reads an IPC file through its footer, which comes last: without random access
+      // (a browser File) it keeps the whole input, so the whole file must fit the budget.
+      checkAllocation(2 * (input.bytes ?? Number.POSITIVE_INFINITY), budget, `The Arrow IPC file ${name}, which is read whole here (its footer comes last)`, 'Write the Arrow IPC stream format (.arrows) instead, which is read a record batch at a time');
+    }
     try {
       pending = await openReader();
     } catch (error) {
+      if (refusal !== undefined) throw refusal;
+      if (error instanceof FormatError) throw error;
       throw cutShort(`its schema cannot be read: ${(error as Error).message}`);
     }
+    if (refusal !== undefined) throw refusal;
     schema = pending.schema;
     if (schema === undefined || schema === null) throw cutShort('no schema');
     names = schema.fields.map((field) => field.name);
@@ -96,6 +134,7 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
     if (selected.length === 0) throw new InvalidDataError(`${name} has no columns.`, 'Pass an Arrow file with numeric columns.');
   } catch (error) {
     await Promise.resolve(pending?.cancel()).catch(() => undefined);
+    await closeHandle();
     await input.close?.();
     throw error;
   }
@@ -141,16 +180,20 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
     const reader = pending ?? (await openReader());
     pending = undefined;
     let row = 0;
+    let batchIndex = 0;
     try {
       for (;;) {
         let next: IteratorResult<RecordBatch>;
         try {
           next = await reader.next();
         } catch (error) {
-          throw cutShort(`record batch after row ${row} cannot be read: ${(error as Error).message}`);
+          throw refusal ?? cutShort(`record batch after row ${row} cannot be read: ${(error as Error).message}`);
         }
         if (next.done === true) break;
         const batch = next.value;
+        batchIndex++;
+        // Read by offset, an Arrow file's progress is the share of its record batches read.
+        if (handle !== undefined && input.bytes !== undefined) bytesRead = Math.round((input.bytes * batchIndex) / Math.max(1, (reader as { numRecordBatches?: number }).numRecordBatches ?? batchIndex));
         passOptions.signal?.throwIfAborted();
         blockRowsFor(columns, Math.max(1, batch.numRows), budget, 8 * batch.numRows * batch.numCols, `${name} (a record batch of ${batch.numRows} rows)`);
         const values = toBlock(batch, row);
@@ -166,6 +209,7 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
       } catch {
         // Closing a reader that failed: nothing more to release.
       }
+      await closeHandle();
     }
   }
 
@@ -181,6 +225,7 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
       closed = true;
       await Promise.resolve(pending?.cancel()).catch(() => undefined);
       pending = undefined;
+      await closeHandle();
       await input.close?.();
     },
   };

@@ -14,6 +14,11 @@ export interface ByteInput {
   open(): ReadableStream<Uint8Array>;
   /** Bytes `[start, end)`, for formats read by offset (Parquet); absent for pipes. */
   readonly read?: (start: number, end: number) => Promise<Uint8Array>;
+  /**
+   * A Node `FileHandle` on the file, for readers that read by offset through a library taking one
+   * (apache-arrow's IPC file reader); absent in browsers. The caller closes it.
+   */
+  readonly openFileHandle?: () => Promise<unknown>;
   /** Releases what the input holds (a file handle, a temporary spool); safe to call more than once. */
   close?(): Promise<void>;
 }

@@ -36,6 +36,7 @@ export function fileInput(path: string, options: { readonly name?: string; reado
     ...(options.bytes === undefined ? {} : { bytes: options.bytes }),
     reiterable: true,
     open: () => Readable.toWeb(createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES })) as ReadableStream<Uint8Array>,
+    openFileHandle: () => open(path, 'r'),
     async read(start, end) {
       handle ??= open(path, 'r');
       const file = await handle;

@@ -106,6 +106,19 @@ describe('openDataSource', () => {
     await source.close();
   });
 
+  it('reads an Arrow IPC file by offset (a file handle: footer, then one record batch at a time) and closes the handle', async () => {
+    const { Table, tableFromArrays, tableToIPC } = await import('apache-arrow');
+    const whole = tableFromArrays({ a: Float64Array.from({ length: 10 }, (_, i) => i), b: Int32Array.from({ length: 10 }, (_, i) => -i) });
+    const path = join(dir, 'x.arrow');
+    await writeFile(path, tableToIPC(new Table([...whole.slice(0, 3).batches, ...whole.slice(3).batches]), 'file'));
+    const source = await openDenseSource(path, { memoryBudget: 2 ** 20 });
+    const read = await collect(source, 2);
+    expect(read.values).toEqual(Array.from({ length: 10 }, (_, i) => [i, i === 0 ? 0 : -i]).flat());
+    expect(read.largestBlock).toBe(2);
+    expect((await collect(source)).rows).toBe(10);
+    await source.close();
+  });
+
   it('names a missing file', async () => {
     await expect(openDataSource(join(dir, 'missing.csv'))).rejects.toThrowError(/no such file/);
   });

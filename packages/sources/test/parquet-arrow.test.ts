@@ -97,6 +97,18 @@ describe('openArrowSource', () => {
     }
   });
 
+  it('reads an IPC file whole from an input without a file handle only within the budget, and refuses one from a pipe', async () => {
+    const bytes = tableToIPC(table.slice(0, 4).concat(table.slice(4)), 'file');
+    await expect(openArrowSource(chunkedInput(bytes, 'x.arrow'), { columns: 'x', memoryBudget: 2 ** 20 })).resolves.toBeDefined();
+    const large = tableToIPC(tableFromArrays({ v: new Float64Array(70_000) }), 'file');
+    await expect(openArrowSource(chunkedInput(large, 'large.arrow'), { memoryBudget: 2 ** 20 })).rejects.toThrowError(/The Arrow IPC file large\.arrow, which is read whole here .* more than the memory budget/);
+    const { read: _read, ...pipe } = chunkedInput(bytes, 'pipe.arrow', 64, false);
+    await expect(openArrowSource(pipe, { columns: 'x' })).rejects.toThrowError(/pipe\.arrow: an Arrow IPC file \(not stream\) cannot be read from a pipe/);
+    // The stream format is read from a pipe, a record batch at a time.
+    const { read: _streamRead, ...streamPipe } = chunkedInput(tableToIPC(table, 'stream'), 'pipe.arrows', 64, false);
+    expect((await collect(await openArrowSource(streamPipe, { columns: 'x,y,n' }))).values).toEqual(expected);
+  });
+
   it('refuses a text column unless left out, reads nulls as NaN, and refuses a file cut short', async () => {
     const bytes = tableToIPC(table, 'file');
     await expect(openArrowSource(chunkedInput(bytes, 'x.arrow'))).rejects.toThrowError(/x\.arrow: column "label" \(index 3\) is of type Dictionary<Int32, Utf8>, not numbers/);
