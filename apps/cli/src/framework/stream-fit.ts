@@ -10,6 +10,7 @@ import {
   planStream,
   CsrMatrix,
   type DataSource,
+  type EStepExecutor,
   type DenseMatrix,
   type JsonValue,
   type EmModel,
@@ -168,7 +169,7 @@ export type StreamedFit<P> =
 /**
  * Runs a streamed fit of an estimator's model on `source`, with iteration progress and one line per
  * pass (rows and bytes read, seconds) on stderr, then sets the estimator's parameters to the result.
- * `initial` (from --init) replaces the sampling pass; `tap` sees every block of the first pass.
+ * `initial` (from --init) replaces the sampling pass; `executor` (batch EM only) runs the blocks' E-steps on worker threads.
  */
 export async function runStreamedFit<P, B extends DenseMatrix | CsrMatrix>(
   io: CliIo,
@@ -179,6 +180,7 @@ export async function runStreamedFit<P, B extends DenseMatrix | CsrMatrix>(
   estimator: StreamableEstimator<P, B>,
   source: DataSource<B>,
   initial: P | undefined,
+  executor?: EStepExecutor,
 ): Promise<StreamedFit<P>> {
   const show = !settings.json && !settings.quiet;
   const budget = memoryBudgetOf(io);
@@ -227,6 +229,7 @@ export async function runStreamedFit<P, B extends DenseMatrix | CsrMatrix>(
       toleranceRule: s.toleranceRule,
       ...(s.acceleration === undefined ? {} : { acceleration: s.acceleration }),
       ...(initial === undefined ? {} : { initialParameters: initial }),
+      ...(executor === undefined ? {} : { executor }),
       onProgress,
       onEvent,
       onIteration: (info) => progress.update({ iteration: info.iteration, logLikelihood: info.logLikelihood, objective: info.objective, change: info.change, run: info.run, runs: s.nInit }),

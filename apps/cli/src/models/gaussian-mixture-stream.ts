@@ -1,4 +1,5 @@
 import { DenseMatrix, planStream } from '@em/core';
+import { createWorkerExecutor } from '@em/core/parallel';
 import { GaussianMixture, type InitializationMethod } from '@em/gaussian-mixture';
 import type { CommonFitSettings } from '../framework/fit-report.js';
 import { restartsFor } from '../framework/fit-run.js';
@@ -24,9 +25,10 @@ export interface GaussianMixtureFlags {
 export async function fitGaussianMixtureStreamed(io: CliIo, options: OptionValues, decision: StreamDecision, flags: GaussianMixtureFlags): Promise<number> {
   const { settings, components, choice, initMethod, regCovar } = flags;
   const covariance = choice.storage;
-  for (const flag of ['sample-weights', 'workers'] as const) {
-    if (options.has(flag)) throw new UsageError(`em fit gmm: --${flag} is not available for streamed fits (${decision.reason}); drop it, or load the data with a larger --memory-budget.`);
-  }
+  if (options.has('sample-weights')) throw new UsageError(`em fit gmm: --sample-weights is not available for streamed fits (${decision.reason}); drop it, or load the data with a larger --memory-budget.`);
+  // An explicit --workers N > 1 runs the blocks' E-steps on N threads while this one reads; auto streams in process.
+  const workers = settings.workers;
+  if (workers !== 'auto' && workers > 1 && decision.stepwise) throw new UsageError('em fit gmm: --stepwise updates after every block in this thread; drop --workers.');
   const opened = await openStreamSource(io, options, decision);
   try {
     const source = denseSource(opened);
@@ -50,7 +52,13 @@ export async function fitGaussianMixtureStreamed(io: CliIo, options: OptionValue
       ...(missingValues ? { missingValues: true } : {}),
     });
     if (init !== undefined) model.setParameters(init);
-    const fit = await runStreamedFit(io, options, settings, 'em fit gmm', decision, model, source, init === undefined ? undefined : model.modelParameters);
+    const executor = workers !== 'auto' && workers > 1 ? createWorkerExecutor({ workerUrl: import.meta.resolve('@em/gaussian-mixture/worker'), workers, memoryBudget: budget }) : undefined;
+    let fit;
+    try {
+      fit = await runStreamedFit(io, options, settings, 'em fit gmm', decision, model, source, init === undefined ? undefined : model.modelParameters, executor);
+    } finally {
+      await executor?.close();
+    }
     const params: GaussianMixtureParams = model.parameters;
     return await publishStreamedFit(io, settings, fit, {
       kind: 'gaussian-mixture',
