@@ -2,7 +2,8 @@
 // also on failure), runs every fit in its own process and reads that process's peak RSS.
 //
 //   node --import tsx src/bench.ts [--rows 2e7] [--csv-rows N] [--parquet-rows N] [--mtx-rows 3e6]
-//     [--iterations 3] [--budget 256MiB] [--skip-memory] [--skip-csv] [--skip-parquet] [--skip-mtx]
+//     [--iterations 3] [--budget 256MiB] [--workers N] [--skip-memory] [--skip-csv] [--skip-parquet] [--skip-mtx]
+// (--workers N adds a streamed fit with N worker threads; they run the built dist/, so `pnpm build` first)
 //
 // EM_BENCH_SKIP_STREAMING=1 (or --skip) skips the whole benchmark: it writes several GB.
 import { execFile } from 'node:child_process';
@@ -48,10 +49,11 @@ interface CaseReport {
   readonly fitSeconds: number;
   readonly rowsPerSecond: number;
   readonly maxRssMiB: number;
+  readonly workers?: number;
 }
 
-function runCase(model: 'gmm' | 'multinomial', mode: 'stream' | 'memory', path: string, memoryBudget = budget): Promise<CaseReport> {
-  const request = JSON.stringify({ model, mode, path, iterations, memoryBudget });
+function runCase(model: 'gmm' | 'multinomial', mode: 'stream' | 'memory', path: string, memoryBudget = budget, workers = 0): Promise<CaseReport> {
+  const request = JSON.stringify({ model, mode, path, iterations, memoryBudget, workers });
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--conditions=@em/source', '--import', 'tsx', caseScript, request], { maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       if (error !== null) reject(new Error(`${model} ${mode} ${path} failed: ${stderr || error.message}`));
@@ -74,7 +76,7 @@ function timed<T>(label: string, work: () => T): T {
 
 const gib = (bytes: number): string => `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
 const line = (r: CaseReport, extra = ''): string =>
-  `| ${r.model} ${r.mode} | ${r.path.split('.').pop()} | ${r.rows.toExponential(2)} | ${r.eSteps} | ${r.fitSeconds.toFixed(1)} s | ${Math.round(r.rowsPerSecond).toLocaleString('en')} | ${r.maxRssMiB.toFixed(0)} MiB | ${extra} |`;
+  `| ${r.model} ${r.mode}${(r.workers ?? 0) > 0 ? `, ${r.workers} workers` : ''} | ${r.path.split('.').pop()} | ${r.rows.toExponential(2)} | ${r.eSteps} | ${r.fitSeconds.toFixed(1)} s | ${Math.round(r.rowsPerSecond).toLocaleString('en')} | ${r.maxRssMiB.toFixed(0)} MiB | ${extra} |`;
 
 const directory = mkdtempSync(join(tmpdir(), 'em-streaming-bench-'));
 const table: string[] = [];
@@ -101,6 +103,11 @@ try {
     console.log(`  ${table.at(-1)}`);
     console.log(`  log-likelihood streamed  ${streamed.logLikelihoodHistory.join(', ')}`);
     console.log(`  log-likelihood in memory ${memory.logLikelihoodHistory.join(', ')}`);
+  }
+  if (value('workers', 0) > 0) {
+    const threaded = await runCase('gmm', 'stream', npy, budget, value('workers', 0));
+    table.push(line(threaded, `trajectory gap to the in-process stream ${relativeGap(threaded.logLikelihoodHistory, streamed.logLikelihoodHistory).toExponential(2)} (peak RSS of the main thread's process; workers share it)`));
+    console.log(`  ${table.at(-1)}`);
   }
   rmSync(npy);
 

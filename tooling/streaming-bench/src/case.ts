@@ -2,6 +2,7 @@
 // the fit's alone. Prints one JSON line on stdout. Called by bench.ts; not a public entry.
 import { readFileSync } from 'node:fs';
 import { CsrMatrix, DenseMatrix, fitEm, fitStream, parseByteSize, Random, type DataSource, type FitResult } from '@em/core';
+import { createWorkerExecutor } from '@em/core/parallel';
 import { gaussianMixtureModel } from '@em/gaussian-mixture';
 import { createMultinomialMixtureModel } from '@em/multinomial-mixture';
 import { openDataSource } from '@em/sources/node';
@@ -9,6 +10,8 @@ import { openDataSource } from '@em/sources/node';
 interface CaseRequest {
   readonly model: 'gmm' | 'multinomial';
   readonly mode: 'stream' | 'memory';
+  /** Worker threads for the streamed E-steps (0: in process). */
+  readonly workers?: number;
   readonly path: string;
   readonly iterations: number;
   readonly memoryBudget: string;
@@ -86,8 +89,15 @@ async function run(): Promise<Record<string, unknown>> {
     const source = (await openDataSource(request.path, { memoryBudget: budget })) as DataSource<DenseMatrix>;
     const initialParameters = model.initialize({ observations: await firstBlock(source) }, new Random(1));
     if (request.mode === 'stream') {
+      // Worker threads run the built worker (dist/; `pnpm build` first).
+      const executor =
+        (request.workers ?? 0) > 0 ? createWorkerExecutor({ workerUrl: new URL('../../../packages/gaussian-mixture/dist/worker.js', import.meta.url), workers: request.workers ?? 1, memoryBudget: budget }) : undefined;
       const t = performance.now();
-      result = (await fitStream(model, source, { ...options, initialParameters, memoryBudget: budget })) as FitResult<unknown>;
+      try {
+        result = (await fitStream(model, source, { ...options, initialParameters, memoryBudget: budget, ...(executor === undefined ? {} : { executor }) })) as FitResult<unknown>;
+      } finally {
+        await executor?.close();
+      }
       fitSeconds = (performance.now() - t) / 1000;
       rows = result.observations;
     } else {
