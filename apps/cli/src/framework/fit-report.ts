@@ -103,15 +103,12 @@ export function checkSparseEStep(estep: EStepSettings, workers: WorkersOption, s
   if (streamed) throw new UsageError(`${commandName}: --estep sparse needs the data in memory; drop --stream (or raise --memory-budget), or use --estep full.`);
 }
 
-/** Most worker threads `--workers N` may ask for (the machine's parallelism caps it further). */
-const MAX_WORKERS = 1024;
-
-/** `--workers auto|N` (default auto). */
+/** `--workers auto|N` (default auto; N ≥ 1, capped later at the threads the machine runs at once). */
 export function readWorkers(options: OptionValues): WorkersOption {
   const text = options.string('workers');
   if (text === undefined || text === 'auto') return 'auto';
   const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= 1 && value <= MAX_WORKERS)) throw options.error('workers', `expects auto or an integer in 1 … ${MAX_WORKERS}, got "${text}"`);
+  if (!(value >= 1 && Number.isSafeInteger(value))) throw options.error('workers', `expects auto or an integer ≥ 1, got "${text}"`);
   return value;
 }
 
