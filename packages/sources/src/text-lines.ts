@@ -62,7 +62,7 @@ export class LineReader {
   private readonly decoder = new TextDecoder('utf-8');
   private text = '';
   private position = 0;
-  /** Index in `text` after the last complete line (the rest is a partial line, or the last line at the end). */
+  /** Index in `text` after the last complete line and its line break (the rest is a partial line carried to the next chunk). */
   private limit = 0;
   private carry = '';
   private ended = false;
@@ -127,10 +127,11 @@ export class LineReader {
         if (this.text.length > this.maxLength && this.text.indexOf('\n') < 0) throw tooLong(this.name, this.lineNumber + 1, this.text.length, this.maxLength);
         return this.text.length > 0;
       }
-      this.limit = this.carry.length + lastBreak;
+      // Up to and including the last line break: a blank line just before it is still a line.
+      this.limit = this.carry.length + lastBreak + 1;
       this.carry = decoded.slice(lastBreak + 1);
       if (this.carry.length > this.maxLength) {
-        throw tooLong(this.name, this.lineNumber + countLines(this.text.slice(0, this.limit)) + 1, this.carry.length, this.maxLength);
+        throw tooLong(this.name, this.lineNumber + countLines(this.text.slice(0, this.limit)), this.carry.length, this.maxLength);
       }
       return true;
     }

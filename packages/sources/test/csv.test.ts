@@ -53,6 +53,12 @@ describe('openCsvSource', () => {
     await expect(collect(quote)).rejects.toThrowError(/q\.csv, line 3: a quoted field is not closed/);
   });
 
+  it('counts a blank line that ends a stream chunk (regression: the line numbers after it were one short)', async () => {
+    // The first 9-byte chunk is "a,b\n1,2\n\n": it ends with the blank line 3.
+    const source = await openCsvSource(chunkedInput('a,b\n1,2\n\n3\n', 'blank.csv', 9));
+    await expect(collect(source)).rejects.toThrowError(/blank\.csv, line 4: found 1 fields, expected 2/);
+  });
+
   it('refuses an empty input, a header without rows, hexadecimal literals and unknown columns when opening', async () => {
     await expect(openCsvSource(chunkedInput('\n\n', 'e.csv'))).rejects.toThrowError(/e\.csv is empty/);
     await expect(openCsvSource(chunkedInput('a,b\n', 'h.csv'))).rejects.toThrowError(/h\.csv has a header but no data rows/);
