@@ -122,6 +122,7 @@ describe('fitStream (batch EM over a DataSource)', () => {
     await expect(fitStream(model, arraySource(all, { reiterable: false }), { initialParameters: start })).rejects.toThrow(/read only once/);
     await expect(fitStream(model, arraySource(all), { chunks: 2 } as never)).rejects.toBeInstanceOf(InvalidOptionsError);
     await expect(fitStream(model, {} as DataSource, {})).rejects.toBeInstanceOf(InvalidOptionsError);
+    await expect(fitStream(model, arraySource(all), { initialParameters: start, estep: 'sparse' })).rejects.toThrow(/active components/);
   });
 
   it('names the absolute row of a bad value in a later block', async () => {

@@ -328,6 +328,14 @@ export async function fitStream<P, B extends DenseMatrix | CsrMatrix, S extends 
   if ((options as { chunks?: unknown }).chunks !== undefined) {
     throw new InvalidOptionsError('fitStream reads the source in blocks; it takes no chunks option.', 'Pass blockRows (or a memoryBudget) instead of chunks.', { option: 'chunks' });
   }
+  if (options.estep !== undefined && options.estep !== 'full') {
+    // Sparse EM keeps per-observation active sets: state that grows with the data, which a stream cannot hold.
+    throw new InvalidOptionsError(
+      `estep '${String(options.estep)}' keeps each observation's active components in memory, which a streamed fit does not hold.`,
+      "Use estep 'full' (the default) with fitStream, or fit the data in memory.",
+      { option: 'estep' },
+    );
+  }
   if (!source.reiterable) {
     throw new InvalidOptionsError(
       `Batch EM reads the data once per iteration, but ${source.description} can be read only once.`,
