@@ -191,6 +191,28 @@ describe('worker faults end in a typed error and leave nothing running', () => {
     }
   });
 
+  // Regression (issue #12): fitAsync starts its pool, then initialises synchronously (k-means on
+  // 1e6 rows took > 30 s on a loaded machine); the start timer then fired before the ready message
+  // that had long been waiting was read, and `em fit gmm` with the default --workers auto failed.
+  it('serves a worker that started while this thread was busy past startTimeoutMs', async () => {
+    const executor = createWorkerExecutor({ workerUrl: servingWorker, workers: 1, startTimeoutMs: 300 });
+    try {
+      // Long enough for the thread to start and say it is ready meanwhile (a few hundred ms under load).
+      const until = Date.now() + 3000;
+      while (Date.now() < until) {
+        // Busy, as a synchronous initialisation would be.
+      }
+      const params = { weights: Float64Array.of(0.5, 0.5), components: { rates: Float64Array.of(3, 12) } };
+      const outcome = await executor.run(poissonMixture(2), params, [{ observations: poissonData(50) }]).then(
+        () => 'served',
+        (error: unknown) => error,
+      );
+      expect(outcome).toBe('served');
+    } finally {
+      await executor.close();
+    }
+  });
+
   it('still delivers typed errors raised by model code as their own class', async () => {
     const executor = createWorkerExecutor({ workerUrl: servingWorker, workers: 1 });
     try {

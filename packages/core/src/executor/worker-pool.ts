@@ -154,9 +154,16 @@ export class WorkerPool {
     this.slots.add(slot);
     liveAcrossPools++;
     const { url, kind, startTimeoutMs } = this.options;
+    const fail = (): void => {
+      if (slot.ready || slot.gone) return;
+      this.failToStart(slot, new WorkerError(`The worker entry ${String(url)} did not call serveModels within ${startTimeoutMs} ms, so it never served an E-step.`, ENTRY_REMEDY, { workerUrl: String(url), timeoutMs: startTimeoutMs }));
+    };
     slot.startTimer = unrefTimer(
       setTimeout(() => {
-        this.failToStart(slot, new WorkerError(`The worker entry ${String(url)} did not call serveModels within ${startTimeoutMs} ms, so it never served an E-step.`, ENTRY_REMEDY, { workerUrl: String(url), timeoutMs: startTimeoutMs }));
+        // When this thread was busy past the deadline (the pool starts its workers at once, and a fit
+        // then initialises synchronously: k-means on 1e6 rows of a loaded machine took > 30 s), the
+        // worker's ready message waits behind this timer: look again once pending messages are read.
+        slot.startTimer = unrefTimer(setTimeout(fail, 0));
       }, startTimeoutMs),
     );
     const events = {
