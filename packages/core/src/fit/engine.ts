@@ -11,7 +11,7 @@ import { squaremLoop } from './squarem.js';
 import { noSparseEStep, resolveEStepKind, resolveSparseSettings, sparseLoop } from './sparse-em.js';
 import { median, type Acceleration, type FitOptions, type FitResult, type RunSummary } from './types.js';
 
-export { assertFiniteObjective, reduceEStepResults, type EmLoop, type EStepRequest, type LoopSettings, type SingleRun } from './run-recorder.js';
+export { assertFiniteObjective, reduceEStepResults, type EmLoop, type EStepRequest, type LoopSettings, type SingleRun, settingsFrom } from './run-recorder.js';
 
 /** Batch EM over all chunks: θ_{t+1} = M(Σ_chunks E(θ_t)). */
 export function* batchLoop<P, D, S extends Statistics>(

@@ -75,6 +75,11 @@ export interface LoopSettings<P> {
   readonly run: number;
 }
 
+/**
+ * A fit loop's settings from the fit options: validates maxIterations and tolerance (InvalidOptionsError),
+ * builds the convergence monitor for `observations` observations. Exported for fit drivers outside core
+ * (e.g. the HMM's streamed fit over blocks of sequences).
+ */
 export function settingsFrom<P>(options: FitOptions<P>, observations: number, emit: (event: FitEvent) => void, run: number): LoopSettings<P> {
   const maxIterations = options.maxIterations ?? DEFAULT_FIT_SETTINGS.maxIterations;
   if (!Number.isInteger(maxIterations) || maxIterations < 0 || maxIterations > MAX_ITERATIONS) {
