@@ -74,6 +74,17 @@ describe('selectGaussianMixtureAsync, whole cells on workers', () => {
     expect(activeWorkerThreads()).toBe(0);
   });
 
+  it("parallel 'e-steps': each fit's E-steps on 2 workers it starts, the in-process table to 1e-12, no thread left", { timeout: 120_000 }, async () => {
+    const { activeWorkerThreads } = await import('@em/core/parallel');
+    const { table } = shippedData('faithful.csv', 2);
+    const options = { data: table, components: [1, 2], covarianceTypes: ['VVV', 'EEE'] as const, seed: 2, modelOptions: { tolerance: 0, maxIterations: 10 } };
+    const serial = selectGaussianMixture({ ...options, covarianceTypes: [...options.covarianceTypes] });
+    const parallel = await selectGaussianMixtureAsync({ ...options, covarianceTypes: [...options.covarianceTypes], workers: 2, parallel: 'e-steps', workerUrl });
+    expect(parallel.execution).toMatchObject({ mode: 'e-steps', workers: 2 });
+    serial.table.forEach((row, i) => expect(Math.abs((parallel.table[i] as SelectionTableRow).bic - row.bic)).toBeLessThanOrEqual(1e-12 * Math.abs(row.bic)));
+    expect(activeWorkerThreads()).toBe(0);
+  });
+
   it("auto: in process for a grid of few cells, cells for the common grid, e-steps for large data", () => {
     const { table } = shippedData('faithful.csv', 2);
     const few = selectionPlan({ data: table, components: [1, 2], covarianceTypes: ['VVV'], workerUrl }, 272, 2);
