@@ -101,7 +101,7 @@ export function sniffFormat(head: Uint8Array): DataFormat {
 
 /** Options of `openDataSource`. */
 export interface OpenDataSourceOptions extends ReaderOptions {
-  /** The format (default: from the extension; for `-`, from the first bytes). */
+  /** The format (default: from the extension; for `-`, from the first bytes of the spool — delimited text when read once with `spool: false`). */
   readonly format?: DataFormat;
   /** Columns to read: names or 0-based indices, comma-separated (as `--columns`); not for .mtx. */
   readonly columns?: string;
