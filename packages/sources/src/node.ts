@@ -101,7 +101,7 @@ export function sniffFormat(head: Uint8Array): DataFormat {
 
 /** Options of `openDataSource`. */
 export interface OpenDataSourceOptions extends ReaderOptions {
-  /** The format (default: from the extension; for `-`, from the first bytes of the spool — delimited text when read once with `spool: false`). */
+  /** The format (default: from the extension; for `-`, from the first bytes). */
   readonly format?: DataFormat;
   /** Columns to read: names or 0-based indices, comma-separated (as `--columns`); not for .mtx. */
   readonly columns?: string;
@@ -173,17 +173,34 @@ async function spoolStdin(stdin: NodeJS.ReadableStream, diskBudget: number, dire
   return fileInput(path, { name: 'stdin', bytes: (await stat(path)).size, onClose: remove });
 }
 
-/** Standard input read once, as it arrives. */
-function pipeInput(stdin: NodeJS.ReadableStream): ByteInput {
+/** Standard input read once, as it arrives; `head()` looks at its first chunk without consuming it. */
+function pipeInput(stdin: NodeJS.ReadableStream): ByteInput & { head(): Promise<Uint8Array> } {
   let opened = false;
+  const reader = (Readable.toWeb(Readable.from(stdin)) as ReadableStream<Uint8Array>).getReader();
+  let first: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   return {
     name: 'stdin',
     reiterable: false,
+    async head() {
+      first ??= reader.read();
+      const result = await first;
+      return result.done ? new Uint8Array(0) : result.value;
+    },
     open() {
       if (opened) throw new InvalidDataError('stdin can be read only once.', 'Spool it (the default for -) to read it again.');
       opened = true;
-      return Readable.toWeb(Readable.from(stdin)) as ReadableStream<Uint8Array>;
+      return new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const result = first ?? reader.read();
+          first = undefined;
+          const { done, value } = await result;
+          if (done) controller.close();
+          else controller.enqueue(value);
+        },
+        cancel: (reason) => reader.cancel(reason),
+      });
     },
+    close: () => reader.cancel().catch(() => undefined),
   };
 }
 
@@ -202,9 +219,14 @@ async function headOf(input: ByteInput): Promise<Uint8Array> {
  */
 export async function openDataSource(path: string, options: OpenDataSourceOptions = {}): Promise<OpenedSource> {
   let input: ByteInput;
+  let pipeHead: (() => Promise<Uint8Array>) | undefined;
   if (path === '-') {
     const stdin = options.stdin ?? process.stdin;
-    input = options.spool === false ? pipeInput(stdin) : await spoolStdin(stdin, diskBudgetOf(options.diskBudget), options.tempDirectory ?? tmpdir());
+    if (options.spool === false) {
+      const pipe = pipeInput(stdin);
+      pipeHead = () => pipe.head();
+      input = pipe;
+    } else input = await spoolStdin(stdin, diskBudgetOf(options.diskBudget), options.tempDirectory ?? tmpdir());
   } else {
     const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
       throw new InvalidDataError(`Cannot read ${path}: ${error.code === 'ENOENT' ? 'no such file' : error.message}.`, 'Check the path.', { path });
@@ -213,7 +235,7 @@ export async function openDataSource(path: string, options: OpenDataSourceOption
     input = fileInput(path, info.isFile() ? { bytes: info.size } : {});
   }
   try {
-    const format = options.format ?? (path === '-' ? (options.spool === false ? 'csv' : sniffFormat(await headOf(input))) : dataFormatOf(path));
+    const format = options.format ?? (path === '-' ? sniffFormat(pipeHead === undefined ? await headOf(input) : await pipeHead()) : dataFormatOf(path));
     const common: ReaderOptions = {
       ...(options.name === undefined ? {} : { name: options.name }),
       ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),

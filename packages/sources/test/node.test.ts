@@ -58,6 +58,13 @@ describe('openDataSource', () => {
     expect(source.reiterable).toBe(false);
     expect((await collect(source as DataSource<DenseMatrix>)).values).toEqual([1, 2]);
     await expect(collect(source as DataSource<DenseMatrix>)).rejects.toThrowError(/can be read only once/);
+    // The format of a pipe is recognised from its first chunk, which is still read.
+    const npy = await openDataSource('-', { stdin: Readable.from([Buffer.from(npyBytes('<f8', [2, 1], [7, 8]))]), spool: false });
+    expect(npy.format).toBe('npy');
+    expect((await collect(npy as DataSource<DenseMatrix>)).values).toEqual([7, 8]);
+    const ndjson = await openDataSource('-', { stdin: Readable.from([Buffer.from('[1, 2]\n'), Buffer.from('[3, 4]\n')]), spool: false });
+    expect(ndjson.format).toBe('ndjson');
+    expect((await collect(ndjson as DataSource<DenseMatrix>)).values).toEqual([1, 2, 3, 4]);
   });
 
   it('streams the CLI’s example files to the same matrices as the whole-text parser', async () => {
