@@ -255,8 +255,9 @@ export class ForwardBackwardWorkspace {
       if (this.kernels === undefined) this.kernels = new KernelMemory(module, layout);
       else this.kernels.relayout(layout);
     } catch {
-      // Memory refused (RangeError): the general loops on ordinary arrays.
-      this.kernels = undefined;
+      // Memory refused (RangeError): the general loops on ordinary arrays (release() forgets the
+      // kernels and every view into their memory, so ensure() allocates those arrays afresh).
+      this.release();
       return false;
     }
     this.states = states;
