@@ -55,7 +55,9 @@ interface CaseReport {
 function runCase(model: 'gmm' | 'multinomial', mode: 'stream' | 'memory', path: string, memoryBudget = budget, workers = 0): Promise<CaseReport> {
   const request = JSON.stringify({ model, mode, path, iterations, memoryBudget, workers });
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--conditions=@em/source', '--import', 'tsx', caseScript, request], { maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
+    // Worker threads inherit the process's flags and cannot load TypeScript: a case with workers runs on the built dist/ throughout.
+    const conditions = workers > 0 ? [] : ['--conditions=@em/source'];
+    execFile(process.execPath, [...conditions, '--import', 'tsx', caseScript, request], { maxBuffer: 1 << 24 }, (error, stdout, stderr) => {
       if (error !== null) reject(new Error(`${model} ${mode} ${path} failed: ${stderr || error.message}`));
       else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as CaseReport);
     });
