@@ -1,0 +1,3 @@
+import config from '@em/eslint-config';
+
+export default [...config];
