@@ -43,8 +43,11 @@ export function kMeans(data: Float64Array, n: number, d: number, k: number, rand
   if (!Number.isInteger(k) || k < 1 || k > n) {
     throw new InvalidOptionsError(`k-means needs 1 ≤ k ≤ ${n} (the number of rows); got k = ${String(k)}.`, 'Use at most as many clusters as rows.', { option: 'k' });
   }
-  const centers = kMeansPlusPlus(data, n, d, k, random, options.sampleWeights);
-  return lloydIterations(data, n, d, centers, k, maxIterations, options.sampleWeights);
+  // The seeding's distances (8 bytes a row) are dead once the seeds are chosen: the labels (4 bytes
+  // a row) reuse their storage, so k-means holds 8 bytes a row beside the data, not 12.
+  const scratch = new ArrayBuffer(8 * n);
+  const centers = seedPlusPlus(data, n, d, k, random, options.sampleWeights, new Float64Array(scratch));
+  return lloyd(data, n, d, centers, k, maxIterations, options.sampleWeights, new Int32Array(scratch, 0, n));
 }
 
 /**
@@ -59,11 +62,15 @@ export function kMeans(data: Float64Array, n: number, d: number, k: number, rand
  * k-means++ on 1e6 rows takes 8 MB, not 40 MB.
  */
 export function kMeansPlusPlus(data: Float64Array, n: number, d: number, k: number, random: Random, sampleWeights?: Float64Array): Float64Array {
+  return seedPlusPlus(data, n, d, k, random, sampleWeights, new Float64Array(n));
+}
+
+/** kMeansPlusPlus with the caller's n-vector for the distances to the nearest centre (overwritten). */
+function seedPlusPlus(data: Float64Array, n: number, d: number, k: number, random: Random, sampleWeights: Float64Array | undefined, closest: Float64Array): Float64Array {
   const centers = new Float64Array(k * d);
   const weight = sampleWeights;
   const first = weight === undefined ? uniformCategorical(random, n) : random.categorical(weight);
   centers.set(data.subarray(first * d, (first + 1) * d), 0);
-  const closest = new Float64Array(n);
   let potential = 0;
   for (let i = 0; i < n; i++) {
     closest[i] = squaredDistance(data, i, centers, 0, d);
@@ -131,7 +138,12 @@ export function nearestCenters(data: Float64Array, n: number, d: number, centers
  * centre, so every cluster keeps mass.
  */
 export function lloydIterations(data: Float64Array, n: number, d: number, centers: Float64Array, k: number, maxIterations: number, sampleWeights?: Float64Array): KMeansResult {
-  const labels = nearestCenters(data, n, d, centers, k);
+  return lloyd(data, n, d, centers, k, maxIterations, sampleWeights, new Int32Array(n));
+}
+
+/** lloydIterations writing the labels into the caller's n-vector. */
+function lloyd(data: Float64Array, n: number, d: number, centers: Float64Array, k: number, maxIterations: number, sampleWeights: Float64Array | undefined, out: Int32Array): KMeansResult {
+  const labels = nearestCenters(data, n, d, centers, k, out);
   const mass = new Float64Array(k);
   let iterations = 0;
   while (iterations < maxIterations) {
