@@ -10,3 +10,5 @@ export * from './emission-registry.js';
 export * from './emission-spec.js';
 export * from './options.js';
 export * from './hmm.js';
+export * from './sequence-source.js';
+export * from './stream-fit.js';

@@ -1,0 +1,306 @@
+/**
+ * Baum–Welch over sequences that need not sit in memory: each iteration reads the row source once,
+ * cuts it into blocks of whole sequences (sequence-source.ts), runs the HMM's E-step on each block
+ * and adds the statistics and log-likelihoods in block order, then runs the M-step on the sums —
+ * the same loop as core's `fitEm` and `fitStream` (batchLoop / squaremLoop), so from the same
+ * initial parameters it follows the in-memory trajectory up to the round-off of the summation
+ * order. (core's `fitStream` takes models whose data is rows; an HMM's data is sequences whose
+ * boundaries must not be cut by a block, hence this driver.)
+ */
+import {
+  type DataSource,
+  DenseMatrix,
+  type EStepResult,
+  type FitEvent,
+  type FitOptions,
+  type FitPlan,
+  type FitResult,
+  type EmLoop,
+  type SingleRun,
+  type Statistics,
+  type StreamProgress,
+  InvalidDataError,
+  InvalidOptionsError,
+  MAX_RESTARTS,
+  Random,
+  Sequences,
+  accumulateInto,
+  assembleResult,
+  assertSeed,
+  batchLoop,
+  cloneStatistics,
+  isRecoverable,
+  resolveAcceleration,
+  resolveMemoryBudget,
+  settingsFrom,
+  squaremLoop,
+} from '@em/core';
+import type { HmmModel, HmmStatistics } from './hmm-model.js';
+import type { HmmParameters } from './parameters.js';
+import { checkBoundaries, locateInSource, observationColumns, sequenceBlocks, type SequenceBlock, type SequenceBoundaries, type SequencePassTally } from './sequence-source.js';
+
+/** Rows a block aims at by default (a block is handed out once its whole sequences reach it). */
+export const DEFAULT_SEQUENCE_BLOCK_ROWS = 65_536;
+
+/** Share of the memory budget a block (its rows and forward–backward tables) may take. */
+const BLOCK_SHARE = 1 / 2;
+/** Share of the memory budget the set of sequence ids seen (id-column boundaries) may take. */
+const ID_SHARE = 1 / 8;
+/** Bytes a Set<number> entry is counted at (V8: hash table slot, entry and a heap number). */
+const BYTES_PER_ID = 64;
+
+/** Options of `fitHmmStream`. */
+export interface HmmStreamFitOptions<C> extends Omit<FitOptions<HmmParameters<C>>, 'chunks' | 'estep' | 'fullEStepEvery' | 'sparseThreshold'> {
+  /** Where the sequences begin and end (default: the whole source is one sequence). */
+  readonly boundaries?: SequenceBoundaries;
+  /** Bytes the blocks may hold (default: the model's memory budget). Half goes to a block. */
+  readonly memoryBudget?: number | string;
+  /** Rows a block aims at (default DEFAULT_SEQUENCE_BLOCK_ROWS, at most what the budget allows). */
+  readonly blockRows?: number;
+  /** Called after each block and at the end of each pass ('sample' is the pass that reads the first block to initialise on). */
+  readonly onProgress?: (progress: StreamProgress) => void;
+}
+
+/** Block sizes of a streamed HMM fit. */
+export interface SequenceStreamPlan {
+  readonly memoryBudget: number;
+  /** Rows a block aims at. */
+  readonly targetRows: number;
+  /** Most rows a block may hold (the longest sequence the fit accepts). */
+  readonly maxRows: number;
+  /** Bytes a row of a block is counted at. */
+  readonly bytesPerRow: number;
+  /** Most distinct sequence ids (id-column boundaries). */
+  readonly maxIds: number;
+}
+
+/**
+ * A block row is counted as its values twice (the block and the reader's buffer), the source's
+ * columns once more (the reader's parse), and the forward–backward tables of K states (2K + 2
+ * doubles: densities, forward variables then posteriors, scale and shift).
+ */
+export function planSequenceStream(states: number, sourceColumns: number, columns: number, options: { readonly memoryBudget?: number | string; readonly blockRows?: number }): SequenceStreamPlan {
+  const memoryBudget = resolveMemoryBudget(options.memoryBudget);
+  const bytesPerRow = 8 * (2 * columns + sourceColumns + 2 * states + 2);
+  const maxRows = Math.floor((memoryBudget * BLOCK_SHARE) / bytesPerRow);
+  if (maxRows < 1) {
+    throw new InvalidOptionsError(`A memory budget of ${memoryBudget} bytes leaves no room for one row of ${columns} columns and ${states} states.`, 'Raise the memory budget.', { option: 'memoryBudget' });
+  }
+  if (options.blockRows !== undefined && (!Number.isInteger(options.blockRows) || options.blockRows < 1)) {
+    throw new InvalidOptionsError(`blockRows must be an integer ≥ 1; got ${String(options.blockRows)}.`, 'Pass e.g. { blockRows: 65536 }, or omit it.', { option: 'blockRows' });
+  }
+  const targetRows = Math.min(maxRows, options.blockRows ?? DEFAULT_SEQUENCE_BLOCK_ROWS);
+  return { memoryBudget, targetRows, maxRows, bytesPerRow, maxIds: Math.max(1, Math.floor((memoryBudget * ID_SHARE) / BYTES_PER_ID)) };
+}
+
+/**
+ * Batch Baum–Welch over a DataSource of rows cut into whole sequences (`boundaries`: lengths, a
+ * sequence-id column, or one sequence). Each iteration is one pass over the source; the E-step
+ * statistics of the blocks are added in block order, so from the same initial parameters the fit
+ * follows `fitEm` on the same sequences in memory (to ≈1e-15 relative per iteration: only the
+ * summation order differs). Peak memory: one block (whole sequences, at least `blockRows` rows
+ * unless the source ends) and the model; a sequence longer than half the budget allows is refused
+ * (MemoryBudgetError; checkpointed forward–backward is not implemented).
+ *
+ * Without `initialParameters`, the model's given values (`model.givenParameters()`) or else a
+ * first pass that keeps the first block (a copy) and each restart runs `model.initialize` on it —
+ * the in-memory fit initialises on all the data, so the two start differently unless the first
+ * block is the whole source. The source must be re-iterable; the caller closes it.
+ */
+export async function fitHmmStream<C, FS extends Statistics, Prepared>(
+  model: HmmModel<C, DenseMatrix, FS, Prepared>,
+  source: DataSource<DenseMatrix>,
+  options: HmmStreamFitOptions<C> = {},
+): Promise<FitResult<HmmParameters<C>>> {
+  if (source === null || typeof source !== 'object' || typeof source.pass !== 'function') {
+    throw new InvalidOptionsError('fitHmmStream(model, source, options) needs a DataSource as its source.', 'Open a file with openDataSource(path), or wrap rows in memory with arraySource(matrix).', {
+      option: 'source',
+    });
+  }
+  if (!source.reiterable) {
+    throw new InvalidOptionsError(
+      `Baum–Welch reads the data once per iteration, but ${source.description} can be read only once.`,
+      'Spool it to a file first (the CLI does this for --data -).',
+      { option: 'source' },
+    );
+  }
+  const boundaries = options.boundaries ?? { kind: 'single' };
+  checkBoundaries(source, boundaries);
+  const nInit = options.nInit ?? 1;
+  if (!Number.isInteger(nInit) || nInit < 1 || nInit > MAX_RESTARTS) {
+    throw new InvalidOptionsError(`nInit must be an integer in [1, ${MAX_RESTARTS}]; got ${String(nInit)}.`, 'Pass the number of restarts, e.g. { nInit: 5 }.', { option: 'nInit' });
+  }
+  if (options.random === undefined && options.seed !== undefined) assertSeed(options.seed);
+  const acceleration = resolveAcceleration(options.acceleration);
+  const accelerationNote =
+    acceleration === 'squarem' && model.parameterMap === undefined
+      ? `acceleration 'squarem' needs the model's parameterMap (parameters ↔ ℝ^p), which this HMM's emission family does not provide: plain EM ran.`
+      : undefined;
+  const accelerate = acceleration === 'squarem' && accelerationNote === undefined;
+  const given = options.initialParameters ?? model.givenParameters();
+  if (given !== undefined) model.validateParameters(given);
+  const plan = planSequenceStream(model.k, source.columns, observationColumns(source, boundaries), { memoryBudget: options.memoryBudget ?? model.memoryBudget, ...(options.blockRows === undefined ? {} : { blockRows: options.blockRows }) });
+  settingsFrom(options, 1, () => undefined, 0);
+  const root = options.random ?? new Random(options.seed ?? 0);
+  const randoms = Array.from({ length: nInit }, () => root.fork());
+  const reader = new SequenceReader(model, source, boundaries, plan, options);
+
+  const events: FitEvent[] = [];
+  const emit = (event: FitEvent): void => {
+    events.push(event);
+    if (options.onEvent !== undefined) options.onEvent(event);
+    else if (event.type === 'objective-decreased') {
+      console.warn(
+        `[@em/hmm] objective decreased at iteration ${event.iteration}: ${event.previous} → ${event.current} (drop ${event.drop.toExponential(3)} > round-off ${event.tolerance.toExponential(3)}).`,
+      );
+    }
+  };
+  let firstBlock: Sequences<DenseMatrix> | undefined;
+  let observations = 0;
+  let validated = false;
+  const results: Array<SingleRun<HmmParameters<C>> | Error> = [];
+  for (let run = 0; run < nInit && (run === 0 || options.signal?.aborted !== true); run++) {
+    try {
+      let initial: HmmParameters<C>;
+      if (run === 0 && given !== undefined) initial = given;
+      else {
+        firstBlock ??= await reader.firstBlock();
+        validated = true;
+        initial = model.initialize(firstBlock, randoms[run] as Random);
+        model.validateParameters(initial);
+      }
+      const first = await reader.eStepPass(initial, !validated);
+      validated = true;
+      observations = first.observations;
+      const settings = settingsFrom(options, observations, emit, run);
+      const loop: EmLoop<HmmParameters<C>, HmmStatistics<FS>> = accelerate ? squaremLoop(model, 1, initial, settings) : batchLoop(model, 1, initial, settings);
+      results.push(await drive(loop, initial, first, (parameters) => reader.eStepPass(parameters, false)));
+    } catch (error) {
+      if (!isRecoverable(error, nInit)) throw error;
+      results.push(error);
+    }
+  }
+  const fitPlan = { model, nInit, events, observations, accelerationNote } as unknown as FitPlan<HmmParameters<C>, Sequences<DenseMatrix>, HmmStatistics<FS>>;
+  return assembleResult(fitPlan, results);
+}
+
+/** Answers the loop's E-step requests with passes (the first, at θ_0, already read). */
+async function drive<P, S extends Statistics>(loop: EmLoop<P, S>, initial: P, first: EStepResult<S>, pass: (parameters: P) => Promise<EStepResult<S>>): Promise<SingleRun<P>> {
+  let cached: EStepResult<S> | undefined = first;
+  let step = loop.next();
+  while (step.done !== true) {
+    const request = step.value;
+    let result: EStepResult<S>;
+    try {
+      if (cached !== undefined && request.parameters === initial) result = cached;
+      else result = await pass(request.parameters);
+      cached = undefined;
+    } catch (error) {
+      step = loop.throw(error);
+      continue;
+    }
+    step = loop.next([result]);
+  }
+  return step.value;
+}
+
+/** The passes of one streamed fit: blocks of sequences, progress, and the same rows every pass. */
+class SequenceReader<C, FS extends Statistics, Prepared> {
+  private passes = 0;
+  private rows: number | undefined;
+  private sequences: number | undefined;
+
+  constructor(
+    private readonly model: HmmModel<C, DenseMatrix, FS, Prepared>,
+    private readonly source: DataSource<DenseMatrix>,
+    private readonly boundaries: SequenceBoundaries,
+    private readonly plan: SequenceStreamPlan,
+    private readonly options: HmmStreamFitOptions<C>,
+  ) {
+    this.rows = source.rows;
+  }
+
+  private blocks(tally: SequencePassTally): AsyncGenerator<SequenceBlock> {
+    const { targetRows, maxRows, bytesPerRow, memoryBudget, maxIds } = this.plan;
+    return sequenceBlocks(this.source, this.boundaries, { targetRows, maxRows, bytesPerRow, memoryBudget, maxIds, ...(this.options.signal === undefined ? {} : { signal: this.options.signal }) }, tally);
+  }
+
+  private progress(purpose: StreamProgress['purpose'], started: number, tally: SequencePassTally, done: boolean): void {
+    this.options.onProgress?.({
+      pass: this.passes,
+      purpose,
+      rowsRead: tally.rows,
+      bytesRead: tally.bytes,
+      totalRows: this.rows,
+      totalBytes: this.source.bytes,
+      seconds: (performance.now() - started) / 1000,
+      done,
+    });
+  }
+
+  /** A copy of the first block (the initialisation's data); the pass stops there. */
+  async firstBlock(): Promise<Sequences<DenseMatrix>> {
+    this.passes++;
+    const started = performance.now();
+    const tally: SequencePassTally = { rows: 0, sequences: 0, bytes: undefined };
+    const blocks = this.blocks(tally);
+    try {
+      const next = await blocks.next();
+      if (next.done === true) throw new InvalidDataError(`${this.source.description} has no rows.`, 'Check the file: a fit needs at least one observation.', { rows: 0 });
+      const block = next.value;
+      try {
+        this.model.validateData(block.sequences);
+      } catch (error) {
+        throw locateInSource(error, this.source.description, block);
+      }
+      const x = block.sequences.observations;
+      const copy = new Sequences(new DenseMatrix(x.data.slice(0, x.rows * x.cols), x.rows, x.cols), block.sequences.lengths.slice());
+      this.progress('sample', started, tally, true);
+      return copy;
+    } finally {
+      await blocks.return(undefined);
+    }
+  }
+
+  /** One pass: the E-step of every block at `parameters`, summed in block order. */
+  async eStepPass(parameters: HmmParameters<C>, validate: boolean): Promise<EStepResult<HmmStatistics<FS>> & { readonly observations: number }> {
+    this.passes++;
+    const started = performance.now();
+    const tally: SequencePassTally = { rows: 0, sequences: 0, bytes: undefined };
+    let statistics: HmmStatistics<FS> | undefined;
+    let logLikelihood = 0;
+    let compensation = 0;
+    for await (const block of this.blocks(tally)) {
+      let result: EStepResult<HmmStatistics<FS>>;
+      try {
+        if (validate) this.model.validateData(block.sequences, parameters);
+        result = this.model.eStep(parameters, block.sequences);
+      } catch (error) {
+        throw locateInSource(error, this.source.description, block);
+      }
+      statistics = statistics === undefined ? cloneStatistics(result.statistics) : accumulateInto(statistics, result.statistics);
+      // Neumaier-compensated, as the in-memory E-step sums its sequences.
+      const term = result.logLikelihood;
+      const next = logLikelihood + term;
+      compensation += Math.abs(logLikelihood) >= Math.abs(term) ? logLikelihood - next + term : term - next + logLikelihood;
+      logLikelihood = next;
+      this.progress('e-step', started, tally, false);
+    }
+    this.endPass(tally);
+    this.progress('e-step', started, tally, true);
+    return { statistics: statistics as HmmStatistics<FS>, logLikelihood: logLikelihood + compensation, observations: tally.rows };
+  }
+
+  /** Every pass must read the same rows and sequences (a file that changed during the fit is refused). */
+  private endPass(tally: SequencePassTally): void {
+    if ((this.rows !== undefined && tally.rows !== this.rows) || (this.sequences !== undefined && tally.sequences !== this.sequences)) {
+      throw new InvalidDataError(
+        `${this.source.description}: pass ${this.passes} read ${tally.rows} rows in ${tally.sequences} sequences, but ${this.source.rows === undefined || this.sequences !== undefined ? 'an earlier pass read' : 'the source declares'} ${this.rows ?? '?'} rows${this.sequences === undefined ? '' : ` in ${this.sequences} sequences`}.`,
+        'The file changed (or was truncated) during the fit; fit a stable copy.',
+        { rows: tally.rows, pass: this.passes },
+      );
+    }
+    this.rows = tally.rows;
+    this.sequences = tally.sequences;
+  }
+}
