@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AbortedError,
   arraySource,
   CsrMatrix,
   DenseMatrix,
@@ -115,6 +116,32 @@ describe('fitStream (batch EM over a DataSource)', () => {
     const bad: Params = { weights: Float64Array.of(0.5, 0.5), components: { means: Float64Array.of(Number.NaN, 0.5) } };
     const noValidation = Object.assign(Object.create(model) as typeof model, { validateParameters: () => undefined });
     await expect(fitStream(noValidation, arraySource(all), { initialParameters: bad, maxIterations: 3 })).rejects.toBeInstanceOf(NumericalError);
+  });
+
+  it('stops with aborted when the signal fires between passes, and with an AbortedError in the middle of one', async () => {
+    const model = gaussianMixture(2);
+    const controller = new AbortController();
+    const result = await fitStream(model, arraySource(all), {
+      initialParameters: start,
+      tolerance: 0,
+      maxIterations: 50,
+      blockRows: 1000,
+      signal: controller.signal,
+      onIteration: (info) => (info.iteration === 2 ? controller.abort() : undefined),
+    });
+    expect(result.stopReason).toBe('aborted');
+    expect(result.iterations).toBe(2);
+    const midPass = new AbortController();
+    const error = await fitStream(model, arraySource(all), {
+      initialParameters: start,
+      tolerance: 0,
+      maxIterations: 50,
+      blockRows: 1000,
+      signal: midPass.signal,
+      onProgress: (p) => (p.pass === 3 && p.rowsRead === 2000 ? midPass.abort() : undefined),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortedError);
+    expect((error as Error).message).toMatch(/aborted during pass 3/);
   });
 
   it('refuses a one-pass source for batch EM, and a chunks option, with typed errors', async () => {

@@ -3,7 +3,7 @@ import { CsrMatrix } from '../data/csr-matrix.js';
 import { DenseMatrix } from '../data/dense-matrix.js';
 import { reservoirSample } from '../data/reservoir.js';
 import type { DataSource, SourceBlock } from '../data/source.js';
-import { InvalidDataError, InvalidOptionsError } from '../errors.js';
+import { AbortedError, EmError, InvalidDataError, InvalidOptionsError } from '../errors.js';
 import type { EStepExecutor } from '../executor/executor.js';
 import { checkAllocation, formatBytes, resolveMemoryBudget } from '../memory-budget.js';
 import type { MixtureData } from '../mixture/mixture-model.js';
@@ -215,7 +215,7 @@ class StreamReader<P, B extends DenseMatrix | CsrMatrix, S extends Statistics> {
     this.passes++;
     const started = now();
     const tally: PassTally = { rows: 0, bytes: undefined, observations: 0 };
-    const result = await reservoirSample(this.source, {
+    const result = await this.guard(reservoirSample(this.source, {
       rows: this.plan.reservoirRows,
       random,
       memoryBudget: this.plan.memoryBudget * RESERVOIR_SHARE,
@@ -227,7 +227,7 @@ class StreamReader<P, B extends DenseMatrix | CsrMatrix, S extends Statistics> {
         tally.bytes = bytes;
         this.progress('sample', started, tally, false);
       },
-    });
+    }));
     this.endPass(tally);
     this.progress('sample', started, tally, true);
     return { observations: result.sample };
@@ -246,7 +246,43 @@ class StreamReader<P, B extends DenseMatrix | CsrMatrix, S extends Statistics> {
     };
     const inFlight: Array<Promise<EStepResult<S>[]>> = [];
     const concurrency = executor?.concurrency ?? 0;
+    await this.guard(this.eStepBlocks(parameters, validate, executor, tally, started, add, inFlight, concurrency));
+    this.endPass(tally);
+    this.progress('e-step', started, tally, true);
+    return { statistics: statistics as S, logLikelihood, observations: tally.observations };
+  }
+
+  /** The blocks of one E-step pass (eStepPass's loop). */
+  private async eStepBlocks(
+    parameters: P,
+    validate: boolean,
+    executor: EStepExecutor | undefined,
+    tally: PassTally,
+    started: number,
+    add: (result: EStepResult<S>) => void,
+    inFlight: Array<Promise<EStepResult<S>[]>>,
+    concurrency: number,
+  ): Promise<void> {
     const pass = this.source.pass({ blockRows: this.plan.blockRows, ...(this.options.signal === undefined ? {} : { signal: this.options.signal }) });
+    try {
+      await this.eStepLoop(pass, parameters, validate, executor, tally, started, add, inFlight, concurrency);
+    } finally {
+      // A failed pass leaves blocks in flight on workers: their outcome no longer matters.
+      for (const pending of inFlight.splice(0)) pending.catch(() => undefined);
+    }
+  }
+
+  private async eStepLoop(
+    pass: AsyncIterable<SourceBlock<B>>,
+    parameters: P,
+    validate: boolean,
+    executor: EStepExecutor | undefined,
+    tally: PassTally,
+    started: number,
+    add: (result: EStepResult<S>) => void,
+    inFlight: Array<Promise<EStepResult<S>[]>>,
+    concurrency: number,
+  ): Promise<void> {
     for await (const block of pass) {
       const data = this.check(block, parameters, validate);
       tally.observations += this.model.observationCount(data);
@@ -262,9 +298,21 @@ class StreamReader<P, B extends DenseMatrix | CsrMatrix, S extends Statistics> {
       this.progress('e-step', started, tally, false);
     }
     while (inFlight.length > 0) for (const r of await (inFlight.shift() as Promise<EStepResult<S>[]>)) add(r);
-    this.endPass(tally);
-    this.progress('e-step', started, tally, true);
-    return { statistics: statistics as S, logLikelihood, observations: tally.observations };
+  }
+
+  /**
+   * A pass cut short by the fit's signal has no result: its error (the source's AbortError) becomes
+   * an AbortedError naming the pass. (A signal that fires between passes stops the fit with `aborted`.)
+   */
+  async guard<T>(work: Promise<T>): Promise<T> {
+    try {
+      return await work;
+    } catch (error) {
+      if (this.options.signal?.aborted === true && !(error instanceof EmError)) {
+        throw new AbortedError(`The streamed fit was aborted during pass ${this.passes} over ${this.source.description}; a partial pass has no result.`, 'Let the pass finish, or rerun the fit.');
+      }
+      throw error;
+    }
   }
 }
 
