@@ -14,6 +14,8 @@ import { checkHmmSize, resolveWorkersFlag } from '../models/allocation-checks.js
 import { COVARIANCE_TYPE_HELP, readCovarianceType } from '../models/gaussian-mixture-init.js';
 import { EMISSION_TYPES, hmmParamsForOutput, parseHmmInit } from '../models/hmm-init.js';
 import { HMM_KIND } from '../models/hmm-handler.js';
+import { fitHmmStreamed } from '../models/hmm-stream.js';
+import { streamDecision, streamOptions } from '../framework/stream-fit.js';
 
 /** `em fit hmm`: fits a hidden Markov model by Baum–Welch and prints (or saves) the result. */
 export const fitHmmCommand: Command = {
@@ -28,10 +30,23 @@ export const fitHmmCommand: Command = {
     'emission: { type: "categorical", probabilities [K][M] } or { type: "gaussian", covarianceType, means [K][D], covariances }\n' +
     'or { type: "gmm", covarianceType, weights [K][M], means [K][M][D], covariances over the K·M components }\n' +
     '(covariances shaped as in em fit gmm); --init takes the same document. --tol follows --tolerance-rule, as for\n' +
-    "every model (hmmlearn's tol: --tolerance-rule absolute --tol 0.01).",
+    "every model (hmmlearn's tol: --tolerance-rule absolute --tol 0.01).\n" +
+    'Streaming (--stream; automatic for --data - and for a file larger than --memory-budget; implied by\n' +
+    '--sequence-column): each Baum-Welch iteration reads the file once, in blocks of whole sequences, so memory\n' +
+    'is set by the budget, not the file; same trajectory as in memory from the same start (without --init the\n' +
+    'start is the initialisation on the first block). A sequence longer than a block the budget allows is refused.',
   options: {
     ...dataOptions,
     lengths: lengthsOption,
+    'sequence-column': {
+      type: 'value',
+      valueName: 'NAME',
+      description:
+        'Column (header name or 0-based index) holding a numeric sequence id: consecutive rows with the same id form a sequence; ' +
+        'an id that comes back after another is an error naming the row (sort the file by id, keeping time order). Streams the data.',
+    },
+    stream: streamOptions.stream,
+    'block-rows': { type: 'value', valueName: 'N', description: 'Rows a block of whole sequences aims at when streaming.', defaultText: 'from --memory-budget, at most 65536' },
     states: { type: 'value', valueName: 'K', description: 'Number of hidden states.', required: true },
     emission: { type: 'value', valueName: 'TYPE', description: 'categorical | gaussian | gmm.', required: true },
     covariance: { type: 'value', valueName: 'TYPE', description: `${COVARIANCE_TYPE_HELP}; gaussian and gmm emissions.`, defaultText: 'full' },
@@ -43,6 +58,7 @@ export const fitHmmCommand: Command = {
     'fit hmm --data rolls.csv --states 2 --emission categorical --seed 1',
     'fit hmm --data x.npy --lengths lengths.csv --states 3 --emission gaussian --covariance diagonal --n-init 5 --json',
     'fit hmm --data rolls.csv --states 2 --emission categorical --init start.json --max-iter 0 --out model.json',
+    'fit hmm --data visits.csv --sequence-column patient --columns x,y --states 3 --emission gaussian --stream',
   ],
   async run({ options, io }) {
     const settings = readCommonFitSettings(options);
@@ -51,6 +67,11 @@ export const fitHmmCommand: Command = {
     if (emission === undefined) throw options.error('emission', 'is required');
     const covariance = readCovarianceType(options, 'covariance', 'full');
     const mixtureComponents = options.integer('mixture-components', { min: 1 }, 2);
+    // --sequence-column streams (the in-memory path reads --lengths); with --block-rows it needs no --stream.
+    const byId = options.has('sequence-column');
+    const decision =
+      (byId && options.has('block-rows') ? undefined : await streamDecision(io, options)) ?? (byId ? { path: options.requiredString('data'), reason: '--sequence-column', stepwise: false } : undefined);
+    if (decision !== undefined) return fitHmmStreamed(io, options, decision, { settings, states: k, emission, covariance, mixtureComponents });
     const table = await readDenseDataFlags(io, options);
     const data = table.matrix;
     requireObservations(data, table.source);

@@ -10,8 +10,11 @@ export const lengthsOption = {
   description: 'Sequence lengths (.npy or CSV of integers summing to the number of rows; absent: one sequence).',
 } as const satisfies OptionDefinition;
 
-/** Reads `--lengths FILE` (integer .npy or CSV, one length per row or all in one row). */
-export async function readLengths(io: CliIo, path: string | undefined, rows: number): Promise<number[] | undefined> {
+/**
+ * Reads `--lengths FILE` (integer .npy or CSV, one length per row or all in one row). `rows`
+ * undefined: the sum is not checked here (a streamed fit checks it against the rows as it reads).
+ */
+export async function readLengths(io: CliIo, path: string | undefined, rows: number | undefined): Promise<number[] | undefined> {
   if (path === undefined) return undefined;
   const table = await readDenseData(io, path, { flag: '--lengths' });
   const lengths = Array.from(table.matrix.data);
@@ -23,7 +26,7 @@ export async function readLengths(io: CliIo, path: string | undefined, rows: num
     }
   });
   const total = lengths.reduce((a, b) => a + b, 0);
-  if (total !== rows) {
+  if (rows !== undefined && total !== rows) {
     throw new InvalidDataError(`--lengths ${table.source} sums to ${total} but the data has ${rows} rows.`, 'Make the lengths add up to the number of data rows (omit --lengths for one sequence).', {
       lengthsSum: total,
       rows,
