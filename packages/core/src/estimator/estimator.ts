@@ -25,8 +25,8 @@ import {
 } from './settings.js';
 
 /** Where `fit` runs. */
-const SPARSE_IN_PROCESS: ExecutionPlan = Object.freeze({ mode: 'in-process', workers: 1, reason: "in process: estep 'sparse' keeps each observation's active components in this thread" });
-const IN_PROCESS: ExecutionPlan = Object.freeze({ mode: 'in-process', workers: 1, reason: 'in process: fit is synchronous (fitAsync can use worker threads)' });
+const SPARSE_IN_PROCESS: ExecutionPlan = /* @__PURE__ */ Object.freeze({ mode: 'in-process', workers: 1, reason: "in process: estep 'sparse' keeps each observation's active components in this thread" });
+const IN_PROCESS: ExecutionPlan = /* @__PURE__ */ Object.freeze({ mode: 'in-process', workers: 1, reason: 'in process: fit is synchronous (fitAsync can use worker threads)' });
 
 /**
  * What an estimator needs from its engine model beyond the EM contract: the number of latent

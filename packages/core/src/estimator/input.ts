@@ -126,21 +126,21 @@ function weighted<X>(observations: X, sampleWeights: ArrayLike<number> | undefin
 }
 
 /** Dense rows (mixtures over real vectors or category codes). */
-export const DENSE_ROWS: DataKind<RowInput, MixtureData<DenseMatrix>> = Object.freeze({
+export const DENSE_ROWS: DataKind<RowInput, MixtureData<DenseMatrix>> = /* @__PURE__ */ Object.freeze({
   name: 'dense rows',
   toData: (input: RowInput, sampleWeights: ArrayLike<number> | undefined, call: string) => weighted(toDenseMatrix(input, call), sampleWeights),
   rows: (data: MixtureData<DenseMatrix>) => data.observations.rows,
 });
 
 /** Rows of counts, dense or sparse CSR (multinomial and Bernoulli mixtures). */
-export const COUNT_ROWS: DataKind<CountRowInput, MixtureData<DenseMatrix | CsrMatrix>> = Object.freeze({
+export const COUNT_ROWS: DataKind<CountRowInput, MixtureData<DenseMatrix | CsrMatrix>> = /* @__PURE__ */ Object.freeze({
   name: 'count rows',
   toData: (input: CountRowInput, sampleWeights: ArrayLike<number> | undefined, call: string) => weighted(toCountMatrix(input, call), sampleWeights),
   rows: (data: MixtureData<DenseMatrix | CsrMatrix>) => data.observations.rows,
 });
 
 /** Sequences of dense rows (hidden Markov models). Sample weights are refused: a time step cannot be weighted alone. */
-export const SEQUENCES: DataKind<SequenceInput, Sequences<DenseMatrix>> = Object.freeze({
+export const SEQUENCES: DataKind<SequenceInput, Sequences<DenseMatrix>> = /* @__PURE__ */ Object.freeze({
   name: 'sequences',
   toData: (input: SequenceInput, sampleWeights: ArrayLike<number> | undefined, call: string) => {
     if (sampleWeights !== undefined) {

@@ -49,7 +49,7 @@ export type EstimatorSettings<P = unknown> = Pick<AsyncFitOptions<P>, ForwardedF
 };
 
 /** The estimator defaults, written once: DEFAULT_FIT_SETTINGS plus one run from seed 0 and the default budget. */
-export const ESTIMATOR_DEFAULTS = Object.freeze({ ...DEFAULT_FIT_SETTINGS, nInit: 1, seed: 0, memoryBudget: DEFAULT_MEMORY_BUDGET, workers: 'auto' as WorkersOption });
+export const ESTIMATOR_DEFAULTS = /* @__PURE__ */ Object.freeze({ ...DEFAULT_FIT_SETTINGS, nInit: 1, seed: 0, memoryBudget: DEFAULT_MEMORY_BUDGET, workers: 'auto' as WorkersOption });
 
 type Defaulted = keyof typeof ESTIMATOR_DEFAULTS;
 
@@ -59,7 +59,7 @@ export type ResolvedEstimatorSettings<P = unknown> = Omit<EstimatorSettings<P>, 
 };
 
 /** Every setting name (the forwarded ones, the memory budget, and where fitAsync runs). */
-export const ESTIMATOR_SETTING_NAMES: readonly (ForwardedFitSetting | 'memoryBudget' | 'workers' | 'workerUrl')[] = Object.freeze([...FORWARDED_FIT_SETTINGS, 'memoryBudget', 'workers', 'workerUrl']);
+export const ESTIMATOR_SETTING_NAMES: readonly (ForwardedFitSetting | 'memoryBudget' | 'workers' | 'workerUrl')[] = /* @__PURE__ */ Object.freeze([...FORWARDED_FIT_SETTINGS, 'memoryBudget', 'workers', 'workerUrl']);
 
 /** Per-setting checks run at construction (so a bad seed fails before any data is read). */
 function checkSetting(name: string, value: unknown): void {

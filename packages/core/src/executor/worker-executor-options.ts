@@ -49,7 +49,7 @@ export interface ResolvedWorkerExecutorOptions {
   readonly memoryBudget: number;
 }
 
-const KNOWN_OPTIONS = new Set(['workerUrl', 'workers', 'oversubscribe', 'workerType', 'taskTimeoutMs', 'startTimeoutMs', 'memoryBudget']);
+const KNOWN_OPTIONS = /* @__PURE__ */ new Set(['workerUrl', 'workers', 'oversubscribe', 'workerType', 'taskTimeoutMs', 'startTimeoutMs', 'memoryBudget']);
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const DEFAULT_WORKERS = 2;

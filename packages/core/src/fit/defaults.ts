@@ -26,14 +26,14 @@ export interface DefaultFitSettings {
  * scikit-learn's convention remains available by name:
  * `{ toleranceRule: 'per-observation', tolerance: 1e-3, maxIterations: 100 }`.
  */
-export const DEFAULT_FIT_SETTINGS: DefaultFitSettings = Object.freeze({
+export const DEFAULT_FIT_SETTINGS: DefaultFitSettings = /* @__PURE__ */ Object.freeze({
   maxIterations: 10_000,
   tolerance: 1e-10,
   toleranceRule: 'relative',
 });
 
 /** The tolerance rules, for validating options. */
-export const TOLERANCE_RULES: readonly ToleranceRule[] = Object.freeze(['relative', 'per-observation', 'absolute']);
+export const TOLERANCE_RULES: readonly ToleranceRule[] = /* @__PURE__ */ Object.freeze(['relative', 'per-observation', 'absolute']);
 
 /**
  * Most restarts (`nInit`) a fit accepts: every restart holds its own random stream and result, so
@@ -62,7 +62,7 @@ export interface DefaultSparseSettings {
  * responsibility was at least 1e-4. See the gaussian-mixture README (sparse E-step) for the
  * measurements behind them.
  */
-export const DEFAULT_SPARSE_SETTINGS: DefaultSparseSettings = Object.freeze({
+export const DEFAULT_SPARSE_SETTINGS: DefaultSparseSettings = /* @__PURE__ */ Object.freeze({
   fullEStepEvery: 10,
   sparseThreshold: 1e-4,
 });

@@ -12,7 +12,7 @@ const INITIAL_STEP_BOUND = 1;
 const STEP_GROWTH = 4;
 
 /** Errors of an E-step at a trial point that mean "outside the parameter space here", not a broken fit. */
-const TRIAL_ERROR_CODES: ReadonlySet<string> = new Set(['NUMERICAL', 'DEGENERATE_MODEL', 'IMPOSSIBLE_OBSERVATION', 'INVALID_PARAMETERS']);
+const TRIAL_ERROR_CODES: ReadonlySet<string> = /* @__PURE__ */ new Set(['NUMERICAL', 'DEGENERATE_MODEL', 'IMPOSSIBLE_OBSERVATION', 'INVALID_PARAMETERS']);
 
 function isTrialFailure(error: unknown): boolean {
   return error instanceof EmError && TRIAL_ERROR_CODES.has(error.code);

@@ -37,7 +37,7 @@ export const LN2_HIGH = 6.93147180369123816490e-1;
 export const LN2_LOW = 1.90821492927058770002e-10;
 export const INVERSE_LN2 = 1.4426950408889634;
 /** POWERS_OF_HALF[m] = 2⁻ᵐ, m = 0…1022 (exact). */
-const POWERS_OF_HALF = (() => {
+const POWERS_OF_HALF = /* @__PURE__ */ (() => {
   const table = new Float64Array(1023);
   for (let m = 0; m < table.length; m++) table[m] = 2 ** -m;
   return table;
