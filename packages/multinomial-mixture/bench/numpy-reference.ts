@@ -9,6 +9,8 @@ import type { MultinomialComponents } from '../src/index.js';
 export interface NumpyReference {
   /** Per fit: its median wall-clock seconds per iteration (E-step + M-step). */
   readonly secondsPerIteration: number[];
+  /** Per fit: process CPU seconds of its iterations (E-step + M-step) / iterations. */
+  readonly iterationCpuSeconds: number[];
   /** Per fit: process CPU seconds / (iterations + 1) E-steps. */
   readonly cpuSecondsPerIteration: number[];
   /** log p(X; θ_t), t = 0 … iterations (multinomial coefficient left out, as ours). */
