@@ -12,3 +12,4 @@ export * from './options.js';
 export * from './hmm.js';
 export * from './sequence-source.js';
 export * from './stream-fit.js';
+export * from './checkpointed-forward-backward.js';
