@@ -47,10 +47,17 @@ export interface SequenceBlock {
 export interface SequencePassOptions {
   /** Rows a block aims at: a block is handed out once it holds at least this many rows of whole sequences. */
   readonly targetRows: number;
-  /** Most rows a block may hold (the memory budget's): a longer sequence is a MemoryBudgetError. */
+  /** Most rows a block of several sequences may hold (rows and forward–backward tables within the budget). */
   readonly maxRows: number;
-  /** Bytes per row the caller counted against the budget for `maxRows` (for the refusal's message). */
+  /** Bytes per row the caller counted against the budget for `maxRows`. */
   readonly bytesPerRow: number;
+  /**
+   * Most rows of one sequence alone in a block (default `maxRows`): larger when its forward–backward
+   * runs checkpointed, with only its rows in the block. A longer sequence is a MemoryBudgetError.
+   */
+  readonly maxSequenceRows?: number;
+  /** Bytes per row counted for `maxSequenceRows` (default `bytesPerRow`), for the refusal's message. */
+  readonly sequenceBytesPerRow?: number;
   /** The budget behind `maxRows` (for the refusal's message). */
   readonly memoryBudget: number;
   /** Most distinct ids a sequence-id column may have (the set that checks an id does not come back). */
@@ -143,12 +150,17 @@ export async function* sequenceBlocks(
   let row = 0;
   let bytes: number | undefined;
 
+  const maxSequenceRows = Math.max(options.maxRows, options.maxSequenceRows ?? options.maxRows);
+  const sequenceBytesPerRow = options.sequenceBytesPerRow ?? options.bytesPerRow;
   const refuse = (): MemoryBudgetError => {
     const startRow = blockFirstRow + currentStart;
+    const checkpointed = maxSequenceRows > options.maxRows;
     return new MemoryBudgetError(
-      `${source.description}: sequence ${sequence + 1} (from row ${startRow + 1}) is longer than ${options.maxRows} rows, the most one block may hold: its rows and forward–backward tables need ${formatBytes(options.bytesPerRow)} a row, ${formatBytes(options.bytesPerRow * (options.maxRows + 1))} or more in all, and the memory budget is ${formatBytes(options.memoryBudget)}.`,
-      'Raise the memory budget (--memory-budget), split the sequence into shorter ones (--lengths or the id column), or use fewer states. (Checkpointed forward–backward, which would keep only block-boundary forward variables, is not implemented.)',
-      { sequence, row: startRow, maxRows: options.maxRows, bytesPerRow: options.bytesPerRow, memoryBudget: options.memoryBudget },
+      `${source.description}: sequence ${sequence + 1} (from row ${startRow + 1}) is longer than ${maxSequenceRows} rows, the most one block may hold: ` +
+        `${checkpointed ? 'its rows alone (forward–backward checkpointed)' : 'its rows and forward–backward tables'} need ${formatBytes(sequenceBytesPerRow)} a row, ` +
+        `${formatBytes(sequenceBytesPerRow * (maxSequenceRows + 1))} or more in all, and the memory budget is ${formatBytes(options.memoryBudget)}.`,
+      'Raise the memory budget (--memory-budget), split the sequence into shorter ones (--lengths or the id column), or select fewer columns.',
+      { sequence, row: startRow, maxRows: maxSequenceRows, bytesPerRow: sequenceBytesPerRow, memoryBudget: options.memoryBudget },
     );
   };
   const block = (count: number): SequenceBlock => {
@@ -243,8 +255,9 @@ export async function* sequenceBlocks(
           currentStart = 0;
         }
         if (filled === capacity) {
-          if (capacity >= options.maxRows) throw refuse();
-          capacity = Math.min(options.maxRows, 2 * capacity);
+          // Only the current sequence is in the buffer: it may grow past maxRows, up to maxSequenceRows.
+          if (capacity >= maxSequenceRows) throw refuse();
+          capacity = Math.min(maxSequenceRows, 2 * capacity);
           const grown = new Float64Array(capacity * columns);
           grown.set(buffer.subarray(0, filled * columns));
           buffer = grown;

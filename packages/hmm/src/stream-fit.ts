@@ -35,6 +35,7 @@ import {
   settingsFrom,
   squaremLoop,
 } from '@em/core';
+import { checkpointedSequenceStatistics, CheckpointWorkspace } from './checkpointed-forward-backward.js';
 import type { HmmModel, HmmStatistics } from './hmm-model.js';
 import type { HmmParameters } from './parameters.js';
 import { checkBoundaries, locateInSource, observationColumns, sequenceBlocks, type SequenceBlock, type SequenceBoundaries, type SequencePassTally } from './sequence-source.js';
@@ -72,12 +73,20 @@ export interface SequenceStreamPlan {
   readonly bytesPerRow: number;
   /** Most distinct sequence ids (id-column boundaries). */
   readonly maxIds: number;
+  /** Steps per segment of a checkpointed forward–backward (a sequence longer than `maxRows`). */
+  readonly segmentRows: number;
+  /** Most rows of one sequence: its rows alone in the block, its forward–backward checkpointed in segments. */
+  readonly maxSequenceRows: number;
+  /** Bytes a row of such a sequence is counted at (its values twice and the reader's columns, plus its share of the checkpoints). */
+  readonly sequenceBytesPerRow: number;
 }
 
 /**
  * A block row is counted as its values twice (the block and the reader's buffer), the source's
  * columns once more (the reader's parse), and the forward–backward tables of K states (2K + 2
- * doubles: densities, forward variables then posteriors, scale and shift).
+ * doubles: densities, forward variables then posteriors, scale and shift). A sequence longer than
+ * such a block runs checkpointed (checkpointedSequenceStatistics): segments of a quarter of the
+ * block's rows, and the sequence's rows alone (no tables) fill the rest of the block's share.
  */
 export function planSequenceStream(states: number, sourceColumns: number, columns: number, options: { readonly memoryBudget?: number | string; readonly blockRows?: number }): SequenceStreamPlan {
   const memoryBudget = resolveMemoryBudget(options.memoryBudget);
@@ -90,7 +99,11 @@ export function planSequenceStream(states: number, sourceColumns: number, column
     throw new InvalidOptionsError(`blockRows must be an integer ≥ 1; got ${String(options.blockRows)}.`, 'Pass e.g. { blockRows: 65536 }, or omit it.', { option: 'blockRows' });
   }
   const targetRows = Math.min(maxRows, options.blockRows ?? DEFAULT_SEQUENCE_BLOCK_ROWS);
-  return { memoryBudget, targetRows, maxRows, bytesPerRow, maxIds: Math.max(1, Math.floor((memoryBudget * ID_SHARE) / BYTES_PER_ID)) };
+  // A longer sequence: segment tables of a quarter of a block's rows, its rows and K checkpoint doubles per segment in the rest.
+  const segmentRows = Math.max(1, Math.floor(maxRows / 4));
+  const sequenceBytesPerRow = 8 * (2 * columns + sourceColumns) + (8 * states) / segmentRows;
+  const maxSequenceRows = Math.max(maxRows, Math.floor((memoryBudget * BLOCK_SHARE - 8 * (2 * states + 2) * segmentRows) / sequenceBytesPerRow));
+  return { memoryBudget, targetRows, maxRows, bytesPerRow, maxIds: Math.max(1, Math.floor((memoryBudget * ID_SHARE) / BYTES_PER_ID)), segmentRows, maxSequenceRows, sequenceBytesPerRow };
 }
 
 /**
@@ -99,8 +112,10 @@ export function planSequenceStream(states: number, sourceColumns: number, column
  * statistics of the blocks are added in block order, so from the same initial parameters the fit
  * follows `fitEm` on the same sequences in memory (to ≈1e-15 relative per iteration: only the
  * summation order differs). Peak memory: one block (whole sequences, at least `blockRows` rows
- * unless the source ends) and the model; a sequence longer than half the budget allows is refused
- * (MemoryBudgetError; checkpointed forward–backward is not implemented).
+ * unless the source ends) and the model. A sequence whose forward–backward tables do not fit a
+ * block runs checkpointed (only its rows in the block, tables of one segment, α̂ kept at segment
+ * boundaries and recomputed: the same statistics to round-off, twice the forward work); a sequence
+ * whose rows alone do not fit is refused (MemoryBudgetError naming it).
  *
  * Without `initialParameters`, the model's given values (`model.givenParameters()`) or else a
  * first pass that keeps the first block (a copy) and each restart runs `model.initialize` on it —
@@ -209,6 +224,7 @@ class SequenceReader<C, FS extends Statistics, Prepared> {
   private passes = 0;
   private rows: number | undefined;
   private sequences: number | undefined;
+  private readonly checkpoints = new CheckpointWorkspace();
 
   constructor(
     private readonly model: HmmModel<C, DenseMatrix, FS, Prepared>,
@@ -221,8 +237,9 @@ class SequenceReader<C, FS extends Statistics, Prepared> {
   }
 
   private blocks(tally: SequencePassTally): AsyncGenerator<SequenceBlock> {
-    const { targetRows, maxRows, bytesPerRow, memoryBudget, maxIds } = this.plan;
-    return sequenceBlocks(this.source, this.boundaries, { targetRows, maxRows, bytesPerRow, memoryBudget, maxIds, ...(this.options.signal === undefined ? {} : { signal: this.options.signal }) }, tally);
+    const { targetRows, maxRows, bytesPerRow, memoryBudget, maxIds, maxSequenceRows, sequenceBytesPerRow } = this.plan;
+    const signal = this.options.signal === undefined ? {} : { signal: this.options.signal };
+    return sequenceBlocks(this.source, this.boundaries, { targetRows, maxRows, bytesPerRow, memoryBudget, maxIds, maxSequenceRows, sequenceBytesPerRow, ...signal }, tally);
   }
 
   private progress(purpose: StreamProgress['purpose'], started: number, tally: SequencePassTally, done: boolean): void {
@@ -274,7 +291,7 @@ class SequenceReader<C, FS extends Statistics, Prepared> {
       let result: EStepResult<HmmStatistics<FS>>;
       try {
         if (validate) this.model.validateData(block.sequences, parameters);
-        result = this.model.eStep(parameters, block.sequences);
+        result = this.eStep(parameters, block.sequences);
       } catch (error) {
         throw locateInSource(error, this.source.description, block);
       }
@@ -289,6 +306,36 @@ class SequenceReader<C, FS extends Statistics, Prepared> {
     this.endPass(tally);
     this.progress('e-step', started, tally, true);
     return { statistics: statistics as HmmStatistics<FS>, logLikelihood: logLikelihood + compensation, observations: tally.rows };
+  }
+
+  /**
+   * The E-step of one block: the model's, unless a sequence is longer than a block's forward–backward
+   * tables allow; then sequence by sequence, the long ones checkpointed (the same statistics to round-off).
+   */
+  private eStep(parameters: HmmParameters<C>, data: Sequences<DenseMatrix>): EStepResult<HmmStatistics<FS>> {
+    const { maxRows, segmentRows } = this.plan;
+    let longest = 0;
+    for (let s = 0; s < data.count; s++) longest = Math.max(longest, data.lengths[s] as number);
+    if (longest <= maxRows) return this.model.eStep(parameters, data);
+    const statistics = this.model.zeroStatistics(parameters);
+    const prepared = this.model.family.prepare(parameters.emissions);
+    let total = 0;
+    let compensation = 0;
+    for (let s = 0; s < data.count; s++) {
+      const length = data.lengths[s] as number;
+      let term: number;
+      if (length <= maxRows) {
+        const part = this.model.eStep(parameters, data.slice(s, s + 1));
+        accumulateInto(statistics, part.statistics);
+        term = part.logLikelihood;
+      } else {
+        term = checkpointedSequenceStatistics(this.model.family, this.model.k, parameters, prepared, data.observations, data.offsets[s] as number, length, segmentRows, statistics, this.checkpoints, s);
+      }
+      const next = total + term;
+      compensation += Math.abs(total) >= Math.abs(term) ? total - next + term : term - next + total;
+      total = next;
+    }
+    return { statistics, logLikelihood: total + compensation };
   }
 
   /** Every pass must read the same rows and sequences (a file that changed during the fit is refused). */

@@ -2,7 +2,7 @@
 // in-memory fit (fitEm) from the same initial parameters: the same trajectory to 1e-10 relative.
 import { arraySource, DenseMatrix, fitEm, MemoryBudgetError, Random, Sequences, InvalidDataError, type DataSource } from '@em/core';
 import { describe, expect, it } from 'vitest';
-import { fitHmmStream, hmmModelFromOptions, sequenceBlocks, type SequenceBoundaries, type EmissionSpec } from '../src/index.js';
+import { fitHmmStream, hmmModelFromOptions, planSequenceStream, sequenceBlocks, type SequenceBoundaries, type EmissionSpec } from '../src/index.js';
 
 /** Sequences drawn from a K-state HMM with the given emission spec's fitted-looking parameters. */
 function drawSequences(emission: EmissionSpec, lengths: number[], seed: number): { readonly x: DenseMatrix; readonly lengths: number[] } {
@@ -76,6 +76,28 @@ describe('fitHmmStream', () => {
       expect(blocks.every((rows) => rows === x.rows)).toBe(true);
     });
   }
+
+  it('sequences longer than a block of tables allows run checkpointed: still the in-memory trajectory to 1e-10; longer than their rows allow: refused', async () => {
+    const emission: EmissionSpec = { type: 'gaussian', covariance: 'full', regCovar: 1e-6 };
+    // 1 MiB: blocks of at most 4681 rows with tables; one sequence alone up to ~9360 rows, checkpointed in segments of 1170.
+    const memoryBudget = 1024 * 1024;
+    const lengths = [30, 6000, 20, 5000, 40];
+    const { x } = drawSequences(emission, lengths, 13);
+    const model = hmmModelFromOptions({ states: 3, emission, seed: 3, init: { transitionMatrix: [[0.6, 0.3, 0.1], [0.2, 0.6, 0.2], [0, 0.3, 0.7]] } });
+    const data = new Sequences(x, lengths);
+    const initialParameters = model.initialize(data, new Random(11));
+    const memory = fitEm(model, data, { initialParameters, maxIterations: 10, tolerance: 0 });
+    const streamed = await fitHmmStream(model, arraySource(x, { blockRows: 64 }), { boundaries: { kind: 'lengths', lengths }, initialParameters, memoryBudget, blockRows: 100, maxIterations: 10, tolerance: 0 });
+    const plan = planSequenceStream(3, 2, 2, { memoryBudget });
+    expect(plan.maxRows).toBeLessThan(5000);
+    expect(plan.maxSequenceRows).toBeGreaterThanOrEqual(6000);
+    for (let i = 0; i < memory.history.length; i++) expect(relative(streamed.history[i] as number, memory.history[i] as number)).toBeLessThan(1e-10);
+    expect(streamed.history.length).toBe(memory.history.length);
+    const tooLong = drawSequences(emission, [10, 12_000], 2);
+    await expect(
+      fitHmmStream(model, arraySource(tooLong.x), { boundaries: { kind: 'lengths', lengths: [10, 12_000] }, initialParameters, memoryBudget, maxIterations: 1 }),
+    ).rejects.toThrow(/sequence 2 \(from row 11\) is longer than \d+ rows, the most one block may hold: its rows alone \(forward–backward checkpointed\)/);
+  });
 
   it('a sequence-id column gives the same fit as the lengths (the id column is not an observation)', async () => {
     const emission: EmissionSpec = { type: 'gaussian', covariance: 'diagonal' };

@@ -90,7 +90,7 @@ export async function fitHmmStreamed(io: CliIo, options: OptionValues, decision:
     if (show) {
       const sequences = boundaries.kind === 'column' ? `sequences by the id column ${idColumn ?? ''}` : boundaries.kind === 'lengths' ? `${boundaries.lengths.length} sequences from --lengths` : 'one sequence';
       io.stderr(
-        `${label}: streaming ${source.description} (${decision.reason}): ${sequences}, blocks of whole sequences of ${plan.targetRows} rows or more, a sequence at most ${plan.maxRows} rows, memory budget ${formatBytes(plan.memoryBudget)}\n`,
+        `${label}: streaming ${source.description} (${decision.reason}): ${sequences}, blocks of whole sequences of ${plan.targetRows} rows or more, a sequence up to ${plan.maxRows} rows in one pass and up to ${plan.maxSequenceRows} rows checkpointed, memory budget ${formatBytes(plan.memoryBudget)}\n`,
       );
     }
     const progress = createProgress(io, { enabled: show, label });
