@@ -53,14 +53,15 @@ export interface ComponentFamily<C, X, FS extends Statistics, Prepared = unknown
   logDensitiesByComponent?(prepared: Prepared, x: X, start: number, end: number, out: Float64Array): void;
   accumulateByComponent?(prepared: Prepared, stats: FS, x: X, start: number, end: number, weights: Float64Array): void;
   /**
-   * Optional row-list kernels for sparse E-steps (`estep: 'sparse'`), one component at a time over
-   * the rows it is active for: out[p] = log f_component(x_{rows[p]}) for p in [from, to). Without
-   * them a sparse E-step computes every component's density for the rows it needs (correct, no
-   * faster than a full E-step). A family implements both or neither.
+   * Optional pair-list kernels for sparse E-steps (`estep: 'sparse'`): for the (observation,
+   * component) pairs p in [from, to), out[p] = log f_{components[p]}(x_{rows[p]}). The sparse E-step
+   * lists its active pairs in row order (rows ascending), so the data are read once, in order.
+   * Without them a sparse E-step computes every component's density for the rows it needs
+   * (correct, no faster than a full E-step). A family implements both or neither.
    */
-  logDensitiesAtRows?(prepared: Prepared, x: X, component: number, rows: Int32Array, from: number, to: number, out: Float64Array): void;
-  /** stats += Σ_{p ∈ [from, to)} weights[p] · T_component(x_{rows[p]}), in place (same statistics as `accumulate`). */
-  accumulateAtRows?(prepared: Prepared, stats: FS, x: X, component: number, rows: Int32Array, from: number, to: number, weights: Float64Array): void;
+  logDensitiesAtPairs?(prepared: Prepared, x: X, rows: Int32Array, components: Int32Array, from: number, to: number, out: Float64Array): void;
+  /** stats += Σ_{p ∈ [from, to)} weights[p] · T_{components[p]}(x_{rows[p]}), in place (same statistics as `accumulate`). */
+  accumulateAtPairs?(prepared: Prepared, stats: FS, x: X, rows: Int32Array, components: Int32Array, from: number, to: number, weights: Float64Array): void;
   /** argmax_C Σ_k E[log f_k] + log p(C) from the statistics. Pure. */
   maximize(stats: FS, previous: C, context: MStepContext): C;
   /** Σ_i Σ_k w_ik log f_k(x_i; C) from the statistics (up to a constant independent of C). */

@@ -71,9 +71,9 @@ const sparseOptions: SparseBenchOptions = {
   ...(argument('sparse-n') === undefined ? {} : { n: Number(argument('sparse-n')) }),
   ...(argument('sparse-d') === undefined ? {} : { d: Number(argument('sparse-d')) }),
   ...(argument('sparse-spread') === undefined ? {} : { spread: Number(argument('sparse-spread')) }),
-  ...(argument('sparse-types') === undefined ? {} : { types: argument('sparse-types')?.split(',') as CovarianceType[] }),
-  ...(argument('sparse-every') === undefined ? {} : { every: argument('sparse-every')?.split(',').map(Number) }),
-  ...(argument('sparse-threshold') === undefined ? {} : { thresholds: argument('sparse-threshold')?.split(',').map(Number) }),
+  ...(argument('sparse-types') === undefined ? {} : { types: String(argument('sparse-types')).split(',') as CovarianceType[] }),
+  ...(argument('sparse-every') === undefined ? {} : { every: String(argument('sparse-every')).split(',').map(Number) }),
+  ...(argument('sparse-threshold') === undefined ? {} : { thresholds: String(argument('sparse-threshold')).split(',').map(Number) }),
 };
 const chunksArgument = argument('chunks');
 const chunks = chunksArgument === undefined ? undefined : Number(chunksArgument);

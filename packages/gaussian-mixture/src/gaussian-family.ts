@@ -6,7 +6,7 @@ import { gaussianSampler } from './gaussian-sampling.js';
 import { scatterLayout, zeroGaussianStatistics, type GaussianStatistics, type ScatterLayout } from './gaussian-statistics.js';
 import { initializeGaussianComponents, initializeGaussianComponentsFromLabels } from './initial-components.js';
 import { kernelsFor } from './kernels/dispatch.js';
-import { accumulateAtRows, logDensitiesAtRows } from './kernels/row-list-kernel.js';
+import { accumulateAtPairs, logDensitiesAtPairs } from './kernels/pair-list-kernel.js';
 import {
   gaussianFamilyOptionsFromConfig,
   gaussianFamilyToConfig,
@@ -79,15 +79,15 @@ export function gaussianFamilyOf(resolved: ResolvedGaussianFamilyOptions): Gauss
     prepare: (components) => prepareGaussian(components, layout, missingValues),
     logDensities: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out, false),
     logDensitiesByComponent: (prepared, x, start, end, out) => kernels.logDensities(prepared, x.data, start, end, out, true),
-    // Row-list kernels for sparse E-steps (complete data; with missing values the sparse E-step
+    // Pair-list kernels for sparse E-steps (complete data; with missing values the sparse E-step
     // takes core's fallback, every density of the rows it needs).
     ...(missingValues
       ? {}
       : {
-          logDensitiesAtRows: (prepared: PreparedGaussian, x: DenseMatrix, component: number, rows: Int32Array, from: number, to: number, out: Float64Array) =>
-            logDensitiesAtRows(prepared, x.data, component, rows, from, to, out),
-          accumulateAtRows: (prepared: PreparedGaussian, stats: GaussianStatistics, x: DenseMatrix, component: number, rows: Int32Array, from: number, to: number, weights: Float64Array) =>
-            accumulateAtRows(prepared, stats, x.data, component, rows, from, to, weights),
+          logDensitiesAtPairs: (prepared: PreparedGaussian, x: DenseMatrix, rows: Int32Array, components: Int32Array, from: number, to: number, out: Float64Array) =>
+            logDensitiesAtPairs(prepared, x.data, rows, components, from, to, out),
+          accumulateAtPairs: (prepared: PreparedGaussian, stats: GaussianStatistics, x: DenseMatrix, rows: Int32Array, components: Int32Array, from: number, to: number, weights: Float64Array) =>
+            accumulateAtPairs(prepared, stats, x.data, rows, components, from, to, weights),
         }),
     zeroStatistics: (components) => zeroGaussianStatistics(layout, componentCountOf(components), components.dimension),
     accumulate: (prepared, stats, x, start, end, weights) => kernels.accumulate(prepared, stats, x.data, start, end, weights, false),

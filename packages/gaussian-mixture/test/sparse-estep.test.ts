@@ -1,5 +1,5 @@
-// Neal–Hinton sparse EM (core's estep: 'sparse') on the Gaussian family: the row-list kernels
-// (kernels/row-list-kernel.ts) against the block kernels, and the laws of a sparse fit under every
+// Neal–Hinton sparse EM (core's estep: 'sparse') on the Gaussian family: the pair-list kernels
+// (kernels/pair-list-kernel.ts) against the block kernels, and the laws of a sparse fit under every
 // covariance storage type and several of mclust's models.
 import { DenseMatrix, fitEm, InvalidOptionsError, Random, type FitEvent, type FitOptions, type MixtureParameters } from '@em/core';
 import fc from 'fast-check';
@@ -30,8 +30,8 @@ function fit(covariance: CovarianceOption, k: number, data: DenseMatrix, options
   return fitEm(model, { observations: data }, options) as never;
 }
 
-describe('row-list kernels', () => {
-  it('agree with the block kernels (densities and statistics; every storage type; random row lists)', () => {
+describe('pair-list kernels', () => {
+  it('agree with the block kernels (densities and statistics; every storage type; random pairs in row order)', () => {
     for (const covariance of ['full', 'tied', 'diagonal', 'spherical'] as const) {
       for (const d of [1, 3, 7]) {
         const seed = 100 * d + covariance.length;
@@ -43,22 +43,27 @@ describe('row-list kernels', () => {
         const all = new Float64Array(300 * 4);
         family.logDensities(prepared, data, 0, 300, all);
         const random = new Random(seed);
-        for (let c = 0; c < 4; c++) {
-          const rows = Int32Array.from({ length: 300 }, (_, i) => i).filter(() => random.next() < 0.4);
-          const out = new Float64Array(rows.length);
-          family.logDensitiesAtRows?.(prepared, data, c, rows, 0, rows.length, out);
-          rows.forEach((row, q) => expect(Math.abs((out[q] as number) - (all[row * 4 + c] as number)), `${covariance} d ${d} c ${c}`).toBeLessThan(1e-10 * Math.max(1, Math.abs(all[row * 4 + c] as number))));
-          const weights = Float64Array.from(rows, () => random.next());
-          const listed = family.zeroStatistics(params.components);
-          family.accumulateAtRows?.(prepared, listed, data, c, rows, 0, rows.length, weights);
-          const block = new Float64Array(300 * 4);
-          rows.forEach((row, q) => (block[row * 4 + c] = weights[q] as number));
-          const plain = family.zeroStatistics(params.components);
-          family.accumulate(prepared, plain, data, 0, 300, block);
-          for (const key of ['counts', 'references', 'sums', 'scatter', 'referenceOuter', 'referenceCross'] as const) {
-            const scale = Math.max(1, ...Array.from(plain[key], Math.abs));
-            plain[key].forEach((v, j) => expect(Math.abs((listed[key][j] as number) - v), `${covariance} d ${d} ${key}[${j}]`).toBeLessThan(1e-11 * scale));
-          }
+        const rows: number[] = [];
+        const components: number[] = [];
+        for (let i = 0; i < 300; i++) for (let c = 0; c < 4; c++) if (random.next() < 0.4) (rows.push(i), components.push(c));
+        const pairRows = Int32Array.from(rows);
+        const pairComponents = Int32Array.from(components);
+        const out = new Float64Array(rows.length);
+        family.logDensitiesAtPairs?.(prepared, data, pairRows, pairComponents, 0, rows.length, out);
+        rows.forEach((row, q) => {
+          const expected = all[row * 4 + (components[q] as number)] as number;
+          expect(Math.abs((out[q] as number) - expected), `${covariance} d ${d} pair ${q}`).toBeLessThan(1e-10 * Math.max(1, Math.abs(expected)));
+        });
+        const weights = Float64Array.from(rows, () => random.next());
+        const listed = family.zeroStatistics(params.components);
+        family.accumulateAtPairs?.(prepared, listed, data, pairRows, pairComponents, 0, rows.length, weights);
+        const block = new Float64Array(300 * 4);
+        rows.forEach((row, q) => (block[row * 4 + (components[q] as number)] = weights[q] as number));
+        const plain = family.zeroStatistics(params.components);
+        family.accumulate(prepared, plain, data, 0, 300, block);
+        for (const key of ['counts', 'references', 'sums', 'scatter', 'referenceOuter', 'referenceCross'] as const) {
+          const scale = Math.max(1, ...Array.from(plain[key], Math.abs));
+          plain[key].forEach((v, j) => expect(Math.abs((listed[key][j] as number) - v), `${covariance} d ${d} ${key}[${j}]`).toBeLessThan(1e-11 * scale));
         }
       }
     }
@@ -141,13 +146,13 @@ describe('sparse EM on Gaussian mixtures', () => {
     }
   });
 
-  it('runs with missing values (core’s fallback path: no row-list kernels) without decreasing', () => {
+  it('runs with missing values (core’s fallback path: no pair-list kernels) without decreasing', () => {
     const data = clusters(5, 300, 4, 3, 4);
     const values = Float64Array.from(data.data);
     const random = new Random(5);
     for (let i = 0; i < values.length; i++) if (random.next() < 0.05) values[i] = Number.NaN;
     const model = gaussianMixtureModel({ components: 4, covariance: 'full', missingValues: true });
-    expect(model.family.logDensitiesAtRows).toBeUndefined();
+    expect(model.family.logDensitiesAtPairs).toBeUndefined();
     const result = fitEm(model, { observations: DenseMatrix.fromArray(values, 300, 3) }, { seed: 5, tolerance: 0, maxIterations: 20, estep: 'sparse', sparseThreshold: 1e-3, fullEStepEvery: 5 });
     expect(firstDecrease(result.history)).toBe(-1);
   });

@@ -148,7 +148,7 @@ export class MixtureModel<C, X, FS extends Statistics, Prepared = unknown>
 
   /**
    * Neal–Hinton sparse E-steps over `data` (see MixtureSparseEStepper): fast when the family has
-   * row-list kernels (logDensitiesAtRows, accumulateAtRows), correct without them.
+   * pair-list kernels (logDensitiesAtPairs, accumulateAtPairs), correct without them.
    */
   createSparseEStepper(data: MixtureData<X>, threshold: number): SparseEStepper<MixtureParameters<C>, MixtureStatistics<FS>> {
     return new MixtureSparseEStepper(this, data, threshold);

@@ -10,7 +10,7 @@ const BLOCK_ROWS = 504;
 
 /** What the sparse E-step needs from its mixture (MixtureModel provides it). */
 export interface SparseMixtureHost<C, X, FS extends Statistics, Prepared> {
-  /** The component family (densities, statistics, optional row-list kernels). */
+  /** The component family (densities, statistics, optional pair-list kernels). */
   readonly family: ComponentFamily<C, X, FS, Prepared>;
   /** Number of components K. */
   readonly k: number;
@@ -37,9 +37,9 @@ export function assertSparseThreshold(threshold: unknown): asserts threshold is 
  * State, in typed arrays reused from step to step (no per-observation allocation):
  * - per observation i, its active set A_i in CSR form (rowStart, pairComponent) and its active
  *   mass a_i = 1 − Σ_{k∉A_i} q_ik, fixed at the last full E-step;
- * - the same pairs component-major (componentStart, componentRows), so a family's row-list
- *   kernels compute component k's density only at the rows it is active for, and pairPosition
- *   maps a row-major pair to its component-major slot.
+ * - each active pair's row (pairRow), so a family's pair-list kernels compute a density only
+ *   for the active pairs, reading the data once and in order (rows ascending: a component-major
+ *   order would jump through the data and miss the cache on every pair once it outgrows it).
  *
  * A full E-step computes the posterior everywhere, keeps pairs with q_ik ≥ threshold active and
  * accumulates, besides the plain statistics, the frozen pairs' statistics (the M-step then sees
@@ -55,11 +55,10 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
   private pairComponent: Int32Array;
   /** w_i q_ik of each active pair at the last full E-step (row-major, as pairComponent). */
   private pairWeight: Float64Array;
-  private pairPosition = new Int32Array(0);
-  private componentRows = new Int32Array(0);
-  private readonly componentStart: Int32Array;
-  /** Component-major per-pair values: log-densities, then weights w_i q_ik. */
-  private values = new Float64Array(0);
+  /** The observation (row) of each active pair. */
+  private pairRow: Int32Array;
+  /** Per-pair values: log-densities, then weights w_i q_ik. */
+  private values: Float64Array;
   private readonly block: Float64Array;
   private readonly frozenBlock: Float64Array;
   private activePairs = 0;
@@ -80,13 +79,15 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     this.k = host.k;
     this.rowStart = new Int32Array(this.n + 1);
     this.activeMass = new Float64Array(this.n);
-    this.componentStart = new Int32Array(this.k + 1);
-    this.pairComponent = new Int32Array(Math.min(this.n * this.k, Math.max(1024, 2 * this.n)));
-    this.pairWeight = new Float64Array(this.pairComponent.length);
+    const capacity = Math.min(this.n * this.k, Math.max(1024, 2 * this.n));
+    this.pairComponent = new Int32Array(capacity);
+    this.pairRow = new Int32Array(capacity);
+    this.pairWeight = new Float64Array(capacity);
+    this.values = new Float64Array(capacity);
     const blockRows = Math.min(BLOCK_ROWS, Math.max(this.n, 1));
     this.block = new Float64Array(blockRows * this.k);
     this.frozenBlock = new Float64Array(blockRows * this.k);
-    this.rowKernels = family.logDensitiesAtRows !== undefined && family.accumulateAtRows !== undefined;
+    this.rowKernels = family.logDensitiesAtPairs !== undefined && family.accumulateAtPairs !== undefined;
   }
 
   /** Full E-step at θ: the posterior everywhere, new active sets, frozen statistics and terms. */
@@ -149,6 +150,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
           const weighted = w * r;
           if (r >= threshold) {
             this.pairWeight[pairs] = weighted;
+            this.pairRow[pairs] = i;
             this.pairComponent[pairs++] = j;
             activeSum += r;
             frozenBlock[at] = 0;
@@ -176,15 +178,14 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     this.rowStart[n] = pairs;
     this.activePairs = pairs;
     this.activeMassEntropy = massEntropy;
-    this.indexByComponent();
     this.ready = true;
     // The posterior's statistics: the frozen pairs' plus the active pairs', the latter through the
     // same path as a sparse E-step's (exactly Σ_i Σ_k w_i q_ik T_k(x_i), no pair counted twice).
     const statistics = cloneStatistics(frozenStatistics);
-    const { values, pairPosition, pairComponent, pairWeight } = this;
+    const { values, pairComponent, pairWeight } = this;
     for (let p = 0; p < pairs; p++) {
       const weighted = pairWeight[p] as number;
-      values[pairPosition[p] as number] = weighted;
+      values[p] = weighted;
       const j = pairComponent[p] as number;
       statistics.weightSums[j] = (statistics.weightSums[j] as number) + weighted;
     }
@@ -195,7 +196,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
   /** Sparse E-step at θ: the active pairs only (after at least one `full`). */
   sparse(params: MixtureParameters<C>): SparseEStep<MixtureStatistics<FS>> {
     if (!this.ready) throw new InvalidOptionsError('A sparse E-step needs a full E-step first.', 'Call full(θ) before sparse(θ).');
-    const { n, k, values, rowStart, pairComponent, pairPosition, componentStart, componentRows, activeMass } = this;
+    const { n, k, values, rowStart, pairComponent, activeMass } = this;
     const family = this.host.family;
     const x = this.data.observations;
     const sampleWeights = this.data.sampleWeights;
@@ -205,12 +206,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     const weightSums = statistics.weightSums;
     const negligible = negligibleLogRatio(k);
     if (this.rowKernels) {
-      const densities = family.logDensitiesAtRows as NonNullable<typeof family.logDensitiesAtRows>;
-      for (let c = 0; c < k; c++) {
-        const from = componentStart[c] as number;
-        const to = componentStart[c + 1] as number;
-        if (to > from) densities.call(family, prepared, x, c, componentRows, from, to, values);
-      }
+      family.logDensitiesAtPairs?.(prepared, x, this.pairRow, pairComponent, 0, this.activePairs, values);
     } else {
       this.gatherDensities(prepared);
     }
@@ -222,12 +218,12 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
       const w = sampleWeights === undefined ? 1 : (sampleWeights[i] as number);
       const a = activeMass[i] as number;
       if (w === 0 || a === 0) {
-        for (let p = from; p < to; p++) values[pairPosition[p] as number] = 0;
+        values.fill(0, from, to);
         continue;
       }
       if (to === from + 1) {
         // One active component: q = a_i, and log Σ_A π f = its own term.
-        const slot = pairPosition[from] as number;
+        const slot = from;
         const j = pairComponent[from] as number;
         const v = (values[slot] as number) + (logWeights[j] as number);
         if (!(v > -Infinity) || v === Infinity) throw activeRowWithoutPosterior(i);
@@ -238,7 +234,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
       }
       let max = -Infinity;
       for (let p = from; p < to; p++) {
-        const slot = pairPosition[p] as number;
+        const slot = p;
         const v = (values[slot] as number) + (logWeights[pairComponent[p] as number] as number);
         values[slot] = v;
         if (v > max) max = v;
@@ -246,7 +242,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
       let sum = 0;
       if (max > -Infinity) {
         for (let p = from; p < to; p++) {
-          const slot = pairPosition[p] as number;
+          const slot = p;
           const e = responsibilityTerm((values[slot] as number) - max, negligible);
           values[slot] = e;
           sum += e;
@@ -256,7 +252,7 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
       freeEnergy += w * a * (max + Math.log(sum));
       const scale = (w * a) / sum;
       for (let p = from; p < to; p++) {
-        const slot = pairPosition[p] as number;
+        const slot = p;
         const r = (values[slot] as number) * scale;
         values[slot] = r;
         const j = pairComponent[p] as number;
@@ -269,74 +265,39 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
 
   /** stats += the active pairs' statistics with the weights in `values` (component-major). */
   private accumulateActive(prepared: Prepared, stats: FS): void {
-    const { k, values, componentStart, componentRows } = this;
-    const family = this.host.family;
     if (!this.rowKernels) {
       this.scatterWeights(prepared, stats);
       return;
     }
-    const accumulate = family.accumulateAtRows as NonNullable<typeof family.accumulateAtRows>;
-    for (let c = 0; c < k; c++) {
-      const from = componentStart[c] as number;
-      const to = componentStart[c + 1] as number;
-      if (to > from) accumulate.call(family, prepared, stats, this.data.observations, c, componentRows, from, to, values);
-    }
+    this.host.family.accumulateAtPairs?.(prepared, stats, this.data.observations, this.pairRow, this.pairComponent, 0, this.activePairs, this.values);
   }
 
-  /** Without row-list kernels: every component's density per block, the active pairs' picked out. */
+  /** Without pair-list kernels: every component's density per block, the active pairs' picked out. */
   private gatherDensities(prepared: Prepared): void {
-    const { n, k, block, values, rowStart, pairComponent, pairPosition } = this;
+    const { n, k, block, values, rowStart, pairComponent } = this;
     const family = this.host.family;
     for (let start = 0; start < n; start += BLOCK_ROWS) {
       const end = Math.min(n, start + BLOCK_ROWS);
       if (rowStart[end] === rowStart[start]) continue;
       family.logDensities(prepared, this.data.observations, start, end, block);
       for (let i = start, base = 0; i < end; i++, base += k) {
-        for (let p = rowStart[i] as number; p < (rowStart[i + 1] as number); p++) values[pairPosition[p] as number] = block[base + (pairComponent[p] as number)] as number;
+        for (let p = rowStart[i] as number; p < (rowStart[i + 1] as number); p++) values[p] = block[base + (pairComponent[p] as number)] as number;
       }
     }
   }
 
-  /** Without row-list kernels: the active weights as row-major blocks (zeros elsewhere) through `accumulate`. */
+  /** Without pair-list kernels: the active weights as row-major blocks (zeros elsewhere) through `accumulate`. */
   private scatterWeights(prepared: Prepared, stats: FS): void {
-    const { n, k, block, values, rowStart, pairComponent, pairPosition } = this;
+    const { n, k, block, values, rowStart, pairComponent } = this;
     const family = this.host.family;
     for (let start = 0; start < n; start += BLOCK_ROWS) {
       const end = Math.min(n, start + BLOCK_ROWS);
       if (rowStart[end] === rowStart[start]) continue;
       block.fill(0, 0, (end - start) * k);
       for (let i = start, base = 0; i < end; i++, base += k) {
-        for (let p = rowStart[i] as number; p < (rowStart[i + 1] as number); p++) block[base + (pairComponent[p] as number)] = values[pairPosition[p] as number] as number;
+        for (let p = rowStart[i] as number; p < (rowStart[i + 1] as number); p++) block[base + (pairComponent[p] as number)] = values[p] as number;
       }
       family.accumulate(prepared, stats, this.data.observations, start, end, block);
-    }
-  }
-
-  /** The component-major copy of the active pairs (counting sort by component, rows ascending). */
-  private indexByComponent(): void {
-    const { n, k, rowStart, pairComponent, componentStart } = this;
-    const pairs = this.activePairs;
-    if (this.componentRows.length < pairs) {
-      const capacity = Math.min(n * k, Math.max(pairs, this.pairComponent.length));
-      this.componentRows = new Int32Array(capacity);
-      this.pairPosition = new Int32Array(capacity);
-      this.values = new Float64Array(capacity);
-    }
-    componentStart.fill(0);
-    for (let p = 0; p < pairs; p++) {
-      const slot = (pairComponent[p] as number) + 1;
-      componentStart[slot] = (componentStart[slot] as number) + 1;
-    }
-    for (let c = 0; c < k; c++) componentStart[c + 1] = (componentStart[c + 1] as number) + (componentStart[c] as number);
-    const next = Int32Array.from(componentStart.subarray(0, k));
-    for (let i = 0; i < n; i++) {
-      for (let p = rowStart[i] as number; p < (rowStart[i + 1] as number); p++) {
-        const c = pairComponent[p] as number;
-        const slot = next[c] as number;
-        next[c] = slot + 1;
-        this.componentRows[slot] = i;
-        this.pairPosition[p] = slot;
-      }
     }
   }
 
@@ -349,6 +310,10 @@ export class MixtureSparseEStepper<C, X, FS extends Statistics, Prepared> implem
     const weights = new Float64Array(capacity);
     weights.set(this.pairWeight);
     this.pairWeight = weights;
+    const rows = new Int32Array(capacity);
+    rows.set(this.pairRow);
+    this.pairRow = rows;
+    this.values = new Float64Array(capacity);
   }
 
   /** The plain E-step names a row without a posterior exactly as a full fit would; this defers to it. */
