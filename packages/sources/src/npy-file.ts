@@ -28,7 +28,9 @@ export interface ReadNpyFileOptions {
 
 /** A .npy file read whole. */
 export interface NpyFile {
+  /** The rows × selected columns as float64 (on a SharedArrayBuffer with `shared: true`). */
   readonly matrix: DenseMatrix;
+  /** The file's header (element type, byte order, shape). */
   readonly header: NpyHeader;
 }
 
