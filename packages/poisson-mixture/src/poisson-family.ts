@@ -308,16 +308,16 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
     }
   }
 
-  /** Row-list kernel for sparse E-steps: out[q] = log f_component(x_{rows[q]}) for q in [from, to). */
-  logDensitiesAtRows(prepared: PoissonPrepared, x: DenseMatrix, component: number, rows: Int32Array, from: number, to: number, out: Float64Array): void {
+  /** Pair-list kernel for sparse E-steps: out[q] = log f_{components[q]}(x_{rows[q]}) for q in [from, to). */
+  logDensitiesAtPairs(prepared: PoissonPrepared, x: DenseMatrix, rows: Int32Array, components: Int32Array, from: number, to: number, out: Float64Array): void {
     const d = prepared.dimension;
     const { logRates, rateTotals } = prepared;
     const values = x.data;
-    const parameterRow = component * d;
-    const total = rateTotals[component] as number;
     for (let q = from; q < to; q++) {
+      const component = components[q] as number;
+      const parameterRow = component * d;
       const row = (rows[q] as number) * d;
-      let value = -total;
+      let value = -(rateTotals[component] as number);
       for (let c = 0; c < d; c++) {
         const count = values[row + c] as number;
         if (count === 0) continue;
@@ -328,21 +328,20 @@ export class PoissonFamily implements ComponentFamily<PoissonComponents, DenseMa
     }
   }
 
-  /** Row-list kernel for sparse E-steps: stats += Σ_q weights[q] · (1, x_{rows[q]}) for component `component`. */
-  accumulateAtRows(_prepared: PoissonPrepared, stats: PoissonStatistics, x: DenseMatrix, component: number, rows: Int32Array, from: number, to: number, weights: Float64Array): void {
+  /** Pair-list kernel for sparse E-steps: stats += Σ_q weights[q] · (1, x_{rows[q]}) for component components[q]. */
+  accumulateAtPairs(_prepared: PoissonPrepared, stats: PoissonStatistics, x: DenseMatrix, rows: Int32Array, components: Int32Array, from: number, to: number, weights: Float64Array): void {
     const d = x.cols;
     const values = x.data;
     const { weightSums, weightedSums } = stats;
-    const target = component * d;
-    let mass = 0;
     for (let q = from; q < to; q++) {
       const w = weights[q] as number;
       if (w === 0) continue;
-      mass += w;
+      const component = components[q] as number;
+      weightSums[component] = (weightSums[component] as number) + w;
+      const target = component * d;
       const row = (rows[q] as number) * d;
       for (let c = 0; c < d; c++) weightedSums[target + c] = (weightedSums[target + c] as number) + w * (values[row + c] as number);
     }
-    weightSums[component] = (weightSums[component] as number) + mass;
   }
 
   zeroStatistics(components: PoissonComponents): PoissonStatistics {

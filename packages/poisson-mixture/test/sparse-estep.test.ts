@@ -1,4 +1,4 @@
-// Neal–Hinton sparse EM (core's estep: 'sparse') on the Poisson mixture: the family's row-list
+// Neal–Hinton sparse EM (core's estep: 'sparse') on the Poisson mixture: the family's pair-list
 // kernels against its block kernels, and the laws of a sparse fit.
 import { DenseMatrix, fitEm, Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ function counts(seed: number, n: number, d: number, k: number): DenseMatrix {
 }
 
 describe('Poisson mixture, sparse E-steps', () => {
-  it('row-list kernels agree with the block kernels', () => {
+  it('pair-list kernels agree with the block kernels', () => {
     const family = new PoissonFamily();
     const x = counts(1, 200, 5, 4);
     const components = randomPoissonComponents(4, 5, new Random(2));
@@ -25,21 +25,26 @@ describe('Poisson mixture, sparse E-steps', () => {
     const all = new Float64Array(200 * 4);
     family.logDensities(prepared, x, 0, 200, all);
     const random = new Random(3);
-    for (let c = 0; c < 4; c++) {
-      const rows = Int32Array.from({ length: 200 }, (_, i) => i).filter(() => random.next() < 0.5);
-      const out = new Float64Array(rows.length);
-      family.logDensitiesAtRows(prepared, x, c, rows, 0, rows.length, out);
-      rows.forEach((row, q) => expect(Math.abs((out[q] as number) - (all[row * 4 + c] as number))).toBeLessThan(1e-11 * Math.max(1, Math.abs(all[row * 4 + c] as number))));
-      const weights = Float64Array.from(rows, () => random.next());
-      const listed = family.zeroStatistics(components);
-      family.accumulateAtRows(prepared, listed, x, c, rows, 0, rows.length, weights);
-      const block = new Float64Array(200 * 4);
-      rows.forEach((row, q) => (block[row * 4 + c] = weights[q] as number));
-      const plain = family.zeroStatistics(components);
-      family.accumulate(prepared, plain, x, 0, 200, block);
-      plain.weightSums.forEach((v, j) => expect(listed.weightSums[j]).toBeCloseTo(v, 10));
-      plain.weightedSums.forEach((v, j) => expect(listed.weightedSums[j]).toBeCloseTo(v, 9));
-    }
+    const rows: number[] = [];
+    const owners: number[] = [];
+    for (let i = 0; i < 200; i++) for (let c = 0; c < 4; c++) if (random.next() < 0.5) (rows.push(i), owners.push(c));
+    const pairRows = Int32Array.from(rows);
+    const pairComponents = Int32Array.from(owners);
+    const out = new Float64Array(rows.length);
+    family.logDensitiesAtPairs(prepared, x, pairRows, pairComponents, 0, rows.length, out);
+    rows.forEach((row, q) => {
+      const expected = all[row * 4 + (owners[q] as number)] as number;
+      expect(Math.abs((out[q] as number) - expected)).toBeLessThan(1e-11 * Math.max(1, Math.abs(expected)));
+    });
+    const weights = Float64Array.from(rows, () => random.next());
+    const listed = family.zeroStatistics(components);
+    family.accumulateAtPairs(prepared, listed, x, pairRows, pairComponents, 0, rows.length, weights);
+    const block = new Float64Array(200 * 4);
+    rows.forEach((row, q) => (block[row * 4 + (owners[q] as number)] = weights[q] as number));
+    const plain = family.zeroStatistics(components);
+    family.accumulate(prepared, plain, x, 0, 200, block);
+    plain.weightSums.forEach((v, j) => expect(listed.weightSums[j]).toBeCloseTo(v, 10));
+    plain.weightedSums.forEach((v, j) => expect(listed.weightedSums[j]).toBeCloseTo(v, 9));
   });
 
   it('never decreases the free energy, follows full EM at threshold 0 and reaches its optimum (seeds 1–4)', () => {
