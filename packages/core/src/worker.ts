@@ -14,7 +14,7 @@
 import type { EmModel, ModelConfig } from './contract.js';
 import { nodeBuiltin, isNode, type WorkerThreadsModule } from './executor/platform.js';
 import { reviveData, serializeError } from './executor/revive.js';
-import { isEStepRequest, isNamedTaskRequest, type WorkerMessage, type WorkerReply } from './executor/worker-protocol.js';
+import { CLASSIFY_TASK, isEStepRequest, isNamedTaskRequest, type WorkerMessage, type WorkerReply } from './executor/worker-protocol.js';
 import type { Statistics } from './statistics/algebra.js';
 import { InvalidOptionsError } from './errors.js';
 
@@ -90,13 +90,63 @@ function webPort(): Port {
   return { post: (message) => postMessage.call(scope, message), listen: (handler) => addEventListener.call(scope, 'message', (event) => handler(event.data)) };
 }
 
+export { CLASSIFY_TASK } from './executor/worker-protocol.js';
+
+/** What a CLASSIFY_TASK request carries: the model's config, its parameters, a chunk of data, and whether posteriors are wanted. */
+export interface ClassifyPayload {
+  /** The model's config (the worker rebuilds the model from it). */
+  readonly config: ModelConfig;
+  /** The model's parameters in the engine's form. */
+  readonly parameters: unknown;
+  /** A chunk of the data (rows, or whole sequences). */
+  readonly chunk: unknown;
+  /** Also return p(class | row), row-major n × K. */
+  readonly probabilities: boolean;
+}
+
+/** A prediction pass's answer for one chunk: the most probable class per row and, if asked, the posteriors. */
+export interface ClassifyResult {
+  /** The most probable class per row (time step). */
+  readonly labels: Int32Array;
+  /** p(class | row), row-major n × K, when asked for. */
+  readonly probabilities?: Float64Array;
+}
+
+interface Classifier {
+  predict(parameters: unknown, data: unknown): Int32Array;
+  responsibilities(parameters: unknown, data: unknown): Float64Array;
+}
+
+/**
+ * The built-in prediction task every worker entry serves: labels (and posteriors) of one chunk
+ * with a model rebuilt from its config, for models that can predict (every estimator's model).
+ */
+export function createClassifyTask(factory: ModelFactory): NamedTask {
+  const models = new Map<string, EmModel<unknown, unknown, Statistics>>();
+  return (payload) => {
+    const { config, parameters, chunk, probabilities } = payload as ClassifyPayload;
+    const key = JSON.stringify(config);
+    let model = models.get(key);
+    if (model === undefined) {
+      model = factory(config);
+      models.set(key, model);
+    }
+    const classifier = model as unknown as Partial<Classifier>;
+    if (typeof classifier.predict !== 'function' || typeof classifier.responsibilities !== 'function') {
+      throw new InvalidOptionsError(`The ${config.kind} model cannot predict on a worker.`, 'Predict in process (workers: 1).', { option: 'workers' });
+    }
+    const labels = classifier.predict.call(model, parameters, chunk);
+    return probabilities ? { labels, probabilities: classifier.responsibilities.call(model, parameters, chunk) } : { labels };
+  };
+}
+
 /**
  * Starts serving E-step requests (and the named `tasks`) in this worker (Node worker thread or Web
  * Worker), then says it is ready.
  */
 export function serveModels(factory: ModelFactory, options: ServeOptions = {}): void {
   const handle = createEStepHandler(factory);
-  const handleTask = createTaskHandler(options.tasks ?? {});
+  const handleTask = createTaskHandler({ [CLASSIFY_TASK]: createClassifyTask(factory), ...(options.tasks ?? {}) });
   const start = (port: Port): void => {
     port.listen((data) => {
       if (isEStepRequest(data)) port.post({ kind: 'em:reply', id: data.id, reply: handle(data.config, data.parameters, data.chunk) });

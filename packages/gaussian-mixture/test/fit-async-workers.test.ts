@@ -58,3 +58,19 @@ describe('GaussianMixture.fitAsync with workers', () => {
     expect(activeWorkerThreads()).toBe(0);
   });
 });
+
+describe('GaussianMixture.predictAsync', () => {
+  it('on 2 workers: the labels and posteriors of predict and predictProba, exactly; in process under auto for small data', { timeout: 60_000 }, async () => {
+    const model = new GaussianMixture({ components: 3, seed: 2, workerUrl });
+    model.fit(faithful());
+    const parallel = await model.predictAsync(faithful(), { workers: 2, probabilities: true });
+    expect(parallel.execution).toMatchObject({ mode: 'workers', workers: 2 });
+    expect(Array.from(parallel.labels)).toEqual(Array.from(model.predict(faithful())));
+    expect(parallel.probabilities).toEqual(model.predictProba(faithful()));
+    const auto = await model.predictAsync(faithful());
+    expect(auto.execution.mode).toBe('in-process');
+    expect(auto.execution.reason).toMatch(/data too small for workers to pay .* < 4e\+9\)$/);
+    expect(auto.probabilities).toBeUndefined();
+    expect(activeWorkerThreads()).toBe(0);
+  });
+});

@@ -5,9 +5,10 @@ import { fitEm, fitEmAsync, type AsyncFitOptions } from '../fit/fit.js';
 import type { FitResult } from '../fit/types.js';
 import type { EStepExecutor } from '../executor/executor.js';
 import { loadParallel } from '../executor/load-parallel.js';
+import { CLASSIFY_TASK } from '../executor/worker-protocol.js';
 import { availableParallelism } from '../executor/platform.js';
 import { workerEntryProblem } from '../executor/worker-entry.js';
-import { planWorkers, type EStepWork, type ExecutionPlan, type WorkersOption } from '../executor/worker-plan.js';
+import { planWorkers, PREDICTION_MIN_WORK, type EStepWork, type ExecutionPlan, type WorkersOption } from '../executor/worker-plan.js';
 import { checkAllocation, float64Bytes } from '../memory-budget.js';
 import { aic, bic } from '../model-selection.js';
 import { parseSerializedModel, serializeModel, type FitMetadata, type SerializedModel } from '../persistence.js';
@@ -57,6 +58,26 @@ export type EstimatorFitOptions<P, PlainInput> = Omit<EstimatorSettings<P>, 'mem
   /** Start from these parameters (nested as `parameters` shows them) instead of the model's initialisation: one run. */
   readonly initialParameters?: PlainInput;
 };
+
+/** Options of `predictAsync`. */
+export interface PredictAsyncOptions {
+  /** 'auto' (default: the estimator's `workers` setting): worker threads for a pass of at least PREDICTION_MIN_WORK; a number: that many (1 = in process). */
+  readonly workers?: WorkersOption;
+  /** The worker entry (default: the estimator's `workerUrl`, else the package's built worker.js in Node). */
+  readonly workerUrl?: string | URL;
+  /** Also return p(class | row) per row, as `predictProba` (default false). */
+  readonly probabilities?: boolean;
+}
+
+/** What `predictAsync` returns: the labels as `predict`, the posteriors as `predictProba` when asked, and where the pass ran. */
+export interface PredictAsyncResult {
+  /** The most probable class per row (per time step for sequences). */
+  readonly labels: Int32Array;
+  /** One row of K per row (per time step), when `probabilities` was asked for. */
+  readonly probabilities?: number[][];
+  /** In process or on worker threads, and why. */
+  readonly execution: ExecutionPlan;
+}
 
 /** Options of score, logLikelihood, bic and aic. */
 export interface ScoreOptions {
@@ -291,6 +312,58 @@ export abstract class Estimator<P, D, S extends Statistics, Input, Plain, PlainI
   predict(input: Input): Int32Array {
     const parameters = this.fittedParameters('predict');
     return this.model.predict(parameters, this.checked(input, undefined, parameters, 'predict(data)'));
+  }
+
+  /**
+   * `predict` (and, with `probabilities`, `predictProba`) with the pass split over worker threads
+   * when it is long enough to pay for starting them (`workers: 'auto'`: work ≥ PREDICTION_MIN_WORK)
+   * or when `workers` asks for them; the same labels and posteriors as in process. Threads it starts
+   * are stopped before the promise settles.
+   */
+  async predictAsync(input: Input, options: PredictAsyncOptions = {}): Promise<PredictAsyncResult> {
+    const parameters = this.fittedParameters('predictAsync');
+    const data = this.checked(input, undefined, parameters, 'predictAsync(data)');
+    const rows = this.dataKind.rows(data);
+    const k = this.model.k;
+    const wantProbabilities = options.probabilities === true;
+    if (wantProbabilities) checkAllocation(2 * float64Bytes(rows, k), this.settings.memoryBudget, `Posteriors of ${rows} rows under ${k} classes`, 'Predict smaller batches of rows');
+    const workers: WorkersOption = options.workers ?? this.settings.workers;
+    const url = options.workerUrl ?? this.settings.workerUrl ?? this.defaultWorkerUrl();
+    const plan = planWorkers({
+      workers,
+      work: this.eStepWork(data),
+      memoryBudget: this.settings.memoryBudget,
+      sharedCopyBytes: this.sharedCopyBytes(data),
+      parallelism: availableParallelism(),
+      minWork: PREDICTION_MIN_WORK,
+      ...(workers === 'auto' ? { noWorkerEntry: workerEntryProblem(url) } : {}),
+    });
+    const posteriors = (flat: Float64Array): number[][] => DenseMatrix.fromArray(flat, rows, k).toArrays();
+    if (plan.mode !== 'workers') {
+      const labels = this.model.predict(parameters, data);
+      return wantProbabilities ? { labels, probabilities: posteriors(this.model.responsibilities(parameters, data)), execution: plan } : { labels, execution: plan };
+    }
+    if (url === undefined) throw new InvalidOptionsError(`${this.constructor.name} has no worker entry to start ${plan.workers} workers from.`, 'Pass workerUrl, or workers: 1.', { option: 'workerUrl' });
+    const { createWorkerExecutor } = await loadParallel();
+    const executor = createWorkerExecutor({ workerUrl: url, workers: plan.workers, memoryBudget: this.settings.memoryBudget });
+    try {
+      const shared = this.model.shareData === undefined ? data : this.model.shareData(data);
+      const chunks = this.model.splitData(shared, plan.workers);
+      const replies = await Promise.all(
+        chunks.map((chunk) => executor.runTask<{ labels: Int32Array; probabilities?: Float64Array }>(CLASSIFY_TASK, { config: this.model.config, parameters, chunk, probabilities: wantProbabilities })),
+      );
+      const labels = new Int32Array(rows);
+      const flat = wantProbabilities ? new Float64Array(rows * k) : undefined;
+      let offset = 0;
+      for (const reply of replies) {
+        labels.set(reply.labels, offset);
+        if (flat !== undefined && reply.probabilities !== undefined) flat.set(reply.probabilities, offset * k);
+        offset += reply.labels.length;
+      }
+      return flat === undefined ? { labels, execution: plan } : { labels, probabilities: posteriors(flat), execution: plan };
+    } finally {
+      await executor.close();
+    }
   }
 
   /** p(class | row) as one array of K per row (per time step for sequences). */

@@ -29,6 +29,13 @@ export interface EStepWork {
  */
 export const WORKERS_MIN_WORK = 2e8;
 
+/**
+ * Work of one prediction pass from which `predictAsync` under 'auto' uses worker threads: a
+ * prediction is a single pass, so the threads' start (≈ 0.5 s) is paid back only when half the pass
+ * saves more, from ≈ 1 s of pass in process — twenty times WORKERS_MIN_WORK.
+ */
+export const PREDICTION_MIN_WORK = 20 * WORKERS_MIN_WORK;
+
 /** How a fit runs: in this thread, on a pool the fit starts (and stops), or on the caller's executor. */
 export interface ExecutionPlan {
   /** In this thread, on worker threads the fit starts and stops, or on the executor the caller gave. */

@@ -48,3 +48,6 @@ export function isEStepRequest(value: unknown): value is EStepRequest {
 export function isNamedTaskRequest(value: unknown): value is NamedTaskRequest {
   return value !== null && typeof value === 'object' && (value as { kind?: unknown }).kind === 'em:task';
 }
+
+/** The task name of a prediction pass on one chunk, served by every worker entry (serveModels). */
+export const CLASSIFY_TASK = 'em:classify';
