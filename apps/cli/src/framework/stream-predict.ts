@@ -45,10 +45,18 @@ export async function predictStreams(io: CliIo, options: OptionValues): Promise<
 }
 
 /** Where predictions go: stdout as they come, or a temporary file renamed over --output at the end. */
-interface PredictionSink {
+export interface PredictionSink {
+  /** Writes text (waits for the file's drain). */
   write(text: string): Promise<void>;
+  /** Everything was written: the temporary file becomes --output. */
   commit(): Promise<void>;
+  /** Something failed: the temporary file is removed, --output untouched. */
   abort(): Promise<void>;
+}
+
+/** Predictions on stdout (already written lines stay written), or all or nothing into `output` (also used by em decode --stream). */
+export function predictionSink(io: CliIo, output: string | undefined): PredictionSink {
+  return output === undefined ? stdoutSink(io) : fileSink(io, output);
 }
 
 function stdoutSink(io: CliIo): PredictionSink {
