@@ -199,7 +199,7 @@ async function runCase(c: Case, reference: boolean): Promise<void> {
     const viaWorkers = await timeCoreFits((onIteration) => fitEmAsync(model, { observations: data }, { ...options, executor, onIteration }));
     report(`${workerCount} worker threads`, viaWorkers, reference);
     const drift = Math.abs((viaWorkers.last.logLikelihood - local.last.logLikelihood) / local.last.logLikelihood);
-    console.log(`  ${''.padEnd(18)} log-likelihood vs in process: ${drift.toExponential(1)} relative`);
+    console.log(`  ${''.padEnd(19)} log-likelihood vs in process: ${drift.toExponential(1)} relative`);
   } finally {
     await executor.close();
   }
