@@ -17,7 +17,6 @@ import {
   safeLog,
   solveLower,
   solveLowerTransposed,
-  symmetricEigen,
   symmetricEigenvalues,
   xLogY,
 } from '../src/index.js';
@@ -247,67 +246,6 @@ describe('Cholesky and triangular solves', () => {
         expect(Math.abs(ours.reduce((s, v) => s + Math.log(v), 0) - expected)).toBeLessThan(1e-10 * Math.max(1, Math.abs(expected)));
       }),
     );
-  });
-
-  it('symmetricEigen (cyclic Jacobi) = ml-matrix\'s symmetric QL: same eigenvalues, A·v = λ·v, orthonormal vectors — indefinite, repeated and graded spectra', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 24 }), fc.integer(), fc.constantFrom('random', 'repeated', 'graded'), (n, seed, kind) => {
-        const random = new Random(seed);
-        // random: symmetric with N(0, 1) entries (indefinite); repeated: Q·diag(1, 1, …, 2, 2)·Qᵀ;
-        // graded: Q·diag(10^-12 … 1)·Qᵀ (small eigenvalues next to large ones).
-        const a = new Float64Array(n * n);
-        if (kind === 'random') {
-          for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) a[i * n + j] = a[j * n + i] = random.normal();
-        } else {
-          const q = new Float64Array(n * n);
-          for (let i = 0; i < n; i++) q[i * n + i] = 1;
-          for (let r = 0; r < 3 * n; r++) {
-            // A random Givens rotation applied to Q's columns p and q (Q stays orthogonal).
-            const p = random.integer(n);
-            const t = random.integer(n);
-            if (p === t) continue;
-            const angle = 2 * Math.PI * random.next();
-            for (let k = 0; k < n; k++) {
-              const x = q[k * n + p] as number;
-              const y = q[k * n + t] as number;
-              q[k * n + p] = Math.cos(angle) * x - Math.sin(angle) * y;
-              q[k * n + t] = Math.sin(angle) * x + Math.cos(angle) * y;
-            }
-          }
-          const d = Array.from({ length: n }, (_, i) => (kind === 'repeated' ? (i < n / 2 ? 1 : 2) : 10 ** (-12 * (i / Math.max(1, n - 1)))));
-          for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) a[i * n + j] = (a[i * n + j] as number) + (q[i * n + k] as number) * (d[k] as number) * (q[j * n + k] as number);
-          for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) a[i * n + j] = a[j * n + i] as number;
-        }
-        const norm = Math.max(1e-300, ...Array.from(a, Math.abs)) * n;
-        const { values, vectors } = symmetricEigen(a, n);
-        const rows = Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, (i + 1) * n)));
-        const reference = [...new EigenvalueDecomposition(new Matrix(rows), { assumeSymmetric: true }).realEigenvalues].sort((x, y) => x - y);
-        for (let j = 0; j < n; j++) {
-          expect(Math.abs((values[j] as number) - (reference[j] as number))).toBeLessThan(1e-13 * norm);
-          if (j > 0) expect(values[j]).toBeGreaterThanOrEqual(values[j - 1] as number);
-          for (let i = 0; i < n; i++) {
-            let av = 0;
-            for (let k = 0; k < n; k++) av += (a[i * n + k] as number) * (vectors[k * n + j] as number);
-            expect(Math.abs(av - (values[j] as number) * (vectors[i * n + j] as number))).toBeLessThan(1e-13 * norm);
-          }
-          for (let l = 0; l < n; l++) {
-            let dot = 0;
-            for (let k = 0; k < n; k++) dot += (vectors[k * n + j] as number) * (vectors[k * n + l] as number);
-            expect(Math.abs(dot - (j === l ? 1 : 0))).toBeLessThan(1e-13 * n);
-          }
-        }
-      }),
-      { numRuns: 60 },
-    );
-  });
-
-  it('symmetricEigen: diagonal input is returned sorted with unit vectors; non-finite input gives NaN values and vectors', () => {
-    const { values, vectors } = symmetricEigen(Float64Array.from([3, 0, 0, 0, -1, 0, 0, 0, 2]), 3);
-    expect(Array.from(values)).toEqual([-1, 2, 3]);
-    expect(Array.from(vectors)).toEqual([0, 0, 1, 1, 0, 0, 0, 1, 0]);
-    const bad = symmetricEigen(Float64Array.from([1, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, 1]), 2);
-    expect(Array.from(bad.values).every(Number.isNaN)).toBe(true);
-    expect(Array.from(bad.vectors).every(Number.isNaN)).toBe(true);
   });
 
   it('solves L·y = b and Lᵀ·x = y, so A·x = b, also in place', () => {

@@ -1,3 +1,4 @@
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 /**
  * Small dense symmetric matrices stored row-major in Float64Arrays (n×n at `offset`).
@@ -112,87 +113,29 @@ export interface SymmetricEigenDecomposition {
   readonly vectors: Float64Array;
 }
 
-/** Sweeps of the cyclic Jacobi method before it stops (it converges quadratically: 6–10 in practice). */
-const MAX_JACOBI_SWEEPS = 64;
-
 /**
- * Eigen-decomposition of a small symmetric matrix by the cyclic Jacobi method, eigenvalues
- * ascending. Off the hot path (the constrained Gaussian M-steps, hierarchical clustering's
- * transform, error messages). Only the lower triangle's mirror is assumed: entry (i, j) and (j, i)
- * are both read, as a symmetric matrix has them equal. Non-finite entries give NaN values and
- * vectors.
+ * Eigen-decomposition of a small symmetric matrix (ml-matrix's symmetric QL), eigenvalues
+ * ascending. Off the hot path.
  */
 export function symmetricEigen(a: ArrayLike<number>, n: number, offset = 0): SymmetricEigenDecomposition {
   // Decompose A / s with s = 2^⌊log2 max|a_ij|⌋ (a power of two, so the scaling is exact): entries
-  // near ±1.8e308 would otherwise overflow in the rotations. The eigenvalues of A are s times those
-  // of A / s (they may overflow to ±∞ then, which is the truth in floating point); the eigenvectors
-  // are those of A / s.
+  // near ±1.8e308 would otherwise overflow inside the decomposition (NaN, then a TypeError deep in
+  // ml-matrix). The eigenvalues of A are s times those of A / s (they may overflow to ±∞ then,
+  // which is the truth in floating point); the eigenvectors are those of A / s.
   let largest = 0;
   for (let i = 0; i < n * n; i++) largest = Math.max(largest, Math.abs(a[offset + i] as number));
-  if (!Number.isFinite(largest)) {
-    return { values: new Float64Array(n).fill(Number.NaN), vectors: new Float64Array(n * n).fill(Number.NaN) };
-  }
-  const scale = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
-  const m = new Float64Array(n * n);
-  for (let i = 0; i < n * n; i++) m[i] = (a[offset + i] as number) / scale;
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  // Cyclic Jacobi (Golub & Van Loan, Matrix Computations, §8.5): each rotation J in the (p, q) plane
-  // zeroes m_pq of Jᵀ M J; V accumulates the rotations, so M = V diag(λ) Vᵀ at the end. An entry is
-  // skipped once |m_pq| ≤ ε √(|m_pp m_qq|) (relative to the diagonal, which keeps small eigenvalues
-  // accurate to their own size), or ≤ ε² (absolute, |M| being ≤ 2 here: it cannot move any
-  // eigenvalue by more than round-off). A sweep with no rotation ends the loop.
-  const eps = Number.EPSILON;
-  for (let sweep = 0; sweep < MAX_JACOBI_SWEEPS; sweep++) {
-    let rotated = false;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const mpq = m[p * n + q] as number;
-        const mpp = m[p * n + p] as number;
-        const mqq = m[q * n + q] as number;
-        if (Math.abs(mpq) <= eps * Math.sqrt(Math.abs(mpp * mqq)) || Math.abs(mpq) <= eps * eps) {
-          m[p * n + q] = 0;
-          m[q * n + p] = 0;
-          continue;
-        }
-        rotated = true;
-        // t = tan θ, the smaller root of t² + 2τt − 1 = 0 (|θ| ≤ π/4); τ² + 1 would overflow for
-        // |τ| > 1e150, where t = 1/(2τ) to working precision.
-        const tau = (mqq - mpp) / (2 * mpq);
-        const t = Math.abs(tau) > 1e150 ? 1 / (2 * tau) : Math.sign(tau || 1) / (Math.abs(tau) + Math.sqrt(tau * tau + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          // Columns p and q of M J, then of V J.
-          const mkp = m[k * n + p] as number;
-          const mkq = m[k * n + q] as number;
-          m[k * n + p] = c * mkp - s * mkq;
-          m[k * n + q] = s * mkp + c * mkq;
-          const vkp = v[k * n + p] as number;
-          const vkq = v[k * n + q] as number;
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-        for (let k = 0; k < n; k++) {
-          // Rows p and q of Jᵀ (M J).
-          const mpk = m[p * n + k] as number;
-          const mqk = m[q * n + k] as number;
-          m[p * n + k] = c * mpk - s * mqk;
-          m[q * n + k] = s * mpk + c * mqk;
-        }
-        // Zero in exact arithmetic; set so (the rotation's round-off stays out of later sweeps).
-        m[p * n + q] = 0;
-        m[q * n + p] = 0;
-      }
-    }
-    if (!rotated) break;
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((x, y) => (m[x * n + x] as number) - (m[y * n + y] as number));
+  const scale = largest > 0 && Number.isFinite(largest) ? 2 ** Math.floor(Math.log2(largest)) : 1;
+  const scaled = new Matrix(n, n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) scaled.set(i, j, (a[offset + i * n + j] as number) / scale);
+  const decomposition = new EigenvalueDecomposition(scaled, { assumeSymmetric: true });
+  const raw = decomposition.realEigenvalues;
+  const v = decomposition.eigenvectorMatrix;
+  const order = raw.map((_, i) => i).sort((x, y) => (raw[x] as number) - (raw[y] as number));
   const values = new Float64Array(n);
   const vectors = new Float64Array(n * n);
   order.forEach((source, j) => {
-    values[j] = (m[source * n + source] as number) * scale;
-    for (let i = 0; i < n; i++) vectors[i * n + j] = v[i * n + source] as number;
+    values[j] = (raw[source] as number) * scale;
+    for (let i = 0; i < n; i++) vectors[i * n + j] = v.get(i, source);
   });
   return { values, vectors };
 }
@@ -202,7 +145,7 @@ export function symmetricEigen(a: ArrayLike<number>, n: number, offset = 0): Sym
  * matrix is not positive definite (its smallest eigenvalue) in error messages.
  */
 export function symmetricEigenvalues(a: ArrayLike<number>, n: number, offset = 0): number[] {
-  // Non-finite entries give NaN eigenvalues; a zero matrix, zeros.
+  // Non-finite entries give NaN eigenvalues (ml-matrix would fail on them); a zero matrix, zeros.
   let largest = 0;
   for (let i = 0; i < n * n; i++) largest = Math.max(largest, Math.abs(a[offset + i] as number));
   if (!Number.isFinite(largest)) return new Array<number>(n).fill(Number.NaN);
