@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
@@ -102,5 +103,36 @@ describe('em fit hmm --stream', () => {
     const result = await runEm(['fit', 'hmm', '--data', 'rolls.csv', '--states', '2', '--emission', 'categorical', '--stream'], dir);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/--symbols/);
+  });
+});
+
+describe('em decode --stream', () => {
+  const lengths = [40, 3, 70, 25, 1, 61];
+  const ids = [7, 2, 9, 11, 3, 5];
+
+  it('writes the same paths as the in-memory decoding, block by block (--lengths and --sequence-column), Viterbi and MAP', async () => {
+    const dir = fixtureDirectory({ 'seq.csv': sequencesCsv(lengths, ids, 3), 'lengths.csv': lengths.join('\n'), 'start.json': start });
+    const fit = await runEm(['fit', 'hmm', '--data', 'seq.csv', '--columns', 'x,y', '--lengths', 'lengths.csv', '--states', '2', '--emission', 'gaussian', '--covariance', 'diagonal', '--init', 'start.json', '--max-iter', '5', '--out', 'model.json', '--quiet'], dir);
+    expect(fit.code, fit.stderr).toBe(0);
+    for (const algorithm of ['viterbi', 'map']) {
+      const memory = await runEm(['decode', '--model', 'model.json', '--data', 'seq.csv', '--columns', 'x,y', '--lengths', 'lengths.csv', '--algorithm', algorithm], dir);
+      expect(memory.code, memory.stderr).toBe(0);
+      const streamed = await runEm(['decode', '--model', 'model.json', '--data', 'seq.csv', '--columns', 'x,y', '--lengths', 'lengths.csv', '--algorithm', algorithm, '--stream', '--block-rows', '30'], dir);
+      expect(streamed.code, streamed.stderr).toBe(0);
+      expect(streamed.stdout).toBe(memory.stdout);
+      const byId = await runEm(['decode', '--model', 'model.json', '--data', 'seq.csv', '--columns', 'x,y', '--sequence-column', 'id', '--algorithm', algorithm, '--output', 'paths.txt'], dir);
+      expect(byId.code, byId.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'paths.txt'), 'utf8')).toBe(memory.stdout);
+    }
+  });
+
+  it('with --output, a bad sequence later in the file leaves no file', async () => {
+    const dir = fixtureDirectory({ 'seq.csv': sequencesCsv([30, 20, 40], [1, 2, 1], 4), 'start.json': start });
+    const fit = await runEm(['fit', 'hmm', '--data', 'seq.csv', '--columns', 'x,y', '--states', '2', '--emission', 'gaussian', '--covariance', 'diagonal', '--init', 'start.json', '--max-iter', '2', '--out', 'model.json', '--quiet'], dir);
+    expect(fit.code, fit.stderr).toBe(0);
+    const result = await runEm(['decode', '--model', 'model.json', '--data', 'seq.csv', '--columns', 'x,y', '--sequence-column', 'id', '--block-rows', '10', '--output', 'paths.txt'], dir);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toMatch(/row 51: sequence id 1 appears again/);
+    expect(existsSync(join(dir, 'paths.txt'))).toBe(false);
   });
 });

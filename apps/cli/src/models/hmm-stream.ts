@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
-import { formatBytes, InvalidDataError, type StreamProgress } from '@em/core';
-import { openDataSource } from '@em/sources/node';
+import { type DataSource, type DenseMatrix, formatBytes, InvalidDataError, type StreamProgress } from '@em/core';
+import { openDataSource, type OpenedSource } from '@em/sources/node';
 import { type EmissionSpec, fitHmmStream, HiddenMarkovModel, planSequenceStream, type SequenceBoundaries } from '@em/hmm';
 import type { CommonFitSettings } from '../framework/fit-report.js';
 import { reportFitEvent } from '../framework/fit-run.js';
@@ -35,26 +35,9 @@ export async function fitHmmStreamed(io: CliIo, options: OptionValues, decision:
   const { settings, states: k, emission, covariance, mixtureComponents } = flags;
   const label = 'em fit hmm';
   if (settings.workers !== 'auto' && settings.workers > 1) throw new UsageError(`${label}: --workers is not available for streamed HMM fits (${decision.reason}); drop it.`);
-  const idColumn = options.string('sequence-column');
-  if (idColumn !== undefined && options.has('lengths')) throw new UsageError(`${label}: give the sequences by --lengths or by --sequence-column, not both.`);
   const budget = memoryBudgetOf(io);
-  const columnsFlag = options.string('columns');
-  // The id column is read with the observations (then set apart): add it to --columns when it is not there.
-  const withId = idColumn !== undefined && columnsFlag !== undefined && !columnsFlag.split(',').map((c) => c.trim()).includes(idColumn) ? `${columnsFlag},${idColumn}` : columnsFlag;
-  const opened = await openDataSource(decision.path === '-' ? '-' : resolvePath(io, decision.path), {
-    name: decision.path === '-' ? 'stdin' : basename(decision.path),
-    memoryBudget: budget,
-    ...(withId === undefined ? {} : { columns: withId }),
-    ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
-  });
+  const { opened, source, boundaries, idColumn } = await openSequenceSource(io, options, decision, label);
   try {
-    const source = denseSource(opened);
-    let boundaries: SequenceBoundaries = { kind: 'single' };
-    if (idColumn !== undefined) boundaries = { kind: 'column', column: resolveIdColumn(idColumn, source.columnNames, source.columns, source.description), name: idColumn };
-    else if (options.has('lengths')) {
-      const lengths = await readLengths(io, options.string('lengths'), undefined);
-      if (lengths !== undefined) boundaries = { kind: 'lengths', lengths };
-    }
     const dimension = boundaries.kind === 'column' ? source.columns - 1 : source.columns;
     const init = settings.init === undefined ? undefined : parseHmmInit(await readJsonFile(io, settings.init, '--init'), settings.init, k, emission, dimension, covariance, mixtureComponents);
     const completeInit = init?.startProbabilities !== undefined && init.transitionMatrix !== undefined && init.emissions !== undefined;
@@ -139,10 +122,51 @@ export async function fitHmmStreamed(io: CliIo, options: OptionValues, decision:
   }
 }
 
+/** A row source cut into sequences by the command's flags: the opened file, its dense rows, the boundaries. */
+export interface SequenceSource {
+  readonly opened: OpenedSource;
+  readonly source: DataSource<DenseMatrix>;
+  readonly boundaries: SequenceBoundaries;
+  /** `--sequence-column` as given. */
+  readonly idColumn: string | undefined;
+}
+
+/**
+ * Opens `--data` for a streamed HMM command with its sequence boundaries: `--sequence-column NAME`
+ * (added to `--columns` when they leave it out; a header name or a 0-based index), `--lengths FILE`
+ * (their sum is checked as the rows are read), or one sequence. The caller closes `opened`.
+ */
+export async function openSequenceSource(io: CliIo, options: OptionValues, decision: StreamDecision, label: string): Promise<SequenceSource> {
+  const idColumn = options.string('sequence-column');
+  if (idColumn !== undefined && options.has('lengths')) throw new UsageError(`${label}: give the sequences by --lengths or by --sequence-column, not both.`);
+  const columnsFlag = options.string('columns');
+  // The id column is read with the observations (then set apart): add it to --columns when it is not there.
+  const withId = idColumn !== undefined && columnsFlag !== undefined && !columnsFlag.split(',').map((c) => c.trim()).includes(idColumn) ? `${columnsFlag},${idColumn}` : columnsFlag;
+  const opened = await openDataSource(decision.path === '-' ? '-' : resolvePath(io, decision.path), {
+    name: decision.path === '-' ? 'stdin' : basename(decision.path),
+    memoryBudget: memoryBudgetOf(io),
+    ...(withId === undefined ? {} : { columns: withId }),
+    ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
+  });
+  try {
+    const source = denseSource(opened);
+    let boundaries: SequenceBoundaries = { kind: 'single' };
+    if (idColumn !== undefined) boundaries = { kind: 'column', column: resolveIdColumn(idColumn, source.columnNames, source.columns, source.description, label), name: idColumn };
+    else if (options.has('lengths')) {
+      const lengths = await readLengths(io, options.string('lengths'), undefined);
+      if (lengths !== undefined) boundaries = { kind: 'lengths', lengths };
+    }
+    return { opened, source, boundaries, idColumn };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}
+
 /** The id column's index among the source's columns: a header name, else a 0-based index. */
-function resolveIdColumn(name: string, names: readonly string[] | undefined, columns: number, description: string): number {
+function resolveIdColumn(name: string, names: readonly string[] | undefined, columns: number, description: string, label: string): number {
   const byName = names?.indexOf(name) ?? -1;
   if (byName >= 0) return byName;
   if (/^\d+$/.test(name) && Number(name) < columns) return Number(name);
-  throw new UsageError(`em fit hmm: --sequence-column ${name} is not a column of ${description}${names === undefined ? '' : ` (columns: ${names.join(', ')})`}; give its header name or 0-based index.`);
+  throw new UsageError(`${label}: --sequence-column ${name} is not a column of ${description}${names === undefined ? '' : ` (columns: ${names.join(', ')})`}; give its header name or 0-based index.`);
 }
