@@ -68,6 +68,29 @@ describe('--workers', () => {
     }
   });
 
+  it('predict --workers 2: the labels and probabilities of --workers 1, on 2 workers (gmm, multinomial, hmm)', { timeout: 240_000 }, async () => {
+    const directory = fixtureDirectory({ 'counts.csv': countsCsv(120, 6, false), 'rolls.csv': `roll\n${Array.from({ length: 300 }, (_, i) => (i * 5 + (i >> 4)) % 6).join('\n')}\n`, 'lengths.csv': 'length\n100\n120\n80\n' });
+    const fits = [
+      [['fit', 'gmm', '--data', faithfulCsv, '--components', '3'], ['--data', faithfulCsv]],
+      [['fit', 'multinomial', '--data', 'counts.csv', '--components', '2'], ['--data', 'counts.csv']],
+      [['fit', 'hmm', '--data', 'rolls.csv', '--lengths', 'lengths.csv', '--states', '2', '--emission', 'categorical'], ['--data', 'rolls.csv', '--lengths', 'lengths.csv']],
+    ] as const;
+    for (const [index, [fit, data]] of fits.entries()) {
+      const saved = `model-${index}.json`;
+      expect((await runEm([...fit, '--seed', '1', '--out', saved, '--quiet'], directory)).code).toBe(0);
+      const serial = await spawnEm(['predict', '--model', saved, ...data, '--proba', '--json', '--workers', '1'], directory);
+      const parallel = await spawnEm(['predict', '--model', saved, ...data, '--proba', '--json', '--workers', '2'], directory);
+      expect(serial.code, serial.stderr).toBe(0);
+      expect(parallel.code, parallel.stderr).toBe(0);
+      const a = JSON.parse(serial.stdout) as { labels: number[]; probabilities: number[][]; execution: Execution };
+      const b = JSON.parse(parallel.stdout) as { labels: number[]; probabilities: number[][]; execution: Execution };
+      expect(b.execution, fit[1]).toMatchObject({ mode: 'workers', workers: 2 });
+      expect(a.execution.mode).toBe('in-process');
+      expect(b.labels).toEqual(a.labels);
+      expect(b.probabilities).toEqual(a.probabilities);
+    }
+  });
+
   it('refuses what is neither auto nor a positive integer', async () => {
     for (const bad of ['0', 'two', '1.5']) {
       const result = await runEm(['fit', 'gmm', '--data', faithfulCsv, '--components', '2', '--workers', bad]);

@@ -1,4 +1,4 @@
-import type { SerializedModel } from '@em/core';
+import type { SerializedModel, ExecutionPlan, WorkersOption } from '@em/core';
 import type { ColumnsReport } from '../io/table.js';
 import type { CliIo } from './io.js';
 import type { BlockClassifier } from './stream-predict.js';
@@ -36,6 +36,8 @@ export interface PredictRequest {
   readonly io: CliIo;
   /** `--proba`: also return per-row probabilities of each component/state. */
   readonly probabilities: boolean;
+  /** `--workers auto|N`: where the prediction pass runs (the estimator's predictAsync decides under auto). */
+  readonly workers: WorkersOption;
 }
 
 export interface PredictOutcome {
@@ -45,6 +47,8 @@ export interface PredictOutcome {
   readonly probabilities?: ReadonlyArray<readonly number[]>;
   /** Which data columns were used and skipped (a `columns` field in --json). */
   readonly columns?: ColumnsReport;
+  /** Where the pass ran (in process or on worker threads) and why (an `execution` field in --json). */
+  readonly execution?: ExecutionPlan;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type CsrMatrix, DenseMatrix } from '@em/core';
+import { type CsrMatrix, DenseMatrix, type PredictAsyncOptions, type PredictAsyncResult } from '@em/core';
 import { BERNOULLI_MIXTURE, BernoulliMixture, CATEGORICAL_MIXTURE, CategoricalMixture, MULTINOMIAL_MIXTURE, MultinomialMixture } from '@em/multinomial-mixture';
 import type { ModelHandler, PredictOutcome, PredictRequest } from '../framework/command.js';
 import type { BlockClassifier } from '../framework/stream-predict.js';
@@ -9,6 +9,7 @@ import { readCounts } from './count-mixture.js';
 interface CountClassifier {
   predict(x: DenseMatrix | CsrMatrix): Int32Array;
   predictProba(x: DenseMatrix | CsrMatrix): number[][];
+  predictAsync(x: DenseMatrix | CsrMatrix, options: PredictAsyncOptions): Promise<PredictAsyncResult>;
 }
 
 /** A multinomial or Bernoulli mixture as a block classifier (dense or sparse rows; V = the tables' width). */
@@ -20,8 +21,11 @@ function tableClassifier(model: CountClassifier & { readonly parameters: { reado
 async function predictWith(request: PredictRequest, model: CountClassifier, densify: boolean): Promise<PredictOutcome> {
   const data = await readCounts(request.io, request.options);
   const matrix = densify && !(data.matrix instanceof DenseMatrix) ? densifyMatrix(data.matrix, data.source, memoryBudgetOf(request.io)) : data.matrix;
-  const labels = Array.from(model.predict(matrix));
-  return request.probabilities ? { labels, probabilities: model.predictProba(matrix), columns: data.columns } : { labels, columns: data.columns };
+  const predicted = await model.predictAsync(matrix, { workers: request.workers, probabilities: request.probabilities });
+  const labels = Array.from(predicted.labels);
+  return predicted.probabilities === undefined
+    ? { labels, columns: data.columns, execution: predicted.execution }
+    : { labels, probabilities: predicted.probabilities, columns: data.columns, execution: predicted.execution };
 }
 
 export const multinomialMixtureHandler: ModelHandler = {
@@ -36,7 +40,11 @@ export const categoricalMixtureHandler: ModelHandler = {
   description: 'Latent class model (em fit categorical): labels are class indices; data are integer codes.',
   predict: (request) => {
     const model = CategoricalMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) });
-    return predictWith(request, { predict: (x) => model.predict(x as DenseMatrix), predictProba: (x) => model.predictProba(x as DenseMatrix) }, true);
+    return predictWith(
+      request,
+      { predict: (x) => model.predict(x as DenseMatrix), predictProba: (x) => model.predictProba(x as DenseMatrix), predictAsync: (x, options) => model.predictAsync(x as DenseMatrix, options) },
+      true,
+    );
   },
   classifier(saved, memoryBudget) {
     const model = CategoricalMixture.fromJSON(saved, { memoryBudget });

@@ -9,7 +9,7 @@ import { columnsReportOf } from '../io/table.js';
 export const gaussianMixtureHandler: ModelHandler = {
   kind: 'gaussian-mixture',
   description: 'Gaussian mixture (em fit gmm): labels are component indices.',
-  async predict({ model, options, io, probabilities }) {
+  async predict({ model, options, io, probabilities, workers }) {
     const mixture = GaussianMixture.fromJSON(model, { memoryBudget: memoryBudgetOf(io) });
     const table = await readDenseDataFlags(io, options);
     const dimension = (mixture.parameters.means[0] ?? []).length;
@@ -20,10 +20,11 @@ export const gaussianMixtureHandler: ModelHandler = {
         { columns: table.matrix.cols, dimension },
       );
     }
-    const labels = Array.from(mixture.predict(table.matrix));
+    const predicted = await mixture.predictAsync(table.matrix, { workers, probabilities });
+    const labels = Array.from(predicted.labels);
     const columns = columnsReportOf(table);
-    if (!probabilities) return { labels, columns };
-    return { labels, probabilities: mixture.predictProba(table.matrix).map((row) => Array.from(row)), columns };
+    if (predicted.probabilities === undefined) return { labels, columns, execution: predicted.execution };
+    return { labels, probabilities: predicted.probabilities, columns, execution: predicted.execution };
   },
   classifier(model, memoryBudget) {
     const mixture = GaussianMixture.fromJSON(model, { memoryBudget });

@@ -16,14 +16,15 @@ export const hmmHandler: ModelHandler = {
   kind: HMM_KIND,
   description: 'Hidden Markov model (em fit hmm): labels are the Viterbi states; --lengths gives the sequences.',
   sequences: true,
-  async predict({ model, options, io, probabilities }) {
+  async predict({ model, options, io, probabilities, workers }) {
     const hmm = HiddenMarkovModel.fromJSON(model, { memoryBudget: memoryBudgetOf(io) });
     const table = await readDenseDataFlags(io, options);
     const lengths = await readLengths(io, options.string('lengths'), table.matrix.rows);
     const sequences = lengths === undefined ? table.matrix : { observations: table.matrix, lengths };
-    const labels = Array.from(hmm.predict(sequences));
+    const predicted = await hmm.predictAsync(sequences, { workers, probabilities });
+    const labels = Array.from(predicted.labels);
     const columns = columnsReportOf(table);
-    if (!probabilities) return { labels, columns };
-    return { labels, probabilities: hmm.predictProba(sequences), columns };
+    if (predicted.probabilities === undefined) return { labels, columns, execution: predicted.execution };
+    return { labels, probabilities: predicted.probabilities, columns, execution: predicted.execution };
   },
 };

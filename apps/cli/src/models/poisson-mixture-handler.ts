@@ -10,8 +10,11 @@ export const poissonMixtureHandler: ModelHandler = {
   async predict(request) {
     const model = PoissonMixture.fromJSON(request.model, { memoryBudget: memoryBudgetOf(request.io) });
     const data = await readPoissonCounts(request.io, request.options);
-    const labels = Array.from(model.predict(data.matrix));
-    return request.probabilities ? { labels, probabilities: model.predictProba(data.matrix), columns: data.columns } : { labels, columns: data.columns };
+    const predicted = await model.predictAsync(data.matrix, { workers: request.workers, probabilities: request.probabilities });
+    const labels = Array.from(predicted.labels);
+    return predicted.probabilities === undefined
+      ? { labels, columns: data.columns, execution: predicted.execution }
+      : { labels, probabilities: predicted.probabilities, columns: data.columns, execution: predicted.execution };
   },
   classifier(saved, memoryBudget) {
     const model = PoissonMixture.fromJSON(saved, { memoryBudget });
