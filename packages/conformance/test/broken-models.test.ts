@@ -4,6 +4,7 @@ import {
   correctComponentMajor,
   correctModel,
   correctModelWithPrior,
+  decliningMStep,
   transposedComponentMajor,
   halfwayMStep,
   float32Statistics,
@@ -44,6 +45,19 @@ describe('the kit passes correct models', () => {
       expect(report.laws.map((outcome) => outcome.status)).toEqual(LAW_NAMES.map(() => 'passed'));
       expect(report.laws.every((outcome) => outcome.details?.numRuns === 20)).toBe(true);
     }
+  });
+});
+
+describe('an M-step that declines an update and reports it', () => {
+  // Regression: a Gaussian M-step that keeps a covariance collapsing onto a line (Q + log-prior has
+  // no maximum there) failed law 2 against a fresh initialisation (EM_CONFORMANCE_SEED=1239048835,
+  // gaussian mixture full ML); the law now holds such a step only to beating θ_t.
+  it('passes m-step-maximizes-q when it reports kept-previous, and the same step without the report fails', () => {
+    const declined = check(decliningMStep, ['m-step-maximizes-q']);
+    expect(declined.failed).toEqual([]);
+    expect(declined.laws[0]?.status).toBe('passed');
+    const silent = check(halfwayMStep, ['m-step-maximizes-q']);
+    expect(silent.failed).toEqual(['m-step-maximizes-q']);
   });
 });
 

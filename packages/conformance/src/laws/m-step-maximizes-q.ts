@@ -20,6 +20,12 @@ function freshInitialization<P, D, S extends Statistics>(model: EmModel<P, D, S>
 /**
  * Law 2. The M-step maximises Q(θ | θ_t) + log p(θ): at θ_t and the next step, no competitor —
  * θ_t itself, a fresh initialisation, or a valid perturbation of the M-step output — scores higher.
+ *
+ * Except where the M-step says it declined: when it reports a degenerate component whose update it
+ * did not take (`action: 'kept-previous'`, e.g. a covariance collapsing onto a subspace, where
+ * Q + log-prior has no maximum in the parameter space — it grows without bound as the variance
+ * shrinks), its output must still beat θ_t (the other parameters were maximised given the kept
+ * ones), but not a fresh initialisation or a perturbation.
  */
 export function checkMStepMaximizesQ<P, D, S extends Statistics>(
   settings: ResolvedSettings<P, D, S>,
@@ -43,13 +49,14 @@ export function checkMStepMaximizesQ<P, D, S extends Statistics>(
     if (Number.isNaN(best)) violation(`Q + logPrior is NaN at the M-step output (iteration ${t + 1}).`);
 
     const competitors: Array<{ readonly name: string; readonly parameters: P }> = [{ name: 'the previous parameters θ_t', parameters: previous }];
-    const initial = freshInitialization(model, data, random.fork());
+    const declined = events.some((event) => event.type === 'degenerate-component' && event.iteration === t + 1 && event.action === 'kept-previous');
+    const initial = declined ? undefined : freshInitialization(model, data, random.fork());
     if (initial !== undefined) {
       call('validateParameters on a fresh initialisation (initialize must return valid parameters)', () => model.validateParameters(initial));
       competitors.push({ name: 'a fresh initialisation', parameters: initial });
     }
     const perturb = settings.perturb;
-    if (perturb !== undefined) {
+    if (perturb !== undefined && !declined) {
       for (let j = 0; j < settings.perturbations; j++) {
         const nearby = call('perturb (the model-supplied perturbation)', () => perturb(maximizer, random.fork()));
         call('validateParameters on a perturbation (perturb must return valid parameters)', () => model.validateParameters(nearby));
