@@ -15,6 +15,11 @@ export interface ByteInput {
   /** Bytes `[start, end)`, for formats read by offset (Parquet); absent for pipes. */
   readonly read?: (start: number, end: number) => Promise<Uint8Array>;
   /**
+   * Fills `target` with the bytes from `position` on and resolves to how many were read (fewer at
+   * the end of the input): a positional read into the caller's buffer, without allocating (files).
+   */
+  readonly readInto?: (target: Uint8Array, position: number) => Promise<number>;
+  /**
    * A Node `FileHandle` on the file, for readers that read by offset through a library taking one
    * (apache-arrow's IPC file reader); absent in browsers. The caller closes it.
    */

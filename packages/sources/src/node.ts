@@ -31,6 +31,17 @@ export const DEFAULT_DISK_BUDGET = 4 * 1024 ** 3;
 export function fileInput(path: string, options: { readonly name?: string; readonly bytes?: number; readonly onClose?: () => Promise<void> } = {}): ByteInput {
   let handle: Promise<FileHandle> | undefined;
   let closed = false;
+  const readInto = async (target: Uint8Array, position: number): Promise<number> => {
+    handle ??= open(path, 'r');
+    const file = await handle;
+    let filled = 0;
+    while (filled < target.length) {
+      const { bytesRead } = await file.read(target, filled, target.length - filled, position + filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return filled;
+  };
   return {
     name: options.name ?? basename(path),
     ...(options.bytes === undefined ? {} : { bytes: options.bytes }),
@@ -38,17 +49,10 @@ export function fileInput(path: string, options: { readonly name?: string; reado
     open: () => Readable.toWeb(createReadStream(path, { highWaterMark: STREAM_CHUNK_BYTES })) as ReadableStream<Uint8Array>,
     openFileHandle: () => open(path, 'r'),
     async read(start, end) {
-      handle ??= open(path, 'r');
-      const file = await handle;
       const out = new Uint8Array(Math.max(0, end - start));
-      let filled = 0;
-      while (filled < out.length) {
-        const { bytesRead } = await file.read(out, filled, out.length - filled, start + filled);
-        if (bytesRead === 0) break;
-        filled += bytesRead;
-      }
-      return out.subarray(0, filled);
+      return out.subarray(0, await readInto(out, start));
     },
+    readInto,
     async close() {
       if (closed) return;
       closed = true;

@@ -250,7 +250,7 @@ export async function openNpySource(input: ByteInput, options: NpyOptions = {}):
       // offset, ~20× faster than 64 KiB stream chunks on a 1.5 GB file (tooling/streaming-bench).
       await firstStream?.reader.cancel().catch(() => undefined);
       firstStream = undefined;
-      yield* positionalPass(input.read, blockRows, passOptions);
+      yield* positionalPass(input.read, input.readInto, blockRows, passOptions);
       return;
     }
     let stream = firstStream;
@@ -329,7 +329,12 @@ export async function openNpySource(input: ByteInput, options: NpyOptions = {}):
   }
 
   /** One pass by positional reads: memory is one block's bytes and one block as float64. */
-  async function* positionalPass(read: (start: number, end: number) => Promise<Uint8Array>, blockRows: number, passOptions: PassOptions): AsyncGenerator<SourceBlock<DenseMatrix>> {
+  async function* positionalPass(
+    read: (start: number, end: number) => Promise<Uint8Array>,
+    readInto: ((target: Uint8Array, position: number) => Promise<number>) | undefined,
+    blockRows: number,
+    passOptions: PassOptions,
+  ): AsyncGenerator<SourceBlock<DenseMatrix>> {
     const totalRows = header.rows;
     if (rowBytes === 0) {
       if (totalRows > 0) yield { data: new DenseMatrix(new Float64Array(0), totalRows, 0), firstRow: 0, bytesRead: header.dataStart };
@@ -342,10 +347,14 @@ export async function openNpySource(input: ByteInput, options: NpyOptions = {}):
     for (let row = 0; row < totalRows; ) {
       const rows = Math.min(blockRows, totalRows - row);
       const start = header.dataStart + row * rowBytes;
-      const bytes = await read(start, start + rows * rowBytes);
-      if (bytes.length < rows * rowBytes) {
-        const actual = start + bytes.length;
-        const lastRow = row + Math.floor(bytes.length / rowBytes);
+      const count = rows * header.cols;
+      // Native float64 from a file: read straight into the block's bytes (no allocation, no copy).
+      const direct = native && readInto !== undefined;
+      const bytes = direct ? new Uint8Array(all.buffer, 0, rows * rowBytes) : await read(start, start + rows * rowBytes);
+      const length = direct ? await readInto(bytes, start) : bytes.length;
+      if (length < rows * rowBytes) {
+        const actual = start + length;
+        const lastRow = row + Math.floor(length / rowBytes);
         throw new FormatError(
           `${name}: file is truncated at byte ${actual} (row ${lastRow} of ${totalRows}); expected ${header.dataStart + totalRows * rowBytes} bytes to hold ${totalRows}×${header.cols} ${header.typeName} values.`,
           'Re-save the array with numpy.save (or copy the whole file).',
@@ -353,13 +362,14 @@ export async function openNpySource(input: ByteInput, options: NpyOptions = {}):
         );
       }
       passOptions.signal?.throwIfAborted();
-      const count = rows * header.cols;
-      if (native && bytes.byteOffset % 8 === 0) all.set(new Float64Array(bytes.buffer, bytes.byteOffset, count));
+      if (direct) {
+        // Already in place.
+      } else if (native && bytes.byteOffset % 8 === 0) all.set(new Float64Array(bytes.buffer, bytes.byteOffset, count));
       else decode(header, new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), 0, count, all, 0, name, start);
       if (selected !== undefined) {
         for (let r = 0; r < rows; r++) for (let j = 0; j < columns; j++) out[r * columns + j] = all[r * header.cols + (selected[j] as number)] as number;
       }
-      yield { data: new DenseMatrix(out.subarray(0, rows * columns), rows, columns), firstRow: row, bytesRead: start + bytes.length };
+      yield { data: new DenseMatrix(out.subarray(0, rows * columns), rows, columns), firstRow: row, bytesRead: start + length };
       row += rows;
     }
   }

@@ -1,6 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FormatError } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import type { ByteInput } from '../src/input.js';
+import { fileInput } from '../src/node.js';
 import { openNpySource } from '../src/npy.js';
 import { chunkedInput, collect } from './helpers.js';
 import { npyBytes } from './npy-bytes.js';
@@ -44,5 +48,21 @@ describe('openNpySource by positional reads (files, Blobs)', () => {
     expect(a).toBeInstanceOf(FormatError);
     expect((a as Error).message).toMatch(/cut\.npy: file is truncated at byte \d+ \(row 7 of 11\)/);
     expect((b as Error).message).toMatch(/\(row 7 of 11\)/);
+  });
+
+  it('reads a file straight into the block (readInto): the same blocks and truncation error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'em-npy-'));
+    const bytes = npyBytes('<f8', [11, 4], values);
+    writeFileSync(join(dir, 'x.npy'), bytes);
+    writeFileSync(join(dir, 'cut.npy'), bytes.subarray(0, bytes.length - 8 * 4 * 3 - 5));
+    const fromFile = await openNpySource(fileInput(join(dir, 'x.npy')));
+    const streamed = await openNpySource(streamOnly(chunkedInput(bytes, 'x.npy', 5)));
+    for (const blockRows of [1, 4, 11]) expect((await collect(fromFile, blockRows)).values).toEqual((await collect(streamed, blockRows)).values);
+    await fromFile.close();
+    await streamed.close();
+    const cut = await openNpySource(fileInput(join(dir, 'cut.npy')));
+    const error = await collect(cut, 4).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/cut\.npy: file is truncated at byte \d+ \(row 7 of 11\)/);
+    await cut.close();
   });
 });
