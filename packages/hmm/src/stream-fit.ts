@@ -180,10 +180,10 @@ export async function fitHmmStream<C, FS extends Statistics, Prepared>(
       if (run === 0 && given !== undefined) initial = given;
       else {
         firstBlock ??= await reader.firstBlock();
-        validated = true;
         initial = model.initialize(firstBlock, randoms[run] as Random);
         model.validateParameters(initial);
       }
+      // The first E-step pass checks every block's values (the first-block pass saw only the first block).
       const first = await reader.eStepPass(initial, !validated);
       validated = true;
       observations = first.observations;

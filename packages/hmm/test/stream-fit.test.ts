@@ -190,6 +190,15 @@ describe('sequenceBlocks', () => {
     await expect(collect(arraySource(x, { blockRows: 3 }), { kind: 'lengths', lengths: [4, 16] }, 2, 8)).rejects.toThrow(/sequence 2 \(from row 5\) is longer than 8 rows/);
   });
 
+  it('more distinct ids than the budget allows is a MemoryBudgetError that suggests lengths', async () => {
+    const source = arraySource(idRows([1, 2, 3, 4, 5]));
+    const run = async (): Promise<void> => {
+      for await (const block of sequenceBlocks(source, { kind: 'column', column: 0 }, { targetRows: 100, maxRows: 100, bytesPerRow: 8, memoryBudget: 800, maxIds: 3 })) void block;
+    };
+    await expect(run()).rejects.toBeInstanceOf(MemoryBudgetError);
+    await expect(run()).rejects.toThrow(/row 4: more than 3 distinct sequence ids.*--lengths/);
+  });
+
   it('a single sequence is the whole source', async () => {
     const x = new DenseMatrix(Float64Array.from([1, 2, 3]), 3, 1);
     expect((await collect(arraySource(x, { blockRows: 1 }), { kind: 'single' }, 1)).map((b) => b.lengths)).toEqual([[3]]);
@@ -197,6 +206,17 @@ describe('sequenceBlocks', () => {
 });
 
 describe('fitHmmStream errors', () => {
+  it('initialised on the first block, the first E-step pass still validates every later block (a NaN is an InvalidDataError naming its row)', async () => {
+    const values = Float64Array.from({ length: 40 }, (_, i) => (i % 7) * 0.5);
+    values[33] = NaN;
+    const model = hmmModelFromOptions({ states: 2, emission: { type: 'gaussian', covariance: 'spherical' }, seed: 1 });
+    const run = fitHmmStream(model, arraySource(new DenseMatrix(values, 40, 1), { blockRows: 8 }), { boundaries: { kind: 'lengths', lengths: [10, 10, 10, 10] }, blockRows: 10, maxIterations: 2 });
+    await expect(run).rejects.toBeInstanceOf(InvalidDataError);
+    await expect(
+      fitHmmStream(model, arraySource(new DenseMatrix(values, 40, 1), { blockRows: 8 }), { boundaries: { kind: 'lengths', lengths: [10, 10, 10, 10] }, blockRows: 10, maxIterations: 2 }),
+    ).rejects.toThrow(/row 34/);
+  });
+
   it('a model error on a block names the source row (1-based)', async () => {
     const emission: EmissionSpec = { type: 'categorical', symbols: 3 };
     const x = new DenseMatrix(Float64Array.from([0, 1, 2, 1, 0, 7, 1]), 7, 1);
