@@ -79,6 +79,8 @@ export interface SequenceStreamPlan {
   readonly maxSequenceRows: number;
   /** Bytes a row of such a sequence is counted at (its values twice and the reader's columns, plus its share of the checkpoints). */
   readonly sequenceBytesPerRow: number;
+  /** Most rows the initialisation runs on (the first block's first sequences; a longer first sequence is cut to a prefix). */
+  readonly initRows: number;
 }
 
 /**
@@ -103,7 +105,9 @@ export function planSequenceStream(states: number, sourceColumns: number, column
   const segmentRows = Math.max(1, Math.floor(maxRows / 4));
   const sequenceBytesPerRow = 8 * (2 * columns + sourceColumns) + (8 * states) / segmentRows;
   const maxSequenceRows = Math.max(maxRows, Math.floor((memoryBudget * BLOCK_SHARE - 8 * (2 * states + 2) * segmentRows) / sequenceBytesPerRow));
-  return { memoryBudget, targetRows, maxRows, bytesPerRow, maxIds: Math.max(1, Math.floor((memoryBudget * ID_SHARE) / BYTES_PER_ID)), segmentRows, maxSequenceRows, sequenceBytesPerRow };
+  // The initialisation's copy and its n×K responsibilities (twice when reordered along the chain) within a quarter of the budget.
+  const initRows = Math.max(1, Math.min(Math.max(targetRows, DEFAULT_SEQUENCE_BLOCK_ROWS), Math.floor(memoryBudget / 4 / (8 * (columns + 2 * states)))));
+  return { memoryBudget, targetRows, maxRows, bytesPerRow, maxIds: Math.max(1, Math.floor((memoryBudget * ID_SHARE) / BYTES_PER_ID)), segmentRows, maxSequenceRows, sequenceBytesPerRow, initRows };
 }
 
 /**
@@ -118,7 +122,8 @@ export function planSequenceStream(states: number, sourceColumns: number, column
  * whose rows alone do not fit is refused (MemoryBudgetError naming it).
  *
  * Without `initialParameters`, the model's given values (`model.givenParameters()`) or else a
- * first pass that keeps the first block (a copy) and each restart runs `model.initialize` on it —
+ * first pass that keeps the first block's first sequences (a copy of at most `initRows` rows, a
+ * longer first sequence cut to a prefix) and each restart runs `model.initialize` on them —
  * the in-memory fit initialises on all the data, so the two start differently unless the first
  * block is the whole source. The source must be re-iterable; the caller closes it.
  */
@@ -255,7 +260,7 @@ class SequenceReader<C, FS extends Statistics, Prepared> {
     });
   }
 
-  /** A copy of the first block (the initialisation's data); the pass stops there. */
+  /** A copy of the first block's first sequences, at most initRows rows (the initialisation's data); the pass stops there. */
   async firstBlock(): Promise<Sequences<DenseMatrix>> {
     this.passes++;
     const started = performance.now();
@@ -270,8 +275,20 @@ class SequenceReader<C, FS extends Statistics, Prepared> {
       } catch (error) {
         throw locateInSource(error, this.source.description, block);
       }
+      // Whole sequences up to initRows rows; a first sequence longer than that is cut to its first initRows steps.
+      const limit = this.plan.initRows;
+      const { lengths } = block.sequences;
+      const kept: number[] = [];
+      let rows = 0;
+      for (let s = 0; s < lengths.length && rows < limit; s++) {
+        const length = lengths[s] as number;
+        if (rows + length > limit && kept.length > 0) break;
+        const taken = Math.min(length, limit - rows);
+        kept.push(taken);
+        rows += taken;
+      }
       const x = block.sequences.observations;
-      const copy = new Sequences(new DenseMatrix(x.data.slice(0, x.rows * x.cols), x.rows, x.cols), block.sequences.lengths.slice());
+      const copy = new Sequences(new DenseMatrix(x.data.slice(0, rows * x.cols), rows, x.cols), kept);
       this.progress('sample', started, tally, true);
       return copy;
     } finally {

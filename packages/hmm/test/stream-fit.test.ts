@@ -99,6 +99,20 @@ describe('fitHmmStream', () => {
     ).rejects.toThrow(/sequence 2 \(from row 11\) is longer than \d+ rows, the most one block may hold: its rows alone \(forward–backward checkpointed\)/);
   });
 
+  it('without initial parameters, a first sequence longer than initRows is initialised on its prefix (one long sequence, checkpointed, within a 1 MiB budget)', async () => {
+    const emission: EmissionSpec = { type: 'gaussian', covariance: 'spherical' };
+    const { x } = drawSequences(emission, [15_000], 4);
+    const x1 = new DenseMatrix(x.data.filter((_, i) => i % 2 === 0), x.rows, 1);
+    const model = hmmModelFromOptions({ states: 2, emission, seed: 1 });
+    const plan = planSequenceStream(2, 1, 1, { memoryBudget: 1024 * 1024 });
+    expect(plan.initRows).toBeLessThan(x1.rows);
+    expect(plan.maxRows).toBeLessThan(x1.rows);
+    expect(plan.maxSequenceRows).toBeGreaterThanOrEqual(x1.rows);
+    const result = await fitHmmStream(model, arraySource(x1, { blockRows: 4096 }), { memoryBudget: 1024 * 1024, maxIterations: 5, seed: 2 });
+    expect(result.observations).toBe(x1.rows);
+    for (let i = 1; i < result.history.length; i++) expect(result.history[i] as number).toBeGreaterThanOrEqual((result.history[i - 1] as number) - 1e-9 * Math.abs(result.history[i - 1] as number));
+  });
+
   it('a sequence-id column gives the same fit as the lengths (the id column is not an observation)', async () => {
     const emission: EmissionSpec = { type: 'gaussian', covariance: 'diagonal' };
     const lengths = [30, 50, 5, 70];
