@@ -42,7 +42,7 @@ export interface WorkerExecutor extends EStepExecutor {
  */
 export function createWorkerExecutor(options: WorkerExecutorOptions): WorkerExecutor {
   const resolved = resolveWorkerExecutorOptions(options);
-  const pool = new WorkerPool({ url: resolved.url, kind: resolved.kind, size: resolved.workers, taskTimeoutMs: resolved.taskTimeoutMs, startTimeoutMs: resolved.startTimeoutMs });
+  const pool = new WorkerPool({ url: resolved.url, kind: resolved.kind, size: resolved.workers, taskTimeoutMs: resolved.taskTimeoutMs, startTimeoutMs: resolved.startTimeoutMs, deferStart: resolved.start === 'first-task' });
   let tasksSent = 0;
   let closed = false;
   return {

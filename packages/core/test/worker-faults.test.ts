@@ -213,6 +213,48 @@ describe('worker faults end in a typed error and leave nothing running', () => {
     }
   });
 
+  // fitAsync's own pool (issue #12, second half): threads start with the first task, after the
+  // caller's synchronous initialisation, so none waits behind it and the start timer counts from the wait.
+  it("start: 'first-task' starts no thread until the first task, then serves it; close() before any task is a no-op", async () => {
+    const executor = createWorkerExecutor({ workerUrl: servingWorker, workers: 2, oversubscribe: true, start: 'first-task' });
+    const unused = createWorkerExecutor({ workerUrl: servingWorker, workers: 2, oversubscribe: true, start: 'first-task' });
+    try {
+      expect(executor.liveThreads).toBe(0);
+      expect(unused.liveThreads).toBe(0);
+      const params = { weights: Float64Array.of(0.5, 0.5), components: { rates: Float64Array.of(3, 12) } };
+      const running = executor.run(poissonMixture(2), params, [{ observations: poissonData(50) }, { observations: poissonData(50) }]);
+      expect(executor.liveThreads).toBe(2);
+      const outcome = await running.then(
+        (results) => results.length,
+        (error: unknown) => error,
+      );
+      expect(outcome).toBe(2);
+    } finally {
+      await executor.close();
+      await unused.close();
+    }
+    expect(executor.liveThreads).toBe(0);
+    expect(unused.liveThreads).toBe(0);
+  });
+
+  it("start: 'first-task' still fails with a WorkerError when the entry never serves, counted from the first task", async () => {
+    const executor = createWorkerExecutor({ workerUrl: fixture('silent-worker.mjs'), workers: 1, startTimeoutMs: 500, start: 'first-task' });
+    try {
+      // Longer than startTimeoutMs with no task: no timer runs yet.
+      await new Promise((resolve) => setTimeout(resolve, 800));
+      expect(executor.liveThreads).toBe(0);
+      const error = await within(failureOf(executor), 5000);
+      expect(error).toBeInstanceOf(WorkerError);
+      expect((error as Error).message).toMatch(/serveModels within 500 ms/);
+    } finally {
+      await executor.close();
+    }
+  });
+
+  it("refuses a start other than 'now' or 'first-task'", () => {
+    expect(() => createWorkerExecutor({ workerUrl: servingWorker, start: 'later' as 'now' })).toThrow(InvalidOptionsError);
+  });
+
   it('still delivers typed errors raised by model code as their own class', async () => {
     const executor = createWorkerExecutor({ workerUrl: servingWorker, workers: 1 });
     try {

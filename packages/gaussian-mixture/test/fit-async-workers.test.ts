@@ -25,6 +25,28 @@ describe('GaussianMixture.fitAsync with workers', () => {
     });
   }
 
+  // Regression (issue #12): fitAsync started its pool before the initialisation in this thread
+  // (k-means on 1e6 rows took > 30 s on a loaded machine), so the threads waited behind it and
+  // `em fit gmm --workers auto` failed with "did not call serveModels". Now they start with the
+  // first E-step; restarts reuse the one pool.
+  it('initialises in this thread before any worker thread starts; restarts reuse one pool of 2', { timeout: 60_000 }, async () => {
+    const options = { components: 3, seed: 5, tolerance: 0, maxIterations: 5, nInit: 3 };
+    const model = new GaussianMixture({ ...options, workers: 2, workerUrl });
+    const engine = (model as unknown as { model: { initialize: (...args: unknown[]) => unknown } }).model;
+    const threadsAtInitialisation: number[] = [];
+    const initialize = engine.initialize.bind(engine);
+    engine.initialize = (...args: unknown[]) => {
+      threadsAtInitialisation.push(activeWorkerThreads());
+      return initialize(...args);
+    };
+    const summary = await model.fitAsync(faithful());
+    expect(summary.execution).toMatchObject({ mode: 'workers', workers: 2 });
+    expect(threadsAtInitialisation).toEqual([0, 2, 2]);
+    expect(activeWorkerThreads()).toBe(0);
+    const serial = new GaussianMixture(options).fit(faithful());
+    summary.history.forEach((value, t) => expect(Math.abs(value - (serial.history[t] as number))).toBeLessThanOrEqual(1e-12 * Math.abs(value)));
+  });
+
   it("auto on small data fits in process and says why; fit's summary says it is in process", async () => {
     const model = new GaussianMixture({ components: 2, seed: 1, workerUrl });
     const summary = await model.fitAsync(faithful());

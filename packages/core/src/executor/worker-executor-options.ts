@@ -37,6 +37,13 @@ export interface WorkerExecutorOptions {
    * A number of bytes or a size such as '1GiB'; default DEFAULT_MEMORY_BUDGET (256 MiB).
    */
   readonly memoryBudget?: number | string;
+  /**
+   * When the threads start: 'now' (default) as the executor is created, so they load while this
+   * thread does other work; 'first-task' when the first task is sent, so a caller that computes
+   * for long before its first E-step (fitAsync initialises in this thread, e.g. k-means) starts no
+   * thread that would wait behind it, and `startTimeoutMs` counts from when it waits for them.
+   */
+  readonly start?: 'now' | 'first-task';
 }
 
 export interface ResolvedWorkerExecutorOptions {
@@ -47,9 +54,10 @@ export interface ResolvedWorkerExecutorOptions {
   readonly taskTimeoutMs: number;
   readonly startTimeoutMs: number;
   readonly memoryBudget: number;
+  readonly start: 'now' | 'first-task';
 }
 
-const KNOWN_OPTIONS = /* @__PURE__ */ new Set(['workerUrl', 'workers', 'oversubscribe', 'workerType', 'taskTimeoutMs', 'startTimeoutMs', 'memoryBudget']);
+const KNOWN_OPTIONS = /* @__PURE__ */ new Set(['workerUrl', 'workers', 'oversubscribe', 'workerType', 'taskTimeoutMs', 'startTimeoutMs', 'memoryBudget', 'start']);
 /** setTimeout fires at once for longer delays. */
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 const DEFAULT_WORKERS = 2;
@@ -108,6 +116,8 @@ export function resolveWorkerExecutorOptions(options: WorkerExecutorOptions): Re
   const taskTimeoutMs = timeout(options.taskTimeoutMs, 'taskTimeoutMs', DEFAULT_TASK_TIMEOUT_MS);
   const startTimeoutMs = timeout(options.startTimeoutMs, 'startTimeoutMs', Math.min(DEFAULT_START_TIMEOUT_MS, taskTimeoutMs));
   const memoryBudget = resolveMemoryBudget(options.memoryBudget);
+  const start = options.start ?? 'now';
+  if (start !== 'now' && start !== 'first-task') refuse('start', `start must be 'now' or 'first-task'; got ${String(start)}.`, "Pass { start: 'first-task' } to start the threads with the first task, or leave it out.");
 
   const parallelism = availableParallelism();
   const workers = oversubscribe || parallelism === undefined ? requested : Math.min(requested, parallelism);
@@ -117,5 +127,5 @@ export function resolveWorkerExecutorOptions(options: WorkerExecutorOptions): Re
     `${workers} worker threads`,
     `Use fewer workers${parallelism === undefined ? '' : ` (this machine runs ${parallelism} threads at once)`}`,
   );
-  return { url, kind, workers, taskTimeoutMs, startTimeoutMs, memoryBudget };
+  return { url, kind, workers, taskTimeoutMs, startTimeoutMs, memoryBudget, start };
 }

@@ -13,6 +13,8 @@ export interface WorkerPoolOptions {
   readonly size: number;
   readonly taskTimeoutMs: number;
   readonly startTimeoutMs: number;
+  /** Start the threads with the first task (pump spawns them) instead of in the constructor. */
+  readonly deferStart?: boolean;
 }
 
 /** A request before the pool numbers it. */
@@ -80,7 +82,7 @@ export class WorkerPool {
   private startFailure: WorkerError | undefined;
 
   constructor(private readonly options: WorkerPoolOptions) {
-    for (let i = 0; i < options.size; i++) this.spawn();
+    if (options.deferStart !== true) for (let i = 0; i < options.size; i++) this.spawn();
   }
 
   exec(config: ModelConfig, parameters: unknown, chunk: unknown): Promise<WorkerReply> {
