@@ -84,6 +84,32 @@ describe('em fit hmm --stream', () => {
     expect(result.stderr).toMatch(/pass 2 \(E-step, done\): 60000 of 60000 rows/);
   });
 
+  it('data that fits but whose forward–backward tables do not is streamed, the sequence checkpointed: the in-memory trajectory of a larger budget', async () => {
+    const values = sequenceRows([12_000], [1], 8).map((row) => row[0] as number);
+    const init = JSON.stringify({
+      startProbabilities: [0.25, 0.25, 0.25, 0.25],
+      transitionMatrix: [
+        [0.9, 0.1, 0, 0],
+        [0.05, 0.9, 0.05, 0],
+        [0, 0.05, 0.9, 0.05],
+        [0.1, 0, 0, 0.9],
+      ],
+      emission: { type: 'gaussian', covarianceType: 'diagonal', means: [[-1], [1], [3], [5]], covariances: [[1], [1], [1], [1]] },
+    });
+    const dir = fixtureDirectory({ 'one.npy': npyBytes('<f8', [values.length, 1], values), 'init.json': init });
+    const common = ['fit', 'hmm', '--data', 'one.npy', '--states', '4', '--emission', 'gaussian', '--covariance', 'diagonal', '--init', 'init.json', '--max-iter', '6', '--tol', '0', '--workers', '1'];
+    const memory = await runEm([...common, '--memory-budget', '64MiB', '--json'], dir);
+    expect(memory.code, memory.stderr).toBe(0);
+    const small = await runEm([...common, '--memory-budget', '1MiB'], dir);
+    expect(small.code, small.stderr).toBe(0);
+    expect(small.stderr).toMatch(/streaming one\.npy .*the forward–backward tables of 12000 time steps need more than the memory budget of 1\.00 MiB/);
+    const streamed = await runEm([...common, '--memory-budget', '1MiB', '--json'], dir);
+    const a = JSON.parse(memory.stdout) as Report;
+    const b = JSON.parse(streamed.stdout) as Report;
+    expect(b.streamed).toBe(true);
+    expect(maxRelativeDifference(b.logLikelihoodHistory, a.logLikelihoodHistory)).toBeLessThan(1e-10);
+  });
+
   it('an id that comes back after another id is refused in one line naming the row', async () => {
     const dir = fixtureDirectory({ 'seq.csv': sequencesCsv([3, 2, 4], [1, 2, 1], 1) });
     const result = await runEm(['fit', 'hmm', '--data', 'seq.csv', '--sequence-column', 'id', '--states', '2', '--emission', 'gaussian', '--seed', '1'], dir);

@@ -1,4 +1,4 @@
-import { InvalidDataError } from '@em/core';
+import { formatBytes, InvalidDataError, MemoryBudgetError } from '@em/core';
 import { type EmissionSpec, HiddenMarkovModel } from '@em/hmm';
 import type { Command } from '../framework/command.js';
 import { dataOptions, fitOptions, readCommonFitSettings, REPORT_FIELDS_HELP } from '../framework/fit-report.js';
@@ -81,6 +81,25 @@ export const fitHmmCommand: Command = {
     if (settings.maxIterations === 0 && !completeInit) {
       throw new UsageError('em fit hmm: --max-iter 0 evaluates the --init parameters, so --init must give startProbabilities, transitionMatrix and emission.');
     }
+    // The data fits but its forward–backward tables do not: the streamed fit runs the long sequences checkpointed.
+    const budget = memoryBudgetOf(io);
+    const tablesFit = (shape: Parameters<typeof checkHmmSize>[0]): boolean => {
+      try {
+        checkHmmSize(shape, budget);
+        return true;
+      } catch (error) {
+        if (!(error instanceof MemoryBudgetError)) throw error;
+        checkHmmSize({ ...shape, rows: 0 }, budget); // the chain and emission tables alone must fit
+        return false;
+      }
+    };
+    const streamTables = (symbols: number | undefined): Promise<number> =>
+      fitHmmStreamed(
+        io,
+        options,
+        { path: options.requiredString('data'), reason: `the forward–backward tables of ${data.rows} time steps need more than the memory budget of ${formatBytes(budget)}`, stepwise: false },
+        { settings, states: k, emission, covariance, mixtureComponents, ...(symbols === undefined ? {} : { symbols }) },
+      );
     let spec: EmissionSpec;
     const plain = settings.plainMaximumLikelihood;
     if (emission === 'categorical') {
@@ -89,13 +108,13 @@ export const fitHmmCommand: Command = {
       let largest = 0;
       for (let i = 0; i < data.rows; i++) largest = Math.max(largest, data.data[i] as number);
       const symbols = options.integer('symbols', { min: 1 }) ?? initWidth ?? (Number.isInteger(largest) ? largest + 1 : 1);
-      checkHmmSize({ rows: data.rows, dimension: 1, states: k, emission, symbols }, memoryBudgetOf(io));
+      if (!tablesFit({ rows: data.rows, dimension: 1, states: k, emission, symbols })) return streamTables(symbols);
       spec = { type: 'categorical', symbols, pseudocount: plain ? 0 : 0.01 };
     } else if (emission === 'gaussian') {
-      checkHmmSize({ rows: data.rows, dimension: data.cols, states: k, emission, covariance }, memoryBudgetOf(io));
+      if (!tablesFit({ rows: data.rows, dimension: data.cols, states: k, emission, covariance })) return streamTables(undefined);
       spec = { type: 'gaussian', covariance, regCovar: plain ? 0 : 1e-6 };
     } else {
-      checkHmmSize({ rows: data.rows, dimension: data.cols, states: k, emission, covariance, mixtureComponents }, memoryBudgetOf(io));
+      if (!tablesFit({ rows: data.rows, dimension: data.cols, states: k, emission, covariance, mixtureComponents })) return streamTables(undefined);
       spec = { type: 'gmm', covariance, mixtureComponents, regCovar: plain ? 0 : 1e-6 };
     }
     const runs = restartsFor(settings, completeInit);

@@ -23,6 +23,8 @@ export interface HmmStreamFlags {
   readonly emission: EmissionType;
   readonly covariance: CovarianceTypeName;
   readonly mixtureComponents: number;
+  /** Categorical symbols when the caller already knows them (the in-memory path read the data); else --symbols or --init. */
+  readonly symbols?: number;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function fitHmmStreamed(io: CliIo, options: OptionValues, decision:
     if (emission === 'categorical') {
       if (dimension !== 1) throw new InvalidDataError(`Categorical emissions need one column of symbols; ${source.description} has ${dimension}.`, 'Pick the symbol column with --columns.');
       const initWidth = (init?.emissions as { probabilities?: number[][][] } | undefined)?.probabilities?.[0]?.[0]?.length;
-      const symbols = options.integer('symbols', { min: 1 }) ?? initWidth;
+      const symbols = options.integer('symbols', { min: 1 }) ?? flags.symbols ?? initWidth;
       if (symbols === undefined) throw new UsageError(`${label}: a streamed fit does not read the data in advance to find the largest symbol; give --symbols M (or --init probabilities).`);
       spec = { type: 'categorical', symbols, pseudocount: plain ? 0 : 0.01 };
     } else if (emission === 'gaussian') spec = { type: 'gaussian', covariance, regCovar: plain ? 0 : 1e-6 };
