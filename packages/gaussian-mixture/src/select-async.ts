@@ -181,7 +181,8 @@ export async function selectGaussianMixtureAsync(options: SelectGaussianMixtureA
   const workerUrl = options.workerUrl ?? packageWorkerEntry(import.meta.url);
   if (workerUrl === undefined) throw new InvalidOptionsError('No worker entry to start workers from.', "Pass workerUrl (a worker that imports '@em/gaussian-mixture/worker').", { option: 'workerUrl' });
   const budget = selectionGrid(options).cells[0]?.model.settings.memoryBudget;
-  const executor = createWorkerExecutor({ workerUrl, workers: plan.workers, ...(budget === undefined ? {} : { memoryBudget: budget }) });
+  // Threads start with the first E-step, after the first cell's initialisation in this thread.
+  const executor = createWorkerExecutor({ workerUrl, workers: plan.workers, start: 'first-task', ...(budget === undefined ? {} : { memoryBudget: budget }) });
   try {
     return { ...(await selectWithExecutor(options, executor)), execution: plan };
   } finally {

@@ -52,7 +52,7 @@ export async function fitGaussianMixtureStreamed(io: CliIo, options: OptionValue
       ...(missingValues ? { missingValues: true } : {}),
     });
     if (init !== undefined) model.setParameters(init);
-    const executor = workers !== 'auto' && workers > 1 ? createWorkerExecutor({ workerUrl: import.meta.resolve('@em/gaussian-mixture/worker'), workers, memoryBudget: budget }) : undefined;
+    const executor = workers !== 'auto' && workers > 1 ? createWorkerExecutor({ workerUrl: import.meta.resolve('@em/gaussian-mixture/worker'), workers, memoryBudget: budget, start: 'first-task' }) : undefined;
     let fit;
     try {
       fit = await runStreamedFit(io, options, settings, 'em fit gmm', decision, model, source, init === undefined ? undefined : model.modelParameters, executor);
