@@ -23,12 +23,18 @@ import type { HmmParameters } from './parameters.js';
 
 /** Buffers of one segment, reused across sequences. */
 export class CheckpointWorkspace {
+  /** S×K: a segment's log-densities, then its shifted densities b_t. */
   emission = new Float64Array(0);
+  /** S×K: a segment's α̂, then its posteriors γ. */
   forward = new Float64Array(0);
+  /** S: a segment's normalisers c_t. */
   scales = new Float64Array(0);
+  /** S: a segment's shifts m_t. */
   shifts = new Float64Array(0);
+  /** ⌈T/S⌉×K: α̂ at the step before each segment (row 0 unused: the first segment starts from π). */
   checkpoints = new Float64Array(0);
 
+  /** Grows the buffers for segments of `segment` steps, K = `states`, and `segments` checkpoints. */
   ensure(segment: number, states: number, segments: number): void {
     if (this.forward.length < segment * states) {
       this.emission = new Float64Array(segment * states);

@@ -62,13 +62,17 @@ export interface SequencePassOptions {
   readonly memoryBudget: number;
   /** Most distinct ids a sequence-id column may have (the set that checks an id does not come back). */
   readonly maxIds?: number;
+  /** Aborts the pass. */
   readonly signal?: AbortSignal;
 }
 
 /** Counts of one finished pass. */
 export interface SequencePassTally {
+  /** Rows read so far. */
   rows: number;
+  /** Sequences handed out so far. */
   sequences: number;
+  /** Bytes of the file read so far, when the source reports them. */
   bytes: number | undefined;
 }
 

@@ -64,6 +64,7 @@ export interface HmmStreamFitOptions<C> extends Omit<FitOptions<HmmParameters<C>
 
 /** Block sizes of a streamed HMM fit. */
 export interface SequenceStreamPlan {
+  /** The budget in bytes. */
   readonly memoryBudget: number;
   /** Rows a block aims at. */
   readonly targetRows: number;
