@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { Random } from '@em/core';
 import { describe, expect, it } from 'vitest';
+import { createCapturedIo, main } from '../src/index.js';
 import { fixtureDirectory, runEm } from './helpers.js';
 import { npyBytes } from './npy-bytes.js';
 
@@ -108,6 +110,17 @@ describe('em fit hmm --stream', () => {
     const b = JSON.parse(streamed.stdout) as Report;
     expect(b.streamed).toBe(true);
     expect(maxRelativeDifference(b.logLikelihoodHistory, a.logLikelihoodHistory)).toBeLessThan(1e-10);
+  });
+
+  it('--data - is spooled: the sequence-id fit of stdin equals the file\'s', async () => {
+    const dir = fixtureDirectory({ 'seq.csv': sequencesCsv(lengths, ids, 6), 'start.json': start });
+    const common = ['--columns', 'x,y', '--sequence-column', 'id', '--states', '2', '--emission', 'gaussian', '--covariance', 'diagonal', '--init', join(dir, 'start.json'), '--max-iter', '4', '--tol', '0', '--json'];
+    const io = Object.assign(createCapturedIo(), { stdin: Readable.from([readFileSync(join(dir, 'seq.csv'))]) });
+    const code = await main(['fit', 'hmm', '--data', '-', ...common], io);
+    expect(code, io.captured.stderr).toBe(0);
+    const fromFile = await runEm(['fit', 'hmm', '--data', 'seq.csv', ...common], dir);
+    expect(fromFile.code, fromFile.stderr).toBe(0);
+    expect((JSON.parse(io.captured.stdout) as Report).logLikelihoodHistory).toEqual((JSON.parse(fromFile.stdout) as Report).logLikelihoodHistory);
   });
 
   it('an id that comes back after another id is refused in one line naming the row', async () => {
