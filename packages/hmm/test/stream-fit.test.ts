@@ -113,6 +113,21 @@ describe('fitHmmStream', () => {
     for (let i = 1; i < result.history.length; i++) expect(result.history[i] as number).toBeGreaterThanOrEqual((result.history[i - 1] as number) - 1e-9 * Math.abs(result.history[i - 1] as number));
   });
 
+  it("acceleration 'squarem': every E-step the cycle asks for is a pass; the in-memory SQUAREM trajectory to 1e-10", async () => {
+    const emission: EmissionSpec = { type: 'gaussian', covariance: 'diagonal' };
+    const lengths = [60, 45, 80, 30];
+    const { x } = drawSequences(emission, lengths, 17);
+    const model = hmmModelFromOptions({ states: 3, emission, seed: 3 });
+    const data = new Sequences(x, lengths);
+    const initialParameters = model.initialize(data, new Random(5));
+    const memory = fitEm(model, data, { initialParameters, maxIterations: 8, tolerance: 0, acceleration: 'squarem' });
+    const streamed = await fitHmmStream(model, arraySource(x, { blockRows: 11 }), { boundaries: { kind: 'lengths', lengths }, initialParameters, blockRows: 70, maxIterations: 8, tolerance: 0, acceleration: 'squarem' });
+    expect(streamed.acceleration).toBe('squarem');
+    expect(streamed.eSteps).toBe(memory.eSteps);
+    expect(streamed.history.length).toBe(memory.history.length);
+    for (let i = 0; i < memory.history.length; i++) expect(relative(streamed.history[i] as number, memory.history[i] as number)).toBeLessThan(1e-10);
+  });
+
   it('a sequence-id column gives the same fit as the lengths (the id column is not an observation)', async () => {
     const emission: EmissionSpec = { type: 'gaussian', covariance: 'diagonal' };
     const lengths = [30, 50, 5, 70];
