@@ -61,6 +61,8 @@ export interface FitReportJson<P> {
   historyESteps: number[];
   acceleration: 'none' | 'squarem';
   accelerationNote?: string;
+  /** The E-step that ran: with 'sparse', history holds the free energy and logLikelihoodHistory null between full E-steps. */
+  estep: 'full' | 'sparse';
   converged: boolean;
   stopReason: string;
   secondsPerIteration: number | null;
@@ -78,6 +80,7 @@ export const fitReportKeys = [
   'columns',
   'converged',
   'eSteps',
+  'estep',
   'execution',
   'history',
   'historyESteps',

@@ -68,6 +68,7 @@ describe('fit reports', () => {
       'eSteps',
       'historyESteps',
       'acceleration',
+      'estep',
       'converged',
       'stopReason',
       'secondsPerIteration',
