@@ -228,6 +228,42 @@ describe('sequenceBlocks', () => {
     await expect(run()).rejects.toThrow(/row 4: more than 3 distinct sequence ids.*--lengths/);
   });
 
+  it('seeded random files, reader blocks and targets: the blocks are the sequences in order, whole, with their rows (ids and lengths alike)', async () => {
+    const seed = 20261206;
+    console.log(`sequenceBlocks property seed ${seed}`);
+    const random = new Random(seed);
+    for (let trial = 0; trial < 60; trial++) {
+      const count = 1 + random.integer(12);
+      const lengths = Array.from({ length: count }, () => 1 + random.integer(random.next() < 0.2 ? 40 : 6));
+      const rows = lengths.reduce((a, b) => a + b, 0);
+      // ids: distinct per sequence, arbitrary order and values (negative, fractional).
+      const ids = lengths.map((_, s) => (s * 7919) % 1000 - 500 + (s % 3) * 0.25);
+      const rowIds = lengths.flatMap((length, s) => Array.from({ length }, () => ids[s] as number));
+      const x = idRows(rowIds);
+      const target = 1 + random.integer(30);
+      const readerRows = 1 + random.integer(20);
+      const longest = Math.max(...lengths);
+      const maxRows = Math.max(target, 1 + random.integer(50));
+      const options = { targetRows: target, maxRows, maxSequenceRows: Math.max(maxRows, longest), bytesPerRow: 8, memoryBudget: 1 << 20 };
+      for (const boundaries of [{ kind: 'column', column: 0 }, { kind: 'lengths', lengths }] as const) {
+        const seen: number[] = [];
+        const values: number[] = [];
+        let nextRow = 0;
+        for await (const block of sequenceBlocks(arraySource(x, { blockRows: readerRows }), boundaries, options)) {
+          expect(block.firstRow, `trial ${trial}`).toBe(nextRow);
+          expect(block.firstSequence, `trial ${trial}`).toBe(seen.length);
+          seen.push(...block.sequences.lengths);
+          // Observations are column 1 (the row index) for the id column, and both columns for lengths.
+          const data = block.sequences.observations;
+          for (let r = 0; r < data.rows; r++) values.push(data.data[r * data.cols + data.cols - 1] as number);
+          nextRow += data.rows;
+        }
+        expect(seen, `trial ${trial}`).toEqual(lengths);
+        expect(values, `trial ${trial}`).toEqual(Array.from({ length: rows }, (_, i) => i));
+      }
+    }
+  });
+
   it('a single sequence is the whole source', async () => {
     const x = new DenseMatrix(Float64Array.from([1, 2, 3]), 3, 1);
     expect((await collect(arraySource(x, { blockRows: 1 }), { kind: 'single' }, 1)).map((b) => b.lengths)).toEqual([[3]]);
