@@ -14,6 +14,8 @@
 //   pnpm bench --mclust-rounds=5        passes over the fourteen models, each keeping its fastest (default 3)
 //   pnpm bench --sparse-only            only sparse vs full E-steps at K = 50 (bench/sparse-estep.ts; its own flags there)
 //   pnpm bench --no-sparse              without it
+//   pnpm bench --rss-only               only the peak RSS of whole `em fit gmm` processes (bench/peak-rss.ts; --rss-n=, --rss-csv)
+//   pnpm bench --no-rss                 without it
 //
 // With a Python that has scikit-learn (`--python`, else python3 or /usr/bin/python3, whichever
 // imports it), every row also gets scikit-learn timed on the same data from the same initial
@@ -27,6 +29,7 @@ import { existsSync } from 'node:fs';
 import { Random, type DenseMatrix, type EStepExecutor } from '@em/core';
 import { createWorkerExecutor } from '@em/core/parallel';
 import { runCovarianceModelBench } from './covariance-models.js';
+import { runPeakRss } from './peak-rss.js';
 import { runTimeToSolution } from './time-to-solution.js';
 import { runSparseEStepBench, type SparseBenchOptions } from './sparse-estep.js';
 import { correlatedClusters } from './correlated-clusters.js';
@@ -167,9 +170,16 @@ function sklearnSecondsPerIteration(python: string, x: DenseMatrix, cell: Cell, 
   return run.secondsPerIteration;
 }
 
+/** Options of the peak-RSS section (bench/peak-rss.ts). */
+const peakRssOptions = { ...(argument('rss-n') === undefined ? {} : { n: Number(argument('rss-n')) }), csv: process.argv.includes('--rss-csv') };
+
 async function main(): Promise<void> {
   if (process.argv.includes('--sparse-only')) {
     runSparseEStepBench(sparseOptions);
+    return;
+  }
+  if (process.argv.includes('--rss-only')) {
+    runPeakRss(peakRssOptions);
     return;
   }
   if (process.argv.includes('--mclust-models-only')) {
@@ -234,6 +244,7 @@ async function main(): Promise<void> {
   if (timeToSolution === 'after') runTimeToSolution({ python: sklearn?.python, ...timeToSolutionSize });
   if (!process.argv.includes('--no-mclust-models')) await runCovarianceModelBench();
   if (!process.argv.includes('--no-sparse')) runSparseEStepBench(sparseOptions);
+  if (!process.argv.includes('--no-rss')) runPeakRss(peakRssOptions);
 }
 
 await main();
