@@ -45,7 +45,10 @@ describe('pair-list kernels', () => {
         const random = new Random(seed);
         const rows: number[] = [];
         const components: number[] = [];
-        for (let i = 0; i < 300; i++) for (let c = 0; c < 4; c++) if (random.next() < 0.4) (rows.push(i), components.push(c));
+        for (let i = 0; i < 300; i++) for (let c = 0; c < 4; c++) if (random.next() < 0.4) {
+          rows.push(i);
+          components.push(c);
+        }
         const pairRows = Int32Array.from(rows);
         const pairComponents = Int32Array.from(components);
         const out = new Float64Array(rows.length);

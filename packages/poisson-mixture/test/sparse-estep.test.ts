@@ -27,7 +27,10 @@ describe('Poisson mixture, sparse E-steps', () => {
     const random = new Random(3);
     const rows: number[] = [];
     const owners: number[] = [];
-    for (let i = 0; i < 200; i++) for (let c = 0; c < 4; c++) if (random.next() < 0.5) (rows.push(i), owners.push(c));
+    for (let i = 0; i < 200; i++) for (let c = 0; c < 4; c++) if (random.next() < 0.5) {
+          rows.push(i);
+          owners.push(c);
+        }
     const pairRows = Int32Array.from(rows);
     const pairComponents = Int32Array.from(owners);
     const out = new Float64Array(rows.length);
