@@ -37,6 +37,13 @@ interface CenteredStatistics {
   readonly references: Float64Array;
   readonly sums: Float64Array;
   readonly scatter: Float64Array;
+  /**
+   * Size of the terms summed into each scatter entry (shaped like it): its round-off is about
+   * ε × this. The scatter itself when no re-centring took place; after one (chunks gathered about
+   * different references) it adds Σ_b n_b r_b r_bᵀ, n r̄ r̄ᵀ and the cross terms, which are large
+   * against the scatter when the references lie far from the origin against the spread.
+   */
+  readonly magnitude: Float64Array;
 }
 
 /** Relative size below which n·var(references) counts as round-off: every block used one reference. */
@@ -54,6 +61,7 @@ export function centerStatistics(stats: GaussianStatistics, layout: ScatterLayou
   const k = stats.counts.length;
   const references = new Float64Array(k * d);
   const scatter = new Float64Array(stats.scatter);
+  const magnitude = new Float64Array(stats.scatter);
   const form = layout === 'full' ? 'matrix' : layout === 'diagonal' ? 'diagonal' : 'trace';
   for (let c = 0; c < k; c++) {
     const n = stats.counts[c] as number;
@@ -62,12 +70,12 @@ export function centerStatistics(stats: GaussianStatistics, layout: ScatterLayou
     const offset = layout === 'full' ? c * d * d : layout === 'diagonal' ? c * d : c;
     const r = references.subarray(c * d, (c + 1) * d);
     if (!singleReference(stats.referenceOuter, r, n, d, offset, form)) {
-      recenter(scatter, stats, offset, r, stats.sums.subarray(c * d, (c + 1) * d), n, d, form);
+      recenter(scatter, magnitude, stats, offset, r, stats.sums.subarray(c * d, (c + 1) * d), n, d, form);
     } else if (candidates !== undefined) {
       snap(references, c * d, candidates, c * d, d);
     }
   }
-  return { counts: stats.counts, references, sums: stats.sums, scatter };
+  return { counts: stats.counts, references, sums: stats.sums, scatter, magnitude };
 }
 
 type Form = 'matrix' | 'diagonal' | 'trace';
@@ -87,22 +95,32 @@ function singleReference(outer: Float64Array, r: Float64Array, n: number, d: num
   return true;
 }
 
-function recenter(scatter: Float64Array, stats: GaussianStatistics, offset: number, r: Float64Array, s: Float64Array, n: number, d: number, form: Form): void {
+/** Re-centres one component's scatter about r̄ (formula in centerStatistics); `magnitude` gets the size of the terms. */
+function recenter(scatter: Float64Array, magnitude: Float64Array, stats: GaussianStatistics, offset: number, r: Float64Array, s: Float64Array, n: number, d: number, form: Form): void {
   const { referenceOuter: outer, referenceCross: cross } = stats;
   if (form === 'trace') {
     let dot = 0;
+    let size = 0;
     let squared = 0;
     for (let a = 0; a < d; a++) {
       dot += (s[a] as number) * (r[a] as number);
+      size += Math.abs((s[a] as number) * (r[a] as number));
       squared += (r[a] as number) * (r[a] as number);
     }
-    scatter[offset] = (scatter[offset] as number) + (cross[offset] as number) - 2 * dot + (outer[offset] as number) - n * squared;
+    const q = scatter[offset] as number;
+    scatter[offset] = q + (cross[offset] as number) - 2 * dot + (outer[offset] as number) - n * squared;
+    magnitude[offset] = Math.abs(q) + Math.abs(cross[offset] as number) + 2 * size + Math.abs(outer[offset] as number) + n * squared;
     return;
   }
   if (form === 'diagonal') {
     for (let a = 0; a < d; a++) {
       const ra = r[a] as number;
-      scatter[offset + a] = (scatter[offset + a] as number) + (cross[offset + a] as number) - 2 * (s[a] as number) * ra + (outer[offset + a] as number) - n * ra * ra;
+      const q = scatter[offset + a] as number;
+      const c = cross[offset + a] as number;
+      const sr = 2 * (s[a] as number) * ra;
+      const o = outer[offset + a] as number;
+      scatter[offset + a] = q + c - sr + o - n * ra * ra;
+      magnitude[offset + a] = Math.abs(q) + Math.abs(c) + Math.abs(sr) + Math.abs(o) + n * ra * ra;
     }
     return;
   }
@@ -112,7 +130,11 @@ function recenter(scatter: Float64Array, stats: GaussianStatistics, offset: numb
     for (let b = 0; b <= a; b++) {
       const i = offset + a * d + b;
       const rb = r[b] as number;
-      scatter[i] = (scatter[i] as number) + (cross[i] as number) - sa * rb - ra * (s[b] as number) + (outer[i] as number) - n * ra * rb;
+      const q = scatter[i] as number;
+      const c = cross[i] as number;
+      const o = outer[i] as number;
+      scatter[i] = q + c - sa * rb - ra * (s[b] as number) + o - n * ra * rb;
+      magnitude[i] = Math.abs(q) + Math.abs(c) + Math.abs(sa * rb) + Math.abs(ra * (s[b] as number)) + Math.abs(o) + Math.abs(n * ra * rb);
     }
   }
 }
@@ -227,6 +249,7 @@ function maximizeCovariances(
     // statistics centred on component k's own reference (cancellation only when μ_k moved far).
     const sum = new Float64Array(dd);
     const raw = new Float64Array(dd);
+    const magnitude = new Float64Array(dd);
     let n = 0;
     for (let c = 0; c < k; c++) {
       const nc = counts[c] as number;
@@ -238,13 +261,14 @@ function maximizeCovariances(
         for (let b = 0; b <= a; b++) {
           sum[a * d + b] = (sum[a * d + b] as number) + (scatter[a * d + b] as number);
           raw[a * d + b] = (raw[a * d + b] as number) + (stats.scatter[c * dd + a * d + b] as number);
+          magnitude[a * d + b] = (magnitude[a * d + b] as number) + (stats.magnitude[c * dd + a * d + b] as number);
         }
       }
     }
     if (!(n > 0)) return out;
-    if (lostToRoundOff(sum, raw, d, 'matrix', strength, -1, issues)) return out;
+    if (lostToRoundOff(sum, magnitude, d, 'matrix', strength, -1, issues)) return out;
     const candidate = symmetricFromLower(sum, d, strength, n);
-    if (acceptMatrix(candidate, d, factor, scale, sum, raw, strength, -1, issues, wait)) out.set(candidate);
+    if (acceptMatrix(candidate, d, factor, scale, sum, raw, magnitude, strength, -1, issues, wait)) out.set(candidate);
     if (wait.used) waitedCovariances.add(out);
     return out;
   }
@@ -271,10 +295,10 @@ function maximizeCovariances(
       scatter[0] = trace;
     }
     const rawOffset = layout === 'full' ? c * dd : layout === 'diagonal' ? c * d : c;
-    if (lostToRoundOff(scatter, stats.scatter.subarray(rawOffset), d, layout === 'full' ? 'matrix' : layout === 'diagonal' ? 'diagonal' : 'trace', layout === 'spherical' ? strength * d : strength, c, issues)) continue;
+    if (lostToRoundOff(scatter, stats.magnitude.subarray(rawOffset), d, layout === 'full' ? 'matrix' : layout === 'diagonal' ? 'diagonal' : 'trace', layout === 'spherical' ? strength * d : strength, c, issues)) continue;
     if (type === 'full') {
       const candidate = symmetricFromLower(scatter, d, strength, n);
-      if (acceptMatrix(candidate, d, factor, scale, scatter, stats.scatter.subarray(c * dd, (c + 1) * dd), strength, c, issues, wait)) out.set(candidate, c * dd);
+      if (acceptMatrix(candidate, d, factor, scale, scatter, stats.scatter.subarray(c * dd, (c + 1) * dd), stats.magnitude.subarray(c * dd, (c + 1) * dd), strength, c, issues, wait)) out.set(candidate, c * dd);
     } else if (type === 'diagonal') {
       const candidate = new Float64Array(d);
       let accepted = true;
@@ -489,6 +513,8 @@ const ROUND_OFF_SCATTER = 1e-10;
  * M = Q − S·Sᵀ/n carries an absolute error of order ε·Q. When a diagonal entry of M falls below
  * ROUND_OFF_SCATTER·Q (a component sitting on one point, or moving by ~10⁵ standard deviations
  * in one step) its digits are noise, so the covariance is not updated and the collapse reported.
+ * `raw` is the magnitude of Q's terms (CenteredStatistics.magnitude): Q itself, or more when Q
+ * was re-centred from chunks gathered about different references.
  */
 function lostToRoundOff(scatter: Float64Array, raw: Float64Array, d: number, form: 'matrix' | 'diagonal' | 'trace', ridge: number, component: number, issues: Degeneracy[]): boolean {
   for (let a = 0; a < (form === 'trace' ? 1 : d); a++) {
@@ -577,6 +603,16 @@ function acceptVariance(v: number, scale: number, component: number, coordinate:
  * Cholesky check of a candidate matrix: singular or collapsing (a conditional variance ≪ scale, or
  * within PIVOT_SIGNIFICANCE× its own round-off) keeps the previous one; an imprecise update waits one iteration when `wait` allows it (see
  * IMPRECISE_UPDATE for when that is exact).
+ *
+ * `raw` is the scatter Q about the reference (its ratio to the scatter about the new mean is the
+ * `cancellation` of a mean's move, which decides the wait) and `magnitude` the size of the terms
+ * summed into Q (CenteredStatistics.magnitude), so the round-off estimate also counts what
+ * re-centring lost. That loss does not shrink at the next step, so it never makes an update wait;
+ * but it bounds what a pivot can be trusted to: in incremental EM, Q of a component on about D
+ * points is Σ_b n_b r_b r_bᵀ − n r̄ r̄ᵀ + … with terms ~n·|r|² against a scatter ~1e-4 of that, and
+ * measured against Q alone a pivot made of that round-off passed as significant (2.9e-14 against an
+ * estimated round-off of 1.5e-16): the accepted noise gained 30 nats of Q in one M-step and lost 1.3
+ * of log-likelihood in a later one (incremental EM, EM_CONFORMANCE_SEED=1239268126).
  */
 function acceptMatrix(
   candidate: Float64Array,
@@ -585,6 +621,7 @@ function acceptMatrix(
   scale: Float64Array,
   scatter: Float64Array,
   raw: Float64Array,
+  magnitude: Float64Array,
   ridge: number,
   component: number,
   issues: Degeneracy[],
@@ -603,12 +640,16 @@ function acceptMatrix(
   }
   // Relative error ≈ ε·cancellation·conditioning (see IMPRECISE_UPDATE).
   let cancellation = 1;
+  // Also what re-centring chunk statistics lost (magnitude; equals raw when nothing was re-centred).
+  let lost = 1;
   let conditioning = 1;
   for (let a = 0; a < d; a++) {
     const pivot = factor[a * d + a] as number;
     const m = (scatter[a * d + a] as number) + ridge;
     const q = raw[a * d + a] as number;
     if (m > 0 && q > m) cancellation = Math.max(cancellation, q / m);
+    const size = magnitude[a * d + a] as number;
+    if (m > 0 && size > m) lost = Math.max(lost, size / m);
     conditioning = Math.max(conditioning, (candidate[a * d + a] as number) / (pivot * pivot));
   }
   if (wait.allowed && cancellation > MATERIAL_CANCELLATION && cancellation * conditioning > IMPRECISE_UPDATE) {
@@ -635,7 +676,7 @@ function acceptMatrix(
   }
   // A conditional variance within its own round-off is noise, however large against the scale.
   const sensitivity = conditionalVarianceRoundOff(candidate, factor, d, new Float64Array(d));
-  const entryError = Number.EPSILON * (d + cancellation);
+  const entryError = Number.EPSILON * (d + Math.max(cancellation, lost));
   for (let a = 0; a < d; a++) {
     const pivot = factor[a * d + a] as number;
     const roundOff = entryError * (sensitivity[a] as number);
