@@ -167,6 +167,15 @@ export function maximizeConstrainedCovariances(
     case 'VEV': {
       // W_k = L_k Ω_k L_kᵀ; the orientations are L_k (largest eigenvalue paired with the largest shape entry).
       const eigen = live.map((c) => symmetricEigen(scatter, d, c * dd));
+      // VEV's volume is a geometric mean of W_k's eigenvalues, so a component on fewer than D + 1
+      // effective points (W_k singular: its smallest eigenvalues are round-off of either sign) has no
+      // maximum. Taking the update when that round-off happens to be positive and refusing it when it
+      // is negative made the M-step a coin toss between "keep Σ" and a collapse step, and a fit could
+      // stop at a "kept" step that the next identical step would leave. Refused outright instead
+      // (non-finite: the caller keeps the previous covariances and reports it).
+      if (model === 'VEV' && live.some((c, i) => alive[c] === 1 && hasRoundOffEigenvalue((eigen[i] as SymmetricEigen).values))) {
+        return { covariances: toStorage(model, new Float64Array(k * dd).fill(Number.NaN), k, d), innerIterations: 0, converged: true };
+      }
       let shape: Float64Array;
       let volumes: Float64Array;
       if (model === 'EEV') {
@@ -575,6 +584,16 @@ export function toStorage(model: CovarianceModel, sigma: Float64Array, k: number
       return out;
     }
   }
+}
+
+/** Below this fraction of the largest eigenvalue, a scatter's eigenvalue is round-off (the collapse ratio of the classic M-step). */
+const SINGULAR_SCATTER = 1e-13;
+
+/** Whether the smallest of decreasing eigenvalues is round-off of the largest (the scatter is singular). */
+function hasRoundOffEigenvalue(values: Float64Array): boolean {
+  const largest = values[0] as number;
+  const smallest = values[values.length - 1] as number;
+  return !(smallest > SINGULAR_SCATTER * largest);
 }
 
 /** (Π v_j)^{1/D} through logs (no overflow for large D). */
