@@ -343,6 +343,8 @@ function constrainedCovariances(
   const k = alive.length;
   const dd = d * d;
   const dense = new Float64Array(k * dd);
+  // W_k alone (full layout): EEV/VEV orientations come from it, not from W_k + λI (see maximizeConstrainedCovariances).
+  const data = layout === 'full' && strength > 0 ? new Float64Array(k * dd) : undefined;
   const delta = new Float64Array(d);
   const lower = new Float64Array(dd);
   for (let c = 0; c < k; c++) {
@@ -358,9 +360,14 @@ function constrainedCovariances(
       scatterAbout(stats, c, d, delta, lower);
       for (let a = 0; a < d; a++) {
         for (let b = 0; b <= a; b++) {
-          const v = (lower[a * d + b] as number) + (a === b ? strength : 0);
+          const w = lower[a * d + b] as number;
+          const v = w + (a === b ? strength : 0);
           dense[at + a * d + b] = v;
           dense[at + b * d + a] = v;
+          if (data !== undefined) {
+            data[at + a * d + b] = w;
+            data[at + b * d + a] = w;
+          }
         }
       }
     } else if (layout === 'diagonal') {
@@ -377,7 +384,7 @@ function constrainedCovariances(
       for (let a = 0; a < d; a++) dense[at + a * d + a] = trace / d + strength;
     }
   }
-  const step = maximizeConstrainedCovariances(model, stats.counts, dense, alive, previous, undefined, strength);
+  const step = maximizeConstrainedCovariances(model, stats.counts, dense, alive, previous, undefined, strength, data);
   const scale = coordinateScales(previous, stats.counts);
   const candidate = { ...previous, covariances: step.covariances };
   const factor = new Float64Array(dd);

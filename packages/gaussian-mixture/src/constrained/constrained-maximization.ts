@@ -44,6 +44,10 @@ export interface ConstrainedStep {
  *   models, only the trace by EII)
  * @param alive 1 for components maximised, 0 for those that keep their previous Σ_k
  * @param strength the covariance prior's λ (0: maximum likelihood), already inside `scatter`
+ * @param dataScatter K·D·D dense W_k without λI (defaults to `scatter`, exact when λ = 0). EEV and
+ *   VEV take their orientations from it: W_k + λI has W_k's eigenvectors, but for a component of
+ *   tiny mass W_k is far below λ's round-off, so the eigenvectors of the sum were round-off noise
+ *   and Σ_k's orientation (hence the fit) changed with how the statistics were summed.
  */
 export function maximizeConstrainedCovariances(
   model: CovarianceModel,
@@ -53,6 +57,7 @@ export function maximizeConstrainedCovariances(
   previous: GaussianComponents,
   settings: ConstrainedStepSettings = DEFAULT_CONSTRAINED_STEP,
   strength = 0,
+  dataScatter?: Float64Array,
 ): ConstrainedStep {
   const d = previous.dimension;
   const k = componentCountOf(previous);
@@ -166,7 +171,12 @@ export function maximizeConstrainedCovariances(
     case 'EEV':
     case 'VEV': {
       // W_k = L_k Ω_k L_kᵀ; the orientations are L_k (largest eigenvalue paired with the largest shape entry).
-      const eigen = live.map((c) => symmetricEigen(scatter, d, c * dd));
+      const eigen = live.map((c) => {
+        if (dataScatter === undefined) return symmetricEigen(scatter, d, c * dd);
+        const e = symmetricEigen(dataScatter, d, c * dd);
+        for (let a = 0; a < d; a++) e.values[a] = (e.values[a] as number) + strength;
+        return e;
+      });
       // VEV's volume is a geometric mean of W_k's eigenvalues, so a component on fewer than D + 1
       // effective points (W_k singular: its smallest eigenvalues are round-off of either sign) has no
       // maximum. Taking the update when that round-off happens to be positive and refusing it when it
