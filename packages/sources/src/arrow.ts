@@ -3,6 +3,7 @@ import type { DataType, RecordBatch, Schema } from 'apache-arrow';
 import { blockRowsFor, budgetOf, type ReaderOptions } from './blocks.js';
 import { resolveColumns } from './columns.js';
 import type { ByteInput } from './input.js';
+import { PassGuard } from './pass-guard.js';
 
 /** Options of the Arrow IPC reader. */
 export interface ArrowOptions extends ReaderOptions {
@@ -141,8 +142,7 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
   const columnNames = selected.map((j) => names[j] as string);
   const columns = selected.length;
   blockRowsFor(columns, options.blockRows, budget, 0, name);
-  let passes = 0;
-  let closed = false;
+  const guard = new PassGuard(name, input.reiterable);
 
   const toBlock = (batch: RecordBatch, firstRow: number): Float64Array => {
     const rows = batch.numRows;
@@ -171,11 +171,7 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
   };
 
   async function* pass(passOptions: PassOptions = {}): AsyncGenerator<SourceBlock<DenseMatrix>> {
-    if (closed) throw new InvalidDataError(`${name} is closed.`, 'Open the source again for another pass.');
-    if (passes > 0 && !input.reiterable) {
-      throw new InvalidDataError(`${name} can be read only once (it is a pipe), and a pass was already made.`, 'Spool it to a file (the default for --data -), or use a single-pass fit.');
-    }
-    passes++;
+    guard.begin();
     const blockRows = blockRowsFor(columns, passOptions.blockRows ?? options.blockRows, budget, 0, name);
     const reader = pending ?? (await openReader());
     pending = undefined;
@@ -221,8 +217,7 @@ export async function openArrowSource(input: ByteInput, options: ArrowOptions = 
     description: `${name} (Arrow IPC)`,
     pass,
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       await Promise.resolve(pending?.cancel()).catch(() => undefined);
       pending = undefined;
       await closeHandle();

@@ -3,6 +3,7 @@ import { BlockBuilder, blockRowsFor, budgetOf, type ReaderOptions, STREAM_CHUNK_
 import { resolveColumns } from './columns.js';
 import { isNonDecimalLiteral, isOverflowingDecimal, parseDecimal } from './decimal-number.js';
 import type { ByteInput } from './input.js';
+import { PassGuard } from './pass-guard.js';
 import { forEachLine, LineReader, MAX_LINE_LENGTH } from './text-lines.js';
 
 /** Options of the CSV/TSV readers. */
@@ -293,15 +294,10 @@ export async function openCsvSource(input: ByteInput, options: CsvOptions = {}):
   pending.replay = early.filter((entry) => entry.lineNumber !== headerLine);
   const columns = layout.selected.length;
   blockRowsFor(columns, options.blockRows, budget, readerBytes, name);
-  let passes = 0;
-  let closed = false;
+  const guard = new PassGuard(name, input.reiterable);
 
   async function* pass(passOptions: PassOptions = {}): AsyncGenerator<SourceBlock<DenseMatrix>> {
-    if (closed) throw new InvalidDataError(`${name} is closed.`, 'Open the source again for another pass.');
-    if (passes > 0 && !input.reiterable) {
-      throw new InvalidDataError(`${name} can be read only once (it is a pipe), and a pass was already made.`, 'Spool it to a file (the default for --data -), or use a single-pass fit.');
-    }
-    passes++;
+    guard.begin();
     const blockRows = blockRowsFor(columns, passOptions.blockRows ?? options.blockRows, budget, readerBytes, name);
     const current = pending ?? { reader: new LineReader(input.open(), name, maxLength), replay: [] };
     pending = undefined;
@@ -339,8 +335,7 @@ export async function openCsvSource(input: ByteInput, options: CsvOptions = {}):
     description: `${name} (${delimiter === '\t' ? 'TSV' : 'CSV'})`,
     pass,
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       await pending?.reader.cancel();
       pending = undefined;
       await input.close?.();

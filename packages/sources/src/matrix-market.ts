@@ -1,7 +1,8 @@
 import { checkAllocation, CsrMatrix, DEFAULT_MEMORY_BUDGET, FormatError, InvalidDataError, type PassOptions, type SourceBlock, type SparseSource } from '@em/core';
 import { budgetOf, DEFAULT_BLOCK_BYTES, type ReaderOptions, STREAM_CHUNK_BYTES } from './blocks.js';
-import type { ByteInput } from './input.js';
 import { parseDecimal } from './decimal-number.js';
+import type { ByteInput } from './input.js';
+import { PassGuard } from './pass-guard.js';
 import { countLines, forEachLine, LineReader } from './text-lines.js';
 
 /** Largest row or column count: CsrMatrix indexes with Int32Array. */
@@ -168,15 +169,10 @@ export async function openMatrixMarketSource(input: ByteInput, options: ReaderOp
   const perRow = rows === 0 ? 1 : Math.max(1, entries / rows);
   const defaultRows = Math.max(1, Math.min(rows, Math.floor(DEFAULT_BLOCK_BYTES / (ENTRY_BYTES * perRow + 8))));
   let pending: LineReader | undefined = opening;
-  let passes = 0;
-  let closed = false;
+  const guard = new PassGuard(name, input.reiterable);
 
   async function* pass(passOptions: PassOptions = {}): AsyncGenerator<SourceBlock<CsrMatrix>> {
-    if (closed) throw new InvalidDataError(`${name} is closed.`, 'Open the source again for another pass.');
-    if (passes > 0 && !input.reiterable) {
-      throw new InvalidDataError(`${name} can be read only once (it is a pipe), and a pass was already made.`, 'Spool it to a file (the default for --data -), or use a single-pass fit.');
-    }
-    passes++;
+    guard.begin();
     const blockRows = passOptions.blockRows ?? options.blockRows ?? defaultRows;
     if (!Number.isSafeInteger(blockRows) || blockRows < 1) {
       throw new InvalidDataError(`blockRows must be a positive integer; got ${String(blockRows)}.`, 'Pass e.g. { blockRows: 10000 }.');
@@ -265,8 +261,7 @@ export async function openMatrixMarketSource(input: ByteInput, options: ReaderOp
     description: `${name} (Matrix Market, ${rows}×${cols}, ${entries} entries)`,
     pass,
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       await pending?.cancel();
       pending = undefined;
       await input.close?.();

@@ -2,6 +2,7 @@ import { type DenseMatrix, type DenseSource, FormatError, InvalidDataError, type
 import { BlockBuilder, blockRowsFor, budgetOf, type ReaderOptions, STREAM_CHUNK_BYTES } from './blocks.js';
 import { resolveColumns } from './columns.js';
 import type { ByteInput } from './input.js';
+import { PassGuard } from './pass-guard.js';
 import { LineReader, MAX_LINE_LENGTH } from './text-lines.js';
 
 /** Options of the newline-delimited JSON reader. */
@@ -127,14 +128,9 @@ export async function openNdjsonSource(input: ByteInput, options: NdjsonOptions 
     }
   };
 
-  let passes = 0;
-  let closed = false;
+  const guard = new PassGuard(name, input.reiterable);
   async function* pass(passOptions: PassOptions = {}): AsyncGenerator<SourceBlock<DenseMatrix>> {
-    if (closed) throw new InvalidDataError(`${name} is closed.`, 'Open the source again for another pass.');
-    if (passes > 0 && !input.reiterable) {
-      throw new InvalidDataError(`${name} can be read only once (it is a pipe), and a pass was already made.`, 'Spool it to a file (the default for --data -), or use a single-pass fit.');
-    }
-    passes++;
+    guard.begin();
     const blockRows = blockRowsFor(columns, passOptions.blockRows ?? options.blockRows, budget, readerBytes, name);
     const current = pending;
     pending = undefined;
@@ -173,8 +169,7 @@ export async function openNdjsonSource(input: ByteInput, options: NdjsonOptions 
     description: `${name} (newline-delimited JSON)`,
     pass,
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       await pending?.reader.cancel();
       pending = undefined;
       await input.close?.();

@@ -1,7 +1,8 @@
-import { checkAllocation, DEFAULT_MEMORY_BUDGET, DenseMatrix, type DenseSource, float64Bytes, FormatError, InvalidDataError, type PassOptions, type SourceBlock } from '@em/core';
+import { checkAllocation, DEFAULT_MEMORY_BUDGET, DenseMatrix, type DenseSource, float64Bytes, FormatError, type PassOptions, type SourceBlock } from '@em/core';
 import { blockRowsFor, budgetOf, type ReaderOptions } from './blocks.js';
 import { resolveColumns } from './columns.js';
 import type { ByteInput } from './input.js';
+import { PassGuard } from './pass-guard.js';
 
 /** Element kinds read from .npy files: float, signed and unsigned integers of 1–8 bytes. */
 const KINDS: Readonly<Record<string, readonly number[]>> = { f: [4, 8], i: [1, 2, 4, 8], u: [1, 2, 4, 8] };
@@ -235,15 +236,10 @@ export async function openNpySource(input: ByteInput, options: NpyOptions = {}):
     return blockRowsFor(columns, rows, budget, extra(rows), name);
   };
   rowsOf(options.blockRows);
-  let passes = 0;
-  let closed = false;
+  const guard = new PassGuard(name, input.reiterable);
 
   async function* pass(passOptions: PassOptions = {}): AsyncGenerator<SourceBlock<DenseMatrix>> {
-    if (closed) throw new InvalidDataError(`${name} is closed.`, 'Open the source again for another pass.');
-    if (passes > 0 && !input.reiterable) {
-      throw new InvalidDataError(`${name} can be read only once (it is a pipe), and a pass was already made.`, 'Spool it to a file (the default for --data -), or use a single-pass fit.');
-    }
-    passes++;
+    guard.begin();
     const blockRows = Math.max(1, rowsOf(passOptions.blockRows ?? options.blockRows));
     if (input.read !== undefined) {
       // Positional reads (a file, a Blob): each block's bytes are read in one call straight from their
@@ -383,8 +379,7 @@ export async function openNpySource(input: ByteInput, options: NpyOptions = {}):
     description: `${name} (.npy, ${header.rows}×${header.cols} ${header.typeName})`,
     pass,
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       await firstStream?.reader.cancel().catch(() => undefined);
       firstStream = undefined;
       await input.close?.();

@@ -3,6 +3,7 @@ import type { AsyncBuffer, FileMetaData, SchemaElement } from 'hyparquet';
 import { blockRowsFor, budgetOf, type ReaderOptions } from './blocks.js';
 import { resolveColumns } from './columns.js';
 import type { ByteInput } from './input.js';
+import { PassGuard } from './pass-guard.js';
 
 /** Options of the Parquet reader. */
 export interface ParquetOptions extends ReaderOptions {
@@ -138,10 +139,10 @@ export async function openParquetSource(input: ByteInput, options: ParquetOption
     await input.close?.();
     throw error;
   }
-  let closed = false;
+  const guard = new PassGuard(name, true);
 
   async function* pass(passOptions: PassOptions = {}): AsyncGenerator<SourceBlock<DenseMatrix>> {
-    if (closed) throw new InvalidDataError(`${name} is closed.`, 'Open the source again for another pass.');
+    guard.begin();
     const blockRows = blockRowsFor(columns, passOptions.blockRows ?? options.blockRows, budget, 0, name);
     let groupStart = 0;
     let bytesRead = 0;
@@ -204,8 +205,7 @@ export async function openParquetSource(input: ByteInput, options: ParquetOption
     description: `${name} (Parquet, ${rows} rows in ${groups.length} row group${groups.length === 1 ? '' : 's'})`,
     pass,
     async close() {
-      if (closed) return;
-      closed = true;
+      if (!guard.close()) return;
       await input.close?.();
     },
   };
