@@ -240,7 +240,8 @@ function maximizeCovariances(
   const counts = stats.counts;
   const delta = new Float64Array(d);
   const scatter = new Float64Array(dd);
-  const factor = new Float64Array(dd);
+  // acceptMatrix's buffers, once per M-step rather than once per component.
+  const work: MatrixWork = { factor: new Float64Array(dd), sensitivity: new Float64Array(d), regression: new Float64Array(d) };
   const scale = coordinateScales(previous, counts);
   const wait: Wait = { allowed: !waitedCovariances.has(previous.covariances), used: false };
 
@@ -268,7 +269,7 @@ function maximizeCovariances(
     if (!(n > 0)) return out;
     if (lostToRoundOff(sum, magnitude, d, 'matrix', strength, -1, issues)) return out;
     const candidate = symmetricFromLower(sum, d, strength, n);
-    if (acceptMatrix(candidate, d, factor, scale, sum, raw, magnitude, strength, -1, issues, wait)) out.set(candidate);
+    if (acceptMatrix(candidate, d, work, scale, sum, raw, magnitude, strength, -1, issues, wait)) out.set(candidate);
     if (wait.used) waitedCovariances.add(out);
     return out;
   }
@@ -298,7 +299,7 @@ function maximizeCovariances(
     if (lostToRoundOff(scatter, stats.magnitude.subarray(rawOffset), d, layout === 'full' ? 'matrix' : layout === 'diagonal' ? 'diagonal' : 'trace', layout === 'spherical' ? strength * d : strength, c, issues)) continue;
     if (type === 'full') {
       const candidate = symmetricFromLower(scatter, d, strength, n);
-      if (acceptMatrix(candidate, d, factor, scale, scatter, stats.scatter.subarray(c * dd, (c + 1) * dd), stats.magnitude.subarray(c * dd, (c + 1) * dd), strength, c, issues, wait)) out.set(candidate, c * dd);
+      if (acceptMatrix(candidate, d, work, scale, scatter, stats.scatter.subarray(c * dd, (c + 1) * dd), stats.magnitude.subarray(c * dd, (c + 1) * dd), strength, c, issues, wait)) out.set(candidate, c * dd);
     } else if (type === 'diagonal') {
       const candidate = new Float64Array(d);
       let accepted = true;
@@ -390,6 +391,7 @@ function constrainedCovariances(
   const factor = new Float64Array(dd);
   const check = new Float64Array(dd);
   const sensitivity = new Float64Array(d);
+  const regression = new Float64Array(d);
   for (let c = 0; c < k; c++) {
     denseCovariance(candidate, c, check, 0);
     let finite = true;
@@ -408,7 +410,7 @@ function constrainedCovariances(
     // (entries good to ε·(D + 1): the scatter's cancellation is not tracked through the constrained
     // loops), is round-off (a component on fewer than D + 1 points, where VEV, EVE, VVE… have no
     // maximum), and Q evaluated there is noise.
-    conditionalVarianceRoundOff(check, factor, d, sensitivity);
+    conditionalVarianceRoundOff(check, factor, d, sensitivity, regression);
     for (let a = 0; a < d; a++) {
       const pivot = factor[a * d + a] as number;
       if (alive[c] === 1 && (pivot * pivot < COLLAPSE_RATIO * (scale[a] as number) || pivot * pivot < PIVOT_SIGNIFICANCE * Number.EPSILON * (d + 1) * (sensitivity[a] as number))) {
@@ -624,7 +626,7 @@ function acceptVariance(v: number, scale: number, component: number, coordinate:
 function acceptMatrix(
   candidate: Float64Array,
   d: number,
-  factor: Float64Array,
+  work: MatrixWork,
   scale: Float64Array,
   scatter: Float64Array,
   raw: Float64Array,
@@ -636,6 +638,7 @@ function acceptMatrix(
 ): boolean {
   const label = component < 0 ? 'The tied covariance' : `Component ${component}`;
   const reported = component < 0 ? 0 : component;
+  const { factor } = work;
   if (choleskyInPlace(candidate, d, factor, 0, 0) >= 0) {
     issues.push({
       component: reported,
@@ -682,7 +685,7 @@ function acceptMatrix(
     }
   }
   // A conditional variance within its own round-off is noise, however large against the scale.
-  const sensitivity = conditionalVarianceRoundOff(candidate, factor, d, new Float64Array(d));
+  const sensitivity = conditionalVarianceRoundOff(candidate, factor, d, work.sensitivity, work.regression);
   const entryError = Number.EPSILON * (d + Math.max(cancellation, lost));
   for (let a = 0; a < d; a++) {
     const pivot = factor[a * d + a] as number;
@@ -698,6 +701,13 @@ function acceptMatrix(
     }
   }
   return true;
+}
+
+/** acceptMatrix's buffers (factor D×D, the others D), reused across the components of one M-step. */
+interface MatrixWork {
+  readonly factor: Float64Array;
+  readonly sensitivity: Float64Array;
+  readonly regression: Float64Array;
 }
 
 /**
@@ -722,9 +732,9 @@ const PIVOT_SIGNIFICANCE = 100;
  * |δΣ_bc| ≤ η·√(Σ_bb·Σ_cc), |δp_a| ≤ η·out[a] with out[a] = (√Σ_aa + Σ_{b<a} |x_b|·√Σ_bb)², where
  * x = Σ_{<a}⁻¹·Σ_{<a,a} = L_{<a}⁻ᵀ·l_{a,<a} are the regression coefficients of coordinate a on the
  * coordinates before it (p_a = Σ_aa − Σ_{a,<a}·x, and ∂p_a/∂Σ = v·vᵀ with v = (−x, 1)).
+ * `x` is scratch of length ≥ D (its entries b < a are written before they are read).
  */
-export function conditionalVarianceRoundOff(candidate: Float64Array, factor: Float64Array, d: number, out: Float64Array): Float64Array {
-  const x = new Float64Array(d);
+export function conditionalVarianceRoundOff(candidate: Float64Array, factor: Float64Array, d: number, out: Float64Array, x: Float64Array): Float64Array {
   for (let a = 0; a < d; a++) {
     let sum = Math.sqrt(candidate[a * d + a] as number);
     for (let b = a - 1; b >= 0; b--) {
