@@ -29,6 +29,8 @@ import {
   assertSeed,
   batchLoop,
   cloneStatistics,
+  driveStream,
+  eventRecorder,
   isRecoverable,
   resolveAcceleration,
   resolveMemoryBudget,
@@ -167,15 +169,7 @@ export async function fitHmmStream<C, FS extends Statistics, Prepared>(
   const reader = new SequenceReader(model, source, boundaries, plan, options);
 
   const events: FitEvent[] = [];
-  const emit = (event: FitEvent): void => {
-    events.push(event);
-    if (options.onEvent !== undefined) options.onEvent(event);
-    else if (event.type === 'objective-decreased') {
-      console.warn(
-        `[@em/hmm] objective decreased at iteration ${event.iteration}: ${event.previous} → ${event.current} (drop ${event.drop.toExponential(3)} > round-off ${event.tolerance.toExponential(3)}).`,
-      );
-    }
-  };
+  const emit = eventRecorder(events, options.onEvent, '@em/hmm');
   let firstBlock: Sequences<DenseMatrix> | undefined;
   let observations = 0;
   let validated = false;
@@ -195,7 +189,7 @@ export async function fitHmmStream<C, FS extends Statistics, Prepared>(
       observations = first.observations;
       const settings = settingsFrom(options, observations, emit, run);
       const loop: EmLoop<HmmParameters<C>, HmmStatistics<FS>> = accelerate ? squaremLoop(model, 1, initial, settings) : batchLoop(model, 1, initial, settings);
-      results.push(await drive(loop, initial, first, (parameters) => reader.eStepPass(parameters, false)));
+      results.push(await driveStream(loop, initial, first, (parameters) => reader.eStepPass(parameters, false)));
     } catch (error) {
       if (!isRecoverable(error, nInit)) throw error;
       results.push(error);
@@ -203,26 +197,6 @@ export async function fitHmmStream<C, FS extends Statistics, Prepared>(
   }
   const fitPlan = { model, nInit, events, observations, accelerationNote } as unknown as FitPlan<HmmParameters<C>, Sequences<DenseMatrix>, HmmStatistics<FS>>;
   return assembleResult(fitPlan, results);
-}
-
-/** Answers the loop's E-step requests with passes (the first, at θ_0, already read). */
-async function drive<P, S extends Statistics>(loop: EmLoop<P, S>, initial: P, first: EStepResult<S>, pass: (parameters: P) => Promise<EStepResult<S>>): Promise<SingleRun<P>> {
-  let cached: EStepResult<S> | undefined = first;
-  let step = loop.next();
-  while (step.done !== true) {
-    const request = step.value;
-    let result: EStepResult<S>;
-    try {
-      if (cached !== undefined && request.parameters === initial) result = cached;
-      else result = await pass(request.parameters);
-      cached = undefined;
-    } catch (error) {
-      step = loop.throw(error);
-      continue;
-    }
-    step = loop.next([result]);
-  }
-  return step.value;
 }
 
 /** The passes of one streamed fit: blocks of sequences, progress, and the same rows every pass. */

@@ -139,15 +139,7 @@ export function planFit<P, D, S extends Statistics>(
   const chunks = model.splitData(data, chunkCount);
   const observations = model.observationCount(data);
   const events: FitEvent[] = [];
-  const emit = (event: FitEvent): void => {
-    events.push(event);
-    if (options.onEvent !== undefined) options.onEvent(event);
-    else if (event.type === 'objective-decreased') {
-      console.warn(
-        `[@em/core] objective decreased at iteration ${event.iteration}: ${event.previous} → ${event.current} (drop ${event.drop.toExponential(3)} > round-off ${event.tolerance.toExponential(3)}).`,
-      );
-    }
-  };
+  const emit = eventRecorder(events, options.onEvent, '@em/core');
   const root = options.random ?? new Random(options.seed ?? 0);
   const randoms = Array.from({ length: nInit }, () => root.fork());
   return {
@@ -283,4 +275,21 @@ export function describeValue(value: unknown): string {
     return typeof name === 'string' && name !== 'Object' ? `a ${name}` : 'a plain object';
   }
   return typeof value;
+}
+
+/**
+ * The `emit` a fit hands its loops: records every event in `events` and passes it to `onEvent`;
+ * without an `onEvent`, an objective decrease beyond round-off is written to `console.warn`,
+ * prefixed with the package that ran the fit (`source`, e.g. '@em/core').
+ */
+export function eventRecorder(events: FitEvent[], onEvent: ((event: FitEvent) => void) | undefined, source: string): (event: FitEvent) => void {
+  return (event) => {
+    events.push(event);
+    if (onEvent !== undefined) onEvent(event);
+    else if (event.type === 'objective-decreased') {
+      console.warn(
+        `[${source}] objective decreased at iteration ${event.iteration}: ${event.previous} → ${event.current} (drop ${event.drop.toExponential(3)} > round-off ${event.tolerance.toExponential(3)}).`,
+      );
+    }
+  };
 }

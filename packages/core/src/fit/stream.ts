@@ -10,7 +10,7 @@ import type { MixtureData } from '../mixture/mixture-model.js';
 import { assertSeed, Random } from '../random.js';
 import type { Statistics } from '../statistics/algebra.js';
 import { accumulateInto, cloneStatistics } from '../statistics/algebra.js';
-import { assembleResult, assertFitArguments, batchLoop, isRecoverable, resolveAcceleration, type FitPlan } from './engine.js';
+import { assembleResult, assertFitArguments, batchLoop, eventRecorder, isRecoverable, resolveAcceleration, type FitPlan } from './engine.js';
 import { MAX_RESTARTS } from './defaults.js';
 import { settingsFrom, type EmLoop, type SingleRun } from './run-recorder.js';
 import { squaremLoop } from './squarem.js';
@@ -412,15 +412,7 @@ export async function fitStream<P, B extends DenseMatrix | CsrMatrix, S extends 
   const reader = new StreamReader(model, source, plan, options);
 
   const events: FitEvent[] = [];
-  const emit = (event: FitEvent): void => {
-    events.push(event);
-    if (options.onEvent !== undefined) options.onEvent(event);
-    else if (event.type === 'objective-decreased') {
-      console.warn(
-        `[@em/core] objective decreased at iteration ${event.iteration}: ${event.previous} → ${event.current} (drop ${event.drop.toExponential(3)} > round-off ${event.tolerance.toExponential(3)}).`,
-      );
-    }
-  };
+  const emit = eventRecorder(events, options.onEvent, '@em/core');
   let sample: MixtureData<B> | undefined;
   let observations = 0;
   let validated = false;
@@ -451,8 +443,13 @@ export async function fitStream<P, B extends DenseMatrix | CsrMatrix, S extends 
   return assembleResult(fitPlan, results);
 }
 
-/** Answers a fit loop's E-step requests with passes over the source (the first, at θ_0, already read). */
-async function driveStream<P, S extends Statistics>(
+/**
+ * Answers a fit loop's E-step requests with passes over a streamed source. The first pass, at θ_0,
+ * was already read (it counted the observations) and answers the loop's first request for `initial`;
+ * every later request runs `pass`. An error from a pass is thrown into the loop, which handles a
+ * trial point's model error and rethrows anything else. Shared by every streamed batch fit.
+ */
+export async function driveStream<P, S extends Statistics>(
   loop: EmLoop<P, S>,
   initial: P,
   first: EStepResult<S>,
