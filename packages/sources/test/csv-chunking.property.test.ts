@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { openCsvSource, parseCsvText } from '../src/csv.js';
-import { chunkedInput, collect } from './helpers.js';
-
-/** Mulberry32: a small seeded generator, so that a failing case can be replayed from its seed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { chunkedInput, collect, generator, propertySeed } from './helpers.js';
 
 const TOKENS = ['1', '-2.5', '.5', '3.', '1e-3', ' 7 ', 'NA', '', 'inf', '"4"', 'x', '0x10', '1e999', 'é', '"a,b"'];
 
@@ -33,8 +21,7 @@ function randomCsv(next: () => number): string {
 
 describe('openCsvSource against parseCsvText (property)', () => {
   it('streams the same values, or fails with the same message, for any chunking and block size', async () => {
-    const seed = Number(process.env['EM_CSV_PROPERTY_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
-    console.log(`csv chunking property: seed ${seed} (replay with EM_CSV_PROPERTY_SEED=${seed})`);
+    const seed = propertySeed('EM_CSV_PROPERTY_SEED', 'csv chunking property');
     const next = generator(seed);
     for (let trial = 0; trial < 300; trial++) {
       const text = randomCsv(next);

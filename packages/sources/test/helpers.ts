@@ -57,3 +57,22 @@ export async function collect(source: DataSource<DenseMatrix>, blockRows?: numbe
   }
   return { values, rows, blocks, largestBlock, firstRows };
 }
+
+/** Mulberry32: a small seeded generator, so that a failing case can be replayed from its seed. */
+export function generator(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The seed of a property test: `envVariable` when set (to replay a failure), else random; printed with how to replay it. */
+export function propertySeed(envVariable: string, label: string): number {
+  const seed = Number(process.env[envVariable] ?? Math.floor(Math.random() * 2 ** 31));
+  console.log(`${label}: seed ${seed} (replay with ${envVariable}=${seed})`);
+  return seed;
+}

@@ -1,18 +1,7 @@
 import type { CsrMatrix, DataSource } from '@em/core';
 import { describe, expect, it } from 'vitest';
 import { openMatrixMarketSource, parseMatrixMarket } from '../src/matrix-market.js';
-import { chunkedInput } from './helpers.js';
-
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { chunkedInput, generator, propertySeed } from './helpers.js';
 
 /** A small coordinate file with entries in row order (duplicates, comments, blank lines; sometimes a bad line or a wrong count). */
 function randomMtx(next: () => number): string {
@@ -37,8 +26,7 @@ async function denseRows(source: DataSource<CsrMatrix>, blockRows: number): Prom
 
 describe('openMatrixMarketSource against parseMatrixMarket (property)', () => {
   it('streams the same matrix for any chunking and block size, and refuses what the whole reader refuses', async () => {
-    const seed = Number(process.env['EM_MTX_PROPERTY_SEED'] ?? Math.floor(Math.random() * 2 ** 31));
-    console.log(`mtx chunking property: seed ${seed} (replay with EM_MTX_PROPERTY_SEED=${seed})`);
+    const seed = propertySeed('EM_MTX_PROPERTY_SEED', 'mtx chunking property');
     const next = generator(seed);
     for (let trial = 0; trial < 200; trial++) {
       const text = randomMtx(next);
