@@ -190,14 +190,7 @@ export async function runStreamedFit<P, B extends DenseMatrix | CsrMatrix>(
   const plan = planStream(source.columns, read);
   if (show) io.stderr(`${label}: streaming ${source.description} (${decision.reason}): ${describeStreamPlan(plan)}\n`);
   const progress = createProgress(io, { enabled: show, label });
-  let lastPassLine = Number.NEGATIVE_INFINITY;
-  const onProgress = (p: StreamProgress): void => {
-    if (!show) return;
-    const t = performance.now() / 1000;
-    if (!p.done && t - lastPassLine < (io.stderrIsTerminal ? 0.5 : 5)) return;
-    lastPassLine = t;
-    io.stderr(`${io.stderrIsTerminal ? '\r\u001b[K' : ''}${describePass(label, p)}${io.stderrIsTerminal && !p.done ? '' : '\n'}`);
-  };
+  const onProgress = passProgressReporter(io, show, label);
   const onEvent = (event: Parameters<typeof reportFitEvent>[1]): void => reportFitEvent(io, event);
   const s = estimator.settings;
   try {
@@ -239,6 +232,22 @@ export async function runStreamedFit<P, B extends DenseMatrix | CsrMatrix>(
   } finally {
     progress.finish();
   }
+}
+
+/**
+ * A streamed fit's `onProgress`: one `describePass` line per pass on stderr, rewritten in place at most
+ * every 0.5 s on a terminal, else written at most every 5 s and at the end of each pass; silent when
+ * `show` is false. `wording` adjusts the line (the HMM's first pass reads the first block, not a sample).
+ */
+export function passProgressReporter(io: CliIo, show: boolean, label: string, wording: (line: string) => string = (line) => line): (p: StreamProgress) => void {
+  let lastPassLine = Number.NEGATIVE_INFINITY;
+  return (p) => {
+    if (!show) return;
+    const t = performance.now() / 1000;
+    if (!p.done && t - lastPassLine < (io.stderrIsTerminal ? 0.5 : 5)) return;
+    lastPassLine = t;
+    io.stderr(`${io.stderrIsTerminal ? '\r\u001b[K' : ''}${wording(describePass(label, p))}${io.stderrIsTerminal && !p.done ? '' : '\n'}`);
+  };
 }
 
 /** "em fit gmm: pass 3 (E-step): 1000000 of 2000000 rows, 76.3 MiB of 153 MiB, 4.2 s". */

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { type DataSource, type DenseMatrix, formatBytes, InvalidDataError, type StreamProgress } from '@em/core';
+import { type DataSource, type DenseMatrix, formatBytes, InvalidDataError } from '@em/core';
 import { openDataSource, type OpenedSource } from '@em/sources/node';
 import { type EmissionSpec, fitHmmStream, HiddenMarkovModel, planSequenceStream, type SequenceBoundaries } from '@em/hmm';
 import type { CommonFitSettings } from '../framework/fit-report.js';
@@ -8,7 +8,7 @@ import { formatNumber } from '../framework/format.js';
 import { type CliIo, memoryBudgetOf, resolvePath } from '../framework/io.js';
 import type { OptionValues } from '../framework/options.js';
 import { createProgress } from '../framework/progress.js';
-import { denseSource, describePass, publishStreamedFit, type StreamDecision } from '../framework/stream-fit.js';
+import { denseSource, passProgressReporter, publishStreamedFit, type StreamDecision } from '../framework/stream-fit.js';
 import { UsageError } from '../framework/usage-error.js';
 import { readJsonFile } from '../io/json-file.js';
 import { readLengths } from '../io/sequence-lengths.js';
@@ -79,15 +79,7 @@ export async function fitHmmStreamed(io: CliIo, options: OptionValues, decision:
       );
     }
     const progress = createProgress(io, { enabled: show, label });
-    let lastPassLine = Number.NEGATIVE_INFINITY;
-    const onProgress = (p: StreamProgress): void => {
-      if (!show) return;
-      const t = performance.now() / 1000;
-      if (!p.done && t - lastPassLine < (io.stderrIsTerminal ? 0.5 : 5)) return;
-      lastPassLine = t;
-      const line = describePass(label, p).replace('sampling the start', 'the first block, for the start');
-      io.stderr(`${io.stderrIsTerminal ? '\r\u001b[K' : ''}${line}${io.stderrIsTerminal && !p.done ? '' : '\n'}`);
-    };
+    const onProgress = passProgressReporter(io, show, label, (line) => line.replace('sampling the start', 'the first block, for the start'));
     let result;
     try {
       result = await fitHmmStream(hmm.model, source, {
